@@ -1,0 +1,181 @@
+package org.murder.connector;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.Activation;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import org.murder.connector.api.MupdateListener;
+import org.murder.connector.transport.TlsContexts;
+import org.murder.connector.transport.TransportSettings;
+
+/**
+ * One listener: which protocol, where, with which bounds and TLS material. MDBs fill it in through
+ * {@code @ActivationConfigProperty}, usually from the node's settings ({@code ${mupdate_port:3905}}).
+ */
+@Activation(messageListeners = {MupdateListener.class})
+public class ListenerActivationSpec implements ActivationSpec {
+
+    private ResourceAdapter resourceAdapter;
+    private String protocol = "mupdate";
+    private String bindAddress = "127.0.0.1";
+    private Integer port = 3905;
+    private Integer maxConnections = 128;
+    private Integer maxLineLength = 8192;
+    private Integer maxLiteralSize = 64 * 1024;
+    private Integer maxFrameSize = 256 * 1024;
+    private Integer highWater = 256 * 1024;
+    private String tlsCertificate = "";
+    private String tlsKey = "";
+    private String tlsKeyStore = "";
+    private String tlsKeyStorePassword = "";
+
+    @Override
+    public void validate() throws InvalidPropertyException {
+        if (port == null || port < 0 || port > 65535) {
+            throw new InvalidPropertyException("port must be 0..65535, not " + port);
+        }
+        if (maxConnections == null || maxConnections < 1) {
+            throw new InvalidPropertyException("maxConnections must be at least 1");
+        }
+        if (maxLineLength < 64 || maxLiteralSize < 0 || maxFrameSize < maxLineLength) {
+            throw new InvalidPropertyException("inconsistent line/literal/frame bounds");
+        }
+        if (tlsCertificate.isBlank() != tlsKey.isBlank()) {
+            throw new InvalidPropertyException("tlsCertificate and tlsKey go together");
+        }
+    }
+
+    TransportSettings toSettings() throws ResourceException {
+        return new TransportSettings(new InetSocketAddress(bindAddress, port), maxConnections, maxLineLength,
+                maxLiteralSize, maxFrameSize, tls(), highWater);
+    }
+
+    private SSLContext tls() throws ResourceException {
+        try {
+            if (!tlsKeyStore.isBlank()) {
+                return TlsContexts.fromKeyStore(Path.of(tlsKeyStore), tlsKeyStorePassword.toCharArray());
+            }
+            if (!tlsCertificate.isBlank()) {
+                return TlsContexts.fromPem(Path.of(tlsCertificate), Path.of(tlsKey));
+            }
+            return null;
+        } catch (Exception e) {
+            throw new ResourceException("MURDER-RA-007 cannot load TLS material for " + protocol + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter ra) {
+        this.resourceAdapter = ra;
+    }
+
+    public String getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(String protocol) {
+        this.protocol = protocol.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public String getBindAddress() {
+        return bindAddress;
+    }
+
+    public void setBindAddress(String bindAddress) {
+        this.bindAddress = bindAddress.trim();
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Integer getMaxLineLength() {
+        return maxLineLength;
+    }
+
+    public void setMaxLineLength(Integer maxLineLength) {
+        this.maxLineLength = maxLineLength;
+    }
+
+    public Integer getMaxLiteralSize() {
+        return maxLiteralSize;
+    }
+
+    public void setMaxLiteralSize(Integer maxLiteralSize) {
+        this.maxLiteralSize = maxLiteralSize;
+    }
+
+    public Integer getMaxFrameSize() {
+        return maxFrameSize;
+    }
+
+    public void setMaxFrameSize(Integer maxFrameSize) {
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    public Integer getHighWater() {
+        return highWater;
+    }
+
+    public void setHighWater(Integer highWater) {
+        this.highWater = highWater;
+    }
+
+    public String getTlsCertificate() {
+        return tlsCertificate;
+    }
+
+    public void setTlsCertificate(String tlsCertificate) {
+        this.tlsCertificate = tlsCertificate.trim();
+    }
+
+    public String getTlsKey() {
+        return tlsKey;
+    }
+
+    public void setTlsKey(String tlsKey) {
+        this.tlsKey = tlsKey.trim();
+    }
+
+    public String getTlsKeyStore() {
+        return tlsKeyStore;
+    }
+
+    public void setTlsKeyStore(String tlsKeyStore) {
+        this.tlsKeyStore = tlsKeyStore.trim();
+    }
+
+    public String getTlsKeyStorePassword() {
+        return tlsKeyStorePassword;
+    }
+
+    public void setTlsKeyStorePassword(String tlsKeyStorePassword) {
+        this.tlsKeyStorePassword = tlsKeyStorePassword;
+    }
+
+    @Override
+    public String toString() {
+        return protocol + "@" + bindAddress + ":" + port;
+    }
+}

@@ -1,0 +1,557 @@
+package org.murder.connector.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import org.murder.connector.api.Connection;
+import org.murder.connector.api.ProtocolListener;
+import org.murder.protocol.wire.FrameDecoder;
+import org.murder.protocol.wire.FrameSink;
+
+/**
+ * One socket. The selector thread reads, decrypts and frames input; frames wait in {@link #inbound}
+ * and a worker hands them to the endpoint one at a time, in order. Any thread may write: output is
+ * queued and flushed by whoever gets there first, the rest by the selector when the socket drains.
+ * An idle connection holds no thread and only its small buffers.
+ */
+final class NioConnection implements Connection {
+
+    private static final Logger LOG = Logger.getLogger(NioConnection.class.getName());
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Output marker: everything before it goes in the clear, everything after through TLS. */
+    private static final ByteBuffer TLS_SWITCH = ByteBuffer.allocate(0);
+    private static final int MAX_QUEUED_FRAMES = 64;
+    private static final int BATCH = 32;
+
+    private sealed interface Item permits Connect, Frame, Bad, Disconnect {
+    }
+
+    private record Connect() implements Item {
+    }
+
+    private record Frame(byte[] bytes) implements Item {
+    }
+
+    private record Bad(String tag, String reason) implements Item {
+    }
+
+    private record Disconnect() implements Item {
+    }
+
+    private final NioListener listener;
+    private final SocketChannel channel;
+    private final long id;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private volatile SelectionKey key;
+
+    // ---- input: guarded by inLock
+    private final Object inLock = new Object();
+    private final ArrayDeque<Item> inbound = new ArrayDeque<>();
+    private FrameDecoder decoder;
+    private boolean dispatching;
+    private boolean readPaused;
+    private boolean inputEnded;
+    private SSLEngine inEngine;
+    private ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private volatile boolean expectContinuation;
+
+    // ---- output: guarded by outLock
+    private final Object outLock = new Object();
+    private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>();
+    private long backlog;
+    private SSLEngine outEngine;
+    private SSLEngine pendingEngine;
+    private ByteBuffer netOut;
+    private boolean closeRequested;
+
+    private volatile boolean open = true;
+    private volatile Object attachment;
+
+    NioConnection(NioListener listener, SocketChannel channel, long id) throws IOException {
+        this.listener = listener;
+        this.channel = channel;
+        this.id = id;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.decoder = listener.binding().newDecoder(listener.settings());
+    }
+
+    void registered(SelectionKey key) {
+        this.key = key;
+        synchronized (inLock) {
+            inbound.add(new Connect());
+            scheduleLocked();
+        }
+    }
+
+    // ------------------------------------------------------------------ input (selector thread)
+
+    private final FrameSink sink = new FrameSink() {
+        @Override
+        public void frame(byte[] frame) {
+            inbound.add(new Frame(frame));
+        }
+
+        @Override
+        public void continuationRequested() {
+            write(listener.binding().continuation());
+        }
+
+        @Override
+        public void frameTooLarge(String tagOrNull, String reason) {
+            inbound.add(new Bad(tagOrNull == null ? "" : tagOrNull, reason));
+        }
+    };
+
+    /** Called by the selector thread when the socket is readable. */
+    void onReadable(ByteBuffer scratch) {
+        try {
+            synchronized (inLock) {
+                int n;
+                if (inEngine == null) {
+                    scratch.clear();
+                    n = channel.read(scratch);
+                    if (n > 0) {
+                        scratch.flip();
+                        decoder.decode(scratch, sink);
+                    }
+                } else {
+                    n = channel.read(netIn);
+                    if (n > 0 || netIn.position() > 0) {
+                        unwrapLocked();
+                    }
+                }
+                if (n < 0) {
+                    endInputLocked();
+                    return;
+                }
+                if (inbound.size() >= MAX_QUEUED_FRAMES && !readPaused) {
+                    readPaused = true;
+                    listener.interest(key, SelectionKey.OP_READ, false);
+                }
+                scheduleLocked();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "connection " + id + " read failed", e);
+            abort();
+        }
+    }
+
+    private void unwrapLocked() throws IOException {
+        netIn.flip();
+        try {
+            while (true) {
+                SSLEngineResult r = inEngine.unwrap(netIn, appIn);
+                runTasks(inEngine, r.getHandshakeStatus());
+                if (inEngine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                    flush();
+                }
+                if (inEngine != null && inputEnded) {
+                    break;
+                }
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    appIn = grow(appIn, inEngine.getSession().getApplicationBufferSize());
+                    continue;
+                }
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                    if (netIn.limit() == netIn.capacity()) {
+                        ByteBuffer bigger = ByteBuffer.allocate(
+                                Math.max(netIn.capacity() * 2, inEngine.getSession().getPacketBufferSize()));
+                        bigger.put(netIn);
+                        bigger.flip();
+                        netIn = bigger;
+                    }
+                    break;
+                }
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    endInputLocked();
+                    break;
+                }
+                if (!netIn.hasRemaining()) {
+                    break;
+                }
+            }
+        } finally {
+            netIn.compact();
+        }
+        appIn.flip();
+        decoder.decode(appIn, sink);
+        appIn.compact();
+        flush(); // a finished handshake may release queued output
+    }
+
+    private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(buffer.capacity() + atLeast);
+        buffer.flip();
+        bigger.put(buffer);
+        return bigger;
+    }
+
+    private static void runTasks(SSLEngine engine, SSLEngineResult.HandshakeStatus status) {
+        if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+            Runnable task;
+            while ((task = engine.getDelegatedTask()) != null) {
+                task.run();
+            }
+        }
+    }
+
+    private void endInputLocked() {
+        if (!inputEnded) {
+            inputEnded = true;
+            open = false;
+            inbound.add(new Disconnect());
+            scheduleLocked();
+        }
+        listener.cancel(key, channel);
+        listener.closed(this);
+    }
+
+    // ------------------------------------------------------------------ dispatch (worker threads)
+
+    private void scheduleLocked() {
+        if (!dispatching && !inbound.isEmpty()) {
+            dispatching = true;
+            listener.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        ProtocolListener endpoint = null;
+        boolean more = false;
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                Item item;
+                synchronized (inLock) {
+                    item = inbound.poll();
+                    if (item == null) {
+                        dispatching = false;
+                        resumeReadLocked();
+                        return;
+                    }
+                }
+                if (endpoint == null) {
+                    endpoint = listener.endpoints().acquire();
+                }
+                deliver(endpoint, item);
+            }
+            more = true;
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "MURDER-RA-002 endpoint unavailable for connection " + id + "; closing it", e);
+            synchronized (inLock) {
+                inbound.clear();
+                dispatching = false;
+            }
+            abort();
+        } finally {
+            if (endpoint != null) {
+                listener.endpoints().release(endpoint);
+            }
+            if (more) {
+                synchronized (inLock) {
+                    resumeReadLocked();
+                    listener.execute(this::drain);
+                }
+            }
+        }
+    }
+
+    private void resumeReadLocked() {
+        if (readPaused && inbound.size() < MAX_QUEUED_FRAMES / 2 && !inputEnded) {
+            readPaused = false;
+            listener.interest(key, SelectionKey.OP_READ, true);
+        }
+    }
+
+    private void deliver(ProtocolListener endpoint, Item item) {
+        try {
+            if (item instanceof Frame f) {
+                if (expectContinuation) {
+                    expectContinuation = false;
+                    endpoint.onContinuation(this, new String(f.bytes(), StandardCharsets.UTF_8));
+                } else {
+                    listener.binding().dispatch(endpoint, this, f.bytes());
+                }
+            } else if (item instanceof Bad b) {
+                expectContinuation = false;
+                endpoint.onBadInput(this, b.tag(), b.reason());
+            } else if (item instanceof Connect) {
+                endpoint.onConnect(this);
+            } else if (item instanceof Disconnect) {
+                endpoint.onDisconnect(this);
+            }
+        } catch (RuntimeException e) {
+            // an endpoint bug must not take the connection's other commands down with it
+            LOG.log(Level.SEVERE, "MURDER-RA-003 endpoint failed on connection " + id, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ output (any thread)
+
+    @Override
+    public void write(byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        synchronized (outLock) {
+            if (!open || closeRequested) {
+                return;
+            }
+            outQueue.add(ByteBuffer.wrap(bytes));
+            backlog += bytes.length;
+        }
+        flush();
+    }
+
+    /** Writes as much as the socket takes now; the selector finishes the rest. */
+    void flush() {
+        boolean closeNow = false;
+        synchronized (outLock) {
+            try {
+                boolean blocked = outEngine == null ? flushClearLocked() : flushTlsLocked();
+                if (!blocked && pendingEngine != null && outQueue.isEmpty()) {
+                    // everything before the switch is out: from here on, TLS
+                    outEngine = pendingEngine;
+                    pendingEngine = null;
+                    netOut = ByteBuffer.allocate(outEngine.getSession().getPacketBufferSize());
+                    netOut.flip();
+                    blocked = flushTlsLocked();
+                }
+                listener.interest(key, SelectionKey.OP_WRITE, blocked);
+                if (closeRequested && !blocked && outQueue.isEmpty() && pendingEngine == null) {
+                    closeNow = true;
+                }
+                outLock.notifyAll();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "connection " + id + " write failed", e);
+                closeNow = true;
+                outQueue.clear();
+                backlog = 0;
+                outLock.notifyAll();
+            }
+        }
+        if (closeNow) {
+            abort();
+        }
+    }
+
+    /** @return true when the socket would not take more (the selector must wait for OP_WRITE) */
+    private boolean flushClearLocked() throws IOException {
+        while (!outQueue.isEmpty()) {
+            ByteBuffer head = outQueue.peek();
+            if (head == TLS_SWITCH) {
+                outQueue.poll();
+                return false;
+            }
+            int n = channel.write(head);
+            backlog -= n;
+            if (head.hasRemaining()) {
+                return true;
+            }
+            outQueue.poll();
+        }
+        return false;
+    }
+
+    /** @return true when the socket would not take more (the selector must wait for OP_WRITE) */
+    private boolean flushTlsLocked() throws IOException {
+        while (true) {
+            if (netOut.hasRemaining()) {
+                channel.write(netOut);
+                if (netOut.hasRemaining()) {
+                    return true;
+                }
+            }
+            SSLEngineResult.HandshakeStatus hs = outEngine.getHandshakeStatus();
+            if (hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
+                    || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                return false; // the peer speaks next; input processing calls flush() again
+            }
+            boolean handshaking = hs != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                    && hs != SSLEngineResult.HandshakeStatus.FINISHED;
+            if (!handshaking && outQueue.isEmpty()) {
+                return false;
+            }
+            ByteBuffer src = handshaking ? EMPTY : outQueue.peek();
+            netOut.clear();
+            SSLEngineResult r;
+            try {
+                r = outEngine.wrap(src, netOut);
+            } finally {
+                netOut.flip();
+            }
+            runTasks(outEngine, r.getHandshakeStatus());
+            if (src != EMPTY) {
+                backlog -= r.bytesConsumed();
+                if (!src.hasRemaining()) {
+                    outQueue.poll();
+                }
+            }
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                outQueue.clear();
+                backlog = 0;
+                if (netOut.hasRemaining()) {
+                    channel.write(netOut);
+                }
+                return netOut.hasRemaining();
+            }
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                netOut = ByteBuffer.allocate(netOut.capacity() * 2);
+                netOut.flip();
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitWritable(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (outLock) {
+            while (open && backlog > listener.settings().highWater()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    outLock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return open;
+        }
+    }
+
+    @Override
+    public long outboundBacklog() {
+        synchronized (outLock) {
+            return backlog;
+        }
+    }
+
+    @Override
+    public void startTls(byte[] clearResponse) {
+        if (listener.settings().tls() == null) {
+            throw new IllegalStateException("no TLS material configured");
+        }
+        SSLEngine engine = listener.settings().tls().createSSLEngine(remote.getHostString(), remote.getPort());
+        engine.setUseClientMode(false);
+        synchronized (inLock) {
+            if (inEngine != null) {
+                throw new IllegalStateException("TLS already active");
+            }
+            // what the client pipelined after STARTTLS was sent in the clear: never a command
+            inbound.removeIf(item -> item instanceof Frame || item instanceof Bad);
+            decoder = listener.binding().newDecoder(listener.settings());
+            inEngine = engine;
+            netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        }
+        synchronized (outLock) {
+            outQueue.add(ByteBuffer.wrap(clearResponse));
+            backlog += clearResponse.length;
+            outQueue.add(TLS_SWITCH);
+            pendingEngine = engine;
+        }
+        flush();
+    }
+
+    @Override
+    public boolean tlsAvailable() {
+        return listener.settings().tls() != null && !isTls();
+    }
+
+    @Override
+    public boolean isTls() {
+        synchronized (inLock) {
+            return inEngine != null;
+        }
+    }
+
+    @Override
+    public void expectContinuation(boolean expect) {
+        this.expectContinuation = expect;
+    }
+
+    @Override
+    public void close() {
+        synchronized (outLock) {
+            closeRequested = true;
+        }
+        flush();
+    }
+
+    /** Closes at once; the endpoint still hears {@code onDisconnect}. */
+    void abort() {
+        synchronized (outLock) {
+            open = false;
+            outQueue.clear();
+            backlog = 0;
+            outLock.notifyAll();
+        }
+        synchronized (inLock) {
+            endInputLocked();
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String protocol() {
+        return listener.binding().name();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** Selector thread: the socket drained. */
+    void onWritable() {
+        flush();
+    }
+
+    @Override
+    public String toString() {
+        return listener.binding().name() + "#" + id + " " + remote;
+    }
+
+}

@@ -1,0 +1,20 @@
+package org.murder.connector.transport;
+
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLContext;
+
+/**
+ * One listener's settings.
+ *
+ * @param tls null when no TLS material is configured (then STARTTLS is not offered)
+ * @param highWater output queued per connection before writers are asked to wait
+ */
+public record TransportSettings(
+        InetSocketAddress address,
+        int maxConnections,
+        int maxLineLength,
+        int maxLiteralSize,
+        int maxFrameSize,
+        SSLContext tls,
+        int highWater) {
+}

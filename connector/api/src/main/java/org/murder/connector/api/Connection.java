@@ -1,0 +1,65 @@
+package org.murder.connector.api;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * One client connection, owned by the resource adapter for its whole life. Endpoints (MDBs) answer
+ * through it; long-lived session state hangs off {@link #attachment()}, never off a pooled bean.
+ * Thread-safe: the master's stream writers and the command worker may write concurrently.
+ */
+public interface Connection {
+
+    long id();
+
+    /** The listener's protocol name, e.g. {@code mupdate}. */
+    String protocol();
+
+    InetSocketAddress remoteAddress();
+
+    InetSocketAddress localAddress();
+
+    /** Queues bytes for sending; never blocks. Bytes from one call are never interleaved with another's. */
+    void write(byte[] bytes);
+
+    /**
+     * Waits while more than the listener's high-water mark of output is queued, so a writer of a
+     * large response cannot fill memory faster than the client reads.
+     *
+     * @return false if the connection closed or the timeout passed first
+     */
+    boolean awaitWritable(Duration timeout);
+
+    /** Bytes queued but not yet handed to the socket. */
+    long outboundBacklog();
+
+    /** Flushes what was written, then closes. */
+    void close();
+
+    boolean isOpen();
+
+    /** True when the listener has TLS material configured and this connection is not yet encrypted. */
+    boolean tlsAvailable();
+
+    boolean isTls();
+
+    /**
+     * Sends {@code clearResponse} (the tagged OK to STARTTLS) in the clear, then switches both
+     * directions to TLS. Input the client pipelined after the STARTTLS command is discarded, never
+     * read as commands (RFC 3207 section 5 / RFC 2595 section 3.1).
+     *
+     * @throws IllegalStateException when no TLS material is configured or TLS is already on
+     */
+    void startTls(byte[] clearResponse);
+
+    /**
+     * The next complete input line is handed to {@link ProtocolListener#onContinuation} instead of
+     * being parsed as a command (SASL exchanges).
+     */
+    void expectContinuation(boolean expect);
+
+    /** Session state of the endpoint's choosing. */
+    Object attachment();
+
+    void attach(Object attachment);
+}

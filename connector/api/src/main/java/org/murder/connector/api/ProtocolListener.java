@@ -1,0 +1,26 @@
+package org.murder.connector.api;
+
+/**
+ * What every protocol's message listener shares: the connection's life cycle, continuation lines,
+ * and input the codec could not accept. The adapter calls one method at a time per connection, in
+ * the order the input arrived.
+ */
+public interface ProtocolListener {
+
+    /** A client connected: send the greeting. */
+    void onConnect(Connection connection);
+
+    /** A line answering a continuation request (e.g. a SASL response), CRLF removed. */
+    void onContinuation(Connection connection, String line);
+
+    /**
+     * Input that is not a command: malformed, or over a configured bound. The connection stays
+     * usable; the endpoint answers with the protocol's error.
+     *
+     * @param tag the command's tag when it could be read, else empty
+     */
+    void onBadInput(Connection connection, String tag, String message);
+
+    /** The connection is gone (client closed, error, or {@link Connection#close()}). */
+    void onDisconnect(Connection connection);
+}

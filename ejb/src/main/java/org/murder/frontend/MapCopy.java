@@ -1,0 +1,206 @@
+package org.murder.frontend;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Queue;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.murder.config.MurderSettings;
+import org.murder.map.MailboxRecord;
+import org.murder.map.MapStore;
+
+/**
+ * A frontend node's local, persistent copy of the mailbox map, fed by the map topic. It applies a
+ * change only if it is the next version; a gap, a restart or a stalled stream makes it resynchronise
+ * from a snapshot of the master (snapshot at version V, then the stream after V), like Cyrus's mupdate
+ * slave does with UPDATE.
+ */
+@Singleton
+@Startup
+@DependsOn("MailboxMap")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class MapCopy {
+
+    private static final Logger LOG = Logger.getLogger(MapCopy.class.getName());
+    public static final String STATUS_QUEUE = "java:/jms/murder/NodeStatusQueue";
+
+    @EJB
+    MapCopyStore store;
+
+    @EJB
+    MasterSnapshots master;
+
+    @Inject
+    MurderSettings settings;
+
+    @Inject
+    @JMSConnectionFactory("java:/JmsXA")
+    JMSContext jms;
+
+    @Resource(lookup = STATUS_QUEUE)
+    Queue statusQueue;
+
+    @Resource
+    TimerService timers;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean enabled;
+    private volatile long applied;
+    private volatile boolean needResync = true;
+    private volatile long lastReported = -1;
+    private long ticks;
+    private long behindSince = -1;
+
+    @PostConstruct
+    void start() {
+        enabled = settings.hasRole(MurderSettings.Role.FRONTEND);
+        if (!enabled) {
+            return;
+        }
+        applied = store.state().appliedVersion();
+        // the first resync runs on the timer so a slow master does not hold up deployment
+        timers.createIntervalTimer(200, 1000, new TimerConfig("map-copy", false));
+    }
+
+    /** One change from the topic. */
+    public void onChange(MailboxRecord r) {
+        if (!enabled) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (needResync) {
+                resync("start-up");
+            }
+            if (r.version() <= applied) {
+                return; // already applied (redelivery, or part of the snapshot)
+            }
+            if (r.version() != applied + 1) {
+                resync("gap: have version " + applied + ", received " + r.version());
+                return;
+            }
+            store.apply(r);
+            applied = r.version();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Timeout
+    void tick() {
+        if (!enabled) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (needResync) {
+                resync("start-up");
+            } else if (++ticks % Math.max(1, settings.mapCheckSeconds()) == 0) {
+                checkBehind();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "MURDER-COPY-003 map copy check failed", e);
+        } finally {
+            lock.unlock();
+        }
+        report();
+    }
+
+    /** A copy that stays behind the master for a whole check period missed a message: resync. */
+    private void checkBehind() {
+        long masterVersion;
+        try {
+            masterVersion = master.masterVersion();
+        } catch (IOException e) {
+            LOG.fine(() -> "master unreachable: " + e.getMessage());
+            return;
+        }
+        if (masterVersion <= applied) {
+            behindSince = -1;
+        } else if (behindSince == applied) {
+            resync("still behind the master (" + applied + " < " + masterVersion + ")");
+            behindSince = -1;
+        } else {
+            behindSince = applied;
+        }
+    }
+
+    private void resync(String why) {
+        MapStore.Snapshot s;
+        try {
+            s = master.fetch();
+        } catch (IOException | RuntimeException e) {
+            needResync = true;
+            LOG.warning(() -> "MURDER-COPY-002 cannot resynchronise the map copy (" + why + "): " + e.getMessage());
+            return;
+        }
+        int changed = store.replaceAll(s.version(), s.mailboxes());
+        applied = s.version();
+        needResync = false;
+        LOG.info(() -> "MURDER-COPY-001 map copy resynchronised at version " + s.version() + " (" + why + "), "
+                + s.mailboxes().size() + " mailboxes, " + changed + " rows changed");
+    }
+
+    private void report() {
+        long v = applied;
+        if (v == lastReported) {
+            return;
+        }
+        try {
+            MapMessage m = jms.createMapMessage();
+            m.setString("node", settings.servername());
+            m.setLong("appliedVersion", v);
+            m.setLong("mailboxes", store.count());
+            m.setLong("at", Instant.now().toEpochMilli());
+            jms.createProducer().send(statusQueue, m);
+            lastReported = v;
+        } catch (JMSException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot report node status", e);
+        }
+    }
+
+    public long appliedVersion() {
+        return applied;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public Optional<MailboxRecord> find(String name) {
+        return store.find(name);
+    }
+
+    /** Waits until the copy has applied at least {@code version} (read-your-writes for tests and tools). */
+    public boolean awaitVersion(long version, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (applied < version) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,85 @@
+package org.murder.frontend;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.murder.config.MurderSettings;
+import org.murder.map.MailboxKind;
+import org.murder.map.MailboxMap;
+import org.murder.map.MailboxRecord;
+import org.murder.map.MapStore;
+
+/**
+ * Where a frontend's copy bootstraps from: the master's map at one version. In-process when this node
+ * is the master; otherwise the master's REST snapshot ({@code mupdate_master_url}).
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class MasterSnapshots {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @EJB
+    MailboxMap map;
+
+    @Inject
+    MurderSettings settings;
+
+    public MapStore.Snapshot fetch() throws IOException {
+        if (settings.hasRole(MurderSettings.Role.MASTER)) {
+            return map.snapshot();
+        }
+        try (JsonReader reader = Json.createReader(get("/api/map/snapshot"))) {
+            JsonObject o = reader.readObject();
+            JsonArray items = o.getJsonArray("mailboxes");
+            List<MailboxRecord> records = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                JsonObject m = items.getJsonObject(i);
+                records.add(new MailboxRecord(m.getString("name"), m.getString("server"), m.getString("partition"),
+                        m.getString("acl", ""), MailboxKind.valueOf(m.getString("kind")),
+                        m.getJsonNumber("version").longValue()));
+            }
+            return new MapStore.Snapshot(o.getJsonNumber("version").longValue(), records);
+        }
+    }
+
+    public long masterVersion() throws IOException {
+        if (settings.hasRole(MurderSettings.Role.MASTER)) {
+            return map.version();
+        }
+        try (JsonReader reader = Json.createReader(get("/api/map/version"))) {
+            return reader.readObject().getJsonNumber("version").longValue();
+        }
+    }
+
+    private InputStream get(String path) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.masterHttpUrl() + path))
+                .timeout(Duration.ofSeconds(60)).GET().build();
+        try {
+            HttpResponse<InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200) {
+                r.body().close();
+                throw new IOException("master answered " + r.statusCode() + " for " + request.uri());
+            }
+            return r.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package org.murder.map;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.murder.connector.api.Connection;
+import org.murder.protocol.mupdate.Location;
+
+/**
+ * The MUPDATE master's authoritative mailbox map. The database (through {@link MapStore}) is the truth;
+ * this bean keeps the same map in memory so FIND, LIST and UPDATE dumps never touch the database, and
+ * serialises writes (Cyrus's {@code mailboxes_mutex}) so versions, commits and stream order agree.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class MailboxMap {
+
+    private static final Logger LOG = Logger.getLogger(MailboxMap.class.getName());
+
+    /** The answer to a write: OK, or NO with a reason for the client. */
+    public record Outcome(boolean ok, String message) {
+        static final Outcome DONE = new Outcome(true, "done");
+
+        static Outcome no(String message) {
+            return new Outcome(false, message);
+        }
+    }
+
+    @EJB
+    MapStore store;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    private final ReentrantLock writes = new ReentrantLock();
+    private final ConcurrentSkipListMap<String, MailboxRecord> map = new ConcurrentSkipListMap<>();
+    private final Set<UpdateStream> streams = ConcurrentHashMap.newKeySet();
+    private volatile long version;
+
+    @PostConstruct
+    void load() {
+        MapStore.Snapshot s = store.load();
+        s.mailboxes().forEach(r -> map.put(r.name(), r));
+        version = s.version();
+        LOG.info(() -> "MURDER-MAP-002 mailbox map loaded: " + map.size() + " mailboxes at version " + version);
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    public Outcome reserve(String name, Location location) {
+        writes.lock();
+        try {
+            MailboxRecord existing = map.get(name);
+            if (existing != null) {
+                // the same backend asking again (a retried CREATE, replicated backends) is harmless
+                return existing.location().equals(location) ? Outcome.DONE : Outcome.no("Mailbox already exists");
+            }
+            return commit(existing, new MailboxRecord(name, location.server(), location.partition(), "",
+                    MailboxKind.RESERVED, 0));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    public Outcome activate(String name, Location location, String acl) {
+        writes.lock();
+        try {
+            MailboxRecord existing = map.get(name);
+            if (existing != null && existing.kind() == MailboxKind.ACTIVE && existing.location().equals(location)
+                    && existing.acl().equals(acl)) {
+                return Outcome.DONE; // ctl_mboxlist -m re-sends everything; unchanged entries cost nothing
+            }
+            return commit(existing, new MailboxRecord(name, location.server(), location.partition(), acl,
+                    MailboxKind.ACTIVE, 0));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Active → reserved at the given location (the first step of a move between backends). */
+    public Outcome deactivate(String name, Location location) {
+        writes.lock();
+        try {
+            MailboxRecord existing = map.get(name);
+            if (existing == null || existing.kind() != MailboxKind.ACTIVE) {
+                return Outcome.no("Mailbox not active");
+            }
+            return commit(existing, new MailboxRecord(name, location.server(), location.partition(), existing.acl(),
+                    MailboxKind.RESERVED, 0));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    public Outcome delete(String name) {
+        writes.lock();
+        try {
+            MailboxRecord existing = map.get(name);
+            if (existing == null) {
+                return Outcome.no("Mailbox does not exist");
+            }
+            return commit(existing, MailboxRecord.deleted(name, existing.server(), existing.partition(), 0));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    private Outcome commit(MailboxRecord old, MailboxRecord change) {
+        MailboxRecord stored;
+        try {
+            stored = store.apply(change);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "MURDER-MAP-004 could not store the change of " + change.name(), e);
+            return Outcome.no("Server error: the change was not stored");
+        }
+        if (stored.kind() == MailboxKind.DELETED) {
+            map.remove(stored.name());
+        } else {
+            map.put(stored.name(), stored);
+        }
+        version = stored.version();
+        for (UpdateStream s : streams) {
+            if ((old != null && s.matches(old.server())) || s.matches(stored.server())) {
+                s.changed(stored.name(), executor);
+            }
+        }
+        return Outcome.DONE;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public Optional<MailboxRecord> find(String name) {
+        return Optional.ofNullable(map.get(name));
+    }
+
+    /** Mailboxes whose {@code server!partition} starts with the prefix (all when empty), in name order. */
+    public List<MailboxRecord> list(String locationPrefix) {
+        return select(r -> r.location().wire().startsWith(locationPrefix));
+    }
+
+    public List<MailboxRecord> select(Predicate<MailboxRecord> filter) {
+        List<MailboxRecord> out = new ArrayList<>();
+        for (MailboxRecord r : map.values()) {
+            if (filter.test(r)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Mailboxes whose name starts with the prefix, through the sorted map (no full scan). */
+    public List<MailboxRecord> byNamePrefix(String prefix) {
+        if (prefix.isEmpty()) {
+            return new ArrayList<>(map.values());
+        }
+        return new ArrayList<>(map.subMap(prefix, true, prefix + Character.MAX_VALUE, false).values());
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public int size() {
+        return map.size();
+    }
+
+    /** The whole map at one version, for a frontend's bootstrap. */
+    public MapStore.Snapshot snapshot() {
+        writes.lock();
+        try {
+            return new MapStore.Snapshot(version, new ArrayList<>(map.values()));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ UPDATE streams
+
+    /** Registers a subscriber and sends it the dump; every later change follows on the same tag. */
+    public UpdateStream startUpdate(Connection connection, String tag, Set<String> hosts) {
+        UpdateStream stream = new UpdateStream(connection, tag, hosts, this::find);
+        List<MailboxRecord> dump;
+        stream.holdForDump();
+        writes.lock();
+        try {
+            streams.add(stream);
+            dump = select(r -> stream.matches(r.server()));
+        } finally {
+            writes.unlock();
+        }
+        stream.sendDump(dump);
+        return stream;
+    }
+
+    public void stopUpdate(UpdateStream stream) {
+        streams.remove(stream);
+    }
+
+    public int streamCount() {
+        return streams.size();
+    }
+}

@@ -1,0 +1,83 @@
+package org.murder.map;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Topic;
+import jakarta.annotation.Resource;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+
+/**
+ * The master map's persistence: one change = one transaction that writes the row, bumps the map
+ * version and publishes the new state on the topic. The topic message is part of the transaction, so
+ * subscribers never hear of a change that did not commit.
+ */
+@Stateless
+public class MapStore {
+
+    @PersistenceContext(unitName = "murder")
+    EntityManager em;
+
+    @Inject
+    @JMSConnectionFactory("java:/JmsXA")
+    JMSContext jms;
+
+    @Resource(lookup = MapChangeMessages.TOPIC)
+    Topic topic;
+
+    /** Writes one change and returns the record as stored, with its version. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public MailboxRecord apply(MailboxRecord change) {
+        MapVersionEntity v = em.find(MapVersionEntity.class, MapVersionEntity.ID, LockModeType.PESSIMISTIC_WRITE);
+        if (v == null) {
+            v = new MapVersionEntity();
+            em.persist(v);
+        }
+        long version = v.version() + 1;
+        v.version(version);
+        MailboxRecord stored = new MailboxRecord(change.name(), change.server(), change.partition(), change.acl(),
+                change.kind(), version);
+        MailboxEntity row = em.find(MailboxEntity.class, change.name());
+        if (change.kind() == MailboxKind.DELETED) {
+            if (row != null) {
+                em.remove(row);
+            }
+        } else if (row == null) {
+            em.persist(new MailboxEntity(stored));
+        } else {
+            row.update(stored);
+        }
+        publish(stored);
+        return stored;
+    }
+
+    private void publish(MailboxRecord r) {
+        try {
+            MapMessage m = jms.createMapMessage();
+            MapChangeMessages.fill(m, r);
+            jms.createProducer().send(topic, m);
+        } catch (JMSException e) {
+            throw new IllegalStateException("MURDER-MAP-001 cannot publish change of " + r.name(), e);
+        }
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public Snapshot load() {
+        MapVersionEntity v = em.find(MapVersionEntity.class, MapVersionEntity.ID);
+        List<MailboxRecord> all = em.createNamedQuery("MailboxEntity.all", MailboxEntity.class)
+                .getResultStream().map(MailboxEntity::toRecord).toList();
+        return new Snapshot(v == null ? 0 : v.version(), all);
+    }
+
+    /** All mailboxes at one map version. */
+    public record Snapshot(long version, List<MailboxRecord> mailboxes) implements java.io.Serializable {
+    }
+}

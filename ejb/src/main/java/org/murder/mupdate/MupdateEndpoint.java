@@ -1,0 +1,269 @@
+package org.murder.mupdate;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.security.sasl.SaslException;
+import javax.security.sasl.SaslServer;
+import org.murder.auth.Authenticator;
+import org.murder.config.MurderSettings;
+import org.murder.connector.api.Connection;
+import org.murder.connector.api.MupdateListener;
+import org.murder.map.MailboxKind;
+import org.murder.map.MailboxMap;
+import org.murder.map.MailboxRecord;
+import org.murder.protocol.mupdate.MupdateCommand;
+import org.murder.protocol.mupdate.MupdateResponses;
+import org.murder.protocol.sasl.Base64Lines;
+import org.murder.protocol.sasl.SaslMechanisms;
+
+/**
+ * The MUPDATE master's endpoint: the resource adapter calls it once per decoded command, in order per
+ * connection. Answers follow Cyrus's mupdate (texts included) so Cyrus's clients are at home.
+ * The adapter binding ({@code murder.ear#murder-connector.rar}) is in jboss-ejb3.xml.
+ */
+@MessageDriven(name = "MupdateEndpoint", activationConfig = {
+        @ActivationConfigProperty(propertyName = "protocol", propertyValue = "mupdate"),
+        @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${mupdate_listen:127.0.0.1}"),
+        @ActivationConfigProperty(propertyName = "port", propertyValue = "${mupdate_port:3905}"),
+        @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${mupdate_connections_max:128}"),
+        @ActivationConfigProperty(propertyName = "tlsCertificate", propertyValue = "${tls_server_cert:}"),
+        @ActivationConfigProperty(propertyName = "tlsKey", propertyValue = "${tls_server_key:}"),
+        @ActivationConfigProperty(propertyName = "tlsKeyStore", propertyValue = "${tls_keystore:}"),
+        @ActivationConfigProperty(propertyName = "tlsKeyStorePassword", propertyValue = "${tls_keystore_password:}")
+})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class MupdateEndpoint implements MupdateListener {
+
+    private static final Logger LOG = Logger.getLogger(MupdateEndpoint.class.getName());
+    private static final int CHUNK = 64 * 1024;
+
+    @EJB
+    MailboxMap map;
+
+    @Inject
+    MurderSettings settings;
+
+    @Inject
+    Authenticator authenticator;
+
+    @Override
+    public void onConnect(Connection c) {
+        c.attach(new MupdateSession());
+        c.write(MupdateResponses.banner(SaslMechanisms.names(), c.tlsAvailable(), false, settings.servername(),
+                settings.product(), settings.version(), true, ""));
+    }
+
+    @Override
+    public void onDisconnect(Connection c) {
+        if (session(c).state() instanceof MupdateSession.Streaming s) {
+            map.stopUpdate(s.stream());
+        }
+    }
+
+    @Override
+    public void onBadInput(Connection c, String tag, String message) {
+        if (session(c).state() instanceof MupdateSession.Authenticating a) {
+            session(c).state(new MupdateSession.NotAuthenticated());
+            c.write(MupdateResponses.no(a.tag(), message));
+            return;
+        }
+        c.write(MupdateResponses.bad(tag.isEmpty() ? "*" : tag, message));
+    }
+
+    @Override
+    public void onCommand(Connection c, MupdateCommand command) {
+        MupdateSession session = session(c);
+        String tag = command.tag();
+        if (command instanceof MupdateCommand.Logout) {
+            c.write(MupdateResponses.ok(tag, "bye-bye"));
+            c.close();
+            return;
+        }
+        if (command instanceof MupdateCommand.Noop) {
+            if (session.state() instanceof MupdateSession.Streaming s) {
+                s.stream().flush(); // the barrier: everything changed before this NOOP is on the wire
+            }
+            c.write(MupdateResponses.ok(tag, "Noop done"));
+            return;
+        }
+        if (session.state() instanceof MupdateSession.Streaming) {
+            c.write(MupdateResponses.bad(tag, "not legal when streaming"));
+            return;
+        }
+        if (command instanceof MupdateCommand.StartTls) {
+            startTls(c, session, tag);
+            return;
+        }
+        if (command instanceof MupdateCommand.Compress) {
+            c.write(MupdateResponses.no(tag, "COMPRESS is not supported"));
+            return;
+        }
+        if (command instanceof MupdateCommand.Authenticate a) {
+            authenticate(c, session, a);
+            return;
+        }
+        if (session.user().isEmpty()) {
+            c.write(MupdateResponses.bad(tag, "Please login first"));
+            return;
+        }
+        dispatchAuthenticated(c, session, command);
+    }
+
+    private void dispatchAuthenticated(Connection c, MupdateSession session, MupdateCommand command) {
+        String tag = command.tag();
+        if (command instanceof MupdateCommand.Find f) {
+            map.find(f.mailbox()).ifPresent(r -> c.write(encode(tag, r)));
+            c.write(MupdateResponses.ok(tag, "Search completed"));
+        } else if (command instanceof MupdateCommand.ListMailboxes l) {
+            sendAll(c, tag, map.list(l.locationPrefix().orElse("")));
+            c.write(MupdateResponses.ok(tag, "list complete"));
+        } else if (command instanceof MupdateCommand.Update u) {
+            session.state(new MupdateSession.Streaming(session.user().orElseThrow(),
+                    map.startUpdate(c, tag, new HashSet<>(u.hosts()))));
+        } else if (command instanceof MupdateCommand.Reserve r) {
+            answer(c, tag, map.reserve(r.mailbox(), r.location()));
+        } else if (command instanceof MupdateCommand.Activate a) {
+            answer(c, tag, map.activate(a.mailbox(), a.location(), a.acl()));
+        } else if (command instanceof MupdateCommand.Deactivate d) {
+            answer(c, tag, map.deactivate(d.mailbox(), d.location()));
+        } else if (command instanceof MupdateCommand.Delete d) {
+            answer(c, tag, map.delete(d.mailbox()));
+        } else {
+            c.write(MupdateResponses.bad(tag, "Unrecognized command"));
+        }
+    }
+
+    private static void answer(Connection c, String tag, MailboxMap.Outcome outcome) {
+        c.write(outcome.ok() ? MupdateResponses.ok(tag, outcome.message()) : MupdateResponses.no(tag, outcome.message()));
+    }
+
+    private static byte[] encode(String tag, MailboxRecord r) {
+        return r.kind() == MailboxKind.ACTIVE
+                ? MupdateResponses.mailbox(tag, r.name(), r.location(), r.acl())
+                : MupdateResponses.reserve(tag, r.name(), r.location());
+    }
+
+    /** Large answers go out in socket-sized pieces, waiting for the client to read. */
+    private static void sendAll(Connection c, String tag, List<MailboxRecord> records) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(CHUNK + 1024);
+        for (MailboxRecord r : records) {
+            buf.writeBytes(encode(tag, r));
+            if (buf.size() >= CHUNK) {
+                c.write(buf.toByteArray());
+                buf.reset();
+                if (!c.awaitWritable(Duration.ofSeconds(60))) {
+                    return;
+                }
+            }
+        }
+        c.write(buf.toByteArray());
+    }
+
+    // ------------------------------------------------------------------ STARTTLS and SASL
+
+    private static void startTls(Connection c, MupdateSession session, String tag) {
+        if (session.user().isPresent()) {
+            c.write(MupdateResponses.bad(tag, "Can't STARTTLS after authentication"));
+        } else if (c.isTls()) {
+            c.write(MupdateResponses.bad(tag, "Already successfully executed STARTTLS"));
+        } else if (!c.tlsAvailable()) {
+            c.write(MupdateResponses.no(tag, "TLS is not configured"));
+        } else {
+            c.startTls(MupdateResponses.ok(tag, "Begin TLS negotiation now"));
+        }
+    }
+
+    private void authenticate(Connection c, MupdateSession session, MupdateCommand.Authenticate a) {
+        if (session.user().isPresent()) {
+            c.write(MupdateResponses.no(a.tag(), "Already authenticated"));
+            return;
+        }
+        var sasl = SaslMechanisms.server(a.mechanism(), authenticator::verify);
+        if (sasl.isEmpty()) {
+            c.write(MupdateResponses.no(a.tag(), "unsupported SASL mechanism"));
+            return;
+        }
+        byte[] initial = new byte[0];
+        if (a.initialResponse().isPresent()) {
+            try {
+                initial = Base64Lines.decode(a.initialResponse().get());
+            } catch (SaslException e) {
+                c.write(MupdateResponses.no(a.tag(), "Invalid base64"));
+                return;
+            }
+        }
+        step(c, session, a.tag(), sasl.get(), initial);
+    }
+
+    @Override
+    public void onContinuation(Connection c, String line) {
+        MupdateSession session = session(c);
+        if (!(session.state() instanceof MupdateSession.Authenticating a)) {
+            c.write(MupdateResponses.bad("*", "Unexpected continuation"));
+            return;
+        }
+        if (Base64Lines.isCancel(line)) {
+            session.state(new MupdateSession.NotAuthenticated());
+            c.write(MupdateResponses.no(a.tag(), "Client canceled authentication"));
+            return;
+        }
+        byte[] response;
+        try {
+            response = Base64Lines.decode(line.trim());
+        } catch (SaslException e) {
+            session.state(new MupdateSession.NotAuthenticated());
+            c.write(MupdateResponses.no(a.tag(), "Invalid base64"));
+            return;
+        }
+        step(c, session, a.tag(), a.sasl(), response);
+    }
+
+    private void step(Connection c, MupdateSession session, String tag, SaslServer sasl, byte[] response) {
+        byte[] challenge;
+        try {
+            challenge = sasl.evaluateResponse(response);
+        } catch (SaslException e) {
+            session.state(new MupdateSession.NotAuthenticated());
+            LOG.info(() -> "MURDER-MUPDATE-001 authentication failed from " + c.remoteAddress() + ": " + e.getMessage());
+            c.write(MupdateResponses.no(tag, "Authentication failed"));
+            return;
+        }
+        if (!sasl.isComplete()) {
+            session.state(new MupdateSession.Authenticating(tag, sasl));
+            c.expectContinuation(true);
+            c.write(MupdateResponses.saslChallenge(challenge == null ? new byte[0] : challenge));
+            return;
+        }
+        String user = sasl.getAuthorizationID();
+        if (!settings.isAdmin(user)) {
+            // Cyrus: only admins may authenticate to the master (backends and slaves are admins)
+            session.state(new MupdateSession.NotAuthenticated());
+            LOG.info(() -> "MURDER-MUPDATE-002 " + user + " is not an admin; refused from " + c.remoteAddress());
+            c.write(MupdateResponses.no(tag, "Only admins may authenticate"));
+            return;
+        }
+        session.state(new MupdateSession.Authenticated(user));
+        LOG.fine(() -> "MUPDATE login of " + user + " from " + c.remoteAddress());
+        c.write(MupdateResponses.ok(tag, "Authenticated"));
+    }
+
+    private static MupdateSession session(Connection c) {
+        Object s = c.attachment();
+        if (s instanceof MupdateSession ms) {
+            return ms;
+        }
+        MupdateSession fresh = new MupdateSession();
+        c.attach(fresh);
+        return fresh;
+    }
+
+}

@@ -1,0 +1,48 @@
+package org.murder.mupdate;
+
+import java.util.Optional;
+import javax.security.sasl.SaslServer;
+import org.murder.map.UpdateStream;
+
+/**
+ * One MUPDATE connection's state, attached to the adapter's connection (never kept in a pooled bean).
+ * The states are types: a session is in exactly one of them.
+ */
+final class MupdateSession {
+
+    sealed interface State permits NotAuthenticated, Authenticating, Authenticated, Streaming {
+    }
+
+    record NotAuthenticated() implements State {
+    }
+
+    record Authenticating(String tag, SaslServer sasl) implements State {
+    }
+
+    record Authenticated(String user) implements State {
+    }
+
+    record Streaming(String user, UpdateStream stream) implements State {
+    }
+
+    private volatile State state = new NotAuthenticated();
+
+    State state() {
+        return state;
+    }
+
+    void state(State state) {
+        this.state = state;
+    }
+
+    Optional<String> user() {
+        State s = state;
+        if (s instanceof Authenticated a) {
+            return Optional.of(a.user());
+        }
+        if (s instanceof Streaming st) {
+            return Optional.of(st.user());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,258 @@
+package org.murder.protocol.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Incremental, bounded framer for line-and-literal protocols (MUPDATE, IMAP): splits a byte stream into
+ * frames of one command line plus the payload of every literal ({@code {n}} or {@code {n+}} at the end of a
+ * line) it announces. Partial input is kept between calls, so the caller may feed whatever the socket gave.
+ *
+ * <p>Bounds are deliberate errors, never exceptions: an oversize line, literal or frame is reported through
+ * {@link FrameSink#frameTooLarge} and the rest of that command is skipped (honouring non-synchronizing
+ * literals the way Cyrus's {@code eatline} does), after which decoding resumes at the next command.
+ *
+ * <p>Not thread-safe: one decoder per connection direction.
+ */
+public final class FrameDecoder {
+
+    private enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL }
+
+    /** Longest literal marker we need to recognise at the end of a discarded line: "{" + 10 digits + "+}\r". */
+    private static final int TAIL = 16;
+    private static final byte LF = '\n';
+    private static final byte CR = '\r';
+
+    private final int maxLineLength;
+    private final int maxLiteralSize;
+    private final int maxFrameSize;
+
+    private byte[] frame = new byte[128];
+    private int frameLen;
+    /** Where the current line segment (the part after the last literal) starts in {@link #frame}. */
+    private int lineStart;
+    private long literalRemaining;
+    private Mode mode = Mode.LINE;
+
+    /** Last bytes of a line being discarded, to spot a literal marker at its end. */
+    private final byte[] tail = new byte[TAIL];
+    private int tailLen;
+
+    /**
+     * @param maxLineLength  longest line segment, terminator excluded
+     * @param maxLiteralSize largest single literal
+     * @param maxFrameSize   largest whole frame (all lines and literals, final terminator excluded)
+     */
+    public FrameDecoder(int maxLineLength, int maxLiteralSize, int maxFrameSize) {
+        if (maxLineLength < 1 || maxLiteralSize < 0 || maxFrameSize < 1) {
+            throw new IllegalArgumentException("bounds must be positive");
+        }
+        this.maxLineLength = maxLineLength;
+        this.maxLiteralSize = maxLiteralSize;
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    /** Consumes every remaining byte of {@code in}, reporting complete frames and errors to {@code sink}. */
+    public void decode(ByteBuffer in, FrameSink sink) {
+        while (in.hasRemaining()) {
+            switch (mode) {
+                case LINE -> lineByte(in.get(), sink);
+                case LITERAL -> literalBytes(in);
+                case DISCARD_LINE -> discardLineByte(in.get());
+                case DISCARD_LITERAL -> discardLiteralBytes(in);
+            }
+        }
+    }
+
+    /** Forgets any partial command, e.g. input pipelined before a STARTTLS handshake. */
+    public void reset() {
+        startFrame();
+        mode = Mode.LINE;
+        tailLen = 0;
+        literalRemaining = 0;
+        if (frame.length > 4096) {
+            frame = new byte[128];
+        }
+    }
+
+    /** True when no partial command is buffered (useful before switching a connection to TLS). */
+    public boolean idle() {
+        return mode == Mode.LINE && frameLen == 0;
+    }
+
+    private void lineByte(byte b, FrameSink sink) {
+        if (b == LF) {
+            endOfLine(sink);
+            return;
+        }
+        int segment = frameLen - lineStart;
+        // One byte beyond each bound is tolerated only if it is the CR of the coming CRLF.
+        if (segment >= maxLineLength && !(segment == maxLineLength && b == CR)) {
+            fail(sink, "line too long", true);
+            pushTail(b);
+            return;
+        }
+        if (frameLen >= maxFrameSize && !(frameLen == maxFrameSize && b == CR)) {
+            fail(sink, "command too large", true);
+            pushTail(b);
+            return;
+        }
+        append(b);
+    }
+
+    private void endOfLine(FrameSink sink) {
+        int end = frameLen;
+        if (end > lineStart && frame[end - 1] == CR) {
+            end--;
+        }
+        if (end - lineStart > maxLineLength) {
+            fail(sink, "line too long", false);
+            return;
+        }
+        LiteralMarker marker = LiteralMarker.find(frame, lineStart, end);
+        if (marker == null) {
+            if (end > maxFrameSize) {
+                fail(sink, "command too large", false);
+                return;
+            }
+            byte[] complete = Arrays.copyOf(frame, end);
+            startFrame();
+            sink.frame(complete);
+            return;
+        }
+        if (marker.size() > maxLiteralSize) {
+            rejectLiteral(sink, marker, "literal too large");
+        } else if (frameLen + 1 + marker.size() > maxFrameSize) {
+            rejectLiteral(sink, marker, "command too large");
+        } else {
+            append(LF);
+            literalRemaining = marker.size();
+            mode = Mode.LITERAL;
+            if (literalRemaining == 0) {
+                endOfLiteral();
+            }
+            if (marker.synchronizing()) {
+                sink.continuationRequested();
+            }
+        }
+    }
+
+    private void rejectLiteral(FrameSink sink, LiteralMarker marker, String reason) {
+        String tag = tag();
+        startFrame();
+        if (marker.synchronizing()) {
+            // The peer waits for "+ go ahead" that never comes; the command ends here.
+            mode = Mode.LINE;
+        } else {
+            literalRemaining = marker.size();
+            mode = Mode.DISCARD_LITERAL;
+        }
+        sink.frameTooLarge(tag, reason);
+    }
+
+    private void literalBytes(ByteBuffer in) {
+        int n = (int) Math.min(literalRemaining, in.remaining());
+        ensureCapacity(frameLen + n);
+        in.get(frame, frameLen, n);
+        frameLen += n;
+        literalRemaining -= n;
+        if (literalRemaining == 0) {
+            endOfLiteral();
+        }
+    }
+
+    private void endOfLiteral() {
+        mode = Mode.LINE;
+        lineStart = frameLen;
+    }
+
+    private void discardLineByte(byte b) {
+        if (b != LF) {
+            pushTail(b);
+            return;
+        }
+        int end = tailLen;
+        if (end > 0 && tail[end - 1] == CR) {
+            end--;
+        }
+        LiteralMarker marker = LiteralMarker.find(tail, 0, end);
+        tailLen = 0;
+        if (marker == null || marker.synchronizing()) {
+            // A synchronizing literal is never sent without our "+ go ahead": the command ends here.
+            mode = Mode.LINE;
+        } else if (marker.size() > 0) {
+            literalRemaining = marker.size();
+            mode = Mode.DISCARD_LITERAL;
+        }
+        // else an empty non-synchronizing literal: the command goes on with the next line, still discarded.
+    }
+
+    private void discardLiteralBytes(ByteBuffer in) {
+        int n = (int) Math.min(literalRemaining, in.remaining());
+        in.position(in.position() + n);
+        literalRemaining -= n;
+        if (literalRemaining == 0) {
+            mode = Mode.DISCARD_LINE;
+            tailLen = 0;
+        }
+    }
+
+    /** Gives up on the current command; {@code midLine} means the rest of the line is still to come. */
+    private void fail(FrameSink sink, String reason, boolean midLine) {
+        String tag = tag();
+        tailLen = 0;
+        if (midLine) {
+            // Keep the end of what we saw: the discarded line may still end in a literal marker.
+            int from = Math.max(lineStart, frameLen - TAIL);
+            for (int i = from; i < frameLen; i++) {
+                pushTail(frame[i]);
+            }
+            mode = Mode.DISCARD_LINE;
+        } else {
+            mode = Mode.LINE;
+        }
+        startFrame();
+        sink.frameTooLarge(tag, reason);
+    }
+
+    /** First token of the buffered command, if a space shows it is complete. */
+    private String tag() {
+        int limit = frameLen;
+        for (int i = 0; i < limit; i++) {
+            byte b = frame[i];
+            if (b == ' ') {
+                return i == 0 ? null : new String(frame, 0, i, StandardCharsets.ISO_8859_1);
+            }
+            if (b == CR || b == LF) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private void pushTail(byte b) {
+        if (tailLen == TAIL) {
+            System.arraycopy(tail, 1, tail, 0, TAIL - 1);
+            tailLen--;
+        }
+        tail[tailLen++] = b;
+    }
+
+    private void startFrame() {
+        frameLen = 0;
+        lineStart = 0;
+    }
+
+    private void append(byte b) {
+        ensureCapacity(frameLen + 1);
+        frame[frameLen++] = b;
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > frame.length) {
+            long grown = Math.max((long) frame.length * 2, needed);
+            frame = Arrays.copyOf(frame, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+        }
+    }
+}

@@ -83,8 +83,10 @@ public class MapCopy {
         timers.createIntervalTimer(200, 1000, new TimerConfig("map-copy", false));
     }
 
-    /** One change from the topic. */
-    public void onChange(MailboxRecord r) {
+    private final LatencyHistogram latency = new LatencyHistogram();
+
+    /** One change from the topic, sent by the master at {@code sentAtMillis}. */
+    public void onChange(MailboxRecord r, long sentAtMillis) {
         if (!enabled) {
             return;
         }
@@ -102,6 +104,7 @@ public class MapCopy {
             }
             store.apply(r);
             applied = r.version();
+            latency.record(System.currentTimeMillis() - sentAtMillis);
         } finally {
             lock.unlock();
         }
@@ -178,6 +181,10 @@ public class MapCopy {
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.FINE, "cannot report node status", e);
         }
+    }
+
+    public LatencyHistogram latency() {
+        return latency;
     }
 
     public long appliedVersion() {

@@ -22,7 +22,7 @@ public class MapTopicSubscriber implements MessageListener {
     @Override
     public void onMessage(Message message) {
         try {
-            copy.onChange(MapChangeMessages.read(message));
+            copy.onChange(MapChangeMessages.read(message), message.getJMSTimestamp());
         } catch (JMSException e) {
             throw new IllegalStateException("MURDER-COPY-004 unreadable map change message", e);
         }

@@ -170,7 +170,7 @@ public class MupdateEndpoint implements MupdateListener {
 
     // ------------------------------------------------------------------ STARTTLS and SASL
 
-    private static void startTls(Connection c, MupdateSession session, String tag) {
+    private void startTls(Connection c, MupdateSession session, String tag) {
         if (session.user().isPresent()) {
             c.write(MupdateResponses.bad(tag, "Can't STARTTLS after authentication"));
         } else if (c.isTls()) {
@@ -179,6 +179,8 @@ public class MupdateEndpoint implements MupdateListener {
             c.write(MupdateResponses.no(tag, "TLS is not configured"));
         } else {
             c.startTls(MupdateResponses.ok(tag, "Begin TLS negotiation now"));
+            // as Cyrus does: the capabilities again, now under TLS (imtest waits for them)
+            onConnect(c);
         }
     }
 

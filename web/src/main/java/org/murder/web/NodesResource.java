@@ -52,6 +52,21 @@ public class NodesResource {
         return copyStore.nodeStatuses();
     }
 
+    public record LatencyView(long samples, long p50Millis, long p90Millis, long p99Millis, long maxMillis) {
+    }
+
+    /** Change-to-copy latency through the JMS topic, as this node's copy measured it. */
+    @GET
+    @Path("/copy/latency")
+    public LatencyView latency(@QueryParam("reset") @DefaultValue("false") boolean reset) {
+        var h = copy.latency();
+        LatencyView v = new LatencyView(h.count(), h.percentile(0.5), h.percentile(0.9), h.percentile(0.99), h.percentile(1.0));
+        if (reset) {
+            h.reset();
+        }
+        return v;
+    }
+
     /** This frontend's local copy, by name prefix. */
     @GET
     @Path("/copy")

@@ -1,5 +1,6 @@
 package org.murder.protocol.mupdate;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import org.murder.protocol.wire.WireWriter;
  */
 public final class MupdateResponses {
 
-    private static final byte[] CONTINUATION = "+ go ahead\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUATION = "+ go ahead\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private MupdateResponses() {
     }

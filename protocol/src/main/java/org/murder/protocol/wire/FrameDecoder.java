@@ -28,7 +28,10 @@ public final class FrameDecoder {
     private final int maxLiteralSize;
     private final int maxFrameSize;
 
-    private byte[] frame = new byte[128];
+    private static final int INITIAL_CAPACITY = 128;
+    private static final int RETAINED_CAPACITY = 64 * 1024;
+
+    private byte[] frame = new byte[INITIAL_CAPACITY];
     private int frameLen;
     /** Where the current line segment (the part after the last literal) starts in {@link #frame}. */
     private int lineStart;
@@ -71,9 +74,6 @@ public final class FrameDecoder {
         mode = Mode.LINE;
         tailLen = 0;
         literalRemaining = 0;
-        if (frame.length > 4096) {
-            frame = new byte[128];
-        }
     }
 
     /** True when no partial command is buffered (useful before switching a connection to TLS). */
@@ -242,6 +242,10 @@ public final class FrameDecoder {
     private void startFrame() {
         frameLen = 0;
         lineStart = 0;
+        if (frame.length > RETAINED_CAPACITY) {
+            // one big APPEND must not pin its buffer to an idle connection
+            frame = new byte[INITIAL_CAPACITY];
+        }
     }
 
     private void append(byte b) {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the tokens of one frame produced by {@link FrameDecoder}: words, atoms, quoted strings and literals.
@@ -32,7 +33,7 @@ public final class WireReader {
     /** A copy of the frame from an earlier {@link #position()} to its end; moves this reader to the end. */
     public byte[] restBytesFrom(int mark) {
         pos = bytes.length;
-        return java.util.Arrays.copyOfRange(bytes, Math.max(0, Math.min(mark, bytes.length)), bytes.length);
+        return Arrays.copyOfRange(bytes, Math.max(0, Math.min(mark, bytes.length)), bytes.length);
     }
 
     public int position() {
@@ -78,7 +79,7 @@ public final class WireReader {
 
     /** Everything left in the frame as raw bytes. */
     public byte[] restBytes() {
-        byte[] rest = java.util.Arrays.copyOfRange(bytes, Math.min(pos, bytes.length), bytes.length);
+        byte[] rest = Arrays.copyOfRange(bytes, Math.min(pos, bytes.length), bytes.length);
         pos = bytes.length;
         return rest;
     }

@@ -105,16 +105,6 @@ class MupdateCodecRoundTripTest {
     }
 
     @Test
-    void textThatCouldInjectALineIsDefused() {
-        byte[] wire = MupdateResponses.no("A1", "bad\r\nA2 OK \"forged\"\0");
-        List<byte[]> frames = frames(wire, false);
-        assertEquals(1, frames.size());
-        assertEquals(new MupdateResponse.Completion("A1", Status.NO, "bad  A2 OK \"forged\" "),
-                MupdateResponseParser.parse(frames.get(0)));
-        assertEquals(1, frames(MupdateResponses.bye("x\ny"), false).size());
-    }
-
-    @Test
     void bannerSurvivesFramingAndParsing() {
         byte[] wire = MupdateResponses.banner(List.of("PLAIN", "LOGIN"), true, true, "mupdate.example", "Murder",
                 "0.1", false, "master.example");

@@ -42,9 +42,14 @@ public final class ScriptedServer implements AutoCloseable {
     public record StartTls(SSLContext context) implements Step {
     }
 
+    /** Drops the connection, as a crashing server would. */
+    public record Close() implements Step {
+    }
+
     private final ServerSocket listener;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean finished;
 
     public ScriptedServer(List<Step> script) throws IOException {
@@ -60,7 +65,7 @@ public final class ScriptedServer implements AutoCloseable {
 
     /** Waits for the script to end and rethrows what went wrong on the server side. */
     public void verify() throws Exception {
-        thread.join(TimeUnit.SECONDS.toMillis(10));
+        done.await(10, TimeUnit.SECONDS);
         if (failure.get() != null) {
             throw new AssertionError("server script failed: " + failure.get().getMessage(), failure.get());
         }
@@ -93,6 +98,9 @@ public final class ScriptedServer implements AutoCloseable {
                     }
                 } else if (step instanceof Pause p) {
                     Thread.sleep(p.millis());
+                } else if (step instanceof Close) {
+                    socket.close();
+                    break;
                 } else if (step instanceof StartTls t) {
                     SSLSocket tls = (SSLSocket) t.context().getSocketFactory()
                             .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
@@ -104,6 +112,10 @@ public final class ScriptedServer implements AutoCloseable {
                 }
             }
             finished = true;
+            done.countDown();
+            if (socket.isClosed()) {
+                return;
+            }
             // hold the connection until the client closes it, so that it never reads an early EOF
             while (in.read() >= 0) {
                 // drain
@@ -112,6 +124,8 @@ public final class ScriptedServer implements AutoCloseable {
             if (!finished) {
                 failure.set(t);
             }
+        } finally {
+            done.countDown();
         }
     }
 

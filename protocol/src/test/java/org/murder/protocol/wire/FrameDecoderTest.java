@@ -132,6 +132,27 @@ class FrameDecoderTest {
     }
 
     @Test
+    void acceptsDirectAndReadOnlyBuffers() {
+        byte[] input = ascii("A1 FIND {3+}\r\nabc\r\n");
+        ByteBuffer direct = ByteBuffer.allocateDirect(input.length).put(input).flip();
+        RecordingSink sink = new RecordingSink();
+        roomy().decode(direct, sink);
+        roomy().decode(ByteBuffer.wrap(input).asReadOnlyBuffer(), sink);
+        assertEquals(List.of(frame("A1 FIND {3+}\r\nabc"), frame("A1 FIND {3+}\r\nabc")), sink.events);
+    }
+
+    @Test
+    void bigFramesDoNotPinMemoryAfterwards() throws Exception {
+        FrameDecoder decoder = roomy();
+        String big = "x".repeat(200_000);
+        assertEquals(List.of(frame("A1 APPEND {200000+}\r\n" + big)),
+                decodeWhole(decoder, ascii("A1 APPEND {200000+}\r\n" + big + "\r\n")));
+        var field = FrameDecoder.class.getDeclaredField("frame");
+        field.setAccessible(true);
+        assertTrue(((byte[]) field.get(decoder)).length <= 64 * 1024);
+    }
+
+    @Test
     void continuationIsRequestedBeforeTheLiteralArrives() {
         FrameDecoder decoder = roomy();
         RecordingSink sink = new RecordingSink();

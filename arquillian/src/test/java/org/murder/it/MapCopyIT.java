@@ -1,0 +1,113 @@
+package org.murder.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.time.Duration;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.murder.protocol.mupdate.Location;
+import org.murder.protocol.mupdate.MupdateClient;
+import org.murder.protocol.mupdate.MupdateResponse;
+
+/** The frontend's local copy follows the master through the JMS topic; the REST API shows both. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class MapCopyIT {
+
+    private static final String P = MurderNode.RUN + ".copy.";
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return MurderNode.ear();
+    }
+
+    private static JsonArray array(String path) {
+        try {
+            return Json.createReader(new StringReader(MurderNode.get(path).body())).readArray();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonObject object(String path) throws Exception {
+        return Json.createReader(new StringReader(MurderNode.get(path).body())).readObject();
+    }
+
+    @Test
+    void copyConvergesThroughTheTopic() throws Exception {
+        String name = P + "converge";
+        try (MupdateClient c = MurderNode.admin()) {
+            assertEquals(MupdateResponse.Status.OK, c.activate(name, new Location("be7", "default"), "alice\tlrs\t").status());
+            assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> array("/api/copy?prefix=" + name).size() == 1),
+                    "the activated mailbox reaches the local copy");
+            JsonObject entry = array("/api/copy?prefix=" + name).getJsonObject(0);
+            assertEquals("be7!default", entry.getString("location"));
+            assertEquals("alice\tlrs\t", entry.getString("acl"));
+            assertEquals("active", entry.getString("state"));
+
+            assertEquals(MupdateResponse.Status.OK, c.activate(name, new Location("be8", "p2"), "").status());
+            assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> {
+                JsonArray a = array("/api/copy?prefix=" + name);
+                return a.size() == 1 && a.getJsonObject(0).getString("location").equals("be8!p2");
+            }), "a move reaches the local copy");
+
+            assertEquals(MupdateResponse.Status.OK, c.delete(name).status());
+            assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> array("/api/copy?prefix=" + name).isEmpty()),
+                    "a delete reaches the local copy");
+        }
+        JsonObject node = object("/api/node");
+        assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> {
+            try {
+                JsonObject n = object("/api/node");
+                return n.getJsonNumber("copyVersion").longValue() == n.getJsonNumber("masterVersion").longValue();
+            } catch (Exception e) {
+                return false;
+            }
+        }), "copy version catches up with the master: " + node);
+    }
+
+    @Test
+    void nodeStatusReportsTheAppliedVersion() throws Exception {
+        try (MupdateClient c = MurderNode.admin()) {
+            c.activate(P + "status", new Location("be1", "default"), "");
+            c.delete(P + "status");
+        }
+        long master = object("/api/map/version").getJsonNumber("version").longValue();
+        assertTrue(MurderNode.await(Duration.ofSeconds(15), () -> {
+            JsonArray nodes = array("/api/nodes");
+            return nodes.stream().map(v -> (JsonObject) v).anyMatch(n -> n.getString("node").equals(MurderNode.SERVERNAME)
+                    && n.getJsonNumber("appliedVersion").longValue() >= master);
+        }), "this node reports version " + master + ": " + array("/api/nodes"));
+    }
+
+    @Test
+    void restApiFindsByNamePrefixServerAndName() throws Exception {
+        String a = P + "rest.a";
+        String b = P + "rest.b";
+        try (MupdateClient c = MurderNode.admin()) {
+            c.activate(a, new Location("restsrv1", "default"), "");
+            c.activate(b, new Location("restsrv2", "default"), "");
+        }
+        assertEquals(2, array("/api/map?prefix=" + P + "rest.").size());
+        JsonArray onServer1 = array("/api/map?prefix=" + P + "rest.&server=restsrv1");
+        assertEquals(1, onServer1.size());
+        assertEquals(a, onServer1.getJsonObject(0).getString("name"));
+        assertEquals("restsrv2!default", object("/api/map/mailbox/" + b).getString("location"));
+        assertEquals(404, MurderNode.get("/api/map/mailbox/" + P + "nosuch").statusCode());
+        String page = MurderNode.get("/").body();
+        assertTrue(page.contains("Mailbox map"), "the console page is served");
+        try (MupdateClient c = MurderNode.admin()) {
+            c.delete(a);
+            c.delete(b);
+        }
+    }
+}

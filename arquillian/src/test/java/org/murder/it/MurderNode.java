@@ -1,0 +1,79 @@
+package org.murder.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.murder.protocol.mupdate.MupdateClient;
+import org.murder.protocol.mupdate.MupdateResponse;
+
+/** The node under test, as its clients see it: ports, users, the EAR to deploy. */
+public final class MurderNode {
+
+    public static final String HOST = "127.0.0.1";
+    public static final String ADMIN = "murder";
+    public static final String ADMIN_PASSWORD = "murder-pw";
+    public static final String USER = "alice";
+    public static final String USER_PASSWORD = "alice-pw";
+    public static final String SERVERNAME = "it-node";
+    /** Mailbox names unique to this run: the PostgreSQL database outlives runs. */
+    public static final String RUN = "it" + UUID.randomUUID().toString().substring(0, 8);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private MurderNode() {
+    }
+
+    /** The built EAR, under its own file name (the MDBs bind to "murder.ear#murder-connector.rar"). */
+    public static EnterpriseArchive ear() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("murder.ear")));
+    }
+
+    public static int mupdatePort() {
+        return Integer.getInteger("murder.mupdate.port", 13905);
+    }
+
+    public static int httpPort() {
+        return Integer.getInteger("murder.http.port", 18080);
+    }
+
+    public static MupdateClient connect() throws IOException {
+        return new MupdateClient(HOST, mupdatePort(), Duration.ofSeconds(20));
+    }
+
+    /** A client logged in as the admin. */
+    public static MupdateClient admin() throws IOException {
+        MupdateClient c = connect();
+        c.greeting();
+        MupdateResponse.Completion ok = c.authenticatePlain(ADMIN, ADMIN_PASSWORD);
+        if (ok.status() != MupdateResponse.Status.OK) {
+            c.close();
+            throw new IOException("admin login refused: " + ok);
+        }
+        return c;
+    }
+
+    public static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls until the condition holds; bounded. */
+    public static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+}

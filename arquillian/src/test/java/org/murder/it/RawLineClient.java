@@ -1,0 +1,79 @@
+package org.murder.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/** A bare socket for sending what no well-behaved client would; reads the answer line by line. */
+public final class RawLineClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RawLineClient(String host, int port) throws IOException {
+        socket = new Socket(host, port);
+        socket.setSoTimeout(15_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    public void send(String text) throws IOException {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** One line without its CRLF; null at end of stream. */
+    public String line() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                break;
+            }
+            buf.write(b);
+        }
+        if (b < 0 && buf.size() == 0) {
+            return null;
+        }
+        String s = buf.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Reads lines until one starts with the prefix; returns it. */
+    public String lineStartingWith(String prefix) throws IOException {
+        String l;
+        while ((l = line()) != null) {
+            if (l.startsWith(prefix)) {
+                return l;
+            }
+        }
+        throw new IOException("connection closed before a line starting with " + prefix);
+    }
+
+    public void skipBanner() throws IOException {
+        lineStartingWith("* OK MUPDATE");
+    }
+
+    /** True if the server closed the connection (within the read timeout). */
+    public boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

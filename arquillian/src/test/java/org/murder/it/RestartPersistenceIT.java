@@ -55,6 +55,10 @@ class RestartPersistenceIT {
             assertEquals(new MupdateResponse.ReserveData(stillReserved.completion().tag(), reserved, new Location("be3", "data")),
                     stillReserved.data().get(0));
             assertEquals(versionBefore, versionOf(c), "the map version is kept too");
+            // the frontend copy comes back from its own table, then checks itself against the master
+            assertTrue(MurderNode.await(Duration.ofSeconds(20), () -> copyShows(active)), "the local copy still routes " + active);
+            String node = MurderNode.get("/api/node").body();
+            assertTrue(node.contains("\"copyVersion\":" + versionBefore) && node.contains("\"masterVersion\":" + versionBefore), node);
             c.delete(active);
             c.delete(reserved);
         }
@@ -63,6 +67,14 @@ class RestartPersistenceIT {
     private static long versionOf(MupdateClient unused) throws Exception {
         String body = MurderNode.get("/api/map/version").body();
         return jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject().getJsonNumber("version").longValue();
+    }
+
+    private static boolean copyShows(String name) {
+        try {
+            return MurderNode.get("/api/copy?prefix=" + name).body().contains("\"be3!data\"");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static boolean masterAnswers() {

@@ -95,12 +95,14 @@ public class MapCopy {
             if (needResync) {
                 resync("start-up");
             }
-            if (r.version() <= applied) {
-                return; // already applied (redelivery, or part of the snapshot)
-            }
-            if (r.version() != applied + 1) {
-                resync("gap: have version " + applied + ", received " + r.version());
-                return;
+            switch (CopyVersions.decide(applied, r.version())) {
+                case IGNORE:
+                    return;
+                case RESYNC:
+                    resync("gap: have version " + applied + ", received " + r.version());
+                    return;
+                default:
+                    break;
             }
             store.apply(r);
             applied = r.version();
@@ -139,13 +141,11 @@ public class MapCopy {
             LOG.fine(() -> "master unreachable: " + e.getMessage());
             return;
         }
-        if (masterVersion <= applied) {
-            behindSince = -1;
-        } else if (behindSince == applied) {
+        if (CopyVersions.stalled(applied, masterVersion, behindSince)) {
             resync("still behind the master (" + applied + " < " + masterVersion + ")");
             behindSince = -1;
         } else {
-            behindSince = applied;
+            behindSince = masterVersion > applied ? applied : -1;
         }
     }
 

@@ -1,0 +1,31 @@
+package org.murder.frontend;
+
+/**
+ * The one rule of the local copy: a change message is applied only when it is the next version. Older
+ * or equal versions are already in the copy (JMS redelivery, or covered by the snapshot it started
+ * from); a jump means a message was lost, and only a snapshot can repair that.
+ */
+public final class CopyVersions {
+
+    public enum Action { IGNORE, APPLY, RESYNC }
+
+    private CopyVersions() {
+    }
+
+    public static Action decide(long applied, long incoming) {
+        if (incoming <= applied) {
+            return Action.IGNORE;
+        }
+        return incoming == applied + 1 ? Action.APPLY : Action.RESYNC;
+    }
+
+    /**
+     * Whether a copy that the master is ahead of has missed something: it was already at the same
+     * version on the previous check, so no message arrived during a whole check period.
+     *
+     * @param behindSince the copy's version at the previous check when it was behind then, else -1
+     */
+    public static boolean stalled(long applied, long masterVersion, long behindSince) {
+        return masterVersion > applied && behindSince == applied;
+    }
+}

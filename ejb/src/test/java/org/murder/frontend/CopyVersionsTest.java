@@ -1,0 +1,38 @@
+package org.murder.frontend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.murder.frontend.CopyVersions.Action;
+
+class CopyVersionsTest {
+
+    @Test
+    void theNextVersionIsApplied() {
+        assertEquals(Action.APPLY, CopyVersions.decide(0, 1));
+        assertEquals(Action.APPLY, CopyVersions.decide(41, 42));
+    }
+
+    @Test
+    void redeliveredOrSnapshotCoveredVersionsAreIgnored() {
+        assertEquals(Action.IGNORE, CopyVersions.decide(42, 42));
+        assertEquals(Action.IGNORE, CopyVersions.decide(42, 7));
+    }
+
+    @Test
+    void aGapForcesAResync() {
+        assertEquals(Action.RESYNC, CopyVersions.decide(42, 44));
+        assertEquals(Action.RESYNC, CopyVersions.decide(0, 1000));
+    }
+
+    @Test
+    void aCopyIsStalledOnlyWhenBehindForAWholePeriodWithoutProgress() {
+        assertFalse(CopyVersions.stalled(10, 10, -1), "up to date");
+        assertFalse(CopyVersions.stalled(10, 12, -1), "behind for the first time: messages may be in flight");
+        assertTrue(CopyVersions.stalled(10, 12, 10), "behind at the same version twice");
+        assertFalse(CopyVersions.stalled(11, 12, 10), "progress since the last check");
+        assertFalse(CopyVersions.stalled(12, 12, 10), "caught up");
+    }
+}

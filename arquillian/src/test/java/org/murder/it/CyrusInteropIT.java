@@ -63,6 +63,12 @@ class CyrusInteropIT {
         return MurderNode.ear();
     }
 
+    @org.junit.jupiter.api.BeforeAll
+    void cyrusInstalled() {
+        assumeTrue(Files.isExecutable(MupdateTest.defaultBinary()),
+                "Debian's Cyrus clients are not installed (apt-get install cyrus-clients); .ci/run installs them");
+    }
+
     private MupdateTest mupdatetest() {
         return new MupdateTest(MurderNode.HOST, MurderNode.mupdatePort(), MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD);
     }

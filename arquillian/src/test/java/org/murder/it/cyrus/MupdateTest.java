@@ -111,7 +111,7 @@ public final class MupdateTest {
         return this;
     }
 
-    static Path defaultBinary() {
+    public static Path defaultBinary() {
         String p = System.getProperty("cyrus.mupdatetest");
         if (p != null) {
             return Path.of(p);

@@ -143,6 +143,17 @@ class CyrusInteropIT {
 
     @Test
     @Order(2)
+    void mupdatetestNegotiatesStartTlsThenAuthenticates() {
+        MupdateTest.Transcript t = mupdatetest().startTls(true).run("T1 LIST", "T2 NOOP");
+        assertTrue(t.output().contains("TLS connection established"), t::toString);
+        assertTrue(t.authenticated(), t::toString);
+        assertTrue(t.output().contains("Security strength factor: 256") || t.output().matches("(?s).*Security strength factor: [1-9].*"),
+                t::toString);
+        assertTrue(t.ok("T1") && t.ok("T2"), t::toString);
+    }
+
+    @Test
+    @Order(3)
     void cyrusBackendCreateAndDeleteReachOurMap() throws Exception {
         CyrusBackend be = backend();
         try (ImapAdminClient c = be.imapAdmin()) {
@@ -166,7 +177,7 @@ class CyrusInteropIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void ctlMboxlistPushRestoresWhatOurMapLost() throws Exception {
         CyrusBackend be = backend();
         try (MupdateClient c = MurderNode.admin()) {
@@ -184,7 +195,7 @@ class CyrusInteropIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void cyrusFrontendSlaveSynchronisesAndFollowsChanges() throws Exception {
         CyrusFrontend fe = frontend();
         MailboxEntry inbox = fe.awaitMailbox(INBOX, BOUND);
@@ -205,7 +216,7 @@ class CyrusInteropIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void imapThroughTheCyrusFrontendIsRoutedByOurMap() {
         CyrusFrontend fe = frontend();
         fe.awaitMailbox(INBOX, BOUND);

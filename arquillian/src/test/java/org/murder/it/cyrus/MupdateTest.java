@@ -106,6 +106,14 @@ public final class MupdateTest {
         return this;
     }
 
+    /** {@code -t ""}: STARTTLS before authenticating (no client certificate). */
+    public MupdateTest startTls(boolean startTls) {
+        this.startTls = startTls;
+        return this;
+    }
+
+    private boolean startTls;
+
     public MupdateTest binary(Path binary) {
         this.binary = binary;
         return this;
@@ -187,8 +195,12 @@ public final class MupdateTest {
      * </pre>
      */
     public Session open() {
-        List<String> cmd = List.of(binary.toString(), "-a", user, "-w", password, "-m", mechanism,
-                "-p", Integer.toString(port), host);
+        List<String> cmd = new java.util.ArrayList<>(List.of(binary.toString(), "-a", user, "-w", password,
+                "-m", mechanism, "-p", Integer.toString(port)));
+        if (startTls) {
+            cmd.addAll(List.of("-t", ""));
+        }
+        cmd.add(host);
         List<String> shown = cmd.stream().map(a -> a.equals(password) ? "****" : a).collect(Collectors.toList());
         Process p;
         try {

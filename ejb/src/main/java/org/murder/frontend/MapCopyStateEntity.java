@@ -22,7 +22,8 @@ public class MapCopyStateEntity {
     @Column(nullable = false)
     private long resyncs;
 
-    private Instant lastResync;
+    /** Epoch milliseconds; 0 before the first resync. */
+    private long lastResync;
 
     public long appliedVersion() {
         return appliedVersion;
@@ -38,10 +39,10 @@ public class MapCopyStateEntity {
 
     public void resynced(Instant when) {
         this.resyncs++;
-        this.lastResync = when;
+        this.lastResync = when.toEpochMilli();
     }
 
     public Instant lastResync() {
-        return lastResync;
+        return lastResync == 0 ? null : Instant.ofEpochMilli(lastResync);
     }
 }

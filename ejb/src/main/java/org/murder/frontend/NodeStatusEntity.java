@@ -23,8 +23,9 @@ public class NodeStatusEntity {
     @Column(nullable = false)
     private long mailboxes;
 
+    /** Epoch milliseconds (EclipseLink 4.0 would serialise an Instant). */
     @Column(nullable = false)
-    private Instant reportedAt;
+    private long reportedAt;
 
     protected NodeStatusEntity() {
     }
@@ -36,10 +37,10 @@ public class NodeStatusEntity {
     public void report(long appliedVersion, long mailboxes, Instant at) {
         this.appliedVersion = appliedVersion;
         this.mailboxes = mailboxes;
-        this.reportedAt = at;
+        this.reportedAt = at.toEpochMilli();
     }
 
     public NodeStatus toStatus() {
-        return new NodeStatus(node, appliedVersion, mailboxes, reportedAt);
+        return new NodeStatus(node, appliedVersion, mailboxes, Instant.ofEpochMilli(reportedAt));
     }
 }

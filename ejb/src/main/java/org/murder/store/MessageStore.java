@@ -1,0 +1,210 @@
+package org.murder.store;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Messages in mailboxes, transactionally. Every method that adds a message links its file into the
+ * mailbox's spool directory (fsynced) before the transaction commits, and unlinks it if the
+ * transaction rolls back; every method that removes messages unlinks their files only after commit.
+ * UIDs and MODSEQs come from the mailbox row, locked for the transaction.
+ */
+@Stateless
+public class MessageStore {
+
+    @PersistenceContext(unitName = "murder")
+    EntityManager em;
+
+    @Resource
+    TransactionSynchronizationRegistry tx;
+
+    /** What an append produced. */
+    public record Appended(long mailboxId, long uidValidity, long uid, long modSeq) {
+    }
+
+    /** A message to add: its fsynced file, flags, date and parsed facts. */
+    public record NewMessage(Spool.TempMessage file, MessageFlags flags, Instant internalDate, MessageCacheData cache) {
+    }
+
+    public Optional<StoreMailbox> mailbox(String name) {
+        return em.createNamedQuery("StoreMailbox.byName", StoreMailbox.class).setParameter("name", name)
+                .getResultStream().findFirst();
+    }
+
+    private StoreMailbox lockMailbox(long mailboxId) {
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId, LockModeType.PESSIMISTIC_WRITE);
+        if (m == null) {
+            throw new IllegalArgumentException("no mailbox " + mailboxId);
+        }
+        return m;
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public Appended append(Spool spool, long mailboxId, NewMessage message) {
+        StoreMailbox box = lockMailbox(mailboxId);
+        long uid = box.takeUid();
+        long modSeq = box.takeModSeq();
+        Path linked;
+        try {
+            linked = spool.link(message.file().path(), box.partition(), box.id(), uid);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store message in " + box.name(), e);
+        }
+        onRollback(() -> spool.delete(linked));
+        StoreMessage row = new StoreMessage(box.id(), uid, modSeq, message.flags(), message.internalDate(),
+                message.file().size(), message.file().sha256());
+        em.persist(row);
+        em.flush(); // the id, for the cache row
+        em.persist(new StoreMessageCache(row.id(), message.cache()));
+        box.counted(1, message.file().size());
+        return new Appended(box.id(), box.uidValidity(), uid, modSeq);
+    }
+
+    /** The mailbox's messages in UID order: the selected-state index. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<StoreMessage> messages(long mailboxId) {
+        return em.createNamedQuery("StoreMessage.inMailbox", StoreMessage.class).setParameter("mailbox", mailboxId)
+                .getResultList();
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<MessageCacheData> cache(long messageId) {
+        return Optional.ofNullable(em.find(StoreMessageCache.class, messageId)).map(StoreMessageCache::data);
+    }
+
+    /** A flag change on some UIDs; returns the messages changed, with their new MODSEQ. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public List<StoreMessage> store(long mailboxId, List<Long> uids, FlagChange change, long unchangedSince,
+                                    List<Long> failedModified) {
+        StoreMailbox box = lockMailbox(mailboxId);
+        List<StoreMessage> changed = new ArrayList<>();
+        for (long uid : uids) {
+            StoreMessage m = em.createNamedQuery("StoreMessage.byUid", StoreMessage.class)
+                    .setParameter("mailbox", mailboxId).setParameter("uid", uid).getResultStream().findFirst().orElse(null);
+            if (m == null) {
+                continue;
+            }
+            if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
+                failedModified.add(uid);
+                continue;
+            }
+            MessageFlags next = change.apply(m.flags());
+            if (!next.sameAs(m.flags())) {
+                m.flags(next);
+                m.modSeq(box.takeModSeq());
+                changed.add(m);
+            }
+        }
+        return changed;
+    }
+
+    /** Removes messages (EXPUNGE / UID EXPUNGE / MOVE's second half); files go after commit. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public List<Long> expunge(Spool spool, long mailboxId, List<Long> onlyUids) {
+        StoreMailbox box = lockMailbox(mailboxId);
+        List<StoreMessage> victims = onlyUids == null
+                ? em.createNamedQuery("StoreMessage.deleted", StoreMessage.class).setParameter("mailbox", mailboxId).getResultList()
+                : byUids(mailboxId, onlyUids);
+        List<Long> gone = new ArrayList<>();
+        long size = 0;
+        for (StoreMessage m : victims) {
+            StoreMessageCache c = em.find(StoreMessageCache.class, m.id());
+            if (c != null) {
+                em.remove(c);
+            }
+            em.remove(m);
+            gone.add(m.uid());
+            size += m.size();
+        }
+        if (!gone.isEmpty()) {
+            box.takeModSeq();
+            box.counted(-gone.size(), -size);
+            String partition = box.partition();
+            onCommit(() -> gone.forEach(uid -> spool.deleteQuietly(partition, mailboxId, uid)));
+        }
+        return gone;
+    }
+
+    private List<StoreMessage> byUids(long mailboxId, List<Long> uids) {
+        List<StoreMessage> out = new ArrayList<>();
+        for (long uid : uids) {
+            em.createNamedQuery("StoreMessage.byUid", StoreMessage.class).setParameter("mailbox", mailboxId)
+                    .setParameter("uid", uid).getResultStream().findFirst().ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** COPY: the same files linked again into the target, new UIDs; returns source UID → target UID pairs. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public List<long[]> copy(Spool spool, long fromMailboxId, List<Long> uids, long toMailboxId) {
+        StoreMailbox from = em.find(StoreMailbox.class, fromMailboxId);
+        StoreMailbox to = lockMailbox(toMailboxId);
+        List<long[]> pairs = new ArrayList<>();
+        for (StoreMessage m : byUids(fromMailboxId, uids)) {
+            long uid = to.takeUid();
+            long modSeq = to.takeModSeq();
+            Path linked;
+            try {
+                linked = spool.link(spool.messagePath(from.partition(), from.id(), m.uid()), to.partition(), to.id(), uid);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy into " + to.name(), e);
+            }
+            onRollback(() -> spool.delete(linked));
+            StoreMessage copy = new StoreMessage(to.id(), uid, modSeq, m.flags(), m.internalDate(), m.size(), m.sha256());
+            em.persist(copy);
+            em.flush();
+            StoreMessageCache cache = em.find(StoreMessageCache.class, m.id());
+            if (cache != null) {
+                em.persist(new StoreMessageCache(copy.id(), cache.data()));
+            }
+            to.counted(1, m.size());
+            pairs.add(new long[] {m.uid(), uid});
+        }
+        return pairs;
+    }
+
+    private void onRollback(Runnable r) {
+        tx.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != Status.STATUS_COMMITTED) {
+                    r.run();
+                }
+            }
+        });
+    }
+
+    private void onCommit(Runnable r) {
+        tx.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    r.run();
+                }
+            }
+        });
+    }
+}

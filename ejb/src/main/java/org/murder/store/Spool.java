@@ -1,0 +1,127 @@
+package org.murder.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Message files on partitions. A message is written to a temporary file on the partition and fsynced,
+ * then hard-linked to {@code <partition>/<mailbox id>/<uid>.} and the directory fsynced — all before
+ * the metadata commit, so a committed message always has its file. One delivery to many mailboxes (and
+ * COPY) links the same file again, as Cyrus's single-instance store does.
+ */
+public final class Spool {
+
+    /** A message written and fsynced, waiting to be linked into mailboxes. */
+    public record TempMessage(Path path, long size, String sha256) {
+    }
+
+    private final Map<String, Path> partitions;
+
+    public Spool(Map<String, Path> partitions) {
+        this.partitions = Map.copyOf(partitions);
+    }
+
+    public Path partition(String name) {
+        Path p = partitions.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no partition '" + name + "' (set partition-" + name + ")");
+        }
+        return p;
+    }
+
+    public boolean hasPartition(String name) {
+        return partitions.containsKey(name);
+    }
+
+    public Path messagePath(String partition, long mailboxId, long uid) {
+        return mailboxDir(partition, mailboxId).resolve(uid + ".");
+    }
+
+    public Path mailboxDir(String partition, long mailboxId) {
+        return partition(partition).resolve(Long.toString(mailboxId));
+    }
+
+    /** Copies the stream to a new fsynced temp file on the partition, hashing it on the way. */
+    public TempMessage writeTemp(String partition, InputStream content) throws IOException {
+        Path tmpDir = partition(partition).resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve(UUID.randomUUID() + ".msg");
+        MessageDigest sha = sha256();
+        long size;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), sha)) {
+            size = content.transferTo(out);
+            out.flush();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return new TempMessage(tmp, size, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /** Links a fsynced file as a mailbox's message and makes the new name durable. */
+    public Path link(Path existing, String partition, long mailboxId, long uid) throws IOException {
+        Path dir = mailboxDir(partition, mailboxId);
+        Files.createDirectories(dir);
+        Path target = dir.resolve(uid + ".");
+        try {
+            Files.createLink(target, existing);
+        } catch (FileAlreadyExistsException e) {
+            // a leftover of a transaction that rolled back after linking: its UID was never committed
+            Files.delete(target);
+            Files.createLink(target, existing);
+        } catch (UnsupportedOperationException e) {
+            Files.copy(existing, target);
+            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+        fsyncDirectory(dir);
+        return target;
+    }
+
+    public void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // an unreferenced file is only wasted space; reconstruct reports it
+        }
+    }
+
+    public void deleteQuietly(String partition, long mailboxId, long uid) {
+        delete(messagePath(partition, mailboxId, uid));
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            // some file systems refuse to open directories for fsync; the file itself is synced
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.murder.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import jakarta.persistence.TableGenerator;
+import java.time.Instant;
+
+/**
+ * A mailbox held by this backend (Cyrus: its mailboxes.db entry plus cyrus.index header). The name is
+ * Cyrus's internal form ({@code user.alice.Sent}); the id names its spool directory, so RENAME moves
+ * no files.
+ */
+@Entity
+@Table(name = "store_mailbox")
+@NamedQuery(name = "StoreMailbox.byName", query = "SELECT m FROM StoreMailbox m WHERE m.name = :name")
+@NamedQuery(name = "StoreMailbox.all", query = "SELECT m FROM StoreMailbox m ORDER BY m.name")
+@NamedQuery(name = "StoreMailbox.byPrefix", query = "SELECT m FROM StoreMailbox m WHERE m.name = :name OR m.name LIKE :children ORDER BY m.name")
+public class StoreMailbox {
+
+    @Id
+    @TableGenerator(name = "store_ids", table = "store_sequence", pkColumnName = "name", valueColumnName = "next_value",
+            pkColumnValue = "mailbox", allocationSize = 20)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = "store_ids")
+    private long id;
+
+    @Column(nullable = false, unique = true, length = 1024)
+    private String name;
+
+    @Column(nullable = false, length = 64)
+    private String uniqueId;
+
+    @Column(nullable = false, length = 255)
+    private String partition;
+
+    @Column(nullable = false)
+    private long uidValidity;
+
+    @Column(nullable = false)
+    private long uidNext = 1;
+
+    @Column(nullable = false)
+    private long highestModSeq = 1;
+
+    @Column(nullable = false, length = 8192)
+    private String acl = "";
+
+    @Column(length = 1024)
+    private String quotaRoot;
+
+    @Column(length = 64)
+    private String specialUse;
+
+    @Column(nullable = false)
+    private long messages;
+
+    @Column(nullable = false)
+    private long totalSize;
+
+    @Column(nullable = false)
+    private long createdAt;
+
+    protected StoreMailbox() {
+    }
+
+    public StoreMailbox(String name, String partition, String acl, long uidValidity, String uniqueId) {
+        this.name = name;
+        this.partition = partition;
+        this.acl = acl;
+        this.uidValidity = uidValidity;
+        this.uniqueId = uniqueId;
+        this.createdAt = Instant.now().toEpochMilli();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void rename(String newName) {
+        this.name = newName;
+    }
+
+    public String uniqueId() {
+        return uniqueId;
+    }
+
+    public String partition() {
+        return partition;
+    }
+
+    public long uidValidity() {
+        return uidValidity;
+    }
+
+    public long uidNext() {
+        return uidNext;
+    }
+
+    public long highestModSeq() {
+        return highestModSeq;
+    }
+
+    public String acl() {
+        return acl;
+    }
+
+    public void acl(String acl) {
+        this.acl = acl;
+    }
+
+    public String quotaRoot() {
+        return quotaRoot;
+    }
+
+    public void quotaRoot(String root) {
+        this.quotaRoot = root;
+    }
+
+    public String specialUse() {
+        return specialUse;
+    }
+
+    public void specialUse(String use) {
+        this.specialUse = use;
+    }
+
+    public long messages() {
+        return messages;
+    }
+
+    public long totalSize() {
+        return totalSize;
+    }
+
+    /** The next UID, reserved; the caller holds the row lock. */
+    public long takeUid() {
+        return uidNext++;
+    }
+
+    /** The next MODSEQ; every change to the mailbox or one of its messages takes one. */
+    public long takeModSeq() {
+        return ++highestModSeq;
+    }
+
+    public void counted(long messageDelta, long sizeDelta) {
+        this.messages += messageDelta;
+        this.totalSize += sizeDelta;
+    }
+
+    /** Reconstruct's repair: metadata recomputed from what is really there. */
+    public void recount(long messages, long totalSize, long uidNextAtLeast) {
+        this.messages = messages;
+        this.totalSize = totalSize;
+        this.uidNext = Math.max(uidNext, uidNextAtLeast);
+    }
+}

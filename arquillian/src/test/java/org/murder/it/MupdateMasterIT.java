@@ -171,6 +171,62 @@ class MupdateMasterIT {
     }
 
     @Test
+    void concurrentReservesOfOneNameHaveExactlyOneWinnerAndEveryChangeIsStreamed() throws Exception {
+        int writers = 8;
+        int rounds = 10;
+        try (MupdateClient slave = MurderNode.admin()) {
+            ok(slave.startUpdate(List.of()).completion());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            try {
+                for (int round = 0; round < rounds; round++) {
+                    String name = P + "race" + round;
+                    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                    List<java.util.concurrent.Future<Status>> results = new ArrayList<>();
+                    for (int w = 0; w < writers; w++) {
+                        Location mine = new Location("racer" + w, "default");
+                        results.add(pool.submit(() -> {
+                            try (MupdateClient c = MurderNode.admin()) {
+                                go.await();
+                                return c.reserve(name, mine).status();
+                            }
+                        }));
+                    }
+                    Thread.sleep(50);
+                    go.countDown();
+                    int winners = 0;
+                    for (java.util.concurrent.Future<Status> f : results) {
+                        winners += f.get(30, java.util.concurrent.TimeUnit.SECONDS) == Status.OK ? 1 : 0;
+                    }
+                    assertEquals(1, winners, "exactly one RESERVE of " + name + " wins");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            ok(slave.noop());
+            List<String> streamed = new ArrayList<>();
+            try {
+                while (true) {
+                    MupdateResponse r = slave.nextStreamed(Duration.ofMillis(300));
+                    if (r instanceof MupdateResponse.ReserveData d) {
+                        streamed.add(d.name());
+                    }
+                }
+            } catch (SocketTimeoutException end) {
+                // drained
+            }
+            for (int round = 0; round < rounds; round++) {
+                String name = P + "race" + round;
+                assertEquals(1, streamed.stream().filter(name::equals).count(), "one RESERVE of " + name + " streamed: " + streamed);
+            }
+        }
+        try (MupdateClient c = MurderNode.admin()) {
+            for (int round = 0; round < rounds; round++) {
+                ok(c.delete(P + "race" + round));
+            }
+        }
+    }
+
+    @Test
     void commandsBeforeLoginAreRefusedButTheConnectionLives() throws Exception {
         try (MupdateClient c = MurderNode.connect()) {
             c.greeting();

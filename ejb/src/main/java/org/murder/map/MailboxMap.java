@@ -9,12 +9,17 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +37,7 @@ import org.murder.protocol.mupdate.Location;
 public class MailboxMap {
 
     private static final Logger LOG = Logger.getLogger(MailboxMap.class.getName());
+    private static final int MAX_BATCH = 256;
 
     /** The answer to a write: OK, or NO with a reason for the client. */
     public record Outcome(boolean ok, String message) {
@@ -63,72 +69,136 @@ public class MailboxMap {
 
     // ------------------------------------------------------------------ writes
 
-    public Outcome reserve(String name, Location location) {
-        writes.lock();
-        try {
-            MailboxRecord existing = map.get(name);
-            if (existing != null) {
-                // the same backend asking again (a retried CREATE, replicated backends) is harmless
-                return existing.location().equals(location) ? Outcome.DONE : Outcome.no("Mailbox already exists");
-            }
-            return commit(existing, new MailboxRecord(name, location.server(), location.partition(), "",
-                    MailboxKind.RESERVED, 0));
-        } finally {
-            writes.unlock();
+    /** What a write decided, looking at the map as earlier writes of the same batch left it. */
+    private record Decision(Outcome outcome, MailboxRecord change) {
+        static Decision refuse(String why) {
+            return new Decision(Outcome.no(why), null);
+        }
+
+        static Decision nothing() {
+            return new Decision(Outcome.DONE, null);
+        }
+
+        static Decision write(MailboxRecord change) {
+            return new Decision(Outcome.DONE, change);
         }
     }
 
+    private record Pending(Function<Function<String, MailboxRecord>, Decision> decide, CompletableFuture<Outcome> done) {
+    }
+
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+
+    public Outcome reserve(String name, Location location) {
+        return submit(view -> {
+            MailboxRecord existing = view.apply(name);
+            if (existing != null) {
+                // the same backend asking again (a retried CREATE, replicated backends) is harmless
+                return existing.location().equals(location) ? Decision.nothing() : Decision.refuse("Mailbox already exists");
+            }
+            return Decision.write(new MailboxRecord(name, location.server(), location.partition(), "", MailboxKind.RESERVED, 0));
+        });
+    }
+
     public Outcome activate(String name, Location location, String acl) {
-        writes.lock();
-        try {
-            MailboxRecord existing = map.get(name);
+        return submit(view -> {
+            MailboxRecord existing = view.apply(name);
             if (existing != null && existing.kind() == MailboxKind.ACTIVE && existing.location().equals(location)
                     && existing.acl().equals(acl)) {
-                return Outcome.DONE; // ctl_mboxlist -m re-sends everything; unchanged entries cost nothing
+                return Decision.nothing(); // ctl_mboxlist -m re-sends everything; unchanged entries cost nothing
             }
-            return commit(existing, new MailboxRecord(name, location.server(), location.partition(), acl,
-                    MailboxKind.ACTIVE, 0));
-        } finally {
-            writes.unlock();
-        }
+            return Decision.write(new MailboxRecord(name, location.server(), location.partition(), acl, MailboxKind.ACTIVE, 0));
+        });
     }
 
     /** Active → reserved at the given location (the first step of a move between backends). */
     public Outcome deactivate(String name, Location location) {
-        writes.lock();
-        try {
-            MailboxRecord existing = map.get(name);
+        return submit(view -> {
+            MailboxRecord existing = view.apply(name);
             if (existing == null || existing.kind() != MailboxKind.ACTIVE) {
-                return Outcome.no("Mailbox not active");
+                return Decision.refuse("Mailbox not active");
             }
-            return commit(existing, new MailboxRecord(name, location.server(), location.partition(), existing.acl(),
+            return Decision.write(new MailboxRecord(name, location.server(), location.partition(), existing.acl(),
                     MailboxKind.RESERVED, 0));
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 
     public Outcome delete(String name) {
-        writes.lock();
-        try {
-            MailboxRecord existing = map.get(name);
+        return submit(view -> {
+            MailboxRecord existing = view.apply(name);
             if (existing == null) {
-                return Outcome.no("Mailbox does not exist");
+                return Decision.refuse("Mailbox does not exist");
             }
-            return commit(existing, MailboxRecord.deleted(name, existing.server(), existing.partition(), 0));
-        } finally {
-            writes.unlock();
+            return Decision.write(MailboxRecord.deleted(name, existing.server(), existing.partition(), 0));
+        });
+    }
+
+    /**
+     * Flat combining: a writer queues its decision; whoever holds the write lock decides and stores
+     * every queued write in one transaction, so versions, commits and stream order still agree.
+     */
+    private Outcome submit(Function<Function<String, MailboxRecord>, Decision> decide) {
+        Pending p = new Pending(decide, new CompletableFuture<>());
+        pending.add(p);
+        while (!p.done().isDone()) {
+            writes.lock();
+            try {
+                if (!p.done().isDone()) {
+                    combine();
+                }
+            } finally {
+                writes.unlock();
+            }
+        }
+        return p.done().join();
+    }
+
+    private void combine() {
+        List<Pending> batch = new ArrayList<>();
+        Pending next;
+        while (batch.size() < MAX_BATCH && (next = pending.poll()) != null) {
+            batch.add(next);
+        }
+        Map<String, Optional<MailboxRecord>> overlay = new HashMap<>();
+        Function<String, MailboxRecord> view = name -> overlay.containsKey(name) ? overlay.get(name).orElse(null) : map.get(name);
+        List<MailboxRecord> changes = new ArrayList<>();
+        List<MailboxRecord> olds = new ArrayList<>();
+        List<Pending> writers = new ArrayList<>();
+        for (Pending p : batch) {
+            Decision d;
+            try {
+                d = p.decide().apply(view);
+            } catch (RuntimeException e) {
+                p.done().completeExceptionally(e);
+                continue;
+            }
+            if (d.change() == null) {
+                p.done().complete(d.outcome());
+                continue;
+            }
+            olds.add(view.apply(d.change().name()));
+            overlay.put(d.change().name(), d.change().kind() == MailboxKind.DELETED ? Optional.empty() : Optional.of(d.change()));
+            changes.add(d.change());
+            writers.add(p);
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<MailboxRecord> stored;
+        try {
+            stored = store.apply(changes);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "MURDER-MAP-004 could not store " + changes.size() + " map change(s)", e);
+            writers.forEach(w -> w.done().complete(Outcome.no("Server error: the change was not stored")));
+            return;
+        }
+        for (int i = 0; i < stored.size(); i++) {
+            published(olds.get(i), stored.get(i));
+            writers.get(i).done().complete(Outcome.DONE);
         }
     }
 
-    private Outcome commit(MailboxRecord old, MailboxRecord change) {
-        MailboxRecord stored;
-        try {
-            stored = store.apply(change);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "MURDER-MAP-004 could not store the change of " + change.name(), e);
-            return Outcome.no("Server error: the change was not stored");
-        }
+    private void published(MailboxRecord old, MailboxRecord stored) {
         if (stored.kind() == MailboxKind.DELETED) {
             map.remove(stored.name());
         } else {
@@ -140,7 +210,6 @@ public class MailboxMap {
                 s.changed(stored.name(), executor);
             }
         }
-        return Outcome.DONE;
     }
 
     // ------------------------------------------------------------------ reads

@@ -1,0 +1,37 @@
+package org.murder.backend;
+
+import java.util.List;
+import org.murder.map.MailboxRecord;
+
+/**
+ * How a backend tells the murder about its mailboxes (Cyrus: mupdate_server). Every operation either
+ * succeeds or throws {@link RegistryException}; a backend refuses the mailbox operation then.
+ */
+public interface MurderRegistry {
+
+    /** Whether this backend is part of a murder at all (else every call is a no-op). */
+    boolean joined();
+
+    void reserve(String mailbox, String partition) throws RegistryException;
+
+    void activate(String mailbox, String partition, String acl) throws RegistryException;
+
+    void delete(String mailbox) throws RegistryException;
+
+    /** What the master records for this backend ({@code LIST servername!}). */
+    List<MailboxRecord> listOwn() throws RegistryException;
+
+    /** The master refused, or could not be reached. */
+    class RegistryException extends Exception {
+        private final boolean unreachable;
+
+        public RegistryException(String message, boolean unreachable, Throwable cause) {
+            super(message, cause);
+            this.unreachable = unreachable;
+        }
+
+        public boolean unreachable() {
+            return unreachable;
+        }
+    }
+}

@@ -206,6 +206,10 @@ public class MailboxMap {
         }
         version = stored.version();
         for (UpdateStream s : streams) {
+            if (!s.connection().isOpen()) {
+                streams.remove(s); // its disconnect may never have reached an endpoint
+                continue;
+            }
             if ((old != null && s.matches(old.server())) || s.matches(stored.server())) {
                 s.changed(stored.name(), executor);
             }

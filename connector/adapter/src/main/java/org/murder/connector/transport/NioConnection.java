@@ -32,7 +32,7 @@ final class NioConnection implements Connection {
     private static final int MAX_QUEUED_FRAMES = 64;
     private static final int BATCH = 32;
 
-    private sealed interface Item permits Connect, Frame, Bad, Disconnect {
+    private sealed interface Item permits Connect, Frame, Bad, PeerClosed, Disconnect {
     }
 
     private record Connect() implements Item {
@@ -42,6 +42,10 @@ final class NioConnection implements Connection {
     }
 
     private record Bad(String tag, String reason) implements Item {
+    }
+
+    /** The client closed its side: answer what it sent before, then close ours (half-close). */
+    private record PeerClosed() implements Item {
     }
 
     private record Disconnect() implements Item {
@@ -61,6 +65,8 @@ final class NioConnection implements Connection {
     private boolean dispatching;
     private boolean readPaused;
     private boolean inputEnded;
+    /** The engine wants to wrap before it unwraps more, and our output cannot move yet: input waits. */
+    private boolean unwrapStalled;
     private SSLEngine inEngine;
     private ByteBuffer netIn;
     private ByteBuffer appIn;
@@ -133,7 +139,7 @@ final class NioConnection implements Connection {
                     }
                 }
                 if (n < 0) {
-                    endInputLocked();
+                    peerClosedLocked();
                     return;
                 }
                 if (inbound.size() >= MAX_QUEUED_FRAMES && !readPaused) {
@@ -156,6 +162,16 @@ final class NioConnection implements Connection {
                 runTasks(inEngine, r.getHandshakeStatus());
                 if (inEngine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
                     flush();
+                    if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0
+                            && r.bytesProduced() == 0 && !inputEnded
+                            && inEngine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                        // unwrap() only answers NEED_WRAP until our handshake output goes out, and it
+                        // cannot now (the cleartext OK is still queued, or the socket is full): stop
+                        // reading instead of spinning; onWritable() resumes once output has moved
+                        unwrapStalled = true;
+                        listener.interest(key, SelectionKey.OP_READ, false);
+                        break;
+                    }
                 }
                 if (inEngine != null && inputEnded) {
                     break;
@@ -205,6 +221,16 @@ final class NioConnection implements Connection {
                 task.run();
             }
         }
+    }
+
+    private void peerClosedLocked() {
+        if (inputEnded) {
+            return;
+        }
+        inputEnded = true;
+        listener.interest(key, SelectionKey.OP_READ, false);
+        inbound.add(new PeerClosed());
+        scheduleLocked();
     }
 
     private void endInputLocked() {
@@ -268,7 +294,7 @@ final class NioConnection implements Connection {
     }
 
     private void resumeReadLocked() {
-        if (readPaused && inbound.size() < MAX_QUEUED_FRAMES / 2 && !inputEnded) {
+        if (readPaused && inbound.size() < MAX_QUEUED_FRAMES / 2 && !inputEnded && !unwrapStalled) {
             readPaused = false;
             listener.interest(key, SelectionKey.OP_READ, true);
         }
@@ -288,6 +314,9 @@ final class NioConnection implements Connection {
                 endpoint.onBadInput(this, b.tag(), b.reason());
             } else if (item instanceof Connect) {
                 endpoint.onConnect(this);
+            } else if (item instanceof PeerClosed) {
+                close();
+                endpoint.onDisconnect(this);
             } else if (item instanceof Disconnect) {
                 endpoint.onDisconnect(this);
             }
@@ -320,8 +349,10 @@ final class NioConnection implements Connection {
         synchronized (outLock) {
             try {
                 boolean blocked = outEngine == null ? flushClearLocked() : flushTlsLocked();
-                if (!blocked && pendingEngine != null && outQueue.isEmpty()) {
-                    // everything before the switch is out: from here on, TLS
+                if (!blocked && pendingEngine != null && outQueue.peek() == TLS_SWITCH) {
+                    // everything before the switch is out: from here on (including what was written
+                    // after startTls and is queued behind the switch), TLS
+                    outQueue.poll();
                     outEngine = pendingEngine;
                     pendingEngine = null;
                     netOut = ByteBuffer.allocate(outEngine.getSession().getPacketBufferSize());
@@ -351,8 +382,7 @@ final class NioConnection implements Connection {
         while (!outQueue.isEmpty()) {
             ByteBuffer head = outQueue.peek();
             if (head == TLS_SWITCH) {
-                outQueue.poll();
-                return false;
+                return false; // flush() takes the switch; nothing behind it may go out in the clear
             }
             int n = channel.write(head);
             backlog -= n;
@@ -547,6 +577,29 @@ final class NioConnection implements Connection {
     /** Selector thread: the socket drained. */
     void onWritable() {
         flush();
+        try {
+            synchronized (inLock) {
+                if (!unwrapStalled || inputEnded
+                        || inEngine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                    return;
+                }
+                // our handshake output went out: unwrap what was read meanwhile, then read again
+                unwrapStalled = false;
+                unwrapLocked();
+                if (!unwrapStalled && !inputEnded) {
+                    if (inbound.size() >= MAX_QUEUED_FRAMES) {
+                        readPaused = true;
+                    }
+                    if (!readPaused) {
+                        listener.interest(key, SelectionKey.OP_READ, true);
+                    }
+                }
+                scheduleLocked();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "connection " + id + " read failed", e);
+            abort();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.murder.connector.transport;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
@@ -11,7 +12,9 @@ import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +26,7 @@ import java.util.logging.Logger;
 public final class NioListener implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(NioListener.class.getName());
+    private static final long STOP_WAIT_SECONDS = 10;
 
     private final ProtocolBinding binding;
     private final TransportSettings settings;
@@ -30,12 +34,15 @@ public final class NioListener implements Runnable {
     private final Executor workers;
     private final Selector selector;
     private final ServerSocketChannel server;
+    private final InetSocketAddress boundAddress;
     private final ConcurrentLinkedQueue<Runnable> selectorTasks = new ConcurrentLinkedQueue<>();
     private final Set<NioConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
     private volatile boolean running = true;
     private volatile Thread selectorThread;
+    /** Released when the selector loop has closed everything (the listening socket included). */
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     /** Binds at once, so a port clash fails the activation instead of a later thread. */
     public NioListener(ProtocolBinding binding, TransportSettings settings, EndpointSource endpoints,
@@ -51,12 +58,13 @@ public final class NioListener implements Runnable {
             server.bind(settings.address(), 1024);
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
+            boundAddress = (InetSocketAddress) server.getLocalAddress();
         } catch (IOException e) {
             server.close();
             selector.close();
             throw e;
         }
-        LOG.info(() -> "MURDER-RA-001 " + binding.name() + " listening on " + settings.address()
+        LOG.info(() -> "MURDER-RA-001 " + binding.name() + " listening on " + boundAddress
                 + (settings.tls() != null ? " (STARTTLS available)" : ""));
     }
 
@@ -84,6 +92,7 @@ public final class NioListener implements Runnable {
         } finally {
             selectorThread.setName(oldName);
             closeAll();
+            finished.countDown();
         }
     }
 
@@ -112,9 +121,15 @@ public final class NioListener implements Runnable {
         SocketChannel ch;
         try {
             while ((ch = server.accept()) != null) {
-                ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                NioConnection c = new NioConnection(this, ch, ids.incrementAndGet());
+                NioConnection c;
+                try {
+                    ch.configureBlocking(false);
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    c = new NioConnection(this, ch, ids.incrementAndGet());
+                } catch (IOException e) {
+                    ch.close(); // the peer vanished between accept and setup
+                    continue;
+                }
                 if (connections.size() >= settings.maxConnections()) {
                     LOG.warning(() -> "MURDER-RA-005 " + binding.name() + " connection limit "
                             + settings.maxConnections() + " reached; refusing " + c.remoteAddress());
@@ -185,11 +200,20 @@ public final class NioListener implements Runnable {
         return endpoints;
     }
 
+    /** The address actually bound (the real port when the settings asked for port 0). */
+    public InetSocketAddress localAddress() {
+        return boundAddress;
+    }
+
     public int connectionCount() {
         return connections.size();
     }
 
-    /** Stops accepting, closes every connection; endpoints still hear their disconnects. */
+    /**
+     * Stops accepting, closes every connection; endpoints still hear their disconnects. On return the
+     * port is free: a registered channel's socket is only really closed once the selector lets go of it,
+     * so this waits (boundedly) for the selector thread to finish.
+     */
     public void stop() {
         running = false;
         try {
@@ -198,8 +222,18 @@ public final class NioListener implements Runnable {
             // closing anyway
         }
         selector.wakeup();
-        if (selectorThread == null) {
+        Thread t = selectorThread;
+        if (t == null) {
             closeAll();
+        } else if (t != Thread.currentThread()) {
+            try {
+                if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warning(() -> "MURDER-RA-013 " + binding.name() + " selector did not stop within "
+                            + STOP_WAIT_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

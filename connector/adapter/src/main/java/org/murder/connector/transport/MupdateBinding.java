@@ -26,13 +26,14 @@ public final class MupdateBinding implements ProtocolBinding {
     }
 
     @Override
-    public FrameDecoder newDecoder(TransportSettings settings) {
-        return new FrameDecoder(settings.maxLineLength(), settings.maxLiteralSize(), settings.maxFrameSize());
+    public InputDecoder newDecoder(TransportSettings settings) {
+        return new FrameInputDecoder(
+                new FrameDecoder(settings.maxLineLength(), settings.maxLiteralSize(), settings.maxFrameSize()), CONTINUATION);
     }
 
     @Override
-    public byte[] continuation() {
-        return CONTINUATION;
+    public String continuationLine(Object item) {
+        return FrameInputDecoder.line(item);
     }
 
     @Override
@@ -41,7 +42,8 @@ public final class MupdateBinding implements ProtocolBinding {
     }
 
     @Override
-    public void dispatch(ProtocolListener endpoint, Connection connection, byte[] frame) {
+    public void dispatch(ProtocolListener endpoint, Connection connection, Object item) {
+        byte[] frame = (byte[]) item;
         ParseResult result = MupdateCommandParser.parse(frame);
         if (result instanceof ParseResult.Parsed parsed) {
             ((MupdateListener) endpoint).onCommand(connection, parsed.command());

@@ -14,8 +14,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import org.murder.connector.api.Connection;
 import org.murder.connector.api.ProtocolListener;
-import org.murder.protocol.wire.FrameDecoder;
-import org.murder.protocol.wire.FrameSink;
 
 /**
  * One socket. The selector thread reads, decrypts and frames input; frames wait in {@link #inbound}
@@ -32,13 +30,13 @@ final class NioConnection implements Connection {
     private static final int MAX_QUEUED_FRAMES = 64;
     private static final int BATCH = 32;
 
-    private sealed interface Item permits Connect, Frame, Bad, PeerClosed, Disconnect {
+    private sealed interface Item permits Connect, Decoded, Bad, PeerClosed, Disconnect {
     }
 
     private record Connect() implements Item {
     }
 
-    private record Frame(byte[] bytes) implements Item {
+    private record Decoded(Object value) implements Item {
     }
 
     private record Bad(String tag, String reason) implements Item {
@@ -61,7 +59,7 @@ final class NioConnection implements Connection {
     // ---- input: guarded by inLock
     private final Object inLock = new Object();
     private final ArrayDeque<Item> inbound = new ArrayDeque<>();
-    private FrameDecoder decoder;
+    private InputDecoder decoder;
     private boolean dispatching;
     private boolean readPaused;
     private boolean inputEnded;
@@ -103,20 +101,20 @@ final class NioConnection implements Connection {
 
     // ------------------------------------------------------------------ input (selector thread)
 
-    private final FrameSink sink = new FrameSink() {
+    private final InputDecoder.Sink sink = new InputDecoder.Sink() {
         @Override
-        public void frame(byte[] frame) {
-            inbound.add(new Frame(frame));
+        public void item(Object item) {
+            inbound.add(new Decoded(item));
         }
 
         @Override
-        public void continuationRequested() {
-            write(listener.binding().continuation());
+        public void bad(String tag, String reason) {
+            inbound.add(new Bad(tag, reason));
         }
 
         @Override
-        public void frameTooLarge(String tagOrNull, String reason) {
-            inbound.add(new Bad(tagOrNull == null ? "" : tagOrNull, reason));
+        public void writeNow(byte[] bytes) {
+            write(bytes);
         }
     };
 
@@ -302,12 +300,13 @@ final class NioConnection implements Connection {
 
     private void deliver(ProtocolListener endpoint, Item item) {
         try {
-            if (item instanceof Frame f) {
-                if (expectContinuation) {
+            if (item instanceof Decoded d) {
+                String line = expectContinuation ? listener.binding().continuationLine(d.value()) : null;
+                if (line != null) {
                     expectContinuation = false;
-                    endpoint.onContinuation(this, new String(f.bytes(), StandardCharsets.UTF_8));
+                    endpoint.onContinuation(this, line);
                 } else {
-                    listener.binding().dispatch(endpoint, this, f.bytes());
+                    listener.binding().dispatch(endpoint, this, d.value());
                 }
             } else if (item instanceof Bad b) {
                 expectContinuation = false;
@@ -482,7 +481,7 @@ final class NioConnection implements Connection {
                 throw new IllegalStateException("TLS already active");
             }
             // what the client pipelined after STARTTLS was sent in the clear: never a command
-            inbound.removeIf(item -> item instanceof Frame || item instanceof Bad);
+            inbound.removeIf(item -> item instanceof Decoded || item instanceof Bad);
             decoder = listener.binding().newDecoder(listener.settings());
             inEngine = engine;
             netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
@@ -506,6 +505,13 @@ final class NioConnection implements Connection {
     public boolean isTls() {
         synchronized (inLock) {
             return inEngine != null;
+        }
+    }
+
+    @Override
+    public void signalDecoder(Object signal) {
+        synchronized (inLock) {
+            decoder.signal(signal);
         }
     }
 

@@ -2,7 +2,6 @@ package org.murder.connector.transport;
 
 import org.murder.connector.api.Connection;
 import org.murder.connector.api.ProtocolListener;
-import org.murder.protocol.wire.FrameDecoder;
 
 /** What the transport needs to know of one protocol: framing, a few fixed lines, and how to dispatch. */
 public interface ProtocolBinding {
@@ -11,14 +10,14 @@ public interface ProtocolBinding {
 
     Class<? extends ProtocolListener> listenerType();
 
-    FrameDecoder newDecoder(TransportSettings settings);
+    InputDecoder newDecoder(TransportSettings settings);
 
-    /** Sent when a synchronizing literal is accepted. */
-    byte[] continuation();
+    /** An item read as a continuation line (SASL responses), or null if it cannot be one. */
+    String continuationLine(Object item);
 
     /** Sent (then the connection closed) to a client beyond the connection limit. */
     byte[] tooManyConnections();
 
-    /** Parses one frame and calls the endpoint's matching method. */
-    void dispatch(ProtocolListener endpoint, Connection connection, byte[] frame);
+    /** Calls the endpoint's method for one decoded item (parsing it first where the decoder did not). */
+    void dispatch(ProtocolListener endpoint, Connection connection, Object item);
 }

@@ -58,6 +58,12 @@ public interface Connection {
      */
     void expectContinuation(boolean expect);
 
+    /**
+     * Changes how the input that follows is read, before the reply that lets the client send it: LMTP's
+     * DATA, for instance, is switched on before the 354 goes out. The signal is the protocol's own.
+     */
+    void signalDecoder(Object signal);
+
     /** Session state of the endpoint's choosing. */
     Object attachment();
 

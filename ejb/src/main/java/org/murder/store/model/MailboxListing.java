@@ -1,0 +1,182 @@
+package org.murder.store.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * What LIST and LSUB answer for a set of external names, with Cyrus 3.x's attributes.
+ *
+ * <p>Every name is matched against the patterns with {@link ListPattern#matchLength} (the best over all
+ * patterns, as Cyrus's {@code find_p} does). A full match answers the name itself; a partial match answers the
+ * ancestor level the pattern stopped at. An answered level that is not itself a listed mailbox is an
+ * intermediate: {@code \Noselect \HasChildren} for LIST, {@code \NonExistent \HasChildren} for LIST-EXTENDED
+ * ({@code \NonExistent} implies {@code \Noselect}, so Cyrus drops the latter). A listed mailbox gets
+ * {@code \HasChildren} when some listed name lies below it, {@code \HasNoChildren} otherwise.
+ *
+ * <p>Answers come in Cyrus's order: the personal namespace (INBOX and below), other users ({@code user...}),
+ * then shared mailboxes; within each, hierarchy order (a parent before its children, the separator sorting
+ * before every other character, as mailboxes.db keys do).
+ */
+public final class MailboxListing {
+
+    private MailboxListing() {
+    }
+
+    /**
+     * LIST (and LIST-EXTENDED without selection options).
+     *
+     * @param visible  the external names of the mailboxes the caller may see: those they hold {@code l} on, or
+     *                 all for an admin; never a delayed-delete ({@code DELETED...}) name for a non-admin, which
+     *                 Cyrus's {@code find_p} always hides
+     * @param extended whether this is LIST-EXTENDED (RFC 5258) rather than plain LIST
+     */
+    public static List<ListEntry> list(Collection<ListPattern> patterns, Collection<String> visible, char separator,
+                                       boolean extended) {
+        NavigableSet<String> names = new TreeSet<>(hierarchyOrder(separator));
+        names.addAll(visible);
+        Map<String, EnumSet<ListAttribute>> out = new TreeMap<>(namespaceOrder(separator));
+        for (String name : names) {
+            int m = bestMatch(patterns, name);
+            if (m <= 0) {
+                continue;
+            }
+            out.putIfAbsent(name.substring(0, m), EnumSet.noneOf(ListAttribute.class));
+        }
+        List<ListEntry> result = new ArrayList<>(out.size());
+        for (Map.Entry<String, EnumSet<ListAttribute>> e : out.entrySet()) {
+            EnumSet<ListAttribute> attrs = e.getValue();
+            if (names.contains(e.getKey())) {
+                attrs.add(hasChildren(e.getKey(), names, separator)
+                        ? ListAttribute.HAS_CHILDREN : ListAttribute.HAS_NO_CHILDREN);
+            } else {
+                attrs.add(extended ? ListAttribute.NONEXISTENT : ListAttribute.NOSELECT);
+                attrs.add(ListAttribute.HAS_CHILDREN);
+            }
+            result.add(new ListEntry(e.getKey(), attrs));
+        }
+        return result;
+    }
+
+    /**
+     * LSUB, as Cyrus's {@code subscribed_cb} and {@code list_response} answer it.
+     *
+     * <ul>
+     *   <li>A subscribed name that matches is answered, with {@code \HasChildren} when a subscribed name lies
+     *       below it (LSUB never says {@code \HasNoChildren}).</li>
+     *   <li>A subscribed name whose mailbox does not exist is answered {@code \Noselect} only when a subscribed
+     *       child stops at it or {@code keepNonexistent} — Cyrus keeps them whenever {@code mupdate_server} is
+     *       set, because a murder backend cannot tell a mailbox on another backend from a missing one; the
+     *       frontend then filters against the murder map. Otherwise it is left out.</li>
+     *   <li>A level the pattern stops at above subscribed children, itself not subscribed, is answered
+     *       {@code \Noselect \HasChildren} (RFC 3501 §6.3.9), whether or not that mailbox exists.</li>
+     * </ul>
+     *
+     * @param subscribed the caller's subscriptions, as external names
+     * @param exists     whether the mailbox of an external name exists (regardless of rights, as Cyrus checks)
+     */
+    public static List<ListEntry> lsub(Collection<ListPattern> patterns, Collection<String> subscribed,
+                                       Predicate<String> exists, char separator, boolean keepNonexistent) {
+        NavigableSet<String> subs = new TreeSet<>(hierarchyOrder(separator));
+        subs.addAll(subscribed);
+        Map<String, boolean[]> seen = new TreeMap<>(namespaceOrder(separator)); // [subscribed, child stops here]
+        for (String name : subs) {
+            int m = bestMatch(patterns, name);
+            if (m <= 0) {
+                continue;
+            }
+            boolean[] flags = seen.computeIfAbsent(name.substring(0, m), k -> new boolean[2]);
+            flags[m == name.length() ? 0 : 1] = true;
+        }
+        List<ListEntry> result = new ArrayList<>(seen.size());
+        for (Map.Entry<String, boolean[]> e : seen.entrySet()) {
+            String name = e.getKey();
+            boolean isSubscribed = e.getValue()[0];
+            boolean childStops = e.getValue()[1];
+            EnumSet<ListAttribute> attrs = EnumSet.noneOf(ListAttribute.class);
+            if (isSubscribed) {
+                if (!exists.test(name)) {
+                    if (!childStops && !keepNonexistent) {
+                        continue;
+                    }
+                    attrs.add(ListAttribute.NOSELECT);
+                }
+                if (hasChildren(name, subs, separator)) {
+                    attrs.add(ListAttribute.HAS_CHILDREN);
+                }
+            } else {
+                attrs.add(ListAttribute.NOSELECT);
+                attrs.add(ListAttribute.HAS_CHILDREN);
+            }
+            result.add(new ListEntry(name, attrs));
+        }
+        return result;
+    }
+
+    /**
+     * Whether any name in {@code names} lies below {@code name} ({@code \HasChildren}). The set may use natural
+     * or {@link #hierarchyOrder} ordering — any lexicographic order keeps a subtree contiguous.
+     */
+    public static boolean hasChildren(String name, NavigableSet<String> names, char separator) {
+        String prefix = name + separator;
+        String next = names.ceiling(prefix);
+        return next != null && next.startsWith(prefix);
+    }
+
+    /** Lexicographic order in which the separator sorts before every other character (parents, then children). */
+    public static Comparator<String> hierarchyOrder(char separator) {
+        return (a, b) -> {
+            int n = Math.min(a.length(), b.length());
+            for (int i = 0; i < n; i++) {
+                char x = a.charAt(i);
+                char y = b.charAt(i);
+                if (x != y) {
+                    if (x == separator) {
+                        return -1;
+                    }
+                    if (y == separator) {
+                        return 1;
+                    }
+                    return Character.compare(x, y);
+                }
+            }
+            return Integer.compare(a.length(), b.length());
+        };
+    }
+
+    /** Personal namespace first, then other users, then shared; hierarchy order within each. */
+    public static Comparator<String> namespaceOrder(char separator) {
+        Comparator<String> byCategory = Comparator.comparingInt(n -> category(n, separator));
+        return byCategory.thenComparing(hierarchyOrder(separator));
+    }
+
+    private static int category(String name, char separator) {
+        if (underOrAt(name, Namespace.INBOX, separator, true)) {
+            return 0;
+        }
+        if (underOrAt(name, MailboxName.USER_PREFIX, separator, false)) {
+            return 1;
+        }
+        return 2;
+    }
+
+    private static boolean underOrAt(String name, String top, char separator, boolean ignoreCase) {
+        return name.regionMatches(ignoreCase, 0, top, 0, top.length())
+                && (name.length() == top.length() || name.charAt(top.length()) == separator);
+    }
+
+    private static int bestMatch(Collection<ListPattern> patterns, String name) {
+        int best = -1;
+        for (ListPattern p : patterns) {
+            best = Math.max(best, p.matchLength(name));
+        }
+        return best;
+    }
+}

@@ -16,6 +16,21 @@ public class Authenticator {
 
     private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
 
+    /** Whether the identity store knows this user (for autocreate_post: no mailboxes for strangers). */
+    public boolean exists(String user) {
+        SecurityDomain domain = SecurityDomain.getCurrent();
+        if (domain == null) {
+            return false;
+        }
+        try (org.wildfly.security.auth.server.ServerAuthenticationContext ctx = domain.createNewAuthenticationContext()) {
+            ctx.setAuthenticationName(user);
+            return ctx.exists();
+        } catch (RealmUnavailableException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot look up " + user, e);
+            return false;
+        }
+    }
+
     public boolean verify(String user, char[] password) {
         SecurityDomain domain = SecurityDomain.getCurrent();
         if (domain == null) {

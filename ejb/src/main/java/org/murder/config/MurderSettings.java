@@ -75,6 +75,96 @@ public class MurderSettings {
         return Integer.parseInt(get("murder_map_check_seconds", "30"));
     }
 
+    // ------------------------------------------------------------------ backend
+
+    /** Cyrus's configdirectory: where this node keeps its state (database, spool by default). */
+    public java.nio.file.Path configDirectory() {
+        return java.nio.file.Path.of(get("configdirectory",
+                get("jboss.server.data.dir", System.getProperty("java.io.tmpdir")) + "/murder"));
+    }
+
+    /** {@code partition-<name>: <directory>}; without any, a "default" partition under configdirectory. */
+    public java.util.Map<String, java.nio.file.Path> partitions() {
+        java.util.Map<String, java.nio.file.Path> out = new java.util.TreeMap<>();
+        for (String key : config.getPropertyNames()) {
+            if (key.startsWith("partition-") && key.length() > "partition-".length()) {
+                out.put(key.substring("partition-".length()), java.nio.file.Path.of(get(key, "")));
+            }
+        }
+        if (out.isEmpty()) {
+            out.put(defaultPartition(), configDirectory().resolve("spool").resolve(defaultPartition()));
+        }
+        return out;
+    }
+
+    public String defaultPartition() {
+        return get("defaultpartition", "default");
+    }
+
+    public boolean unixHierarchySep() {
+        return bool("unixhierarchysep", false);
+    }
+
+    /** Users who may authenticate as someone else (SASL authzid): the frontends' proxy identity. */
+    public Set<String> proxyServers() {
+        return words(get("proxyservers", ""));
+    }
+
+    public boolean allowPlaintext() {
+        return bool("allowplaintext", false);
+    }
+
+    public boolean allowAllSubscribe() {
+        return bool("allowallsubscribe", false);
+    }
+
+    /** The identity a backend logs in to the MUPDATE master with (Cyrus: mupdate_authname, else mupdate_username). */
+    public String mupdateAuthname() {
+        return get("mupdate_authname", get("mupdate_username", ""));
+    }
+
+    public String mupdateUsername() {
+        return get("mupdate_username", "");
+    }
+
+    public String mupdatePassword() {
+        return get("mupdate_password", "");
+    }
+
+    /** LMTP over quota: 452 4.2.2 (temporary, Cyrus's default) or, when set, 552 5.2.2. */
+    public boolean lmtpOverQuotaPermFailure() {
+        return bool("lmtp_over_quota_perm_failure", false);
+    }
+
+    /** Whether an MTA on the loopback may deliver without AUTH (Cyrus trusts its UNIX socket likewise). */
+    public boolean lmtpTrustLoopback() {
+        return bool("lmtp_trust_loopback", true);
+    }
+
+    /** Cyrus's autocreate_post: create a known user's INBOX when mail arrives for it. */
+    public boolean autocreatePost() {
+        return bool("autocreate_post", false);
+    }
+
+    public boolean duplicateSuppression() {
+        return bool("duplicatesuppression", true);
+    }
+
+    /** How long a delivered Message-ID is remembered per mailbox (Cyrus: cyr_expire -E, 3 days). */
+    public java.time.Duration duplicateWindow() {
+        return java.time.Duration.ofHours(Long.parseLong(get("duplicate_window_hours", "72")));
+    }
+
+    /** Largest message LMTP and APPEND accept, in bytes (Cyrus: maxmessagesize; 0 = no limit). */
+    public long maxMessageSize() {
+        return Long.parseLong(get("maxmessagesize", "0"));
+    }
+
+    private boolean bool(String key, boolean fallback) {
+        String v = get(key, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
+        return v.equals("1") || v.equals("yes") || v.equals("true") || v.equals("on") || v.equals("t");
+    }
+
     public String product() {
         return "Murder on Jakarta EE";
     }

@@ -74,6 +74,57 @@ public final class Spool {
         return new TempMessage(tmp, size, HexFormat.of().formatHex(sha.digest()));
     }
 
+    /** A message arriving in pieces (LMTP DATA): written as it comes, fsynced at the end. */
+    public final class TempWriter implements AutoCloseable {
+        private final Path path;
+        private final FileChannel channel;
+        private final MessageDigest sha = sha256();
+        private long size;
+        private boolean done;
+
+        private TempWriter(Path path) throws IOException {
+            this.path = path;
+            this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+
+        public void write(byte[] bytes) throws IOException {
+            sha.update(bytes);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+            size += bytes.length;
+        }
+
+        /** Forces the bytes to disk: from here on the message survives a crash. */
+        public TempMessage finish() throws IOException {
+            channel.force(true);
+            channel.close();
+            done = true;
+            return new TempMessage(path, size, HexFormat.of().formatHex(sha.digest()));
+        }
+
+        /** Drops a message that will not be delivered. */
+        @Override
+        public void close() {
+            if (!done) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // deleting anyway
+                }
+                delete(path);
+                done = true;
+            }
+        }
+    }
+
+    public TempWriter openTemp(String partition) throws IOException {
+        Path tmpDir = partition(partition).resolve("tmp");
+        Files.createDirectories(tmpDir);
+        return new TempWriter(tmpDir.resolve(UUID.randomUUID() + ".msg"));
+    }
+
     /** Links a fsynced file as a mailbox's message and makes the new name durable. */
     public Path link(Path existing, String partition, long mailboxId, long uid) throws IOException {
         Path dir = mailboxDir(partition, mailboxId);
@@ -85,8 +136,9 @@ public final class Spool {
             // a leftover of a transaction that rolled back after linking: its UID was never committed
             Files.delete(target);
             Files.createLink(target, existing);
-        } catch (UnsupportedOperationException e) {
-            Files.copy(existing, target);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            // another file system (a partition on its own disk): copy, and make the copy durable
+            Files.copy(existing, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

@@ -8,6 +8,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
+import org.murder.connector.api.LmtpListener;
 import org.murder.connector.api.MupdateListener;
 import org.murder.connector.transport.TlsContexts;
 import org.murder.connector.transport.TransportSettings;
@@ -16,7 +17,7 @@ import org.murder.connector.transport.TransportSettings;
  * One listener: which protocol, where, with which bounds and TLS material. MDBs fill it in through
  * {@code @ActivationConfigProperty}, usually from the node's settings ({@code ${mupdate_port:3905}}).
  */
-@Activation(messageListeners = {MupdateListener.class})
+@Activation(messageListeners = {MupdateListener.class, LmtpListener.class})
 public class ListenerActivationSpec implements ActivationSpec {
 
     private ResourceAdapter resourceAdapter;
@@ -28,6 +29,7 @@ public class ListenerActivationSpec implements ActivationSpec {
     private Integer maxLiteralSize = 64 * 1024;
     private Integer maxFrameSize = 256 * 1024;
     private Integer highWater = 256 * 1024;
+    private Long maxMessageSize = 0L;
     private String tlsCertificate = "";
     private String tlsKey = "";
     private String tlsKeyStore = "";
@@ -51,7 +53,7 @@ public class ListenerActivationSpec implements ActivationSpec {
 
     TransportSettings toSettings() throws ResourceException {
         return new TransportSettings(new InetSocketAddress(bindAddress, port), maxConnections, maxLineLength,
-                maxLiteralSize, maxFrameSize, tls(), highWater);
+                maxLiteralSize, maxFrameSize, tls(), highWater, maxMessageSize <= 0 ? Long.MAX_VALUE : maxMessageSize);
     }
 
     private SSLContext tls() throws ResourceException {
@@ -140,6 +142,15 @@ public class ListenerActivationSpec implements ActivationSpec {
 
     public void setHighWater(Integer highWater) {
         this.highWater = highWater;
+    }
+
+    /** LMTP: the largest message accepted (Cyrus: maxmessagesize); 0 for no limit. */
+    public Long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(Long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
     }
 
     public String getTlsCertificate() {

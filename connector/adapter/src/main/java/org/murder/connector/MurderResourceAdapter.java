@@ -29,6 +29,7 @@ import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 import org.murder.connector.api.ProtocolListener;
 import org.murder.connector.transport.EndpointSource;
+import org.murder.connector.transport.LmtpBinding;
 import org.murder.connector.transport.MupdateBinding;
 import org.murder.connector.transport.NioListener;
 import org.murder.connector.transport.ProtocolBinding;
@@ -48,7 +49,9 @@ import org.murder.connector.transport.ProtocolBinding;
 public class MurderResourceAdapter implements ResourceAdapter {
 
     private static final Logger LOG = Logger.getLogger(MurderResourceAdapter.class.getName());
-    private static final Map<String, ProtocolBinding> BINDINGS = Map.of("mupdate", new MupdateBinding());
+    private static final Map<String, ProtocolBinding> BINDINGS = Map.of(
+            "mupdate", new MupdateBinding(),
+            "lmtp", new LmtpBinding());
 
     private final Map<MessageEndpointFactory, NioListener> listeners = new ConcurrentHashMap<>();
     private volatile BootstrapContext bootstrap;

@@ -8,6 +8,7 @@ import javax.net.ssl.SSLContext;
  *
  * @param tls null when no TLS material is configured (then STARTTLS is not offered)
  * @param highWater output queued per connection before writers are asked to wait
+ * @param maxMessageSize largest message a streaming protocol (LMTP DATA) accepts; Long.MAX_VALUE for none
  */
 public record TransportSettings(
         InetSocketAddress address,
@@ -16,5 +17,11 @@ public record TransportSettings(
         int maxLiteralSize,
         int maxFrameSize,
         SSLContext tls,
-        int highWater) {
+        int highWater,
+        long maxMessageSize) {
+
+    public TransportSettings(InetSocketAddress address, int maxConnections, int maxLineLength, int maxLiteralSize,
+                             int maxFrameSize, SSLContext tls, int highWater) {
+        this(address, maxConnections, maxLineLength, maxLiteralSize, maxFrameSize, tls, highWater, Long.MAX_VALUE);
+    }
 }

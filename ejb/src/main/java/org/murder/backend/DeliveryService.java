@@ -1,0 +1,133 @@
+package org.murder.backend;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.murder.config.MurderSettings;
+import org.murder.store.MessageCacheData;
+import org.murder.store.MessageFlags;
+import org.murder.store.MessageStore;
+import org.murder.store.Spool;
+import org.murder.store.StoreDuplicate;
+import org.murder.store.StoreMailbox;
+import org.murder.store.StoreQuota;
+import org.murder.store.model.Acl;
+import org.murder.store.model.Rights;
+
+/**
+ * Local delivery (Cyrus's lmtpd deliver_mailbox): where a recipient's message goes, whether the quota
+ * lets it in, duplicate suppression, and the append itself — one transaction per mailbox, committed
+ * before the caller may say 250.
+ */
+@Stateless
+public class DeliveryService {
+
+    @PersistenceContext(unitName = "murder")
+    EntityManager em;
+
+    @EJB
+    MessageStore store;
+
+    @Inject
+    MurderSettings settings;
+
+    @Inject
+    Spool spool;
+
+    public enum Result { DELIVERED, DUPLICATE, OVER_QUOTA, NO_MAILBOX }
+
+    /**
+     * The mailbox a recipient's mail goes to: {@code user.<user>.<folders>} when it exists and anyone may
+     * post to it (Cyrus checks the 'p' right), else the user's INBOX; a shared folder only if it exists
+     * and accepts posts.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<StoreMailbox> target(Optional<String> user, List<String> folders, boolean postAsAdmin) {
+        if (user.isEmpty()) {
+            return folders.isEmpty() ? Optional.empty()
+                    : store.mailbox(String.join(".", folders)).filter(m -> postAsAdmin || mayPost(m));
+        }
+        String inbox = "user." + user.get().replace('.', '^');
+        if (!folders.isEmpty()) {
+            Optional<StoreMailbox> folder = store.mailbox(inbox + "." + String.join(".", folders))
+                    .filter(m -> postAsAdmin || mayPost(m));
+            if (folder.isPresent()) {
+                return folder;
+            }
+        }
+        return store.mailbox(inbox);
+    }
+
+    private static boolean mayPost(StoreMailbox m) {
+        Rights r = Acl.parse(m.acl()).rightsOf("anyone", java.util.Set.of(), false);
+        return r.has('p');
+    }
+
+    /** Whether adding a message of this size would exceed the mailbox's quota root. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean overQuota(StoreMailbox m, long size) {
+        if (m.quotaRoot() == null) {
+            return false;
+        }
+        StoreQuota q = em.find(StoreQuota.class, m.quotaRoot());
+        if (q == null) {
+            return false;
+        }
+        Object[] usage = em.createQuery("SELECT COALESCE(SUM(b.totalSize), 0), COALESCE(SUM(b.messages), 0) "
+                + "FROM StoreMailbox b WHERE b.quotaRoot = :root", Object[].class).setParameter("root", m.quotaRoot())
+                .getSingleResult();
+        long bytes = ((Number) usage[0]).longValue();
+        long messages = ((Number) usage[1]).longValue();
+        return (q.storageKb() != null && (bytes + size) / 1024 > q.storageKb())
+                || (q.messageLimit() != null && messages + 1 > q.messageLimit());
+    }
+
+    /** Appends the message to one mailbox, in a transaction of its own. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public Result deliver(long mailboxId, Spool.TempMessage file, MessageCacheData cache, Instant when,
+                          boolean ignoreQuota) {
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
+        if (m == null) {
+            return Result.NO_MAILBOX;
+        }
+        String duplicateKey = null;
+        if (settings.duplicateSuppression() && !cache.messageIdHeader().isEmpty()) {
+            duplicateKey = sha256(cache.messageIdHeader() + '\0' + m.name());
+            StoreDuplicate seen = em.find(StoreDuplicate.class, duplicateKey);
+            if (seen != null && seen.deliveredAt().isAfter(when.minus(settings.duplicateWindow()))) {
+                return Result.DUPLICATE;
+            }
+            if (seen != null) {
+                em.remove(seen);
+                em.flush();
+            }
+        }
+        if (!ignoreQuota && overQuota(m, file.size())) {
+            return Result.OVER_QUOTA;
+        }
+        store.append(spool, mailboxId, new MessageStore.NewMessage(file, MessageFlags.NONE, when, cache));
+        if (duplicateKey != null) {
+            em.persist(new StoreDuplicate(duplicateKey, when));
+        }
+        return Result.DELIVERED;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

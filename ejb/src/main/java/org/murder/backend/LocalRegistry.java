@@ -1,0 +1,49 @@
+package org.murder.backend;
+
+import java.util.List;
+import org.murder.map.MailboxMap;
+import org.murder.map.MailboxRecord;
+import org.murder.protocol.mupdate.Location;
+
+/** The registry when this node is itself the master: the same map, without a socket in between. */
+public final class LocalRegistry implements MurderRegistry {
+
+    private final MailboxMap map;
+    private final String servername;
+
+    public LocalRegistry(MailboxMap map, String servername) {
+        this.map = map;
+        this.servername = servername;
+    }
+
+    @Override
+    public boolean joined() {
+        return true;
+    }
+
+    private static void check(String what, MailboxMap.Outcome o) throws RegistryException {
+        if (!o.ok()) {
+            throw new RegistryException(what + " refused by the mailbox map: " + o.message(), false, null);
+        }
+    }
+
+    @Override
+    public void reserve(String mailbox, String partition) throws RegistryException {
+        check("RESERVE " + mailbox, map.reserve(mailbox, new Location(servername, partition)));
+    }
+
+    @Override
+    public void activate(String mailbox, String partition, String acl) throws RegistryException {
+        check("ACTIVATE " + mailbox, map.activate(mailbox, new Location(servername, partition), acl));
+    }
+
+    @Override
+    public void delete(String mailbox) throws RegistryException {
+        check("DELETE " + mailbox, map.delete(mailbox));
+    }
+
+    @Override
+    public List<MailboxRecord> listOwn() {
+        return map.list(servername + "!");
+    }
+}

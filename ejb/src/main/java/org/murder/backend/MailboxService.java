@@ -1,0 +1,121 @@
+package org.murder.backend;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
+import org.murder.config.MurderSettings;
+import org.murder.store.MessageStore;
+import org.murder.store.Spool;
+import org.murder.store.StoreMailbox;
+
+/**
+ * Creating and deleting this backend's mailboxes, in Cyrus's order: RESERVE at the master, create
+ * locally, ACTIVATE. If the master refuses or cannot be reached, the operation is refused (the mailbox
+ * is "unreachable and un-creatable" rather than in two places); reading and delivering go on regardless.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class MailboxService {
+
+    private static final Logger LOG = Logger.getLogger(MailboxService.class.getName());
+
+    @PersistenceContext(unitName = "murder")
+    EntityManager em;
+
+    @Inject
+    MurderRegistry registry;
+
+    @Inject
+    Spool spool;
+
+    @Inject
+    MurderSettings settings;
+
+    @EJB
+    MessageStore store;
+
+    @EJB
+    MailboxService self;
+
+    /** Why a mailbox operation was refused, for a NO. */
+    public static class MailboxException extends Exception {
+        public MailboxException(String message) {
+            super(message);
+        }
+    }
+
+    public Optional<StoreMailbox> find(String internalName) {
+        return store.mailbox(internalName);
+    }
+
+    public StoreMailbox create(String internalName, String partition, String acl) throws MailboxException {
+        String part = partition == null || partition.isEmpty() ? settings.defaultPartition() : partition;
+        if (!spool.hasPartition(part)) {
+            throw new MailboxException("Unknown partition " + part);
+        }
+        if (find(internalName).isPresent()) {
+            throw new MailboxException("Mailbox already exists");
+        }
+        try {
+            registry.reserve(internalName, part);
+        } catch (MurderRegistry.RegistryException e) {
+            LOG.warning(() -> "MURDER-BE-001 CREATE " + internalName + " refused: " + e.getMessage());
+            throw new MailboxException(e.unreachable() ? "Server(s) unavailable to complete operation"
+                    : "Mailbox already exists");
+        }
+        StoreMailbox created;
+        try {
+            created = self.insert(internalName, part, acl);
+            Files.createDirectories(spool.mailboxDir(part, created.id()));
+        } catch (RuntimeException | IOException e) {
+            unreserve(internalName);
+            throw new MailboxException("Cannot create mailbox: " + e.getMessage());
+        }
+        try {
+            registry.activate(internalName, part, acl);
+        } catch (MurderRegistry.RegistryException e) {
+            // Cyrus leaves the mailbox reserved; we undo the local half so the name is not half-made
+            self.remove(created.id());
+            unreserve(internalName);
+            throw new MailboxException("Server(s) unavailable to complete operation");
+        }
+        return created;
+    }
+
+    private void unreserve(String name) {
+        try {
+            registry.delete(name);
+        } catch (MurderRegistry.RegistryException e) {
+            LOG.warning(() -> "MURDER-BE-002 could not release the reservation of " + name + ": " + e.getMessage());
+        }
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public StoreMailbox insert(String name, String partition, String acl) {
+        StoreMailbox m = new StoreMailbox(name, partition, acl, System.currentTimeMillis() / 1000,
+                UUID.randomUUID().toString().replace("-", ""));
+        em.persist(m);
+        em.flush();
+        return m;
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void remove(long mailboxId) {
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
+        if (m != null) {
+            em.createQuery("DELETE FROM StoreMessageCache c WHERE c.messageId IN "
+                    + "(SELECT m.id FROM StoreMessage m WHERE m.mailboxId = :box)").setParameter("box", mailboxId).executeUpdate();
+            em.createQuery("DELETE FROM StoreMessage m WHERE m.mailboxId = :box").setParameter("box", mailboxId).executeUpdate();
+            em.remove(m);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.murder.backend;
+
+import java.util.List;
+import org.murder.map.MailboxRecord;
+
+/** A backend outside any murder: nothing to tell anyone. */
+public final class StandaloneRegistry implements MurderRegistry {
+
+    @Override
+    public boolean joined() {
+        return false;
+    }
+
+    @Override
+    public void reserve(String mailbox, String partition) {
+    }
+
+    @Override
+    public void activate(String mailbox, String partition, String acl) {
+    }
+
+    @Override
+    public void delete(String mailbox) {
+    }
+
+    @Override
+    public List<MailboxRecord> listOwn() {
+        return List.of();
+    }
+}

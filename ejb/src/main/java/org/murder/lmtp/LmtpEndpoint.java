@@ -1,0 +1,393 @@
+package org.murder.lmtp;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.security.sasl.SaslException;
+import javax.security.sasl.SaslServer;
+import org.murder.auth.Authenticator;
+import org.murder.backend.DeliveryService;
+import org.murder.backend.MailboxService;
+import org.murder.config.MurderSettings;
+import org.murder.connector.api.Connection;
+import org.murder.connector.api.LmtpListener;
+import org.murder.protocol.imap.message.MessageStructure;
+import org.murder.protocol.lmtp.LmtpCommand;
+import org.murder.protocol.lmtp.LmtpParseResult;
+import org.murder.protocol.lmtp.LmtpReplies;
+import org.murder.protocol.lmtp.Recipient;
+import org.murder.protocol.lmtp.RecipientRules;
+import org.murder.protocol.sasl.Base64Lines;
+import org.murder.protocol.sasl.SaslMechanisms;
+import org.murder.store.HeaderScan;
+import org.murder.store.MessageCacheData;
+import org.murder.store.Spool;
+import org.murder.store.StoreMailbox;
+
+/**
+ * LMTP delivery on a backend (RFC 2033; Cyrus's lmtpd). One reply per accepted recipient after DATA,
+ * each sent only once that mailbox's transaction committed: a 250 means the message is on disk and
+ * indexed. Temporary trouble is always a 4xx.
+ */
+@MessageDriven(name = "LmtpEndpoint", activationConfig = {
+        @ActivationConfigProperty(propertyName = "protocol", propertyValue = "lmtp"),
+        @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${lmtp_listen:127.0.0.1}"),
+        @ActivationConfigProperty(propertyName = "port", propertyValue = "${lmtp_port:2003}"),
+        @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${lmtp_connections_max:200}"),
+        @ActivationConfigProperty(propertyName = "maxLineLength", propertyValue = "4096"),
+        @ActivationConfigProperty(propertyName = "maxMessageSize", propertyValue = "${maxmessagesize:0}"),
+        @ActivationConfigProperty(propertyName = "tlsCertificate", propertyValue = "${tls_server_cert:}"),
+        @ActivationConfigProperty(propertyName = "tlsKey", propertyValue = "${tls_server_key:}"),
+        @ActivationConfigProperty(propertyName = "tlsKeyStore", propertyValue = "${tls_keystore:}"),
+        @ActivationConfigProperty(propertyName = "tlsKeyStorePassword", propertyValue = "${tls_keystore_password:}")
+})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class LmtpEndpoint implements LmtpListener {
+
+    private static final Logger LOG = Logger.getLogger(LmtpEndpoint.class.getName());
+    private static final DateTimeFormatter RFC822 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+    @EJB
+    DeliveryService delivery;
+
+    @EJB
+    MailboxService mailboxes;
+
+    @Inject
+    MurderSettings settings;
+
+    @Inject
+    Authenticator authenticator;
+
+    @Inject
+    Spool spool;
+
+    private static LmtpSession session(Connection c) {
+        Object s = c.attachment();
+        if (s instanceof LmtpSession ls) {
+            return ls;
+        }
+        LmtpSession fresh = new LmtpSession();
+        c.attach(fresh);
+        return fresh;
+    }
+
+    @Override
+    public void onConnect(Connection c) {
+        LmtpSession s = session(c);
+        // like a UNIX socket for Cyrus: a local MTA on the loopback needs no AUTH unless configured so
+        s.trusted = c.remoteAddress().getAddress().isLoopbackAddress() && settings.lmtpTrustLoopback();
+        c.write(LmtpReplies.greeting(settings.servername(), settings.product() + " " + settings.version()));
+    }
+
+    @Override
+    public void onDisconnect(Connection c) {
+        session(c).closeData();
+    }
+
+    @Override
+    public void onBadInput(Connection c, String tag, String message) {
+        c.write(LmtpReplies.lineTooLong());
+    }
+
+    @Override
+    public void onMalformed(Connection c, LmtpParseResult.Malformed malformed) {
+        c.write(LmtpReplies.malformed(malformed));
+    }
+
+    @Override
+    public void onCommand(Connection c, LmtpCommand command) {
+        LmtpSession s = session(c);
+        if (command instanceof LmtpCommand.Lhlo l) {
+            s.lhloHost = l.domain();
+            s.resetTransaction();
+            c.write(LmtpReplies.lhlo(settings.servername(), LmtpReplies.capabilities(settings.maxMessageSize(),
+                    c.tlsAvailable(), s.user == null ? SaslMechanisms.names() : List.of())));
+        } else if (command instanceof LmtpCommand.Helo || command instanceof LmtpCommand.Ehlo) {
+            c.write(LmtpReplies.useLhlo());
+        } else if (command instanceof LmtpCommand.Quit) {
+            s.resetTransaction();
+            c.write(LmtpReplies.bye());
+            c.close();
+        } else if (command instanceof LmtpCommand.Noop) {
+            c.write(LmtpReplies.noop());
+        } else if (command instanceof LmtpCommand.Rset) {
+            s.resetTransaction();
+            c.write(LmtpReplies.reset(Optional.empty()));
+        } else if (command instanceof LmtpCommand.Vrfy) {
+            c.write(LmtpReplies.vrfy());
+        } else if (!s.hasLhlo()) {
+            c.write(LmtpReplies.badSequence("LHLO first"));
+        } else if (command instanceof LmtpCommand.StartTls) {
+            startTls(c, s);
+        } else if (command instanceof LmtpCommand.Auth a) {
+            authenticate(c, s, a);
+        } else if (command instanceof LmtpCommand.Mail m) {
+            mail(c, s, m);
+        } else if (command instanceof LmtpCommand.Rcpt r) {
+            rcpt(c, s, r);
+        } else if (command instanceof LmtpCommand.Data) {
+            data(c, s);
+        } else {
+            c.write(LmtpReplies.reply(502, "5.5.1", "Command not implemented"));
+        }
+    }
+
+    private void startTls(Connection c, LmtpSession s) {
+        if (!c.tlsAvailable()) {
+            c.write(LmtpReplies.tlsNotAvailable(c.isTls() ? "Already using TLS" : "TLS not available"));
+            return;
+        }
+        // RFC 3207: the session starts over
+        s.lhloHost = null;
+        s.resetTransaction();
+        c.startTls(LmtpReplies.startTls());
+    }
+
+    private void mail(Connection c, LmtpSession s, LmtpCommand.Mail m) {
+        if (s.user == null && !s.trusted) {
+            c.write(LmtpReplies.authenticationRequired(false));
+            return;
+        }
+        if (s.sender != null) {
+            c.write(LmtpReplies.badSequence("Nested MAIL command"));
+            return;
+        }
+        long max = settings.maxMessageSize();
+        if (max > 0 && m.size().isPresent() && m.size().getAsLong() > max) {
+            c.write(LmtpReplies.declaredSizeTooLarge(max));
+            return;
+        }
+        s.sender = m.from();
+        c.write(LmtpReplies.senderOk());
+    }
+
+    private void rcpt(Connection c, LmtpSession s, LmtpCommand.Rcpt r) {
+        if (s.sender == null) {
+            c.write(LmtpReplies.badSequence("Need MAIL command"));
+            return;
+        }
+        Optional<Recipient> recipient = Recipient.of(r.to().address(), RecipientRules.CYRUS_DEFAULTS);
+        if (recipient.isEmpty()) {
+            c.write(LmtpReplies.userUnknown(true));
+            return;
+        }
+        Recipient who = recipient.get();
+        Optional<StoreMailbox> target;
+        try {
+            target = delivery.target(who.userId(), who.folders(settings.unixHierarchySep() ? '/' : '.'),
+                    s.user != null && settings.isAdmin(s.user));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "MURDER-LMTP-001 cannot look up " + r.to().wire(), e);
+            c.write(LmtpReplies.temporaryFailure("Mailbox lookup failed, try again later"));
+            return;
+        }
+        if (target.isEmpty() && who.userId().isPresent() && settings.autocreatePost()
+                && authenticator.exists(who.userId().get())) {
+            target = autocreate(who.userId().get());
+        }
+        if (target.isEmpty()) {
+            c.write(LmtpReplies.userUnknown(true));
+            return;
+        }
+        if (!r.ignoreQuota() && delivery.overQuota(target.get(), 0)) {
+            c.write(LmtpReplies.overQuota(settings.lmtpOverQuotaPermFailure(), Optional.empty()));
+            return;
+        }
+        s.recipients.add(new LmtpSession.Rcpt(r.to().wire(), target.get().id(), r.ignoreQuota()));
+        c.write(LmtpReplies.recipientOk());
+    }
+
+    private Optional<StoreMailbox> autocreate(String user) {
+        String inbox = "user." + user.replace('.', '^');
+        try {
+            return Optional.of(mailboxes.create(inbox, "", user + "\tlrswipkxtecdan\t"));
+        } catch (MailboxService.MailboxException e) {
+            LOG.info(() -> "MURDER-LMTP-006 cannot create " + inbox + " for delivery: " + e.getMessage());
+            return mailboxes.find(inbox); // a concurrent delivery may have made it
+        }
+    }
+
+    private void data(Connection c, LmtpSession s) {
+        if (s.recipients.isEmpty()) {
+            c.write(LmtpReplies.badSequence(s.sender == null ? "Need MAIL command" : "No valid recipients"));
+            return;
+        }
+        try {
+            s.data = spool.openTemp(settings.defaultPartition());
+            s.data.write(traceHeaders(c, s));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "MURDER-LMTP-002 cannot open a spool file", e);
+            s.closeData();
+            c.write(LmtpReplies.temporaryFailure("Cannot store the message now, try again later"));
+            return;
+        }
+        c.signalDecoder(START_DATA);
+        c.write(LmtpReplies.goAhead());
+    }
+
+    /** Cyrus's Return-Path and Received lines, which every delivered copy starts with. */
+    private byte[] traceHeaders(Connection c, LmtpSession s) {
+        String date = RFC822.format(Instant.now().atZone(ZoneId.systemDefault()));
+        String text = "Return-Path: " + s.sender.wire() + "\r\n"
+                + "Received: from " + clean(s.lhloHost) + " ([" + c.remoteAddress().getAddress().getHostAddress() + "])\r\n"
+                + "\tby " + settings.servername() + " (" + settings.product() + " " + settings.version() + ") with LMTP"
+                + (s.user != null ? "A" : "") + (c.isTls() ? "S" : "") + ";\r\n"
+                + "\t" + date + "\r\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String clean(String s) {
+        return s == null ? "unknown" : s.replaceAll("[^A-Za-z0-9.\\-\\[\\]:]", "?");
+    }
+
+    @Override
+    public void onDataChunk(Connection c, byte[] chunk) {
+        LmtpSession s = session(c);
+        if (s.data == null || s.dataFailed) {
+            return;
+        }
+        try {
+            s.data.write(chunk);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "MURDER-LMTP-003 writing the spool file failed", e);
+            s.dataFailed = true;
+        }
+    }
+
+    @Override
+    public void onDataEnd(Connection c, long size, boolean tooLarge) {
+        LmtpSession s = session(c);
+        try {
+            if (tooLarge) {
+                s.recipients.forEach(r -> c.write(LmtpReplies.messageTooLarge(settings.maxMessageSize())));
+                return;
+            }
+            if (s.data == null || s.dataFailed) {
+                s.recipients.forEach(r -> c.write(LmtpReplies.temporaryFailure("Cannot store the message now")));
+                return;
+            }
+            deliver(c, s);
+        } finally {
+            s.resetTransaction();
+        }
+    }
+
+    private void deliver(Connection c, LmtpSession s) {
+        Spool.TempMessage file;
+        MessageCacheData cache;
+        try {
+            file = s.data.finish();
+            MessageStructure structure;
+            try (InputStream in = Files.newInputStream(file.path())) {
+                structure = MessageStructure.parse(in);
+            }
+            cache = new MessageCacheData(structure.envelope(), structure.bodyStructure(), structure.body(),
+                    structure.serialize(), HeaderScan.first(file.path(), "Message-ID").orElse(""));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "MURDER-LMTP-004 cannot prepare the message for delivery", e);
+            s.recipients.forEach(r -> c.write(LmtpReplies.temporaryFailure("Cannot store the message now")));
+            return;
+        }
+        Instant now = Instant.now();
+        ByteArrayOutputStream replies = new ByteArrayOutputStream();
+        try {
+            for (LmtpSession.Rcpt r : s.recipients) {
+                DeliveryService.Result result;
+                try {
+                    result = delivery.deliver(r.mailboxId(), file, cache, now, r.ignoreQuota());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "MURDER-LMTP-005 delivery to " + r.address() + " failed", e);
+                    replies.writeBytes(LmtpReplies.temporaryFailure("Delivery failed, try again later"));
+                    continue;
+                }
+                replies.writeBytes(switch (result) {
+                    case DELIVERED, DUPLICATE -> LmtpReplies.delivered(Optional.empty());
+                    case OVER_QUOTA -> LmtpReplies.overQuota(settings.lmtpOverQuotaPermFailure(), Optional.empty());
+                    case NO_MAILBOX -> LmtpReplies.userUnknown(false);
+                });
+            }
+        } finally {
+            spool.delete(file.path());
+        }
+        c.write(replies.toByteArray());
+    }
+
+    // ------------------------------------------------------------------ AUTH
+
+    private void authenticate(Connection c, LmtpSession s, LmtpCommand.Auth a) {
+        if (s.user != null) {
+            c.write(LmtpReplies.alreadyAuthenticated());
+            return;
+        }
+        Optional<SaslServer> sasl = SaslMechanisms.server(a.mechanism(), authenticator::verify);
+        if (sasl.isEmpty()) {
+            c.write(LmtpReplies.unrecognizedMechanism());
+            return;
+        }
+        byte[] initial = new byte[0];
+        if (a.initialResponse().isPresent()) {
+            try {
+                initial = Base64Lines.decode(a.initialResponse().get());
+            } catch (SaslException e) {
+                c.write(LmtpReplies.reply(501, "5.5.2", "Cannot decode the response"));
+                return;
+            }
+        }
+        step(c, s, sasl.get(), initial);
+    }
+
+    @Override
+    public void onContinuation(Connection c, String line) {
+        LmtpSession s = session(c);
+        SaslServer sasl = s.sasl;
+        s.sasl = null;
+        if (sasl == null) {
+            c.write(LmtpReplies.reply(500, "5.5.2", "Unexpected continuation"));
+            return;
+        }
+        if (Base64Lines.isCancel(line)) {
+            c.write(LmtpReplies.authenticationCancelled());
+            return;
+        }
+        try {
+            step(c, s, sasl, Base64Lines.decode(line.trim()));
+        } catch (SaslException e) {
+            c.write(LmtpReplies.reply(501, "5.5.2", "Cannot decode the response"));
+        }
+    }
+
+    private void step(Connection c, LmtpSession s, SaslServer sasl, byte[] response) {
+        byte[] challenge;
+        try {
+            challenge = sasl.evaluateResponse(response);
+        } catch (SaslException e) {
+            c.write(LmtpReplies.authenticationFailed());
+            return;
+        }
+        if (!sasl.isComplete()) {
+            s.sasl = sasl;
+            c.expectContinuation(true);
+            c.write(LmtpReplies.saslChallenge(challenge == null ? new byte[0] : challenge));
+            return;
+        }
+        s.user = sasl.getAuthorizationID();
+        c.write(LmtpReplies.authenticated());
+    }
+}

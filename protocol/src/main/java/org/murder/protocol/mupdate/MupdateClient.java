@@ -5,7 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -19,10 +18,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
+import org.murder.protocol.wire.ClientSockets;
 import org.murder.protocol.wire.FrameDecoder;
 import org.murder.protocol.wire.FrameSink;
 
@@ -94,16 +93,7 @@ public final class MupdateClient implements AutoCloseable {
         this.port = port;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.tlsFactory = tlsFactory;
-        Socket s = new Socket();
-        try {
-            s.connect(new InetSocketAddress(host, port), millis(timeout));
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(millis(timeout));
-            useSocket(s);
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
+        useSocket(ClientSockets.connect(host, port, timeout));
     }
 
     /** The banner: capabilities then {@code * OK MUPDATE}; read once and remembered. */
@@ -151,16 +141,8 @@ public final class MupdateClient implements AutoCloseable {
         if (!reply.ok()) {
             throw new IOException("STARTTLS refused: " + reply.completion().text());
         }
-        SSLSocket tls = (SSLSocket) factory.createSocket(socket, host, port, true);
-        tls.setUseClientMode(true);
-        SSLParameters parameters = tls.getSSLParameters();
-        if (parameters.getEndpointIdentificationAlgorithm() == null) {
-            // A bare SSLSocket checks the chain but not the name; a master's certificate must name the master.
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-        }
-        tls.setSoTimeout(millis(timeout));
-        tls.startHandshake();
+        // a master's certificate must name the master
+        SSLSocket tls = ClientSockets.startTls(socket, factory, host, port, timeout);
         decoder.reset();
         frames.clear();
         useSocket(tls);
@@ -240,7 +222,7 @@ public final class MupdateClient implements AutoCloseable {
             try {
                 fill();
             } finally {
-                socket.setSoTimeout(millis(this.timeout));
+                socket.setSoTimeout(ClientSockets.millis(this.timeout));
             }
         }
         return parseNext();
@@ -405,9 +387,5 @@ public final class MupdateClient implements AutoCloseable {
             return c.tag();
         }
         return null;
-    }
-
-    private static int millis(Duration d) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 }

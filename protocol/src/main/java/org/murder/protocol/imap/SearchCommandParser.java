@@ -1,0 +1,44 @@
+package org.murder.protocol.imap;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.SearchReturnOption;
+import org.murder.protocol.imap.search.SearchKeyParser;
+import org.murder.protocol.imap.search.SearchKeyParser.SearchProgram;
+
+/**
+ * {@code [UID] SEARCH [SP "RETURN" SP "(" [option *(SP option)] ")"] SP search-program} (RFC 3501, RFC 4731).
+ * The program itself is {@link SearchKeyParser}'s.
+ */
+final class SearchCommandParser {
+
+    static final String INVALID_RETURN_OPTION = "Invalid search return option";
+
+    private SearchCommandParser() {
+    }
+
+    static void register(Map<String, CommandArgumentsParser> parsers, Map<String, UidCommandArgumentsParser> uid) {
+        ImapCommandParser.registerBoth(parsers, uid, "SEARCH", SearchCommandParser::search);
+    }
+
+    private static ImapCommand search(String tag, boolean isUid, ImapReader args, ImapParserContext ctx)
+            throws ImapSyntaxException {
+        args.sp();
+        Set<SearchReturnOption> options = EnumSet.noneOf(SearchReturnOption.class);
+        if (args.peekKeyword().equals("RETURN")) {
+            args.atom(INVALID_RETURN_OPTION);
+            args.sp();
+            args.parenthesized(() -> options.add(SearchReturnOption.named(args.atom(INVALID_RETURN_OPTION))
+                    .orElseThrow(() -> new ImapSyntaxException(INVALID_RETURN_OPTION))), true, INVALID_RETURN_OPTION);
+            if (options.isEmpty()) {
+                options.add(SearchReturnOption.ALL); // RFC 4731 §3.1: RETURN () means RETURN (ALL)
+            }
+            args.sp();
+        }
+        SearchProgram program = SearchKeyParser.parse(args);
+        return new ImapCommand.Search(tag, isUid, program.charset(), program.key(), options);
+    }
+}

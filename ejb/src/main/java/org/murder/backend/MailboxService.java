@@ -91,6 +91,24 @@ public class MailboxService {
         return created;
     }
 
+    /** DELETE: the master first (so no frontend routes to it any more), then the local mailbox and files. */
+    public void delete(StoreMailbox mailbox) throws MailboxException {
+        try {
+            registry.delete(mailbox.name());
+        } catch (MurderRegistry.RegistryException e) {
+            if (e.unreachable()) {
+                throw new MailboxException("Server(s) unavailable to complete operation");
+            }
+            // the master did not know it: nothing to undo there
+        }
+        self.remove(mailbox.id());
+        try (var files = Files.walk(spool.mailboxDir(mailbox.partition(), mailbox.id()))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(spool::delete);
+        } catch (IOException e) {
+            LOG.fine(() -> "no spool directory for " + mailbox.name());
+        }
+    }
+
     private void unreserve(String name) {
         try {
             registry.delete(name);

@@ -141,6 +141,14 @@ public class MurderSettings {
         return bool("lmtp_trust_loopback", true);
     }
 
+    /**
+     * Whether a user's INBOX is created at their first login (Cyrus: autocreate_quota >= 0). On by
+     * default here, unlike Cyrus, so that a fresh single-node murder works for every user it knows.
+     */
+    public boolean autocreateInbox() {
+        return Long.parseLong(get("autocreate_quota", "0")) >= 0;
+    }
+
     /** Cyrus's autocreate_post: create a known user's INBOX when mail arrives for it. */
     public boolean autocreatePost() {
         return bool("autocreate_post", false);

@@ -75,6 +75,16 @@ public class MessageStore {
         return new Appended(box.id(), box.uidValidity(), uid, modSeq);
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<StoreMailbox> allMailboxes() {
+        return em.createNamedQuery("StoreMailbox.all", StoreMailbox.class).getResultList();
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long unseen(long mailboxId) {
+        return em.createNamedQuery("StoreMessage.unseenCount", Long.class).setParameter("mailbox", mailboxId).getSingleResult();
+    }
+
     /** The mailbox's messages in UID order: the selected-state index. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<StoreMessage> messages(long mailboxId) {

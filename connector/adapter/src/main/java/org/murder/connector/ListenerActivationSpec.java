@@ -8,6 +8,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
+import org.murder.connector.api.ImapListener;
 import org.murder.connector.api.LmtpListener;
 import org.murder.connector.api.MupdateListener;
 import org.murder.connector.transport.TlsContexts;
@@ -17,7 +18,7 @@ import org.murder.connector.transport.TransportSettings;
  * One listener: which protocol, where, with which bounds and TLS material. MDBs fill it in through
  * {@code @ActivationConfigProperty}, usually from the node's settings ({@code ${mupdate_port:3905}}).
  */
-@Activation(messageListeners = {MupdateListener.class, LmtpListener.class})
+@Activation(messageListeners = {MupdateListener.class, LmtpListener.class, ImapListener.class})
 public class ListenerActivationSpec implements ActivationSpec {
 
     private ResourceAdapter resourceAdapter;

@@ -29,6 +29,7 @@ import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 import org.murder.connector.api.ProtocolListener;
 import org.murder.connector.transport.EndpointSource;
+import org.murder.connector.transport.ImapBinding;
 import org.murder.connector.transport.LmtpBinding;
 import org.murder.connector.transport.MupdateBinding;
 import org.murder.connector.transport.NioListener;
@@ -51,7 +52,8 @@ public class MurderResourceAdapter implements ResourceAdapter {
     private static final Logger LOG = Logger.getLogger(MurderResourceAdapter.class.getName());
     private static final Map<String, ProtocolBinding> BINDINGS = Map.of(
             "mupdate", new MupdateBinding(),
-            "lmtp", new LmtpBinding());
+            "lmtp", new LmtpBinding(),
+            "imap", new ImapBinding());
 
     private final Map<MessageEndpointFactory, NioListener> listeners = new ConcurrentHashMap<>();
     private volatile BootstrapContext bootstrap;

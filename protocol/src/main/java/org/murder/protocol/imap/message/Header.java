@@ -128,21 +128,17 @@ final class Header {
         byte[] bytes = new byte[128];
         int length;
 
-        void clear() {
-            length = 0;
-        }
-
-        void add(byte b) {
-            if (length == bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
-            }
-            bytes[length++] = b;
-        }
 
         void append(byte[] src, int count, int max) {
-            for (int i = 0; i < count && length < max; i++) {
-                add(src[i]);
+            int n = Math.min(count, max - length);
+            if (n <= 0) {
+                return;
             }
+            if (length + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+            }
+            System.arraycopy(src, 0, bytes, length, n);
+            length += n;
         }
     }
 }

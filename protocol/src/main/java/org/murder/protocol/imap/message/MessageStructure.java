@@ -2,7 +2,6 @@ package org.murder.protocol.imap.message;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,10 +13,12 @@ import org.murder.protocol.imap.command.FetchItem;
  * BODYSTRUCTURE and BODY as IMAP wire text, and the byte offsets of every MIME part so that {@code BODY[section]} is
  * served from the spool file as a region. Immutable; {@link #serialize()} gives one string for one database column.
  *
- * <p>Parsing follows mime4j's lenient MIME grammar and Cyrus's ENVELOPE/BODYSTRUCTURE conventions (upper-case types,
- * {@code 7BIT} and {@code TEXT/PLAIN; CHARSET=us-ascii} defaults, encoded words kept raw, {@code unspecified-domain}).
- * Offsets are of the raw bytes as given: a message with bare LF line ends gets bare-LF offsets and sizes, so the
- * store should keep CRLF spool files if it wants IMAP-exact sizes.
+ * <p>Header fields and parameters are parsed by mime4j, multipart delimiters by RFC 2046 line rules (see
+ * {@code StructureParser} for why not mime4j's boundary stream); the output follows Cyrus's ENVELOPE/BODYSTRUCTURE
+ * conventions (upper-case types, {@code 7BIT} and {@code TEXT/PLAIN; CHARSET=us-ascii} defaults, encoded words kept
+ * raw, {@code unspecified-domain}) so that a Murder backend answers like a Cyrus one. Offsets are of the raw bytes as
+ * given: a message with bare LF line ends gets bare-LF offsets and sizes, so the store should keep CRLF spool files
+ * if it wants IMAP-exact sizes.
  */
 public final class MessageStructure {
 
@@ -158,11 +159,6 @@ public final class MessageStructure {
     /** Reads {@link #serialize()}'s output; {@link IllegalArgumentException} when it is not such a string. */
     public static MessageStructure deserialize(String text) {
         return StructureCodec.read(text);
-    }
-
-    /** The UTF-8 bytes of {@link #envelope()}, as they go on the wire. */
-    public byte[] envelopeBytes() {
-        return envelope.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Optional<MessagePart> child(MessagePart message, int n) {

@@ -143,12 +143,12 @@ public final class FetchResponseBuilder {
     }
 
     /**
-     * A FETCH item name: printable ASCII, spaces only between brackets ({@code BODY[HEADER.FIELDS (A B)]}), brackets
+     * A FETCH item name: starts with a letter, printable ASCII, spaces only between brackets ({@code BODY[HEADER.FIELDS (A B)]}), brackets
      * balanced. Anything else is a programming error: names come from the parsed command.
      */
     static void checkItemName(String name) {
         int depth = 0;
-        boolean ok = !name.isEmpty() && ImapStrings.isAtom(name.substring(0, 1));
+        boolean ok = !name.isEmpty() && Character.isLetter(name.charAt(0)) && name.charAt(0) < 0x80;
         for (int i = 0; ok && i < name.length(); i++) {
             char c = name.charAt(i);
             if (c < 0x20 || c > 0x7e || (c == ' ' && depth == 0)) {

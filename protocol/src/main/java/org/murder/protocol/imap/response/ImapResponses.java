@@ -20,7 +20,10 @@ public final class ImapResponses {
     private ImapResponses() {
     }
 
-    /** {@code tag OK [code] text}: a command's completion. Only OK, NO and BAD can be tagged. */
+    /**
+     * {@code tag OK [code] text}: a command's completion. Only OK, NO and BAD can be tagged; the tag {@code *} gives the
+     * untagged form, for a BAD to a line whose tag could not be read.
+     */
     public static byte[] tagged(String tag, ImapStatus status, Optional<String> code, String text) {
         if (!status.taggable()) {
             throw new IllegalArgumentException(status + " cannot be tagged");
@@ -112,7 +115,7 @@ public final class ImapResponses {
                         w.string(item.values().get(i));
                     }
                 }
-                w.close().close();
+                w.close();
                 first = false;
             }
             w.close();

@@ -269,9 +269,16 @@ public final class ImapWriter {
         return out.toByteArray();
     }
 
-    /** A tag is echoed from a parsed command; one that could break the line is a programming error. */
+    /**
+     * A tag is echoed from a parsed command; one that could break the line is a programming error. {@code *} is let
+     * through: no client can send it as a tag, so {@code tagged("*", BAD, ...)} is a deliberate untagged {@code * BAD}
+     * (e.g. for a line whose tag could not be read).
+     */
     static String checkTag(String tag) {
-        if (tag.isEmpty() || tag.equals("*") || tag.equals("+")) {
+        if (tag.equals("*")) {
+            return tag;
+        }
+        if (tag.isEmpty() || tag.equals("+")) {
             throw new IllegalArgumentException("not a tag: " + tag);
         }
         for (int i = 0; i < tag.length(); i++) {

@@ -1,0 +1,13 @@
+package org.murder.connector.api;
+
+import org.murder.protocol.imap.ImapParseResult;
+import org.murder.protocol.imap.command.ImapCommand;
+
+/** Message listener interface of IMAP (RFC 3501 / 9051) endpoints. */
+public interface ImapListener extends ProtocolListener {
+
+    void onCommand(Connection connection, ImapCommand command);
+
+    /** A command the parser refused: Malformed (answer BAD) or Refused (answer NO). */
+    void onRefused(Connection connection, ImapParseResult refusal);
+}

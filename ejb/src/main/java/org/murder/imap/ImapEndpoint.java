@@ -1,0 +1,279 @@
+package org.murder.imap;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import javax.security.sasl.SaslException;
+import javax.security.sasl.SaslServer;
+import org.murder.auth.Authenticator;
+import org.murder.backend.MailboxService;
+import org.murder.config.MurderSettings;
+import org.murder.connector.api.Connection;
+import org.murder.connector.api.ImapListener;
+import org.murder.protocol.imap.ImapParseResult;
+import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.response.ImapResponses;
+import org.murder.protocol.imap.response.ImapStatus;
+import org.murder.protocol.sasl.Base64Lines;
+import org.murder.protocol.sasl.SaslMechanisms;
+
+/**
+ * The IMAP server of a backend: the adapter calls it once per command, in order per connection. The
+ * command's family decides which processor runs it; the session's state (not authenticated,
+ * authenticated, selected) decides whether it may run at all.
+ */
+@MessageDriven(name = "ImapEndpoint", activationConfig = {
+        @ActivationConfigProperty(propertyName = "protocol", propertyValue = "imap"),
+        @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${imap_listen:127.0.0.1}"),
+        @ActivationConfigProperty(propertyName = "port", propertyValue = "${imap_port:1143}"),
+        @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${imap_connections_max:10000}"),
+        @ActivationConfigProperty(propertyName = "maxLineLength", propertyValue = "65536"),
+        @ActivationConfigProperty(propertyName = "maxLiteralSize", propertyValue = "${imap_max_literal:67108864}"),
+        @ActivationConfigProperty(propertyName = "maxFrameSize", propertyValue = "${imap_max_literal:67108864}"),
+        @ActivationConfigProperty(propertyName = "tlsCertificate", propertyValue = "${tls_server_cert:}"),
+        @ActivationConfigProperty(propertyName = "tlsKey", propertyValue = "${tls_server_key:}"),
+        @ActivationConfigProperty(propertyName = "tlsKeyStore", propertyValue = "${tls_keystore:}"),
+        @ActivationConfigProperty(propertyName = "tlsKeyStorePassword", propertyValue = "${tls_keystore_password:}")
+})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ImapEndpoint implements ImapListener {
+
+    private static final Logger LOG = Logger.getLogger(ImapEndpoint.class.getName());
+
+    @Inject
+    MurderSettings settings;
+
+    @Inject
+    Authenticator authenticator;
+
+    @EJB
+    MailboxService mailboxes;
+
+    @Inject
+    MailboxCommands mailboxCommands;
+
+    @Inject
+    MessageCommands messageCommands;
+
+    static ImapSession session(Connection c) {
+        Object s = c.attachment();
+        if (s instanceof ImapSession is) {
+            return is;
+        }
+        ImapSession fresh = new ImapSession();
+        c.attach(fresh);
+        return fresh;
+    }
+
+    static void tagged(Connection c, String tag, ImapStatus status, String text) {
+        c.write(ImapResponses.tagged(tag, status, Optional.empty(), text));
+    }
+
+    static void tagged(Connection c, String tag, ImapStatus status, String code, String text) {
+        c.write(ImapResponses.tagged(tag, status, Optional.of(code), text));
+    }
+
+    private boolean plaintextAllowed(Connection c) {
+        // with no TLS material there is no way to protect a password: then plaintext is all there is
+        return c.isTls() || settings.allowPlaintext() || (!c.tlsAvailable());
+    }
+
+    List<String> capabilities(Connection c, ImapSession s) {
+        List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
+                "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE"));
+        if (!s.authenticated()) {
+            if (c.tlsAvailable()) {
+                caps.add("STARTTLS");
+            }
+            if (plaintextAllowed(c)) {
+                SaslMechanisms.names().forEach(m -> caps.add("AUTH=" + m));
+            } else {
+                caps.add("LOGINDISABLED");
+            }
+        }
+        return caps;
+    }
+
+    @Override
+    public void onConnect(Connection c) {
+        ImapSession s = session(c);
+        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("CAPABILITY " + String.join(" ", capabilities(c, s))),
+                settings.servername() + " " + settings.product() + " IMAP server ready"));
+    }
+
+    @Override
+    public void onDisconnect(Connection c) {
+        mailboxCommands.unselect(session(c));
+    }
+
+    @Override
+    public void onBadInput(Connection c, String tag, String message) {
+        c.write(ImapResponses.tagged(tag.isEmpty() ? "*" : tag, ImapStatus.BAD, Optional.empty(), message));
+    }
+
+    @Override
+    public void onRefused(Connection c, ImapParseResult refusal) {
+        if (refusal instanceof ImapParseResult.Refused r) {
+            c.write(ImapResponses.tagged(r.tag(), ImapStatus.NO, r.responseCode(), r.message()));
+        } else if (refusal instanceof ImapParseResult.Malformed m) {
+            c.write(ImapResponses.tagged(m.tag().orElse("*"), ImapStatus.BAD, m.responseCode(), m.message()));
+        }
+    }
+
+    @Override
+    public void onCommand(Connection c, ImapCommand command) {
+        ImapSession s = session(c);
+        String tag = command.tag();
+        if (command instanceof ImapCommand.AnyState) {
+            anyState(c, s, command);
+        } else if (command instanceof ImapCommand.NotAuthenticated) {
+            if (s.authenticated()) {
+                tagged(c, tag, ImapStatus.BAD, "Already authenticated");
+            } else {
+                notAuthenticated(c, s, command);
+            }
+        } else if (!s.authenticated()) {
+            tagged(c, tag, ImapStatus.BAD, "Please login first");
+        } else if (command instanceof ImapCommand.Selected && s.selected == null) {
+            tagged(c, tag, ImapStatus.BAD, "Please select a mailbox first");
+        } else if (command instanceof ImapCommand.Selected sel) {
+            messageCommands.run(c, s, sel);
+        } else {
+            mailboxCommands.run(c, s, command);
+        }
+    }
+
+    private void anyState(Connection c, ImapSession s, ImapCommand command) {
+        String tag = command.tag();
+        if (command instanceof ImapCommand.Capability) {
+            c.write(ImapResponses.capability(capabilities(c, s)));
+            tagged(c, tag, ImapStatus.OK, "Completed");
+        } else if (command instanceof ImapCommand.Noop) {
+            messageCommands.sync(c, s, true);
+            tagged(c, tag, ImapStatus.OK, "Completed");
+        } else if (command instanceof ImapCommand.Logout) {
+            c.write(ImapResponses.bye("LOGOUT received"));
+            tagged(c, tag, ImapStatus.OK, "Completed");
+            mailboxCommands.unselect(s);
+            c.close();
+        } else if (command instanceof ImapCommand.Id) {
+            c.write(ImapResponses.id(Map.of("name", settings.product(), "version", settings.version(),
+                    "vendor", "Murder on Jakarta EE")));
+            tagged(c, tag, ImapStatus.OK, "Completed");
+        } else {
+            tagged(c, tag, ImapStatus.BAD, "Unrecognized command");
+        }
+    }
+
+    private void notAuthenticated(Connection c, ImapSession s, ImapCommand command) {
+        String tag = command.tag();
+        if (command instanceof ImapCommand.StartTls) {
+            if (!c.tlsAvailable()) {
+                tagged(c, tag, ImapStatus.NO, c.isTls() ? "TLS already active" : "TLS is not configured");
+            } else {
+                c.startTls(ImapResponses.tagged(tag, ImapStatus.OK, Optional.empty(), "Begin TLS negotiation now"));
+            }
+        } else if (command instanceof ImapCommand.Login l) {
+            if (!plaintextAllowed(c)) {
+                tagged(c, tag, ImapStatus.NO, "PRIVACYREQUIRED", "Login only available under a layer");
+            } else if (authenticator.verify(l.user(), l.password().toCharArray())) {
+                loggedIn(c, s, tag, l.user());
+            } else {
+                LOG.info(() -> "MURDER-IMAP-001 login failed for " + l.user() + " from " + c.remoteAddress());
+                tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
+            }
+        } else if (command instanceof ImapCommand.Authenticate a) {
+            authenticate(c, s, a);
+        } else {
+            tagged(c, tag, ImapStatus.BAD, "Unrecognized command");
+        }
+    }
+
+    private void loggedIn(Connection c, ImapSession s, String tag, String user) {
+        s.user = user;
+        s.admin = settings.isAdmin(user);
+        mailboxCommands.ensureInbox(s);
+        tagged(c, tag, ImapStatus.OK, "CAPABILITY " + String.join(" ", capabilities(c, s)), "User logged in");
+    }
+
+    private void authenticate(Connection c, ImapSession s, ImapCommand.Authenticate a) {
+        if (!plaintextAllowed(c)) {
+            tagged(c, a.tag(), ImapStatus.NO, "PRIVACYREQUIRED", "Authentication only available under a layer");
+            return;
+        }
+        Optional<SaslServer> sasl = SaslMechanisms.server(a.mechanism(), authenticator::verify);
+        if (sasl.isEmpty()) {
+            tagged(c, a.tag(), ImapStatus.NO, "Unsupported authentication mechanism");
+            return;
+        }
+        byte[] initial = new byte[0];
+        if (a.initialResponse().isPresent()) {
+            try {
+                initial = Base64Lines.decode(a.initialResponse().get());
+            } catch (SaslException e) {
+                tagged(c, a.tag(), ImapStatus.BAD, "Invalid base64");
+                return;
+            }
+        }
+        step(c, s, a.tag(), sasl.get(), initial);
+    }
+
+    private void step(Connection c, ImapSession s, String tag, SaslServer sasl, byte[] response) {
+        byte[] challenge;
+        try {
+            challenge = sasl.evaluateResponse(response);
+        } catch (SaslException e) {
+            tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
+            return;
+        }
+        if (!sasl.isComplete()) {
+            s.sasl = sasl;
+            s.saslTag = tag;
+            c.expectContinuation(true);
+            c.write(ImapResponses.continuation(Base64Lines.encode(challenge == null ? new byte[0] : challenge)));
+            return;
+        }
+        String authz = sasl.getAuthorizationID();
+        String authn = ((org.murder.protocol.sasl.PasswordSaslServer) sasl).authenticationId();
+        if (!authz.equals(authn) && !settings.proxyServers().contains(authn) && !settings.isAdmin(authn)) {
+            // only proxyservers (and admins) may act as another user, as in Cyrus
+            tagged(c, tag, ImapStatus.NO, "AUTHORIZATIONFAILED", "Not authorized to act as " + authz);
+            return;
+        }
+        loggedIn(c, s, tag, authz);
+    }
+
+    @Override
+    public void onContinuation(Connection c, String line) {
+        ImapSession s = session(c);
+        if (s.idleTag != null) {
+            messageCommands.endIdle(c, s, line);
+            return;
+        }
+        SaslServer sasl = s.sasl;
+        String tag = s.saslTag;
+        s.sasl = null;
+        s.saslTag = null;
+        if (sasl == null) {
+            c.write(ImapResponses.tagged("*", ImapStatus.BAD, Optional.empty(), "Unexpected continuation"));
+            return;
+        }
+        if (Base64Lines.isCancel(line)) {
+            tagged(c, tag, ImapStatus.BAD, "Authentication cancelled");
+            return;
+        }
+        try {
+            step(c, s, tag, sasl, Base64Lines.decode(line.trim()));
+        } catch (SaslException e) {
+            tagged(c, tag, ImapStatus.BAD, "Invalid base64");
+        }
+    }
+}

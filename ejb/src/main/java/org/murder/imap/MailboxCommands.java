@@ -1,0 +1,342 @@
+package org.murder.imap;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.murder.backend.MailboxService;
+import org.murder.config.MurderSettings;
+import org.murder.connector.api.Connection;
+import org.murder.protocol.imap.MailboxNames;
+import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.StatusItem;
+import org.murder.protocol.imap.message.MessageStructure;
+import org.murder.protocol.imap.response.ImapResponses;
+import org.murder.protocol.imap.response.ImapStatus;
+import org.murder.protocol.imap.response.NamespaceEntry;
+import org.murder.store.HeaderScan;
+import org.murder.store.MessageCacheData;
+import org.murder.store.MessageFlags;
+import org.murder.store.MessageStore;
+import org.murder.store.Spool;
+import org.murder.store.StoreMailbox;
+import org.murder.store.Subscriptions;
+import org.murder.store.model.Acl;
+import org.murder.store.model.ListEntry;
+import org.murder.store.model.ListPattern;
+import org.murder.store.model.MailboxListing;
+import org.murder.store.model.Namespace;
+import org.murder.store.model.Rights;
+
+/** IMAP's authenticated-state commands: mailboxes, their names, subscriptions, APPEND, SELECT. */
+@ApplicationScoped
+public class MailboxCommands {
+
+    private static final Logger LOG = Logger.getLogger(MailboxCommands.class.getName());
+
+    @Inject
+    MurderSettings settings;
+
+    @Inject
+    Namespace namespace;
+
+    @Inject
+    Spool spool;
+
+    @EJB
+    MailboxService mailboxes;
+
+    @EJB
+    MessageStore store;
+
+    @EJB
+    Subscriptions subscriptions;
+
+    @EJB
+    MailboxEvents events;
+
+    @Inject
+    MessageCommands messages;
+
+    private static void ok(Connection c, String tag, String text) {
+        ImapEndpoint.tagged(c, tag, ImapStatus.OK, text);
+    }
+
+    private static void no(Connection c, String tag, String text) {
+        ImapEndpoint.tagged(c, tag, ImapStatus.NO, text);
+    }
+
+    /** A wire name (already decoded from modified UTF-7) as Cyrus's internal name (modified UTF-7 again). */
+    Optional<String> internal(ImapSession s, String external) {
+        return namespace.toInternal(MailboxNames.encodeUtf7(external), s.user, s.admin);
+    }
+
+    String external(ImapSession s, String internal) {
+        return namespace.toExternal(internal, s.user, s.admin).map(MailboxNames::decodeUtf7).orElse(internal);
+    }
+
+    Rights rights(ImapSession s, StoreMailbox m) {
+        return Acl.parse(m.acl()).rightsOf(s.user, Set.of(), s.admin);
+    }
+
+    /** Cyrus's autocreate at login: a user always has an INBOX to open. */
+    void ensureInbox(ImapSession s) {
+        if (!settings.autocreateInbox()) {
+            return;
+        }
+        Optional<String> inbox = namespace.toInternal("INBOX", s.user);
+        if (inbox.isEmpty() || mailboxes.find(inbox.get()).isPresent()) {
+            return;
+        }
+        try {
+            mailboxes.create(inbox.get(), "", s.user + "\tlrswipkxtecdan\t");
+        } catch (MailboxService.MailboxException e) {
+            LOG.info(() -> "MURDER-IMAP-002 cannot create INBOX for " + s.user + ": " + e.getMessage());
+        }
+    }
+
+    void unselect(ImapSession s) {
+        if (s.selected != null) {
+            events.unwatch(s.selected.mailboxId, s.selected.onChange);
+            s.selected = null;
+        }
+    }
+
+    void run(Connection c, ImapSession s, ImapCommand command) {
+        String tag = command.tag();
+        if (command instanceof ImapCommand.Select sel) {
+            select(c, s, tag, sel.mailbox(), false);
+        } else if (command instanceof ImapCommand.Examine ex) {
+            select(c, s, tag, ex.mailbox(), true);
+        } else if (command instanceof ImapCommand.Create cr) {
+            create(c, s, tag, cr.mailbox());
+        } else if (command instanceof ImapCommand.Delete d) {
+            delete(c, s, tag, d.mailbox());
+        } else if (command instanceof ImapCommand.Subscribe sub) {
+            subscribe(c, s, tag, sub.mailbox(), true);
+        } else if (command instanceof ImapCommand.Unsubscribe sub) {
+            subscribe(c, s, tag, sub.mailbox(), false);
+        } else if (command instanceof ImapCommand.ListCommand l) {
+            list(c, s, tag, l.reference(), l.patterns(), false);
+        } else if (command instanceof ImapCommand.Lsub l) {
+            list(c, s, tag, l.reference(), List.of(l.pattern()), true);
+        } else if (command instanceof ImapCommand.Status st) {
+            status(c, s, tag, st);
+        } else if (command instanceof ImapCommand.Append a) {
+            append(c, s, a);
+        } else if (command instanceof ImapCommand.Namespace) {
+            Namespace.NamespaceResponse n = namespace.namespaceResponse();
+            c.write(ImapResponses.namespace(entries(n.personal()), entries(n.otherUsers()), entries(n.shared()), false));
+            ok(c, tag, "Completed");
+        } else if (command instanceof ImapCommand.Enable) {
+            c.write(ImapResponses.enabled(List.of()));
+            ok(c, tag, "Completed");
+        } else if (command instanceof ImapCommand.Idle) {
+            messages.startIdle(c, s, tag);
+        } else {
+            no(c, tag, "Not supported yet on this server");
+        }
+    }
+
+    private static List<NamespaceEntry> entries(List<Namespace.NamespaceResponse.Prefix> prefixes) {
+        return prefixes.stream().map(p -> new NamespaceEntry(p.prefix(), p.delimiter())).toList();
+    }
+
+    private Optional<StoreMailbox> visible(ImapSession s, String external) {
+        return internal(s, external).flatMap(mailboxes::find).filter(m -> rights(s, m).has('l') || rights(s, m).has('r'));
+    }
+
+    private void select(Connection c, ImapSession s, String tag, String mailbox, boolean examine) {
+        unselect(s);
+        Optional<StoreMailbox> found = visible(s, mailbox);
+        if (found.isEmpty() || !rights(s, found.get()).has('r')) {
+            no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
+            return;
+        }
+        StoreMailbox m = found.get();
+        boolean readOnly = examine || !rights(s, m).has('s') && !rights(s, m).has('w') && !rights(s, m).has('t');
+        List<SelectedMailbox.Message> view = store.messages(m.id()).stream().map(SelectedMailbox.Message::of).toList();
+        SelectedMailbox sel = new SelectedMailbox(m.id(), m.name(), mailbox, readOnly, m.uidValidity(), m.partition(), view);
+        c.write(ImapResponses.flags(List.of("\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen")));
+        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("PERMANENTFLAGS " + (readOnly ? "()"
+                : "(\\Answered \\Flagged \\Draft \\Deleted \\Seen \\*)")), "Ok"));
+        c.write(ImapResponses.exists(view.size()));
+        c.write(ImapResponses.recent(0));
+        for (int i = 0; i < view.size(); i++) {
+            if (!view.get(i).flags().seen()) {
+                c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UNSEEN " + (i + 1)), "Ok"));
+                break;
+            }
+        }
+        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDVALIDITY " + m.uidValidity()), "Ok"));
+        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDNEXT " + m.uidNext()), "Ok"));
+        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("HIGHESTMODSEQ " + m.highestModSeq()), "Ok"));
+        s.selected = sel;
+        events.watch(m.id(), sel.onChange);
+        ImapEndpoint.tagged(c, tag, ImapStatus.OK, readOnly ? "READ-ONLY" : "READ-WRITE", "Completed");
+    }
+
+    private void create(Connection c, ImapSession s, String tag, String mailbox) {
+        String name = mailbox.endsWith(String.valueOf(namespace.separator()))
+                ? mailbox.substring(0, mailbox.length() - 1) : mailbox;
+        Optional<String> internal = internal(s, name);
+        if (internal.isEmpty() || namespace.validate(internal.get()).isPresent()) {
+            no(c, tag, "Invalid mailbox name");
+            return;
+        }
+        String in = internal.get();
+        String owner = in.startsWith("user.") ? in.substring(5).split("\\.", 2)[0] : null;
+        boolean mine = owner != null && owner.equals(s.user.replace('.', '^'));
+        if (!s.admin && !mine) {
+            no(c, tag, "Permission denied");
+            return;
+        }
+        String acl = owner != null ? owner.replace('^', '.') + "\tlrswipkxtecdan\t" : "anyone\tlrs\t";
+        try {
+            mailboxes.create(in, "", acl);
+            ok(c, tag, "Completed");
+        } catch (MailboxService.MailboxException e) {
+            no(c, tag, e.getMessage());
+        }
+    }
+
+    private void delete(Connection c, ImapSession s, String tag, String mailbox) {
+        Optional<StoreMailbox> found = visible(s, mailbox);
+        if (found.isEmpty()) {
+            no(c, tag, "Mailbox does not exist");
+            return;
+        }
+        if (!s.admin && !rights(s, found.get()).has('x')) {
+            no(c, tag, "Permission denied");
+            return;
+        }
+        if (s.selected != null && s.selected.mailboxId == found.get().id()) {
+            unselect(s);
+        }
+        try {
+            mailboxes.delete(found.get());
+            ok(c, tag, "Completed");
+        } catch (MailboxService.MailboxException e) {
+            no(c, tag, e.getMessage());
+        }
+    }
+
+    private void subscribe(Connection c, ImapSession s, String tag, String mailbox, boolean on) {
+        Optional<String> internal = internal(s, mailbox);
+        if (internal.isEmpty()) {
+            no(c, tag, "Invalid mailbox name");
+            return;
+        }
+        if (on && !settings.allowAllSubscribe() && visible(s, mailbox).isEmpty()) {
+            no(c, tag, "Mailbox does not exist");
+            return;
+        }
+        if (on) {
+            subscriptions.subscribe(s.user, internal.get());
+        } else {
+            subscriptions.unsubscribe(s.user, internal.get());
+        }
+        ok(c, tag, "Completed");
+    }
+
+    private void list(Connection c, ImapSession s, String tag, String reference, List<String> patterns, boolean lsub) {
+        char sep = namespace.separator();
+        if (!lsub && patterns.size() == 1 && ListPattern.isDelimiterRequest(patterns.get(0))) {
+            c.write(ImapResponses.list(List.of("\\Noselect"), sep, ""));
+            ok(c, tag, "Completed");
+            return;
+        }
+        List<ListPattern> compiled = patterns.stream().map(p -> ListPattern.compile(reference, p, sep)).toList();
+        List<String> visible = new ArrayList<>();
+        for (StoreMailbox m : store.allMailboxes()) {
+            if ((s.admin || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
+                visible.add(external(s, m.name()));
+            }
+        }
+        List<ListEntry> entries;
+        if (lsub) {
+            List<String> subscribed = subscriptions.of(s.user).stream().map(n -> external(s, n)).toList();
+            entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep, false);
+        } else {
+            entries = MailboxListing.list(compiled, visible, sep, false);
+        }
+        for (ListEntry e : entries) {
+            List<String> attrs = e.attributes().stream().map(a -> a.imap()).toList();
+            c.write(lsub ? ImapResponses.lsub(attrs, sep, e.name(), false) : ImapResponses.list(attrs, sep, e.name()));
+        }
+        ok(c, tag, "Completed");
+    }
+
+    private void status(Connection c, ImapSession s, String tag, ImapCommand.Status st) {
+        Optional<StoreMailbox> found = visible(s, st.mailbox());
+        if (found.isEmpty() || !rights(s, found.get()).has('r')) {
+            no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
+            return;
+        }
+        StoreMailbox m = found.get();
+        Map<String, Long> items = new LinkedHashMap<>();
+        for (StatusItem item : st.items()) {
+            switch (item) {
+                case MESSAGES -> items.put("MESSAGES", m.messages());
+                case RECENT -> items.put("RECENT", 0L);
+                case UIDNEXT -> items.put("UIDNEXT", m.uidNext());
+                case UIDVALIDITY -> items.put("UIDVALIDITY", m.uidValidity());
+                case UNSEEN -> items.put("UNSEEN", store.unseen(m.id()));
+                case HIGHESTMODSEQ -> items.put("HIGHESTMODSEQ", m.highestModSeq());
+                default -> { }
+            }
+        }
+        c.write(ImapResponses.status(st.mailbox(), false, items));
+        ok(c, tag, "Completed");
+    }
+
+    private void append(Connection c, ImapSession s, ImapCommand.Append a) {
+        Optional<StoreMailbox> found = visible(s, a.mailbox());
+        if (found.isEmpty()) {
+            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            return;
+        }
+        StoreMailbox m = found.get();
+        if (!rights(s, m).has('i')) {
+            no(c, a.tag(), "Permission denied");
+            return;
+        }
+        long max = settings.maxMessageSize();
+        if (max > 0 && a.message().length() > max) {
+            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "TOOBIG", "Message too large");
+            return;
+        }
+        Spool.TempMessage file = null;
+        try {
+            file = spool.writeTemp(m.partition(), a.message().openStream());
+            MessageStructure structure;
+            try (var in = java.nio.file.Files.newInputStream(file.path())) {
+                structure = MessageStructure.parse(in);
+            }
+            MessageCacheData cache = new MessageCacheData(structure.envelope(), structure.bodyStructure(),
+                    structure.body(), structure.serialize(), HeaderScan.first(file.path(), "Message-ID").orElse(""));
+            Instant date = a.internalDate().map(z -> z.toInstant()).orElse(Instant.now());
+            MessageStore.Appended done = store.append(spool, m.id(), new MessageStore.NewMessage(file,
+                    MessageFlags.of(a.flags()), date, cache));
+            events.changed(m.id());
+            messages.sync(c, s, true);
+            ImapEndpoint.tagged(c, a.tag(), ImapStatus.OK, "APPENDUID " + done.uidValidity() + " " + done.uid(), "Completed");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "MURDER-IMAP-003 APPEND to " + m.name() + " failed", e);
+            no(c, a.tag(), "Cannot store the message now");
+        } finally {
+            if (file != null) {
+                spool.delete(file.path());
+            }
+        }
+    }
+}

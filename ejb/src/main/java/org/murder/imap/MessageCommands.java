@@ -1,0 +1,553 @@
+package org.murder.imap;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.murder.connector.api.Connection;
+import org.murder.protocol.imap.MailboxNames;
+import org.murder.protocol.imap.SequenceSet;
+import org.murder.protocol.imap.command.FetchItem;
+import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.message.ByteRange;
+import org.murder.protocol.imap.message.HeaderFields;
+import org.murder.protocol.imap.message.MessageStructure;
+import org.murder.protocol.imap.response.FetchResponseBuilder;
+import org.murder.protocol.imap.response.ImapDateTimes;
+import org.murder.protocol.imap.response.ImapResponses;
+import org.murder.protocol.imap.response.ImapStatus;
+import org.murder.protocol.imap.response.Segment;
+import org.murder.protocol.imap.response.Segments;
+import org.murder.protocol.imap.search.SearchEvaluator;
+import org.murder.store.FlagChange;
+import org.murder.store.MessageCacheData;
+import org.murder.store.MessageFlags;
+import org.murder.store.MessageStore;
+import org.murder.store.Spool;
+import org.murder.store.StoreMailbox;
+import org.murder.store.StoreMessage;
+import org.murder.store.model.Acl;
+import org.murder.store.model.Namespace;
+import org.murder.store.model.Rights;
+
+/** IMAP's selected-state commands, IDLE, and telling a session what others changed. */
+@ApplicationScoped
+public class MessageCommands {
+
+    private static final Logger LOG = Logger.getLogger(MessageCommands.class.getName());
+    private static final int CHUNK = 64 * 1024;
+
+    @EJB
+    MessageStore store;
+
+    @EJB
+    MailboxEvents events;
+
+    @Inject
+    Spool spool;
+
+    @Inject
+    Namespace namespace;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    /** A response built of in-memory segments only (no message file). */
+    private static byte[] inMemory(List<Segment> segments) {
+        try {
+            return Segments.toByteArray(segments);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void ok(Connection c, String tag, String text) {
+        ImapEndpoint.tagged(c, tag, ImapStatus.OK, text);
+    }
+
+    private static void no(Connection c, String tag, String text) {
+        ImapEndpoint.tagged(c, tag, ImapStatus.NO, text);
+    }
+
+    void run(Connection c, ImapSession s, ImapCommand.Selected command) {
+        String tag = command.tag();
+        SelectedMailbox sel = s.selected;
+        if (command instanceof ImapCommand.Fetch f) {
+            fetch(c, s, f);
+        } else if (command instanceof ImapCommand.Store st) {
+            storeFlags(c, s, st);
+        } else if (command instanceof ImapCommand.Search se) {
+            search(c, s, se);
+        } else if (command instanceof ImapCommand.Copy cp) {
+            copy(c, s, tag, cp.uid(), cp.set(), cp.mailbox(), false);
+        } else if (command instanceof ImapCommand.Move mv) {
+            copy(c, s, tag, mv.uid(), mv.set(), mv.mailbox(), true);
+        } else if (command instanceof ImapCommand.Expunge) {
+            expunge(c, s, tag, null, true);
+        } else if (command instanceof ImapCommand.UidExpunge ue) {
+            expunge(c, s, tag, uidsOf(sel, ue.uids(), true), true);
+        } else if (command instanceof ImapCommand.Check) {
+            sync(c, s, true);
+            ok(c, tag, "Completed");
+        } else if (command instanceof ImapCommand.Close) {
+            if (!sel.readOnly) {
+                store.expunge(spool, sel.mailboxId, null);
+                events.changed(sel.mailboxId);
+            }
+            events.unwatch(sel.mailboxId, sel.onChange);
+            s.selected = null;
+            ok(c, tag, "Completed");
+        } else if (command instanceof ImapCommand.Unselect) {
+            events.unwatch(sel.mailboxId, sel.onChange);
+            s.selected = null;
+            ok(c, tag, "Completed");
+        } else {
+            ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Unrecognized command");
+        }
+    }
+
+    /** The messages a set names, as indexes into the session's view. */
+    private static List<Integer> select(SelectedMailbox sel, SequenceSet set, boolean uid) {
+        List<Integer> out = new ArrayList<>();
+        if (sel.messages.isEmpty()) {
+            return out;
+        }
+        if (uid) {
+            long max = sel.maxUid();
+            for (int i = 0; i < sel.messages.size(); i++) {
+                if (set.contains(sel.messages.get(i).uid(), max)) {
+                    out.add(i);
+                }
+            }
+        } else {
+            set.stream(sel.count()).filter(n -> n >= 1 && n <= sel.count()).forEach(n -> out.add((int) n - 1));
+        }
+        return out;
+    }
+
+    private static List<Long> uidsOf(SelectedMailbox sel, SequenceSet set, boolean uid) {
+        return select(sel, set, uid).stream().map(i -> sel.messages.get(i).uid()).toList();
+    }
+
+    private static boolean validMsns(SelectedMailbox sel, SequenceSet set, boolean uid) {
+        return uid || set.usesStar() || set.largestNumber().orElse(0) <= sel.count();
+    }
+
+    // ------------------------------------------------------------------ FETCH
+
+    private void fetch(Connection c, ImapSession s, ImapCommand.Fetch f) {
+        SelectedMailbox sel = s.selected;
+        if (!validMsns(sel, f.set(), f.uid())) {
+            ImapEndpoint.tagged(c, f.tag(), ImapStatus.BAD, "Invalid message sequence number");
+            return;
+        }
+        boolean setsSeen = !sel.readOnly && f.items().stream().anyMatch(FetchItem::setsSeen);
+        List<Integer> indexes = select(sel, f.set(), f.uid());
+        if (setsSeen) {
+            List<Long> unseen = indexes.stream().map(i -> sel.messages.get(i)).filter(m -> !m.flags().seen())
+                    .map(SelectedMailbox.Message::uid).toList();
+            if (!unseen.isEmpty()) {
+                List<StoreMessage> changed = store.store(sel.mailboxId, unseen,
+                        new FlagChange(FlagChange.Mode.ADD, MessageFlags.NONE.withSeen(true)), -1, new ArrayList<>());
+                apply(sel, changed);
+                events.changed(sel.mailboxId);
+            }
+        }
+        boolean withUid = f.uid() || f.items().contains(FetchItem.Attribute.UID);
+        for (int i : indexes) {
+            SelectedMailbox.Message m = sel.messages.get(i);
+            try {
+                send(c, fetchOne(sel, i + 1, m, f.items(), withUid, setsSeen));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "MURDER-IMAP-004 FETCH of UID " + m.uid() + " in " + sel.internalName + " failed", e);
+                no(c, f.tag(), "Cannot read a message");
+                return;
+            }
+            if (!c.awaitWritable(Duration.ofSeconds(120))) {
+                return;
+            }
+        }
+        sync(c, s, false);
+        ok(c, f.tag(), "Completed");
+    }
+
+    private void send(Connection c, List<Segment> segments) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        for (Segment seg : segments) {
+            if (seg instanceof Segment.Bytes b) {
+                buf.writeBytes(b.data());
+            } else if (seg instanceof Segment.FileRegion r) {
+                try (InputStream in = Files.newInputStream(r.file())) {
+                    in.skipNBytes(r.offset());
+                    long left = r.length();
+                    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, left))];
+                    while (left > 0) {
+                        int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+                        if (n < 0) {
+                            throw new IOException("message file shorter than its index says: " + r.file());
+                        }
+                        buf.write(chunk, 0, n);
+                        left -= n;
+                        if (buf.size() >= CHUNK) {
+                            c.write(buf.toByteArray());
+                            buf.reset();
+                            c.awaitWritable(Duration.ofSeconds(120));
+                        }
+                    }
+                }
+            }
+        }
+        c.write(buf.toByteArray());
+    }
+
+    private List<Segment> fetchOne(SelectedMailbox sel, long msn, SelectedMailbox.Message m, List<FetchItem> items,
+                                   boolean withUid, boolean seenNow) throws IOException {
+        FetchResponseBuilder b = new FetchResponseBuilder(msn);
+        if (withUid) {
+            b.uid(m.uid());
+        }
+        Path file = spool.messagePath(sel.partition, sel.mailboxId, m.uid());
+        MessageCacheData cache = null;
+        MessageStructure structure = null;
+        for (FetchItem item : items) {
+            if (item == FetchItem.Attribute.UID) {
+                continue;
+            }
+            if (item == FetchItem.Attribute.FLAGS) {
+                b.flags(m.flags().atoms());
+            } else if (item == FetchItem.Attribute.RFC822_SIZE) {
+                b.rfc822Size(m.size());
+            } else if (item == FetchItem.Attribute.INTERNALDATE) {
+                b.internalDate(m.internalDate().atZone(ZoneId.systemDefault()));
+            } else if (item == FetchItem.Attribute.MODSEQ) {
+                b.modseq(m.modSeq());
+            } else if (item == FetchItem.Attribute.ENVELOPE || item == FetchItem.Attribute.BODYSTRUCTURE
+                    || item == FetchItem.Attribute.BODY) {
+                if (cache == null) {
+                    cache = store.cache(m.id()).orElseThrow(() -> new IOException("no cached structure for UID " + m.uid()));
+                }
+                if (item == FetchItem.Attribute.ENVELOPE) {
+                    b.envelope(cache.envelope());
+                } else if (item == FetchItem.Attribute.BODYSTRUCTURE) {
+                    b.bodyStructure(cache.bodyStructure());
+                } else {
+                    b.body(cache.body());
+                }
+            } else if (item == FetchItem.Attribute.RFC822) {
+                b.literal("RFC822", new Segment.FileRegion(file, 0, m.size()));
+            } else if (item == FetchItem.Attribute.RFC822_HEADER || item == FetchItem.Attribute.RFC822_TEXT) {
+                if (structure == null) {
+                    structure = structure(m);
+                }
+                ByteRange r = item == FetchItem.Attribute.RFC822_HEADER ? structure.header() : structure.text();
+                b.literal(item.responseName(), r.in(file));
+            } else if (item instanceof FetchItem.BodySection bs) {
+                if (structure == null) {
+                    structure = structure(m);
+                }
+                bodySection(b, file, structure, bs);
+            } else {
+                b.nil(item.responseName());
+            }
+        }
+        if (seenNow && !items.contains(FetchItem.Attribute.FLAGS)) {
+            b.flags(m.flags().atoms());
+        }
+        return b.build();
+    }
+
+    private MessageStructure structure(SelectedMailbox.Message m) throws IOException {
+        MessageCacheData cache = store.cache(m.id()).orElseThrow(() -> new IOException("no cached structure for UID " + m.uid()));
+        return MessageStructure.deserialize(cache.structure());
+    }
+
+    private static void bodySection(FetchResponseBuilder b, Path file, MessageStructure structure, FetchItem.BodySection bs)
+            throws IOException {
+        String name = bs.responseName();
+        Optional<ByteRange> range = structure.section(bs.section());
+        if (range.isEmpty()) {
+            b.literal(name, new Segment.Bytes(new byte[0]));
+            return;
+        }
+        Optional<FetchItem.Specifier> spec = bs.section().specifier();
+        if (spec.isPresent() && (spec.get() == FetchItem.Specifier.HEADER_FIELDS || spec.get() == FetchItem.Specifier.HEADER_FIELDS_NOT)) {
+            byte[] header = read(file, range.get());
+            byte[] selected = HeaderFields.select(header, bs.section().fields(), spec.get() == FetchItem.Specifier.HEADER_FIELDS_NOT);
+            b.literal(name, new Segment.Bytes(partial(selected, bs.partial())));
+            return;
+        }
+        ByteRange r = bs.partial().map(p -> range.get().partial(p.origin(), p.length())).orElse(range.get());
+        b.literal(name, r.in(file));
+    }
+
+    private static byte[] partial(byte[] data, Optional<FetchItem.Partial> partial) {
+        if (partial.isEmpty()) {
+            return data;
+        }
+        int from = (int) Math.min(data.length, partial.get().origin());
+        int to = (int) Math.min(data.length, from + partial.get().length());
+        return java.util.Arrays.copyOfRange(data, from, to);
+    }
+
+    private static byte[] read(Path file, ByteRange r) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(r.offset());
+            return in.readNBytes((int) r.length());
+        }
+    }
+
+    // ------------------------------------------------------------------ STORE
+
+    private void storeFlags(Connection c, ImapSession s, ImapCommand.Store st) {
+        SelectedMailbox sel = s.selected;
+        if (sel.readOnly) {
+            no(c, st.tag(), "Mailbox is read-only");
+            return;
+        }
+        if (!validMsns(sel, st.set(), st.uid())) {
+            ImapEndpoint.tagged(c, st.tag(), ImapStatus.BAD, "Invalid message sequence number");
+            return;
+        }
+        MessageFlags flags = MessageFlags.of(st.flags());
+        FlagChange.Mode mode = switch (st.mode()) {
+            case SET -> FlagChange.Mode.REPLACE;
+            case ADD -> FlagChange.Mode.ADD;
+            case REMOVE -> FlagChange.Mode.REMOVE;
+        };
+        List<Long> failed = new ArrayList<>();
+        List<StoreMessage> changed = store.store(sel.mailboxId, uidsOf(sel, st.set(), st.uid()), new FlagChange(mode, flags),
+                st.unchangedSince().orElse(-1), failed);
+        apply(sel, changed);
+        if (!changed.isEmpty()) {
+            events.changed(sel.mailboxId);
+        }
+        if (!st.silent() || st.unchangedSince().isPresent()) {
+            List<Long> uids = uidsOf(sel, st.set(), st.uid());
+            for (long uid : uids) {
+                int msn = sel.msnOf(uid);
+                if (msn == 0 || failed.contains(uid)) {
+                    continue;
+                }
+                SelectedMailbox.Message m = sel.messages.get(msn - 1);
+                FetchResponseBuilder b = new FetchResponseBuilder(msn);
+                if (st.uid()) {
+                    b.uid(uid);
+                }
+                b.flags(m.flags().atoms());
+                if (st.unchangedSince().isPresent()) {
+                    b.modseq(m.modSeq());
+                }
+                c.write(inMemory(b.build()));
+            }
+        }
+        sync(c, s, false);
+        if (!failed.isEmpty()) {
+            ImapEndpoint.tagged(c, st.tag(), ImapStatus.OK, "MODIFIED " + SequenceSet.of(failed.stream()
+                    .mapToLong(Long::longValue).toArray()), "Conditional STORE failed");
+        } else {
+            ok(c, st.tag(), "Completed");
+        }
+    }
+
+    /** The session's view takes the new flags of messages it changed itself. */
+    private static void apply(SelectedMailbox sel, List<StoreMessage> changed) {
+        for (StoreMessage m : changed) {
+            int msn = sel.msnOf(m.uid());
+            if (msn > 0) {
+                sel.messages.set(msn - 1, SelectedMailbox.Message.of(m));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ SEARCH
+
+    private void search(Connection c, ImapSession s, ImapCommand.Search se) {
+        SelectedMailbox sel = s.selected;
+        SearchEvaluator evaluator = new SearchEvaluator(se.key(), sel.count(), sel.maxUid());
+        List<Long> hits = new ArrayList<>();
+        for (int i = 0; i < sel.messages.size(); i++) {
+            SelectedMailbox.Message m = sel.messages.get(i);
+            SpoolMessage view = new SpoolMessage(m, i + 1, spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
+            if (evaluator.matches(view)) {
+                hits.add(se.uid() ? m.uid() : i + 1);
+            }
+        }
+        c.write(ImapResponses.search(hits));
+        sync(c, s, false);
+        ok(c, se.tag(), "Completed");
+    }
+
+    // ------------------------------------------------------------------ COPY, MOVE, EXPUNGE
+
+    private void copy(Connection c, ImapSession s, String tag, boolean uid, SequenceSet set, String target, boolean move) {
+        SelectedMailbox sel = s.selected;
+        if (!validMsns(sel, set, uid)) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Invalid message sequence number");
+            return;
+        }
+        Optional<StoreMailbox> to = namespace.toInternal(MailboxNames.encodeUtf7(target), s.user, s.admin).flatMap(store::mailbox);
+        if (to.isEmpty()) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            return;
+        }
+        Rights rights = Acl.parse(to.get().acl()).rightsOf(s.user, java.util.Set.of(), s.admin);
+        if (!rights.has('i')) {
+            no(c, tag, "Permission denied");
+            return;
+        }
+        if (move && sel.readOnly) {
+            no(c, tag, "Mailbox is read-only");
+            return;
+        }
+        List<Long> uids = uidsOf(sel, set, uid);
+        if (uids.isEmpty()) {
+            ok(c, tag, "Completed");
+            return;
+        }
+        List<long[]> pairs = store.copy(spool, sel.mailboxId, uids, to.get().id());
+        events.changed(to.get().id());
+        String code = "COPYUID " + to.get().uidValidity() + " "
+                + SequenceSet.of(pairs.stream().mapToLong(p -> p[0]).toArray()) + " "
+                + SequenceSet.of(pairs.stream().mapToLong(p -> p[1]).toArray());
+        if (move) {
+            c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of(code), "Moved"));
+            expunge(c, s, tag, uids, false);
+            ok(c, tag, "Completed");
+        } else {
+            sync(c, s, true);
+            ImapEndpoint.tagged(c, tag, ImapStatus.OK, code, "Completed");
+        }
+    }
+
+    private void expunge(Connection c, ImapSession s, String tag, List<Long> onlyUids, boolean answer) {
+        SelectedMailbox sel = s.selected;
+        if (sel.readOnly) {
+            if (answer) {
+                no(c, tag, "Mailbox is read-only");
+            }
+            return;
+        }
+        List<Long> gone = store.expunge(spool, sel.mailboxId, onlyUids == null ? null : onlyUids);
+        if (!gone.isEmpty()) {
+            events.changed(sel.mailboxId);
+        }
+        sync(c, s, true);
+        if (answer) {
+            ok(c, tag, "Completed");
+        }
+    }
+
+    // ------------------------------------------------------------------ other sessions' changes, IDLE
+
+    /**
+     * Brings the session's view up to date with the mailbox and tells the client: EXPUNGE (only where
+     * allowed), EXISTS, and FETCH FLAGS for flags others changed.
+     */
+    void sync(Connection c, ImapSession s, boolean expungeAllowed) {
+        SelectedMailbox sel = s.selected;
+        if (sel == null || !sel.dirty) {
+            return;
+        }
+        sel.dirty = false;
+        List<SelectedMailbox.Message> now = store.messages(sel.mailboxId).stream().map(SelectedMailbox.Message::of).toList();
+        Map<Long, SelectedMailbox.Message> byUid = new HashMap<>();
+        now.forEach(m -> byUid.put(m.uid(), m));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<SelectedMailbox.Message> view = new ArrayList<>();
+        int removed = 0;
+        for (int i = 0; i < sel.messages.size(); i++) {
+            SelectedMailbox.Message old = sel.messages.get(i);
+            SelectedMailbox.Message cur = byUid.get(old.uid());
+            if (cur == null && expungeAllowed) {
+                out.writeBytes(ImapResponses.expunge(i + 1 - removed));
+                removed++;
+                continue;
+            }
+            SelectedMailbox.Message keep = cur == null ? old : cur;
+            if (cur != null && !cur.flags().sameAs(old.flags())) {
+                out.writeBytes(inMemory(new FetchResponseBuilder(view.size() + 1)
+                        .uid(cur.uid()).flags(cur.flags().atoms()).build()));
+            }
+            view.add(keep);
+        }
+        long maxUid = sel.maxUid();
+        boolean added = false;
+        for (SelectedMailbox.Message m : now) {
+            if (m.uid() > maxUid) {
+                view.add(m);
+                added = true;
+            }
+        }
+        if (added || removed > 0) {
+            out.writeBytes(ImapResponses.exists(view.size()));
+        }
+        if (!expungeAllowed && view.size() != sel.messages.size() - removed) {
+            sel.dirty = true; // expunges still to tell
+        }
+        sel.messages = view;
+        if (out.size() > 0) {
+            c.write(out.toByteArray());
+        }
+    }
+
+    void startIdle(Connection c, ImapSession s, String tag) {
+        s.idleTag = tag;
+        c.expectContinuation(true);
+        c.write(ImapResponses.continuation("idling"));
+        SelectedMailbox sel = s.selected;
+        if (sel != null) {
+            sync(c, s, true);
+            events.unwatch(sel.mailboxId, sel.onChange);
+            Runnable push = new Runnable() {
+                @Override
+                public void run() {
+                    sel.dirty = true;
+                    executor.execute(() -> {
+                        synchronized (s) {
+                            if (s.idleTag != null && s.selected == sel) {
+                                sync(c, s, true);
+                            }
+                        }
+                    });
+                }
+            };
+            s.idlePush = push;
+            events.watch(sel.mailboxId, push);
+        }
+    }
+
+    void endIdle(Connection c, ImapSession s, String line) {
+        String tag;
+        synchronized (s) {
+            tag = s.idleTag;
+            s.idleTag = null;
+            SelectedMailbox sel = s.selected;
+            if (sel != null && s.idlePush != null) {
+                events.unwatch(sel.mailboxId, s.idlePush);
+                events.watch(sel.mailboxId, sel.onChange);
+            }
+            s.idlePush = null;
+        }
+        if (line.trim().equalsIgnoreCase("DONE")) {
+            sync(c, s, true);
+            ok(c, tag, "Completed");
+        } else {
+            ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Expected DONE");
+        }
+    }
+}

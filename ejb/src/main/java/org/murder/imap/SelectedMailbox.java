@@ -1,0 +1,69 @@
+package org.murder.imap;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.murder.store.MessageFlags;
+import org.murder.store.StoreMessage;
+
+/**
+ * The selected state: which mailbox, and the session's view of its messages — message sequence number
+ * n is {@code messages.get(n - 1)}. The view changes only when the session tells the client (EXISTS,
+ * EXPUNGE, FETCH FLAGS), as RFC 3501 requires.
+ */
+final class SelectedMailbox {
+
+    record Message(long id, long uid, MessageFlags flags, long modSeq, long size, Instant internalDate) {
+        static Message of(StoreMessage m) {
+            return new Message(m.id(), m.uid(), m.flags(), m.modSeq(), m.size(), m.internalDate());
+        }
+    }
+
+    final long mailboxId;
+    final String internalName;
+    final String externalName;
+    final boolean readOnly;
+    final long uidValidity;
+    final String partition;
+    List<Message> messages;
+    volatile boolean dirty;
+    final Runnable onChange = () -> dirty = true;
+
+    SelectedMailbox(long mailboxId, String internalName, String externalName, boolean readOnly, long uidValidity,
+                    String partition, List<Message> messages) {
+        this.mailboxId = mailboxId;
+        this.internalName = internalName;
+        this.externalName = externalName;
+        this.readOnly = readOnly;
+        this.uidValidity = uidValidity;
+        this.partition = partition;
+        this.messages = new ArrayList<>(messages);
+    }
+
+    int count() {
+        return messages.size();
+    }
+
+    long maxUid() {
+        return messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
+    }
+
+    /** Message sequence number of a UID, or 0. */
+    int msnOf(long uid) {
+        int lo = 0;
+        int hi = messages.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long u = messages.get(mid).uid();
+            if (u == uid) {
+                return mid + 1;
+            }
+            if (u < uid) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return 0;
+    }
+}

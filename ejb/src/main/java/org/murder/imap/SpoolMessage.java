@@ -1,0 +1,149 @@
+package org.murder.imap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.murder.protocol.imap.search.SearchableMessage;
+
+/** A stored message as SEARCH sees it; the file is read only when a key needs its header or body. */
+final class SpoolMessage implements SearchableMessage {
+
+    private final SelectedMailbox.Message message;
+    private final long msn;
+    private final Path file;
+    private List<String[]> fields;
+    private String body;
+
+    SpoolMessage(SelectedMailbox.Message message, long msn, Path file) {
+        this.message = message;
+        this.msn = msn;
+        this.file = file;
+    }
+
+    @Override
+    public long uid() {
+        return message.uid();
+    }
+
+    @Override
+    public long sequenceNumber() {
+        return msn;
+    }
+
+    @Override
+    public Set<String> flags() {
+        return new LinkedHashSet<>(message.flags().atoms());
+    }
+
+    @Override
+    public boolean recent() {
+        return false;
+    }
+
+    @Override
+    public ZonedDateTime internalDate() {
+        return message.internalDate().atZone(ZoneId.systemDefault());
+    }
+
+    @Override
+    public long size() {
+        return message.size();
+    }
+
+    @Override
+    public long modSeq() {
+        return message.modSeq();
+    }
+
+    private void load() {
+        if (fields != null) {
+            return;
+        }
+        String raw;
+        try {
+            raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int end = raw.indexOf("\r\n\r\n");
+        int bodyStart = end < 0 ? raw.length() : end + 4;
+        if (end < 0) {
+            end = raw.indexOf("\n\n");
+            bodyStart = end < 0 ? raw.length() : end + 2;
+        }
+        String header = raw.substring(0, end < 0 ? raw.length() : end);
+        fields = new ArrayList<>();
+        for (String line : header.split("\r?\n")) {
+            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && !fields.isEmpty()) {
+                String[] last = fields.get(fields.size() - 1);
+                last[1] = last[1] + " " + line.trim();
+            } else {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    fields.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+                }
+            }
+        }
+        body = new String(raw.substring(bodyStart).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String s) {
+        String utf8 = new String(s.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return DecoderUtil.decodeEncodedWords(utf8, DecodeMonitor.SILENT);
+    }
+
+    @Override
+    public List<String> header(String name) {
+        load();
+        List<String> out = new ArrayList<>();
+        for (String[] f : fields) {
+            if (f[0].equalsIgnoreCase(name)) {
+                out.add(decode(f[1]));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<ZonedDateTime> sentDate() {
+        List<String> date = header("Date");
+        if (date.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String d = date.get(0).replaceAll("\\s*\\([^)]*\\)\\s*$", "").trim();
+            return Optional.of(ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String headerText() {
+        load();
+        StringBuilder out = new StringBuilder();
+        for (String[] f : fields) {
+            out.append(f[0]).append(": ").append(decode(f[1])).append('\n');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String bodyText() {
+        load();
+        return body;
+    }
+}

@@ -46,6 +46,9 @@ public class MailboxService {
     @EJB
     MailboxService self;
 
+    @EJB
+    QuotaService quotas;
+
     /** Why a mailbox operation was refused, for a NO. */
     public static class MailboxException extends Exception {
         public MailboxException(String message) {
@@ -88,6 +91,7 @@ public class MailboxService {
             unreserve(internalName);
             throw new MailboxException("Server(s) unavailable to complete operation");
         }
+        quotas.adopt(created);
         return created;
     }
 
@@ -106,6 +110,62 @@ public class MailboxService {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(spool::delete);
         } catch (IOException e) {
             LOG.fine(() -> "no spool directory for " + mailbox.name());
+        }
+    }
+
+    /** A new ACL: stored, and told to the master (Cyrus sends an ACTIVATE with it). */
+    public void setAcl(StoreMailbox mailbox, String acl) throws MailboxException {
+        try {
+            registry.activate(mailbox.name(), mailbox.partition(), acl);
+        } catch (MurderRegistry.RegistryException e) {
+            throw new MailboxException("Server(s) unavailable to complete operation");
+        }
+        self.updateAcl(mailbox.id(), acl);
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void updateAcl(long mailboxId, String acl) {
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
+        if (m != null) {
+            m.acl(acl);
+        }
+    }
+
+    /**
+     * RENAME of a mailbox and everything below it, as Cyrus orders it per mailbox: RESERVE the new name,
+     * rename locally, ACTIVATE the new name, DELETE the old one. The spool does not move (it is named by id).
+     */
+    public void rename(StoreMailbox from, String newName) throws MailboxException {
+        if (find(newName).isPresent()) {
+            throw new MailboxException("Mailbox already exists");
+        }
+        String old = from.name();
+        java.util.List<StoreMailbox> tree = em.createNamedQuery("StoreMailbox.byPrefix", StoreMailbox.class)
+                .setParameter("name", old).setParameter("children", old + ".%").getResultList();
+        for (StoreMailbox m : tree) {
+            String target = newName + m.name().substring(old.length());
+            try {
+                registry.reserve(target, m.partition());
+            } catch (MurderRegistry.RegistryException e) {
+                throw new MailboxException(e.unreachable() ? "Server(s) unavailable to complete operation"
+                        : "Mailbox already exists");
+            }
+            self.renameRow(m.id(), target);
+            try {
+                registry.activate(target, m.partition(), m.acl());
+                registry.delete(m.name());
+            } catch (MurderRegistry.RegistryException e) {
+                LOG.warning(() -> "MURDER-BE-003 RENAME " + m.name() + " -> " + target + " not fully told to the master: "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void renameRow(long mailboxId, String newName) {
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
+        if (m != null) {
+            m.rename(newName);
         }
     }
 

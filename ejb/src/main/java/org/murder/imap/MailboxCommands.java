@@ -67,6 +67,9 @@ public class MailboxCommands {
     @Inject
     MessageCommands messages;
 
+    @Inject
+    AclQuotaCommands aclQuota;
+
     private static void ok(Connection c, String tag, String text) {
         ImapEndpoint.tagged(c, tag, ImapStatus.OK, text);
     }
@@ -142,6 +145,10 @@ public class MailboxCommands {
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Idle) {
             messages.startIdle(c, s, tag);
+        } else if (command instanceof ImapCommand.Rename r) {
+            rename(c, s, tag, r.from(), r.to());
+        } else if (aclQuota.handles(command)) {
+            aclQuota.run(c, s, command);
         } else {
             no(c, tag, "Not supported yet on this server");
         }
@@ -224,6 +231,44 @@ public class MailboxCommands {
         }
         try {
             mailboxes.delete(found.get());
+            ok(c, tag, "Completed");
+        } catch (MailboxService.MailboxException e) {
+            no(c, tag, e.getMessage());
+        }
+    }
+
+    private void rename(Connection c, ImapSession s, String tag, String from, String to) {
+        Optional<StoreMailbox> source = visible(s, from);
+        Optional<String> target = internal(s, to);
+        if (source.isEmpty()) {
+            no(c, tag, "Mailbox does not exist");
+            return;
+        }
+        if (target.isEmpty() || namespace.validate(target.get()).isPresent()) {
+            no(c, tag, "Invalid mailbox name");
+            return;
+        }
+        if (!s.admin && !rights(s, source.get()).has('x')) {
+            no(c, tag, "Permission denied");
+            return;
+        }
+        if (s.selected != null && s.selected.mailboxId == source.get().id()) {
+            unselect(s);
+        }
+        try {
+            if (from.equalsIgnoreCase("INBOX")) {
+                // RFC 3501: INBOX's messages move to the new mailbox; INBOX stays, empty
+                mailboxes.create(target.get(), source.get().partition(), source.get().acl());
+                StoreMailbox created = mailboxes.find(target.get()).orElseThrow();
+                List<Long> uids = store.messages(source.get().id()).stream().map(m -> m.uid()).toList();
+                if (!uids.isEmpty()) {
+                    store.copy(spool, source.get().id(), uids, created.id());
+                    store.expunge(spool, source.get().id(), uids);
+                    events.changed(source.get().id());
+                }
+            } else {
+                mailboxes.rename(source.get(), target.get());
+            }
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
             no(c, tag, e.getMessage());

@@ -117,9 +117,9 @@ public class MailboxCommands {
     void run(Connection c, ImapSession s, ImapCommand command) {
         String tag = command.tag();
         if (command instanceof ImapCommand.Select sel) {
-            select(c, s, tag, sel.mailbox(), false);
+            select(c, s, tag, sel.mailbox(), false, sel.condstore());
         } else if (command instanceof ImapCommand.Examine ex) {
-            select(c, s, tag, ex.mailbox(), true);
+            select(c, s, tag, ex.mailbox(), true, ex.condstore());
         } else if (command instanceof ImapCommand.Create cr) {
             create(c, s, tag, cr.mailbox());
         } else if (command instanceof ImapCommand.Delete d) {
@@ -140,8 +140,14 @@ public class MailboxCommands {
             Namespace.NamespaceResponse n = namespace.namespaceResponse();
             c.write(ImapResponses.namespace(entries(n.personal()), entries(n.otherUsers()), entries(n.shared()), false));
             ok(c, tag, "Completed");
-        } else if (command instanceof ImapCommand.Enable) {
-            c.write(ImapResponses.enabled(List.of()));
+        } else if (command instanceof ImapCommand.Enable en) {
+            List<String> now = new ArrayList<>();
+            for (String cap : en.capabilities()) {
+                if (cap.equalsIgnoreCase("CONDSTORE") && s.enabled.add("CONDSTORE")) {
+                    now.add("CONDSTORE");
+                }
+            }
+            c.write(ImapResponses.enabled(now));
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Idle) {
             messages.startIdle(c, s, tag);
@@ -162,7 +168,10 @@ public class MailboxCommands {
         return internal(s, external).flatMap(mailboxes::find).filter(m -> rights(s, m).has('l') || rights(s, m).has('r'));
     }
 
-    private void select(Connection c, ImapSession s, String tag, String mailbox, boolean examine) {
+    private void select(Connection c, ImapSession s, String tag, String mailbox, boolean examine, boolean condstore) {
+        if (condstore) {
+            s.enabled.add("CONDSTORE"); // RFC 7162 3.1: SELECT (CONDSTORE) enables it
+        }
         unselect(s);
         Optional<StoreMailbox> found = visible(s, mailbox);
         if (found.isEmpty() || !rights(s, found.get()).has('r')) {

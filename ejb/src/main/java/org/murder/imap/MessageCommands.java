@@ -158,6 +158,17 @@ public class MessageCommands {
         }
         boolean setsSeen = !sel.readOnly && f.items().stream().anyMatch(FetchItem::setsSeen);
         List<Integer> indexes = select(sel, f.set(), f.uid());
+        List<FetchItem> items = f.items();
+        if (f.changedSince().isPresent()) {
+            // RFC 7162 3.3.1: only messages changed since, and MODSEQ in every response
+            long since = f.changedSince().getAsLong();
+            indexes = indexes.stream().filter(i -> sel.messages.get(i).modSeq() > since).toList();
+            s.enabled.add("CONDSTORE");
+        }
+        if (s.enabled.contains("CONDSTORE") && !items.contains(FetchItem.Attribute.MODSEQ)) {
+            items = new ArrayList<>(items);
+            items.add(FetchItem.Attribute.MODSEQ);
+        }
         if (setsSeen) {
             List<Long> unseen = indexes.stream().map(i -> sel.messages.get(i)).filter(m -> !m.flags().seen())
                     .map(SelectedMailbox.Message::uid).toList();
@@ -172,7 +183,7 @@ public class MessageCommands {
         for (int i : indexes) {
             SelectedMailbox.Message m = sel.messages.get(i);
             try {
-                send(c, fetchOne(sel, i + 1, m, f.items(), withUid, setsSeen));
+                send(c, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "MURDER-IMAP-004 FETCH of UID " + m.uid() + " in " + sel.internalName + " failed", e);
                 no(c, f.tag(), "Cannot read a message");
@@ -349,7 +360,7 @@ public class MessageCommands {
                     b.uid(uid);
                 }
                 b.flags(m.flags().atoms());
-                if (st.unchangedSince().isPresent()) {
+                if (st.unchangedSince().isPresent() || s.enabled.contains("CONDSTORE")) {
                     b.modseq(m.modSeq());
                 }
                 c.write(inMemory(b.build()));

@@ -23,6 +23,35 @@ public class BackendResource {
     @EJB
     MapPushService push;
 
+    @EJB
+    org.murder.backend.ReconstructService reconstruct;
+
+    @EJB
+    org.murder.store.MessageStore store;
+
+    public record ReconstructView(boolean dryRun, List<String> fixes) {
+    }
+
+    /** Rebuilds metadata from the spool: one mailbox, or all (no mailbox parameter). */
+    @POST
+    @Path("/reconstruct")
+    public Response reconstruct(@QueryParam("mailbox") String mailbox,
+                                @QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
+        List<String> names = mailbox == null || mailbox.isEmpty()
+                ? store.allMailboxes().stream().map(org.murder.store.StoreMailbox::name).toList() : List.of(mailbox);
+        List<String> fixes = new java.util.ArrayList<>();
+        for (String name : names) {
+            try {
+                reconstruct.reconstruct(name, dryRun).forEach(f -> fixes.add(f.toString()));
+            } catch (IllegalArgumentException e) {
+                return Response.status(404).entity(new ReconstructView(dryRun, List.of(e.getMessage()))).build();
+            } catch (java.io.IOException | RuntimeException e) {
+                return Response.serverError().entity(new ReconstructView(dryRun, List.of(name + ": " + e))).build();
+            }
+        }
+        return Response.ok(new ReconstructView(dryRun, fixes)).build();
+    }
+
     public record PushView(boolean dryRun, List<String> steps) {
     }
 

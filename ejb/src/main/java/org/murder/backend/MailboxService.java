@@ -162,6 +162,14 @@ public class MailboxService {
     }
 
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void setSpecialUse(long mailboxId, String use) {
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
+        if (m != null) {
+            m.specialUse(use);
+        }
+    }
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void renameRow(long mailboxId, String newName) {
         StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
         if (m != null) {

@@ -121,7 +121,7 @@ public class MailboxCommands {
         } else if (command instanceof ImapCommand.Examine ex) {
             select(c, s, tag, ex.mailbox(), true, ex.condstore());
         } else if (command instanceof ImapCommand.Create cr) {
-            create(c, s, tag, cr.mailbox());
+            create(c, s, tag, cr.mailbox(), cr.specialUse());
         } else if (command instanceof ImapCommand.Delete d) {
             delete(c, s, tag, d.mailbox());
         } else if (command instanceof ImapCommand.Subscribe sub) {
@@ -129,7 +129,11 @@ public class MailboxCommands {
         } else if (command instanceof ImapCommand.Unsubscribe sub) {
             subscribe(c, s, tag, sub.mailbox(), false);
         } else if (command instanceof ImapCommand.ListCommand l) {
-            list(c, s, tag, l.reference(), l.patterns(), false);
+            if (l.extended()) {
+                listExtended(c, s, l);
+            } else {
+                list(c, s, tag, l.reference(), l.patterns(), false);
+            }
         } else if (command instanceof ImapCommand.Lsub l) {
             list(c, s, tag, l.reference(), List.of(l.pattern()), true);
         } else if (command instanceof ImapCommand.Status st) {
@@ -201,7 +205,14 @@ public class MailboxCommands {
         ImapEndpoint.tagged(c, tag, ImapStatus.OK, readOnly ? "READ-ONLY" : "READ-WRITE", "Completed");
     }
 
-    private void create(Connection c, ImapSession s, String tag, String mailbox) {
+    private static final java.util.Set<String> SPECIAL_USES = java.util.Set.of("\\All", "\\Archive", "\\Drafts",
+            "\\Flagged", "\\Junk", "\\Sent", "\\Trash");
+
+    private void create(Connection c, ImapSession s, String tag, String mailbox, List<String> specialUse) {
+        if (specialUse.size() > 1 || specialUse.stream().anyMatch(u -> SPECIAL_USES.stream().noneMatch(u::equalsIgnoreCase))) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "USEATTR", "Unsupported special use");
+            return;
+        }
         String name = mailbox.endsWith(String.valueOf(namespace.separator()))
                 ? mailbox.substring(0, mailbox.length() - 1) : mailbox;
         Optional<String> internal = internal(s, name);
@@ -218,7 +229,11 @@ public class MailboxCommands {
         }
         String acl = owner != null ? owner.replace('^', '.') + "\tlrswipkxtecdan\t" : "anyone\tlrs\t";
         try {
-            mailboxes.create(in, "", acl);
+            StoreMailbox created = mailboxes.create(in, "", acl);
+            if (!specialUse.isEmpty()) {
+                String use = SPECIAL_USES.stream().filter(specialUse.get(0)::equalsIgnoreCase).findFirst().orElseThrow();
+                mailboxes.setSpecialUse(created.id(), use);
+            }
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
             no(c, tag, e.getMessage());
@@ -330,15 +345,48 @@ public class MailboxCommands {
         ok(c, tag, "Completed");
     }
 
-    private void status(Connection c, ImapSession s, String tag, ImapCommand.Status st) {
-        Optional<StoreMailbox> found = visible(s, st.mailbox());
-        if (found.isEmpty() || !rights(s, found.get()).has('r')) {
-            no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
-            return;
+    /** LIST-EXTENDED (RFC 5258) with SUBSCRIBED, CHILDREN, SPECIAL-USE (RFC 6154) and STATUS (RFC 5819). */
+    private void listExtended(Connection c, ImapSession s, ImapCommand.ListCommand l) {
+        char sep = namespace.separator();
+        List<ListPattern> compiled = l.patterns().stream().map(p -> ListPattern.compile(l.reference(), p, sep)).toList();
+        Map<String, StoreMailbox> byExternal = new LinkedHashMap<>();
+        for (StoreMailbox m : store.allMailboxes()) {
+            if ((s.admin || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
+                byExternal.put(external(s, m.name()), m);
+            }
         }
-        StoreMailbox m = found.get();
+        java.util.Set<String> subscribed = new java.util.HashSet<>();
+        subscriptions.of(s.user).forEach(n -> subscribed.add(external(s, n)));
+        boolean selSubscribed = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SUBSCRIBED);
+        boolean selSpecial = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SPECIAL_USE);
+        boolean retSubscribed = selSubscribed || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SUBSCRIBED);
+        boolean retSpecial = selSpecial || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SPECIAL_USE);
+        List<ListEntry> entries = selSubscribed
+                ? MailboxListing.lsub(compiled, new ArrayList<>(subscribed), byExternal::containsKey, sep, true)
+                : MailboxListing.list(compiled, byExternal.keySet(), sep, true);
+        for (ListEntry e : entries) {
+            StoreMailbox m = byExternal.get(e.name());
+            if (selSpecial && (m == null || m.specialUse() == null)) {
+                continue;
+            }
+            List<String> attrs = new ArrayList<>(e.attributes().stream().map(a -> a.imap()).toList());
+            if (retSubscribed && subscribed.contains(e.name()) && !attrs.contains("\\Subscribed")) {
+                attrs.add("\\Subscribed");
+            }
+            if (retSpecial && m != null && m.specialUse() != null) {
+                attrs.add(m.specialUse());
+            }
+            c.write(ImapResponses.list(attrs, sep, e.name()));
+            if (!l.statusItems().isEmpty() && m != null && rights(s, m).has('r')) {
+                c.write(ImapResponses.status(e.name(), false, statusItems(m, l.statusItems())));
+            }
+        }
+        ok(c, l.tag(), "Completed");
+    }
+
+    private Map<String, Long> statusItems(StoreMailbox m, List<StatusItem> wanted) {
         Map<String, Long> items = new LinkedHashMap<>();
-        for (StatusItem item : st.items()) {
+        for (StatusItem item : wanted) {
             switch (item) {
                 case MESSAGES -> items.put("MESSAGES", m.messages());
                 case RECENT -> items.put("RECENT", 0L);
@@ -349,6 +397,17 @@ public class MailboxCommands {
                 default -> { }
             }
         }
+        return items;
+    }
+
+    private void status(Connection c, ImapSession s, String tag, ImapCommand.Status st) {
+        Optional<StoreMailbox> found = visible(s, st.mailbox());
+        if (found.isEmpty() || !rights(s, found.get()).has('r')) {
+            no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
+            return;
+        }
+        StoreMailbox m = found.get();
+        Map<String, Long> items = statusItems(m, st.items());
         c.write(ImapResponses.status(st.mailbox(), false, items));
         ok(c, tag, "Completed");
     }

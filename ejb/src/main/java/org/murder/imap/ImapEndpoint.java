@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
@@ -131,6 +132,17 @@ public class ImapEndpoint implements ImapListener {
 
     @Override
     public void onCommand(Connection c, ImapCommand command) {
+        try {
+            dispatch(c, command);
+        } catch (RuntimeException e) {
+            // a failure of ours must not leave the client waiting for a completion that never comes
+            LOG.log(Level.SEVERE, "MURDER-IMAP-005 " + command.getClass().getSimpleName() + " failed for "
+                    + session(c).user + " from " + c.remoteAddress(), e);
+            tagged(c, command.tag(), ImapStatus.NO, "SERVERBUG", "Internal server error");
+        }
+    }
+
+    private void dispatch(Connection c, ImapCommand command) {
         ImapSession s = session(c);
         String tag = command.tag();
         if (command instanceof ImapCommand.AnyState) {

@@ -70,6 +70,15 @@ public class MailboxCommands {
     @Inject
     AclQuotaCommands aclQuota;
 
+    @EJB
+    org.murder.store.SeenStore seenStore;
+
+    /** Whether the mailbox belongs to the user (their INBOX or below): then \Seen is the message's own. */
+    static boolean ownedBy(String internal, String user) {
+        String inbox = "user." + user.replace('.', '^');
+        return internal.equals(inbox) || internal.startsWith(inbox + ".");
+    }
+
     private static void ok(Connection c, String tag, String text) {
         ImapEndpoint.tagged(c, tag, ImapStatus.OK, text);
     }
@@ -87,8 +96,15 @@ public class MailboxCommands {
         return namespace.toExternal(internal, s.user, s.admin).map(MailboxNames::decodeUtf7).orElse(internal);
     }
 
+    /** What the session may do on a mailbox; Cyrus does no ACL check at all for admins. */
+    static Rights rights(ImapSession s, String acl) {
+        return s.admin ? ALL_RIGHTS : Acl.parse(acl).rightsOf(s.user, Set.of(), false);
+    }
+
+    private static final Rights ALL_RIGHTS = Rights.parse("lrswipkxtean");
+
     Rights rights(ImapSession s, StoreMailbox m) {
-        return Acl.parse(m.acl()).rightsOf(s.user, Set.of(), s.admin);
+        return rights(s, m.acl());
     }
 
     /** Cyrus's autocreate at login: a user always has an INBOX to open. */
@@ -184,8 +200,14 @@ public class MailboxCommands {
         }
         StoreMailbox m = found.get();
         boolean readOnly = examine || !rights(s, m).has('s') && !rights(s, m).has('w') && !rights(s, m).has('t');
-        List<SelectedMailbox.Message> view = store.messages(m.id()).stream().map(SelectedMailbox.Message::of).toList();
-        SelectedMailbox sel = new SelectedMailbox(m.id(), m.name(), mailbox, readOnly, m.uidValidity(), m.partition(), view);
+        boolean sharedSeen = !ownedBy(m.name(), s.user);
+        SelectedMailbox sel = new SelectedMailbox(m.id(), m.name(), mailbox, readOnly, m.uidValidity(), m.partition(),
+                List.of(), sharedSeen);
+        if (sharedSeen) {
+            sel.seen = seenStore.seen(m.id(), s.user);
+        }
+        List<SelectedMailbox.Message> view = store.messages(m.id()).stream().map(sel::view).toList();
+        sel.messages = new ArrayList<>(view);
         c.write(ImapResponses.flags(List.of("\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen")));
         c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("PERMANENTFLAGS " + (readOnly ? "()"
                 : "(\\Answered \\Flagged \\Draft \\Deleted \\Seen \\*)")), "Ok"));
@@ -378,13 +400,21 @@ public class MailboxCommands {
             }
             c.write(ImapResponses.list(attrs, sep, e.name()));
             if (!l.statusItems().isEmpty() && m != null && rights(s, m).has('r')) {
-                c.write(ImapResponses.status(e.name(), false, statusItems(m, l.statusItems())));
+                c.write(ImapResponses.status(e.name(), false, statusItems(s, m, l.statusItems())));
             }
         }
         ok(c, l.tag(), "Completed");
     }
 
-    private Map<String, Long> statusItems(StoreMailbox m, List<StatusItem> wanted) {
+    private long unseenFor(ImapSession s, StoreMailbox m) {
+        if (ownedBy(m.name(), s.user)) {
+            return store.unseen(m.id());
+        }
+        java.util.TreeSet<Long> seen = seenStore.seen(m.id(), s.user);
+        return store.messages(m.id()).stream().filter(x -> !seen.contains(x.uid())).count();
+    }
+
+    private Map<String, Long> statusItems(ImapSession s, StoreMailbox m, List<StatusItem> wanted) {
         Map<String, Long> items = new LinkedHashMap<>();
         for (StatusItem item : wanted) {
             switch (item) {
@@ -392,7 +422,7 @@ public class MailboxCommands {
                 case RECENT -> items.put("RECENT", 0L);
                 case UIDNEXT -> items.put("UIDNEXT", m.uidNext());
                 case UIDVALIDITY -> items.put("UIDVALIDITY", m.uidValidity());
-                case UNSEEN -> items.put("UNSEEN", store.unseen(m.id()));
+                case UNSEEN -> items.put("UNSEEN", unseenFor(s, m));
                 case HIGHESTMODSEQ -> items.put("HIGHESTMODSEQ", m.highestModSeq());
                 default -> { }
             }
@@ -407,7 +437,7 @@ public class MailboxCommands {
             return;
         }
         StoreMailbox m = found.get();
-        Map<String, Long> items = statusItems(m, st.items());
+        Map<String, Long> items = statusItems(s, m, st.items());
         c.write(ImapResponses.status(st.mailbox(), false, items));
         ok(c, tag, "Completed");
     }

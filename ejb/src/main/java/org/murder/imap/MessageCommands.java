@@ -64,6 +64,9 @@ public class MessageCommands {
     @Inject
     Namespace namespace;
 
+    @EJB
+    org.murder.store.SeenStore seenStore;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -173,10 +176,15 @@ public class MessageCommands {
             List<Long> unseen = indexes.stream().map(i -> sel.messages.get(i)).filter(m -> !m.flags().seen())
                     .map(SelectedMailbox.Message::uid).toList();
             if (!unseen.isEmpty()) {
-                List<StoreMessage> changed = store.store(sel.mailboxId, unseen,
-                        new FlagChange(FlagChange.Mode.ADD, MessageFlags.NONE.withSeen(true)), -1, new ArrayList<>());
-                apply(sel, changed);
-                events.changed(sel.mailboxId);
+                if (sel.sharedSeen) {
+                    sel.seen = seenStore.change(sel.mailboxId, s.user, unseen, true, 0);
+                    refreshSeen(sel, unseen);
+                } else {
+                    List<StoreMessage> changed = store.store(sel.mailboxId, unseen,
+                            new FlagChange(FlagChange.Mode.ADD, MessageFlags.NONE.withSeen(true)), -1, new ArrayList<>());
+                    apply(sel, changed);
+                    events.changed(sel.mailboxId);
+                }
             }
         }
         boolean withUid = f.uid() || f.items().contains(FetchItem.Attribute.UID);
@@ -341,7 +349,18 @@ public class MessageCommands {
             case REMOVE -> FlagChange.Mode.REMOVE;
         };
         List<Long> failed = new ArrayList<>();
-        List<StoreMessage> changed = store.store(sel.mailboxId, uidsOf(sel, st.set(), st.uid()), new FlagChange(mode, flags),
+        List<Long> targets = uidsOf(sel, st.set(), st.uid());
+        if (sel.sharedSeen) {
+            // this user's \Seen is theirs alone; the other flags are the mailbox's
+            boolean touchesSeen = mode == FlagChange.Mode.REPLACE || flags.seen();
+            if (touchesSeen) {
+                boolean seenValue = mode != FlagChange.Mode.REMOVE && flags.seen();
+                sel.seen = seenStore.change(sel.mailboxId, s.user, targets, seenValue, 0);
+                refreshSeen(sel, targets);
+            }
+            flags = flags.withSeen(false);
+        }
+        List<StoreMessage> changed = store.store(sel.mailboxId, targets, new FlagChange(mode, flags, sel.sharedSeen),
                 st.unchangedSince().orElse(-1), failed);
         apply(sel, changed);
         if (!changed.isEmpty()) {
@@ -375,12 +394,23 @@ public class MessageCommands {
         }
     }
 
+    private static void refreshSeen(SelectedMailbox sel, List<Long> uids) {
+        for (long uid : uids) {
+            int msn = sel.msnOf(uid);
+            if (msn > 0) {
+                SelectedMailbox.Message m = sel.messages.get(msn - 1);
+                sel.messages.set(msn - 1, new SelectedMailbox.Message(m.id(), m.uid(), m.flags().withSeen(sel.seen.contains(uid)),
+                        m.modSeq(), m.size(), m.internalDate()));
+            }
+        }
+    }
+
     /** The session's view takes the new flags of messages it changed itself. */
     private static void apply(SelectedMailbox sel, List<StoreMessage> changed) {
         for (StoreMessage m : changed) {
             int msn = sel.msnOf(m.uid());
             if (msn > 0) {
-                sel.messages.set(msn - 1, SelectedMailbox.Message.of(m));
+                sel.messages.set(msn - 1, sel.view(m));
             }
         }
     }
@@ -416,7 +446,7 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
             return;
         }
-        Rights rights = Acl.parse(to.get().acl()).rightsOf(s.user, java.util.Set.of(), s.admin);
+        Rights rights = MailboxCommands.rights(s, to.get().acl());
         if (!rights.has('i')) {
             no(c, tag, "Permission denied");
             return;
@@ -475,7 +505,7 @@ public class MessageCommands {
             return;
         }
         sel.dirty = false;
-        List<SelectedMailbox.Message> now = store.messages(sel.mailboxId).stream().map(SelectedMailbox.Message::of).toList();
+        List<SelectedMailbox.Message> now = store.messages(sel.mailboxId).stream().map(sel::view).toList();
         Map<Long, SelectedMailbox.Message> byUid = new HashMap<>();
         now.forEach(m -> byUid.put(m.uid(), m));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

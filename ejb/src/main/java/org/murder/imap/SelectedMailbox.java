@@ -27,10 +27,14 @@ final class SelectedMailbox {
     final String partition;
     List<Message> messages;
     volatile boolean dirty;
+    /** Not the owner's mailbox: \Seen comes from the user's own seen set, not the message. */
+    final boolean sharedSeen;
+    java.util.TreeSet<Long> seen = new java.util.TreeSet<>();
     final Runnable onChange = () -> dirty = true;
 
     SelectedMailbox(long mailboxId, String internalName, String externalName, boolean readOnly, long uidValidity,
-                    String partition, List<Message> messages) {
+                    String partition, List<Message> messages, boolean sharedSeen) {
+        this.sharedSeen = sharedSeen;
         this.mailboxId = mailboxId;
         this.internalName = internalName;
         this.externalName = externalName;
@@ -38,6 +42,13 @@ final class SelectedMailbox {
         this.uidValidity = uidValidity;
         this.partition = partition;
         this.messages = new ArrayList<>(messages);
+    }
+
+    /** A stored message as this session sees it (its own \Seen on a mailbox it does not own). */
+    Message view(StoreMessage m) {
+        Message msg = Message.of(m);
+        return sharedSeen ? new Message(msg.id(), msg.uid(), msg.flags().withSeen(seen.contains(msg.uid())), msg.modSeq(),
+                msg.size(), msg.internalDate()) : msg;
     }
 
     int count() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -75,6 +76,11 @@ final class SpoolMessage implements SearchableMessage {
         String raw;
         try {
             raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            // Expunged by another session that this one has not been told about yet (EXPUNGE may not be sent
+            // during SEARCH): the session still numbers it, its file is gone. RFC 2180 4.1.3 lets SEARCH treat
+            // it either way; here it has no header and no body, so only flag, size and date keys can match it.
+            raw = "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,44 +6,19 @@ import org.murder.connector.api.ImapListener;
 import org.murder.connector.api.ProtocolListener;
 import org.murder.protocol.imap.ImapCommandParser;
 import org.murder.protocol.imap.ImapParseResult;
-import org.murder.protocol.wire.FrameDecoder;
 
 /** IMAP on the transport: the same line-and-literal framing as MUPDATE, IMAP's parser. */
-public final class ImapBinding implements ProtocolBinding {
+public final class ImapBinding extends FrameBinding {
 
-    private static final byte[] CONTINUATION = "+ go ahead\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TOO_MANY = "* BYE [UNAVAILABLE] Too many connections\r\n".getBytes(StandardCharsets.US_ASCII);
-
-    @Override
-    public String name() {
-        return "imap";
+    public ImapBinding() {
+        super("imap", ImapListener.class, "+ go ahead\r\n".getBytes(StandardCharsets.US_ASCII),
+                "* BYE [UNAVAILABLE] Too many connections\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
-    public Class<? extends ProtocolListener> listenerType() {
-        return ImapListener.class;
-    }
-
-    @Override
-    public InputDecoder newDecoder(TransportSettings settings) {
-        return new FrameInputDecoder(
-                new FrameDecoder(settings.maxLineLength(), settings.maxLiteralSize(), settings.maxFrameSize()), CONTINUATION);
-    }
-
-    @Override
-    public String continuationLine(Object item) {
-        return FrameInputDecoder.line(item);
-    }
-
-    @Override
-    public byte[] tooManyConnections() {
-        return TOO_MANY;
-    }
-
-    @Override
-    public void dispatch(ProtocolListener endpoint, Connection connection, Object item) {
+    void dispatchFrame(ProtocolListener endpoint, Connection connection, byte[] frame) {
         ImapListener imap = (ImapListener) endpoint;
-        ImapParseResult r = ImapCommandParser.parse((byte[]) item);
+        ImapParseResult r = ImapCommandParser.parse(frame);
         if (r instanceof ImapParseResult.Parsed p) {
             imap.onCommand(connection, p.command());
         } else {

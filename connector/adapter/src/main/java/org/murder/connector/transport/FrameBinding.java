@@ -1,0 +1,55 @@
+package org.murder.connector.transport;
+
+import org.murder.connector.api.Connection;
+import org.murder.connector.api.ProtocolListener;
+import org.murder.protocol.wire.FrameDecoder;
+
+/** A protocol framed as command lines with literals (MUPDATE, IMAP): only its parser and answers differ. */
+abstract class FrameBinding implements ProtocolBinding {
+
+    private final String name;
+    private final Class<? extends ProtocolListener> listenerType;
+    private final byte[] continuation;
+    private final byte[] tooManyConnections;
+
+    FrameBinding(String name, Class<? extends ProtocolListener> listenerType, byte[] continuation, byte[] tooManyConnections) {
+        this.name = name;
+        this.listenerType = listenerType;
+        this.continuation = continuation;
+        this.tooManyConnections = tooManyConnections;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Class<? extends ProtocolListener> listenerType() {
+        return listenerType;
+    }
+
+    @Override
+    public final InputDecoder newDecoder(TransportSettings settings) {
+        return new FrameInputDecoder(
+                new FrameDecoder(settings.maxLineLength(), settings.maxLiteralSize(), settings.maxFrameSize()), continuation);
+    }
+
+    @Override
+    public final String continuationLine(Object item) {
+        return FrameInputDecoder.line(item);
+    }
+
+    @Override
+    public final byte[] tooManyConnections() {
+        return tooManyConnections;
+    }
+
+    @Override
+    public final void dispatch(ProtocolListener endpoint, Connection connection, Object item) {
+        dispatchFrame(endpoint, connection, (byte[]) item);
+    }
+
+    /** Parses one frame and calls the endpoint's matching method. */
+    abstract void dispatchFrame(ProtocolListener endpoint, Connection connection, byte[] frame);
+}

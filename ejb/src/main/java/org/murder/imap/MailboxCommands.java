@@ -206,7 +206,7 @@ public class MailboxCommands {
         if (sharedSeen) {
             sel.seen = seenStore.seen(m.id(), s.user);
         }
-        List<SelectedMailbox.Message> view = store.messages(m.id()).stream().map(sel::view).toList();
+        List<SelectedMailbox.Message> view = store.index(m.id()).stream().map(sel::view).toList();
         sel.messages = new ArrayList<>(view);
         c.write(ImapResponses.flags(List.of("\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen")));
         c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("PERMANENTFLAGS " + (readOnly ? "()"

@@ -188,25 +188,32 @@ public class MessageCommands {
             }
         }
         boolean withUid = f.uid() || f.items().contains(FetchItem.Attribute.UID);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK + 1024);
         for (int i : indexes) {
             SelectedMailbox.Message m = sel.messages.get(i);
             try {
-                send(c, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
+                send(c, out, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "MURDER-IMAP-004 FETCH of UID " + m.uid() + " in " + sel.internalName + " failed", e);
+                c.write(out.toByteArray());
                 no(c, f.tag(), "Cannot read a message");
                 return;
             }
-            if (!c.awaitWritable(Duration.ofSeconds(120))) {
-                return;
+            // small responses (FLAGS, UID…) travel together; the socket sees 64 KiB writes, not one per message
+            if (out.size() >= CHUNK) {
+                c.write(out.toByteArray());
+                out.reset();
+                if (!c.awaitWritable(Duration.ofSeconds(120))) {
+                    return;
+                }
             }
         }
+        c.write(out.toByteArray());
         sync(c, s, false);
         ok(c, f.tag(), "Completed");
     }
 
-    private void send(Connection c, List<Segment> segments) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    private void send(Connection c, ByteArrayOutputStream buf, List<Segment> segments) throws IOException {
         for (Segment seg : segments) {
             if (seg instanceof Segment.Bytes b) {
                 buf.writeBytes(b.data());
@@ -231,7 +238,6 @@ public class MessageCommands {
                 }
             }
         }
-        c.write(buf.toByteArray());
     }
 
     private List<Segment> fetchOne(SelectedMailbox sel, long msn, SelectedMailbox.Message m, List<FetchItem> items,
@@ -505,12 +511,13 @@ public class MessageCommands {
             return;
         }
         sel.dirty = false;
-        List<SelectedMailbox.Message> now = store.messages(sel.mailboxId).stream().map(sel::view).toList();
+        List<SelectedMailbox.Message> now = store.index(sel.mailboxId).stream().map(sel::view).toList();
         Map<Long, SelectedMailbox.Message> byUid = new HashMap<>();
         now.forEach(m -> byUid.put(m.uid(), m));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<SelectedMailbox.Message> view = new ArrayList<>();
         int removed = 0;
+        int untold = 0;
         for (int i = 0; i < sel.messages.size(); i++) {
             SelectedMailbox.Message old = sel.messages.get(i);
             SelectedMailbox.Message cur = byUid.get(old.uid());
@@ -518,6 +525,9 @@ public class MessageCommands {
                 out.writeBytes(ImapResponses.expunge(i + 1 - removed));
                 removed++;
                 continue;
+            }
+            if (cur == null) {
+                untold++;
             }
             SelectedMailbox.Message keep = cur == null ? old : cur;
             if (cur != null && !cur.flags().sameAs(old.flags())) {
@@ -537,8 +547,8 @@ public class MessageCommands {
         if (added || removed > 0) {
             out.writeBytes(ImapResponses.exists(view.size()));
         }
-        if (!expungeAllowed && view.size() != sel.messages.size() - removed) {
-            sel.dirty = true; // expunges still to tell
+        if (untold > 0) {
+            sel.dirty = true; // expunges still to tell (the view keeps those messages, so its size cannot show it)
         }
         sel.messages = view;
         if (out.size() > 0) {

@@ -46,7 +46,14 @@ final class SelectedMailbox {
 
     /** A stored message as this session sees it (its own \Seen on a mailbox it does not own). */
     Message view(StoreMessage m) {
-        Message msg = Message.of(m);
+        return view(Message.of(m));
+    }
+
+    Message view(org.murder.store.MessageStore.IndexRow r) {
+        return view(new Message(r.id(), r.uid(), r.flags(), r.modSeq(), r.size(), r.internalDate()));
+    }
+
+    private Message view(Message msg) {
         return sharedSeen ? new Message(msg.id(), msg.uid(), msg.flags().withSeen(seen.contains(msg.uid())), msg.modSeq(),
                 msg.size(), msg.internalDate()) : msg;
     }

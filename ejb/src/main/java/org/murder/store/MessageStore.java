@@ -85,6 +85,27 @@ public class MessageStore {
         return em.createNamedQuery("StoreMessage.unseenCount", Long.class).setParameter("mailbox", mailboxId).getSingleResult();
     }
 
+    /** A message's index fields, read without building entities (the selected state of a big mailbox). */
+    public record IndexRow(long id, long uid, long modSeq, MessageFlags flags, long size, Instant internalDate) {
+    }
+
+    /** The mailbox's index in UID order, as plain rows: SELECT of 100,000 messages needs no entity tracking. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<IndexRow> index(long mailboxId) {
+        List<Object[]> rows = em.createQuery("SELECT m.id, m.uid, m.modSeq, m.seen, m.answered, m.flagged, m.deleted, "
+                + "m.draft, m.keywords, m.size, m.internalDate FROM StoreMessage m WHERE m.mailboxId = :mailbox ORDER BY m.uid",
+                Object[].class).setParameter("mailbox", mailboxId).getResultList();
+        List<IndexRow> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            String keywords = (String) r[8];
+            MessageFlags flags = new MessageFlags((Boolean) r[3], (Boolean) r[4], (Boolean) r[5], (Boolean) r[6],
+                    (Boolean) r[7], keywords == null || keywords.isBlank() ? List.of() : List.of(keywords.trim().split(" +")));
+            out.add(new IndexRow(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue(), flags,
+                    ((Number) r[9]).longValue(), Instant.ofEpochMilli(((Number) r[10]).longValue())));
+        }
+        return out;
+    }
+
     /** The mailbox's messages in UID order: the selected-state index. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<StoreMessage> messages(long mailboxId) {

@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# Backend benchmark, end to end: our node against Debian's Cyrus 3.6 on the same machine in the same run,
+# one after the other (never both at once). Builds if needed, starts a node of its own (settings
+# bench/target/backend.conf, node directory bench/target/backend-node, ports 26xxx), runs
+# org.murder.bench.BackendBench against it (LMTP, IMAP sessions, FETCH, UID FETCH on 100,000 messages, memory of
+# 5,000 idle IMAP connections), stops it; then writes a Cyrus configuration under bench/target/cyrus, starts
+# Cyrus's master on 127.0.0.21 (imapd :143, lmtpd :24), runs the same client against it, stops it; then writes
+# bench/results/backend-<date>.md with both figures and the ratio ours/Cyrus. Needs root (Cyrus binds ports 143
+# and 24 and runs as user cyrus) and Debian's cyrus-imapd, cyrus-common and sasl2-bin.
+#
+#   bench/run-backend.sh [key=value ...]      options of BackendBench measure, for both servers, e.g.
+#                                              clients=8 lmtp-msgs=2000 sessions=2000 big=100000 runs=5 minutes=20
+#                                              populate-minutes=40 phases=lmtp1,uid (only those phases)
+#
+# Environment: BENCH_SKIP_BUILD=1 never builds; BENCH_ONLY=ours|cyrus measures one server (the report then
+# lacks the other, unless its results from an earlier run are still in bench/target); BENCH_IDLE (5000) idle
+# IMAP connections on our node, BENCH_CYRUS_IDLE (200) on Cyrus (a process each; 0 skips);
+# BENCH_IMAP_PORT, BENCH_LMTP_PORT, BENCH_HTTP_PORT, BENCH_MANAGEMENT_PORT, BENCH_MUPDATE_PORT move our
+# node's main ports; BENCH_CYRUS_IP (127.0.0.21). Both servers keep their mailboxes between runs, so a rerun
+# skips the 100,000-message population; `rm -rf bench/target/backend-node bench/target/cyrus` starts afresh.
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH")
+TARGET="$BENCH/target"
+VERSION=0.1.0-SNAPSHOT
+BENCH_JAR="$TARGET/murder-bench-$VERSION.jar"
+PROTOCOL_JAR="$ROOT/protocol/target/murder-protocol-$VERSION.jar"
+EAR="$ROOT/ear/target/murder.ear"
+WF="$ROOT/ear/target/wildfly-39.0.1.Final"
+CYRUS_BIN=/usr/lib/cyrus/bin
+SASLPASSWD2=/usr/sbin/saslpasswd2
+
+IMAP_PORT=${BENCH_IMAP_PORT:-26143}
+LMTP_PORT=${BENCH_LMTP_PORT:-26024}
+MUPDATE_PORT=${BENCH_MUPDATE_PORT:-26905}
+HTTP_PORT=${BENCH_HTTP_PORT:-26080}
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-26990}
+OTHER_PORTS="26443 26993 26712 26713 26528 26529"
+CYRUS_IP=${BENCH_CYRUS_IP:-127.0.0.21}
+CYRUS_IMAP=143
+CYRUS_LMTP=24
+IDLE=${BENCH_IDLE:-5000}
+CYRUS_IDLE=${BENCH_CYRUS_IDLE:-200}
+ONLY=${BENCH_ONLY:-both}
+ADMIN=bench
+ADMIN_PW=bench-pw
+USERS="benchlmtp benchsess benchfetch benchbig benchidle"   # BackendBench's; password <user>-pw
+
+export MURDER_CONF="$TARGET/backend.conf"
+export MURDER_HOME="$TARGET/backend-node"
+export MURDER_START_TIMEOUT=${MURDER_START_TIMEOUT:-300}
+CYRUS_DIR="$TARGET/cyrus"
+CYRUS_CONF="$CYRUS_DIR/imapd.conf"
+OURS_PROPS="$TARGET/backend-ours.properties"
+CYRUS_PROPS="$TARGET/backend-cyrus.properties"
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: [$(date +%T)] $*"; }
+
+[[ $(id -u) == 0 ]] || die "run as root: Cyrus binds ports $CYRUS_IMAP and $CYRUS_LMTP and switches to user cyrus"
+case "$ONLY" in both|ours|cyrus) ;; *) die "BENCH_ONLY must be both, ours or cyrus" ;; esac
+if [[ "$ONLY" != ours ]]; then
+  [[ -x "$CYRUS_BIN/master" && -x "$SASLPASSWD2" ]] || die "needs Debian's cyrus-imapd and sasl2-bin"
+  id cyrus >/dev/null 2>&1 || die "no user cyrus"
+fi
+
+# ---------------------------------------------------------------- build (only when something is missing or stale)
+needs_build() {
+  [[ -f "$EAR" && -x "$WF/bin/standalone.sh" && -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || return 0
+  local newer
+  newer=$(find "$ROOT/pom.xml" "$ROOT"/{protocol,connector,ejb,web,jms-config,ear} -path '*/target' -prune \
+               -o -type f -newer "$EAR" -print -quit 2>/dev/null || true)
+  [[ -n "$newer" ]] && return 0
+  newer=$(find "$BENCH/pom.xml" "$BENCH/src" "$ROOT/protocol/src" -type f -newer "$BENCH_JAR" -print -quit 2>/dev/null || true)
+  [[ -n "$newer" ]]
+}
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]] && needs_build; then
+  say "building: mvn -B -q -DskipTests install -pl ear,bench -am"
+  (cd "$ROOT" && mvn -B -q -DskipTests install -pl ear,bench -am) || die "build failed"
+fi
+[[ -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || die "missing $BENCH_JAR or $PROTOCOL_JAR"
+CP="$BENCH_JAR:$PROTOCOL_JAR"
+
+# 5,000 idle connections need as many descriptors in the server and in the client
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if (( $(ulimit -n) < IDLE + 1000 )); then
+  say "open-file limit $(ulimit -n) is too low for $IDLE idle connections; measuring $(( $(ulimit -n) - 1000 ))"
+  IDLE=$(( $(ulimit -n) - 1000 ))
+fi
+
+mkdir -p "$TARGET" "$BENCH/results"
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# ---------------------------------------------------------------- clean-up, whatever happens
+BENCH_PID=""
+NODE_STARTED=0
+CYRUS_PID=""
+stop_bench_client() {
+  if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
+    kill "$BENCH_PID" 2>/dev/null || true   # its shutdown hook ends its idle-clients child
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 1; done
+    kill -9 "$BENCH_PID" 2>/dev/null || true
+  fi
+  BENCH_PID=""
+}
+stop_node() {
+  if (( NODE_STARTED )); then
+    "$ROOT/murder" stop || true
+    NODE_STARTED=0
+  fi
+}
+# pids of the processes of our Cyrus: their command line names this run's imapd.conf
+cyrus_pids() {
+  local d
+  for d in /proc/[0-9]*; do
+    if { tr '\0' ' ' <"$d/cmdline"; } 2>/dev/null | grep -q -F -- "-C $CYRUS_CONF"; then echo "${d#/proc/}"; fi
+  done
+}
+stop_cyrus() {
+  [[ -n "$CYRUS_PID" ]] || return 0
+  local others
+  others=$(cyrus_pids)
+  kill -TERM "$CYRUS_PID" 2>/dev/null || true   # master stops its children
+  for _ in $(seq 1 20); do kill -0 "$CYRUS_PID" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL "$CYRUS_PID" 2>/dev/null || true
+  others="$others $(cyrus_pids)"
+  for p in $others; do kill -KILL "$p" 2>/dev/null || true; done
+  wait "$CYRUS_PID" 2>/dev/null || true
+  CYRUS_PID=""
+  say "Cyrus stopped"
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  stop_bench_client
+  stop_node
+  stop_cyrus
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# runs BackendBench in the background (so that a signal reaches the trap at once) and waits for it
+run_bench() {
+  java -Xms256m -Xmx1g -cp "$CP" org.murder.bench.BackendBench "$@" &
+  BENCH_PID=$!
+  local rc=0
+  wait "$BENCH_PID" || rc=$?
+  BENCH_PID=""
+  return "$rc"
+}
+
+log_errors() { # FILE FROM_LINE: ERROR/SEVERE lines logged after FROM_LINE
+  local f=$1 from=$2
+  [[ -f "$f" ]] || { echo 0; return; }
+  (( $(wc -l <"$f") < from )) && from=0
+  tail -n +"$((from + 1))" "$f" | grep -c -E ' (ERROR|SEVERE) ' || true
+}
+
+PROVENANCE=""
+rc=0
+
+# ---------------------------------------------------------------- 1. our node
+if [[ "$ONLY" != cyrus ]]; then
+  cat >"$MURDER_CONF" <<EOF
+# written by bench/run-backend.sh; every socket of this node is moved off the defaults
+servername: benchbackend
+admins: $ADMIN
+allowplaintext: yes
+imap_port: $IMAP_PORT
+imap_listen: 127.0.0.1
+imap_connections_max: 6000
+lmtp_port: $LMTP_PORT
+lmtp_listen: 127.0.0.1
+pop3_port: 26110
+mupdate_port: $MUPDATE_PORT
+mupdate_listen: 127.0.0.1
+http_port: $HTTP_PORT
+https_port: 26443
+management_port: $MANAGEMENT_PORT
+management_https_port: 26993
+txn_recovery_port: 26712
+txn_status_port: 26713
+iiop_port: 26528
+iiop_ssl_port: 26529
+EOF
+  if [[ -f "$MURDER_HOME/murder.pid" ]] && kill -0 "$(cat "$MURDER_HOME/murder.pid")" 2>/dev/null; then
+    die "a node is already running in $MURDER_HOME (stop it: MURDER_CONF=$MURDER_CONF MURDER_HOME=$MURDER_HOME ./murder stop)"
+  fi
+  for p in "$IMAP_PORT" "$LMTP_PORT" "$MUPDATE_PORT" "$HTTP_PORT" "$MANAGEMENT_PORT" $OTHER_PORTS; do
+    port_open 127.0.0.1 "$p" && die "port $p on 127.0.0.1 is already in use"
+  done
+  for u in "$ADMIN" $USERS; do
+    pw="$u-pw"; [[ "$u" == "$ADMIN" ]] && pw=$ADMIN_PW
+    if ! grep -q -E "^$u=" "$MURDER_HOME/configuration/murder-users.properties" 2>/dev/null; then
+      "$ROOT/murder" adduser "$u" "$pw" >/dev/null
+    fi
+  done
+  LOG="$MURDER_HOME/log/server.log"
+  log_from=0
+  [[ -f "$LOG" ]] && log_from=$(wc -l <"$LOG")
+  PROVENANCE+="Our server: \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
+  if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+    dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
+    PROVENANCE+="; working tree at git $head"
+    if (( dirty > 0 )); then PROVENANCE+=" with $dirty modified tracked files (outside bench/)"; fi
+  fi
+  t0=$SECONDS
+  NODE_STARTED=1
+  "$ROOT/murder" start
+  say "node up in $((SECONDS - t0)) s"
+  for _ in $(seq 1 60); do port_open 127.0.0.1 "$IMAP_PORT" && port_open 127.0.0.1 "$LMTP_PORT" && break; sleep 1; done
+  port_open 127.0.0.1 "$IMAP_PORT" || die "IMAP does not listen on 127.0.0.1:$IMAP_PORT; see $LOG"
+  # ./murder's pid file holds standalone.sh's pid; the server is its java child
+  JVM_PID=$(ps -o pid=,comm= --ppid "$(cat "$MURDER_HOME/murder.pid")" | awk '$2 == "java" {print $1; exit}')
+  [[ -n "$JVM_PID" ]] || die "cannot find the server's JVM (child of $(cat "$MURDER_HOME/murder.pid"))"
+  jvm_heap=$(tr '\0' '\n' <"/proc/$JVM_PID/cmdline" | grep -E '^-Xm[sx]' | tr '\n' ' ' || true)
+  PROVENANCE+="; server JVM pid $JVM_PID with ${jvm_heap:-default heap flags}, $(ulimit -n) open files"
+  say "measuring our node (IMAP 127.0.0.1:$IMAP_PORT, LMTP :$LMTP_PORT, JVM pid $JVM_PID)"
+  rm -f "$OURS_PROPS"
+  run_bench measure ours 127.0.0.1 "$IMAP_PORT" "$LMTP_PORT" "$ADMIN" "$ADMIN_PW" "$OURS_PROPS" \
+    "idle=$IDLE" "server-pid=$JVM_PID" "$@" || rc=$?
+  problems=$(log_errors "$LOG" "$log_from")
+  say "our server.log: $problems ERROR/SEVERE lines during the run"
+  if (( problems > 0 )); then
+    tail -n +"$((log_from + 1))" "$LOG" | grep -E ' (ERROR|SEVERE) ' | head -n 10 || true
+  fi
+  PROVENANCE+="; its server.log: $problems ERROR/SEVERE lines during the run."$'\n'
+  stop_node
+fi
+
+# ---------------------------------------------------------------- 2. Cyrus
+if [[ "$ONLY" != ours ]]; then
+  [[ -z "$(cyrus_pids)" ]] || die "Cyrus processes of $CYRUS_CONF are still running: $(cyrus_pids | tr '\n' ' ')"
+  for p in "$CYRUS_IMAP" "$CYRUS_LMTP"; do
+    port_open "$CYRUS_IP" "$p" && die "port $p on $CYRUS_IP is already in use"
+  done
+  C="$CYRUS_DIR/conf"
+  mkdir -p "$C"/{db,socket,proc,lock,log} "$CYRUS_DIR"/{spool,run,sieve,tmp}
+  cat >"$CYRUS_CONF" <<EOF
+# written by bench/run-backend.sh: a plain Cyrus backend (no murder) for the benchmark
+configdirectory: $C
+defaultpartition: default
+partition-default: $CYRUS_DIR/spool
+servername: $CYRUS_IP
+admins: $ADMIN
+allowplaintext: yes
+altnamespace: no
+unixhierarchysep: no
+lmtp_downcase_rcpt: yes
+sasl_pwcheck_method: auxprop
+sasl_auxprop_plugin: sasldb
+sasl_sasldb_path: $CYRUS_DIR/sasldb2
+sasl_mech_list: PLAIN LOGIN
+proc_path: $C/proc
+mboxname_lockpath: $C/lock
+lmtpsocket: $C/socket/lmtp
+idlesocket: $C/socket/idle
+notifysocket: $C/socket/notify
+sievedir: $CYRUS_DIR/sieve
+temp_path: $CYRUS_DIR/tmp
+syslog_prefix: cyrus-bench
+master_bind_errors_fatal: yes
+EOF
+  imap_max=$(( CYRUS_IDLE + 50 > 100 ? CYRUS_IDLE + 50 : 100 ))
+  # Debian's packaged SERVICES lines (imapd -U 30, prefork=0), bound to one loopback address; lmtp on TCP
+  cat >"$CYRUS_DIR/cyrus.conf" <<EOF
+# written by bench/run-backend.sh
+START {
+  recover cmd="$CYRUS_BIN/ctl_cyrusdb -C $CYRUS_CONF -r"
+}
+SERVICES {
+  imap cmd="$CYRUS_BIN/imapd -C $CYRUS_CONF -U 30" listen="$CYRUS_IP:$CYRUS_IMAP" proto="tcp4" prefork=0 maxchild=$imap_max
+  lmtp cmd="$CYRUS_BIN/lmtpd -C $CYRUS_CONF" listen="$CYRUS_IP:$CYRUS_LMTP" proto="tcp4" prefork=0 maxchild=20
+}
+EVENTS {
+  checkpoint cmd="$CYRUS_BIN/ctl_cyrusdb -C $CYRUS_CONF -c" period=30
+}
+EOF
+  for u in "$ADMIN" $USERS; do
+    pw="$u-pw"; [[ "$u" == "$ADMIN" ]] && pw=$ADMIN_PW
+    printf '%s' "$pw" | "$SASLPASSWD2" -p -c -f "$CYRUS_DIR/sasldb2" -u "$CYRUS_IP" "$u"
+  done
+  chmod 640 "$CYRUS_DIR/sasldb2" "$CYRUS_CONF"
+  chown -R cyrus:mail "$CYRUS_DIR"
+  # Debian's /etc/services lacks lmtp: give master a private copy with it (a private mount namespace)
+  cp /etc/services "$CYRUS_DIR/services"
+  grep -q -E '^lmtp[[:space:]]' "$CYRUS_DIR/services" || printf 'lmtp\t\t24/tcp\n' >>"$CYRUS_DIR/services"
+  master_cmd=("$CYRUS_BIN/master" -C "$CYRUS_CONF" -M "$CYRUS_DIR/cyrus.conf" -p "$CYRUS_DIR/run/master.pid" -D)
+  if unshare --mount --propagation private /bin/sh -c 'mount --bind /etc/services /etc/services' 2>/dev/null; then
+    # unshare and sh exec master: $! is master's pid
+    unshare --mount --propagation private /bin/sh -c 'mount --bind "$0" /etc/services && exec "$@"' \
+      "$CYRUS_DIR/services" "${master_cmd[@]}" >>"$CYRUS_DIR/master.log" 2>&1 </dev/null &
+  else
+    "${master_cmd[@]}" >>"$CYRUS_DIR/master.log" 2>&1 </dev/null &
+  fi
+  CYRUS_PID=$!
+  banner() ( # IP PORT PREFIX: whether a connection gets a greeting starting with PREFIX (a subshell)
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    IFS= read -r -t 3 line <&3 || exit 1
+    [[ "$line" == "$3"* ]]
+  )
+  for _ in $(seq 1 60); do
+    kill -0 "$CYRUS_PID" 2>/dev/null || die "Cyrus master exited; see $CYRUS_DIR/master.log"
+    banner "$CYRUS_IP" "$CYRUS_IMAP" "* OK" 2>/dev/null && banner "$CYRUS_IP" "$CYRUS_LMTP" "220 " 2>/dev/null && break
+    sleep 0.5
+  done
+  banner "$CYRUS_IP" "$CYRUS_IMAP" "* OK" 2>/dev/null || die "Cyrus imapd does not answer on $CYRUS_IP:$CYRUS_IMAP; see $CYRUS_DIR/master.log"
+  say "Cyrus master pid $CYRUS_PID up: imapd $CYRUS_IP:$CYRUS_IMAP, lmtpd $CYRUS_IP:$CYRUS_LMTP"
+  PROVENANCE+="Cyrus: Debian $(dpkg-query -W -f '${Package} ${Version}' cyrus-imapd 2>/dev/null || echo cyrus-imapd), "
+  PROVENANCE+="configuration in \`bench/target/cyrus\` (imapd -U 30 prefork=0, lmtpd on TCP with AUTH, sasldb, no murder)."$'\n'
+  rm -f "$CYRUS_PROPS"
+  run_bench measure cyrus "$CYRUS_IP" "$CYRUS_IMAP" "$CYRUS_LMTP" "$ADMIN" "$ADMIN_PW" "$CYRUS_PROPS" \
+    "idle=$CYRUS_IDLE" "procs-matching=-C $CYRUS_CONF" "hup-pid=$CYRUS_PID" "$@" || rc=$?
+  stop_cyrus
+fi
+
+# ---------------------------------------------------------------- 3. the report
+OUT="$BENCH/results/backend-$(date +%Y-%m-%d).md"
+[[ -e "$OUT" ]] && OUT="$BENCH/results/backend-$(date +%Y-%m-%d-%H%M%S).md"
+java -cp "$CP" org.murder.bench.BackendBench report "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
+if [[ -f "$OUT" ]]; then
+  printf '\n%s' "$PROVENANCE" >>"$OUT"
+  say "results: $OUT"
+fi
+exit "$rc"

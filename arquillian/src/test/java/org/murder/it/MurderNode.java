@@ -44,6 +44,21 @@ public final class MurderNode {
         return Integer.getInteger("murder.http.port", 18080);
     }
 
+    /** The IMAP listener (the resource adapter's own port, {@code imap_port}, so not shifted by the port offset). */
+    public static int imapPort() {
+        return Integer.getInteger("murder.imap.port", 11143);
+    }
+
+    /** The LMTP listener (the resource adapter's own port, so not shifted by WildFly's port offset). */
+    public static int lmtpPort() {
+        return Integer.getInteger("murder.lmtp.port", 12003);
+    }
+
+    /** The default partition, where delivered messages are {@code <mailbox id>/<uid>.} files. */
+    public static java.nio.file.Path spool() {
+        return java.nio.file.Path.of(System.getProperty("murder.node.dir", "target/nodes/h2"), "data", "murder", "spool", "default");
+    }
+
     public static MupdateClient connect() throws IOException {
         return new MupdateClient(HOST, mupdatePort(), Duration.ofSeconds(20));
     }

@@ -6,6 +6,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -97,7 +98,10 @@ public class DeliveryService {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public Result deliver(long mailboxId, Spool.TempMessage file, MessageCacheData cache, Instant when,
                           boolean ignoreQuota) {
-        StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
+        // the append locks this row anyway; taking the lock first makes the duplicate and quota checks see
+        // what a concurrent delivery to the same mailbox committed (else two copies of one message both pass
+        // the check and the second fails on the duplicate record: a 451 instead of a 250)
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId, LockModeType.PESSIMISTIC_WRITE);
         if (m == null) {
             return Result.NO_MAILBOX;
         }

@@ -75,11 +75,17 @@ public class MailboxService {
             throw new MailboxException(e.unreachable() ? "Server(s) unavailable to complete operation"
                     : "Mailbox already exists");
         }
-        StoreMailbox created;
+        StoreMailbox created = null;
         try {
             created = self.insert(internalName, part, acl);
             Files.createDirectories(spool.mailboxDir(part, created.id()));
         } catch (RuntimeException | IOException e) {
+            if (created == null && find(internalName).isPresent()) {
+                // a concurrent create of the same name (two first deliveries to a new user) won between our
+                // check and our insert; the master let our RESERVE through as the same server's, but the entry
+                // is the winner's: releasing it would drop a live mailbox from the map
+                throw new MailboxException("Mailbox already exists");
+            }
             unreserve(internalName);
             throw new MailboxException("Cannot create mailbox: " + e.getMessage());
         }

@@ -20,6 +20,8 @@ public class MurderSettings {
 
     public enum Role { MASTER, FRONTEND, BACKEND }
 
+    private static final Object PROPERTY_NAMES = new Object();
+
     @Inject
     Config config;
 
@@ -86,7 +88,14 @@ public class MurderSettings {
     /** {@code partition-<name>: <directory>}; without any, a "default" partition under configdirectory. */
     public java.util.Map<String, java.nio.file.Path> partitions() {
         java.util.Map<String, java.nio.file.Path> out = new java.util.TreeMap<>();
-        for (String key : config.getPropertyNames()) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        // SmallRye fills its cache of property names on first use, unsynchronized: two first LMTP connections
+        // (each endpoint gets a Spool, hence asks this) iterated it at once and one failed with a
+        // ConcurrentModificationException, leaving its client without a greeting
+        synchronized (PROPERTY_NAMES) {
+            config.getPropertyNames().forEach(names::add);
+        }
+        for (String key : names) {
             if (key.startsWith("partition-") && key.length() > "partition-".length()) {
                 out.put(key.substring("partition-".length()), java.nio.file.Path.of(get(key, "")));
             }

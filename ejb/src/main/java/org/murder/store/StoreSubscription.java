@@ -10,9 +10,14 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "store_subscription")
 @NamedQuery(name = "StoreSubscription.ofUser", query = "SELECT s FROM StoreSubscription s WHERE s.userName = :user ORDER BY s.mailbox")
+@NamedQuery(name = "StoreSubscription.find",
+        query = "SELECT s FROM StoreSubscription s WHERE s.userName = :user AND s.mailbox = :mailbox")
 public class StoreSubscription {
 
-    /** user NUL mailbox: one column key keeps it portable across H2 and PostgreSQL. */
+    /**
+     * user SOH mailbox: one column key keeps it portable across H2 and PostgreSQL. Not NUL, which PostgreSQL's text
+     * cannot hold (H2 nodes may still have such keys, so rows are looked up by user and mailbox, not by key).
+     */
     @Id
     @Column(name = "entry_key", length = 1300)
     private String key;
@@ -33,7 +38,7 @@ public class StoreSubscription {
     }
 
     public static String key(String user, String mailbox) {
-        return user + '\u0000' + mailbox;
+        return user + '\u0001' + mailbox;
     }
 
     public String mailbox() {

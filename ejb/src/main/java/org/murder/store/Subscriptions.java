@@ -13,16 +13,18 @@ public class Subscriptions {
     EntityManager em;
 
     public void subscribe(String user, String mailbox) {
-        if (em.find(StoreSubscription.class, StoreSubscription.key(user, mailbox)) == null) {
+        if (find(user, mailbox).isEmpty()) {
             em.persist(new StoreSubscription(user, mailbox));
         }
     }
 
     public void unsubscribe(String user, String mailbox) {
-        StoreSubscription s = em.find(StoreSubscription.class, StoreSubscription.key(user, mailbox));
-        if (s != null) {
-            em.remove(s);
-        }
+        find(user, mailbox).forEach(em::remove);
+    }
+
+    private List<StoreSubscription> find(String user, String mailbox) {
+        return em.createNamedQuery("StoreSubscription.find", StoreSubscription.class).setParameter("user", user)
+                .setParameter("mailbox", mailbox).getResultList();
     }
 
     public List<String> of(String user) {

@@ -45,7 +45,10 @@ class RestartPersistenceIT {
 
         ModelNode result = management.getControllerClient().execute(Operations.createOperation("reload"));
         assertTrue(Operations.isSuccessfulOutcome(result), result::toString);
+        // the reload returns before the old listener is gone: wait for it to go, then for the new one
+        MurderNode.await(Duration.ofSeconds(30), () -> !masterAnswers());
         assertTrue(MurderNode.await(Duration.ofSeconds(120), RestartPersistenceIT::masterAnswers), "master back after reload");
+        assertTrue(MurderNode.await(Duration.ofSeconds(60), () -> running(management)), "server running after reload");
 
         try (MupdateClient c = MurderNode.admin()) {
             MupdateClient.Reply found = c.find(active);
@@ -67,6 +70,16 @@ class RestartPersistenceIT {
     private static long versionOf(MupdateClient unused) throws Exception {
         String body = MurderNode.get("/api/map/version").body();
         return jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject().getJsonNumber("version").longValue();
+    }
+
+    private static boolean running(ManagementClient management) {
+        try {
+            ModelNode state = management.getControllerClient().execute(
+                    Operations.createReadAttributeOperation(new ModelNode().setEmptyList(), "server-state"));
+            return Operations.isSuccessfulOutcome(state) && "running".equals(Operations.readResult(state).asString());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean copyShows(String name) {

@@ -41,7 +41,7 @@ import org.murder.protocol.lmtp.ReversePath;
  * A 250 survives {@code kill -9}. Arquillian's managed container cannot bring back a server killed under it,
  * so this test runs a WildFly of its own, the way {@code ./murder} does: {@code standalone.sh -c murder.xml
  * -Djboss.server.base.dir=<base> -P <conf>} on a copy of the provisioned configuration, the EAR copied into
- * {@code <base>/deployments}, every port shifted (offset 30000, LMTP 32003, MUPDATE 33905) so it runs beside the
+ * {@code <base>/deployments}, every port shifted (offset 5000, LMTP 7003, MUPDATE 8905) so it runs beside the
  * Arquillian node and the benchmarks. It uses the embedded H2 database, the default, hence {@code h2-only}: it runs once per build.
  *
  * <p>Several clients deliver a stream of messages to {@code alice} and {@code murder}, recording every
@@ -55,9 +55,13 @@ import org.murder.protocol.lmtp.ReversePath;
 class LmtpDurabilityIT {
 
     /** Clear of the Arquillian node (10000) and of bench/run.sh and bench/run-backend.sh (2xxxx). */
-    private static final int OFFSET = 30000;
-    private static final int LMTP_PORT = 32003;
-    private static final int MUPDATE_PORT = 33905;
+    /**
+     * Below the kernel's ephemeral range (32768-60999 here): a port in it may already be some outgoing
+     * connection's local port, and the server's bind would fail at random.
+     */
+    private static final int OFFSET = 5000;
+    private static final int LMTP_PORT = 7003;
+    private static final int MUPDATE_PORT = 8905;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration IO = Duration.ofSeconds(20);
     private static final int CLIENTS = 3;

@@ -145,17 +145,7 @@ public class CyrusBackend extends CyrusInstance {
 
     /** An IMAP connection to this backend, logged in as {@code user}. Close it when done. */
     public ImapAdminClient imap(String user, String password) {
-        ImapAdminClient c = ImapAdminClient.connect(ip(), imapPort, Duration.ofSeconds(30));
-        try {
-            ImapAdminClient.Result r = c.login(user, password);
-            if (!r.ok()) {
-                throw new IllegalStateException("LOGIN " + user + " on " + this + " failed: " + r);
-            }
-            return c;
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return imapLogin(imapPort, user, password);
     }
 
     /** An IMAP connection logged in with the MUPDATE credentials (an admin unless admins were given explicitly). */
@@ -176,18 +166,7 @@ public class CyrusBackend extends CyrusInstance {
 
     /** An LMTP connection to this backend, after LHLO and AUTH PLAIN as {@code user}. Close it when done. */
     public LmtpClient lmtp(String user, String password) {
-        LmtpClient c = LmtpClient.connect(ip(), lmtpPort, Duration.ofSeconds(30));
-        try {
-            LmtpClient.Reply hello = c.lhlo("harness.example.test");
-            LmtpClient.Reply auth = hello.positive() ? c.authPlain(user, password) : hello;
-            if (!auth.positive()) {
-                throw new IllegalStateException("LMTP LHLO/AUTH " + user + " on " + this + " failed: " + auth);
-            }
-            return c;
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return lmtpLogin(lmtpPort, user, password);
     }
 
     // covariant overrides, for fluent set-up

@@ -829,4 +829,35 @@ public abstract class CyrusInstance implements AutoCloseable {
         }
         return s;
     }
+
+    /** An IMAP connection to this instance, logged in as {@code user}; closed again if the login fails. */
+    protected ImapAdminClient imapLogin(int port, String user, String password) {
+        ImapAdminClient c = ImapAdminClient.connect(ip(), port, Duration.ofSeconds(30));
+        try {
+            ImapAdminClient.Result r = c.login(user, password);
+            if (!r.ok()) {
+                throw new IllegalStateException("LOGIN " + user + " on " + this + " failed: " + r);
+            }
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** An LMTP connection to this instance after LHLO and AUTH PLAIN as {@code user}; closed again on failure. */
+    protected LmtpClient lmtpLogin(int port, String user, String password) {
+        LmtpClient c = LmtpClient.connect(ip(), port, Duration.ofSeconds(30));
+        try {
+            LmtpClient.Reply hello = c.lhlo("harness.example.test");
+            LmtpClient.Reply auth = hello.positive() ? c.authPlain(user, password) : hello;
+            if (!auth.positive()) {
+                throw new IllegalStateException("LMTP LHLO/AUTH " + user + " on " + this + " failed: " + auth);
+            }
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
 }

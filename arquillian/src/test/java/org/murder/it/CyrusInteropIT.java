@@ -139,6 +139,9 @@ class CyrusInteropIT {
 
         MupdateTest.Transcript login = mupdatetest().mechanism("LOGIN").run("L1 FIND " + MupdateTest.quote(name));
         assertTrue(login.authenticated() && login.ok("L1"), login::toString);
+
+        MupdateTest.Transcript scram = mupdatetest().mechanism("SCRAM-SHA-256").run("S1 FIND " + MupdateTest.quote(name));
+        assertTrue(scram.authenticated() && scram.ok("S1"), scram::toString);
     }
 
     @Test

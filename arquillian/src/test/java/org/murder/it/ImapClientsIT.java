@@ -86,6 +86,8 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.murder.it.cyrus.CyrusInstance;
@@ -1020,6 +1022,31 @@ class ImapClientsIT {
         assertTrue(t.ok("c2"), t::toString);
     }
 
+    /** SCRAM with Cyrus's own SASL library (libsasl2's scram plugin) as the client: proofs checked both ways. */
+    @Test
+    void cyrusImtestAuthenticatesWithScram() {
+        imtestWithScram("SCRAM-SHA-256", true);
+        // SCRAM never sends the password, so (as in Cyrus) it is on offer before STARTTLS too
+        imtestWithScram("SCRAM-SHA-1", false);
+    }
+
+    private void imtestWithScram(String mechanism, boolean withTls) {
+        Path binary = imtest();
+        MupdateTest.Transcript t = new MupdateTest(MurderNode.HOST, MurderNode.imapPort(), MurderNode.USER,
+                MurderNode.USER_PASSWORD).binary(binary).startTls(withTls).mechanism(mechanism)
+                .commandTimeout(Duration.ofSeconds(20)).run("c1 SELECT INBOX", "c2 LOGOUT");
+        assertTrue(t.authenticated(), t::toString);
+        assertTrue(t.lines().stream().anyMatch(l -> l.startsWith("C: A01 AUTHENTICATE " + mechanism)), t::toString);
+        assertTrue(t.lines().stream().anyMatch(l -> l.startsWith("S: A01 OK ")), t::toString);
+        assertTrue(t.ok("c1"), t::toString);
+
+        MupdateTest.Transcript wrong = new MupdateTest(MurderNode.HOST, MurderNode.imapPort(), MurderNode.USER,
+                "not-alice-pw").binary(binary).startTls(true).mechanism(mechanism)
+                .commandTimeout(Duration.ofSeconds(20)).run("c1 NOOP");
+        assertFalse(wrong.authenticated(), wrong::toString);
+        assertTrue(wrong.lines().stream().anyMatch(l -> l.startsWith("S: A01 NO [AUTHENTICATIONFAILED]")), wrong::toString);
+    }
+
     // ------------------------------------------------------------------ bad input on a raw TLS socket
 
     /** A bare IMAP connection: sends what no client would, reads the answers up to the tagged one. */
@@ -1131,7 +1158,7 @@ class ImapClientsIT {
     void badInputGetsBadOrNoAndTheConnectionStillAnswers() throws Exception {
         try (ImapWire w = new ImapWire()) {
             String greeting = w.line();
-            assertTrue(greeting.startsWith("* OK [CAPABILITY IMAP4rev1 ") && greeting.contains(" STARTTLS LOGINDISABLED]"), greeting);
+            assertTrue(greeting.startsWith("* OK [CAPABILITY IMAP4rev1 ") && greeting.contains(" STARTTLS AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-1 LOGINDISABLED]"), greeting);
 
             // plaintext before TLS: refused, as Cyrus does with allowplaintext off
             assertEquals("p1 NO [PRIVACYREQUIRED] Login only available under a layer", last(w.command("p1", "LOGIN alice alice-pw")));

@@ -343,14 +343,9 @@ class LmtpDeliveryIT {
         }
     }
 
-    /** A user of this run in the node's file realm, as ./murder adduser makes one (add-user.sh, then the realm's load). */
+    /** A user of this run in the node's file realm, as ./murder adduser makes one (a line, then the realm's load). */
     private void addUser(String user, String password) throws Exception {
-        Path jboss = Path.of(System.getProperty("jboss.home"));
-        Path config = Path.of(System.getProperty("murder.node.dir")).resolve("configuration");
-        Output out = run(Duration.ofSeconds(60), jboss.resolve("bin/add-user.sh").toString(), "-a", "-s", "-r", "MurderRealm",
-                "-u", user, "-p", password, "-sc", config.toString(), "-up", "murder-users.properties",
-                "-gp", "murder-roles.properties");
-        assertEquals(0, out.exit(), out::toString);
+        RealmUsers.add(Path.of(System.getProperty("murder.node.dir")).resolve("configuration"), user, password);
         ModelNode load = Operations.createOperation("load",
                 Operations.createAddress("subsystem", "elytron", "properties-realm", "MurderRealm"));
         ModelNode result = management.getControllerClient().execute(load);
@@ -368,9 +363,9 @@ class LmtpDeliveryIT {
         String aliceInbox = inboxOf(MurderNode.USER);
         String murderInbox = inboxOf(MurderNode.ADMIN);
         try (Imtest t = Imtest.start(List.of(binary.toString(), "-a", MurderNode.USER, "-w", MurderNode.USER_PASSWORD,
-                "-m", "PLAIN", "-p", Integer.toString(MurderNode.lmtpPort()), MurderNode.HOST), Duration.ofSeconds(20))) {
+                "-m", "SCRAM-SHA-256", "-p", Integer.toString(MurderNode.lmtpPort()), MurderNode.HOST), Duration.ofSeconds(20))) {
             assertTrue(t.authenticated(), t::output);
-            assertTrue(t.output().contains("250-AUTH PLAIN"), t::output);
+            assertTrue(t.output().contains("250-AUTH SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN"), t::output);
             assertTrue(t.output().contains("235 2.7.0"), t::output);
             t.send("MAIL FROM:<carol@example.org>");
             assertTrue(t.reply(0).startsWith("250 "), t::output);

@@ -288,18 +288,8 @@ class LmtpDurabilityIT {
                 }
             }
         }
-        for (String[] user : new String[][] {{MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD}, {MurderNode.USER, MurderNode.USER_PASSWORD}}) {
-            Process p = new ProcessBuilder(jbossHome.resolve("bin/add-user.sh").toString(), "-a", "-s", "-r", "MurderRealm",
-                    "-u", user[0], "-p", user[1], "-sc", base.resolve("configuration").toString(),
-                    "-up", "murder-users.properties", "-gp", "murder-roles.properties")
-                    .redirectErrorStream(true).redirectOutput(base.resolve("log/add-user.log").toFile()).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("add-user.sh did not finish");
-            }
-            assertEquals(0, p.exitValue(), () -> "add-user.sh: " + read(base.resolve("log/add-user.log")));
-        }
+        RealmUsers.add(base.resolve("configuration"), MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD);
+        RealmUsers.add(base.resolve("configuration"), MurderNode.USER, MurderNode.USER_PASSWORD);
         // imapd.conf syntax, read with standalone.sh -P as ./murder does
         Files.writeString(base.resolve("murder.conf"), String.join("\n",
                 "servername: durability-node",

@@ -119,6 +119,17 @@ public class MurderSettings {
         return words(get("proxyservers", ""));
     }
 
+    /**
+     * The SASL mechanisms offered (Cyrus: {@code sasl_mech_list}), strongest first; all we implement by default.
+     * SCRAM needs clear passwords in the realm, which is how {@code ./murder adduser} stores them.
+     */
+    public java.util.List<String> saslMechanisms() {
+        Set<String> wanted = words(get("sasl_mech_list", "").toUpperCase(Locale.ROOT));
+        return org.murder.protocol.sasl.SaslMechanisms.supported().stream()
+                .filter(m -> wanted.isEmpty() || wanted.contains(m))
+                .toList();
+    }
+
     public boolean allowPlaintext() {
         return bool("allowplaintext", false);
     }

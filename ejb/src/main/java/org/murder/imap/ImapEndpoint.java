@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
-import javax.security.sasl.SaslServer;
+import org.murder.protocol.sasl.AuthenticatingSaslServer;
+import org.murder.protocol.sasl.SaslMechanisms;
 import org.murder.auth.Authenticator;
 import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
@@ -24,7 +25,6 @@ import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
 import org.murder.protocol.sasl.Base64Lines;
-import org.murder.protocol.sasl.SaslMechanisms;
 
 /**
  * The IMAP server of a backend: the adapter calls it once per command, in order per connection. The
@@ -95,9 +95,9 @@ public class ImapEndpoint implements ImapListener {
             if (c.tlsAvailable()) {
                 caps.add("STARTTLS");
             }
-            if (plaintextAllowed(c)) {
-                SaslMechanisms.names().forEach(m -> caps.add("AUTH=" + m));
-            } else {
+            // as Cyrus: before TLS, SCRAM (which never sends the password) stays on offer, PLAIN and LOGIN do not
+            authenticator.mechanisms(plaintextAllowed(c)).forEach(m -> caps.add("AUTH=" + m));
+            if (!plaintextAllowed(c)) {
                 caps.add("LOGINDISABLED");
             }
         }
@@ -218,11 +218,11 @@ public class ImapEndpoint implements ImapListener {
     }
 
     private void authenticate(Connection c, ImapSession s, ImapCommand.Authenticate a) {
-        if (!plaintextAllowed(c)) {
+        if (!plaintextAllowed(c) && SaslMechanisms.isPlaintext(a.mechanism())) {
             tagged(c, a.tag(), ImapStatus.NO, "PRIVACYREQUIRED", "Authentication only available under a layer");
             return;
         }
-        Optional<SaslServer> sasl = SaslMechanisms.server(a.mechanism(), authenticator::verify);
+        Optional<AuthenticatingSaslServer> sasl = authenticator.saslServer(a.mechanism());
         if (sasl.isEmpty()) {
             tagged(c, a.tag(), ImapStatus.NO, "Unsupported authentication mechanism");
             return;
@@ -239,7 +239,7 @@ public class ImapEndpoint implements ImapListener {
         step(c, s, a.tag(), sasl.get(), initial);
     }
 
-    private void step(Connection c, ImapSession s, String tag, SaslServer sasl, byte[] response) {
+    private void step(Connection c, ImapSession s, String tag, AuthenticatingSaslServer sasl, byte[] response) {
         byte[] challenge;
         try {
             challenge = sasl.evaluateResponse(response);
@@ -255,9 +255,8 @@ public class ImapEndpoint implements ImapListener {
             return;
         }
         String authz = sasl.getAuthorizationID();
-        String authn = ((org.murder.protocol.sasl.PasswordSaslServer) sasl).authenticationId();
-        if (!authz.equals(authn) && !settings.proxyServers().contains(authn) && !settings.isAdmin(authn)) {
-            // only proxyservers (and admins) may act as another user, as in Cyrus
+        String authn = sasl.authenticationId();
+        if (!authenticator.mayActAs(authn, authz)) {
             tagged(c, tag, ImapStatus.NO, "AUTHORIZATIONFAILED", "Not authorized to act as " + authz);
             return;
         }
@@ -271,7 +270,7 @@ public class ImapEndpoint implements ImapListener {
             messageCommands.endIdle(c, s, line);
             return;
         }
-        SaslServer sasl = s.sasl;
+        AuthenticatingSaslServer sasl = s.sasl;
         String tag = s.saslTag;
         s.sasl = null;
         s.saslTag = null;

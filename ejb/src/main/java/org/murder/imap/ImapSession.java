@@ -2,7 +2,7 @@ package org.murder.imap;
 
 import java.util.HashSet;
 import java.util.Set;
-import javax.security.sasl.SaslServer;
+import org.murder.protocol.sasl.AuthenticatingSaslServer;
 
 /** One IMAP connection's state, attached to the adapter's connection. */
 final class ImapSession {
@@ -10,7 +10,7 @@ final class ImapSession {
     String user;
     boolean admin;
     SelectedMailbox selected;
-    SaslServer sasl;
+    AuthenticatingSaslServer sasl;
     String saslTag;
     String idleTag;
     Runnable idlePush;

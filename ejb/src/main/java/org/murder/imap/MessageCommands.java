@@ -189,11 +189,17 @@ public class MessageCommands {
         }
         boolean withUid = f.uid() || f.items().contains(FetchItem.Attribute.UID);
         ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK + 1024);
+        boolean gone = false;
         for (int i : indexes) {
             SelectedMailbox.Message m = sel.messages.get(i);
             try {
                 send(c, out, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
             } catch (IOException | RuntimeException e) {
+                if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid()))) {
+                    // expunged by another session, not yet told to this one: skip it and say so (RFC 2180 4.1.2)
+                    gone = true;
+                    continue;
+                }
                 LOG.log(Level.WARNING, "MURDER-IMAP-004 FETCH of UID " + m.uid() + " in " + sel.internalName + " failed", e);
                 c.write(out.toByteArray());
                 no(c, f.tag(), "Cannot read a message");
@@ -210,15 +216,39 @@ public class MessageCommands {
         }
         c.write(out.toByteArray());
         sync(c, s, false);
-        ok(c, f.tag(), "Completed");
+        if (gone) {
+            ImapEndpoint.tagged(c, f.tag(), ImapStatus.NO, "EXPUNGEISSUED", "Some of the requested messages no longer exist");
+        } else {
+            ok(c, f.tag(), "Completed");
+        }
     }
 
+    /**
+     * Writes one message's response. Its files are opened before anything is written, so a message expunged
+     * meanwhile fails whole (and is skipped) instead of leaving half a response on the wire; once open, an
+     * unlink cannot take the data away.
+     */
     private void send(Connection c, ByteArrayOutputStream buf, List<Segment> segments) throws IOException {
-        for (Segment seg : segments) {
-            if (seg instanceof Segment.Bytes b) {
-                buf.writeBytes(b.data());
-            } else if (seg instanceof Segment.FileRegion r) {
-                try (InputStream in = Files.newInputStream(r.file())) {
+        List<InputStream> opened = new ArrayList<>();
+        try {
+            for (Segment seg : segments) {
+                if (seg instanceof Segment.FileRegion r) {
+                    opened.add(Files.newInputStream(r.file()));
+                }
+            }
+        } catch (IOException e) {
+            for (InputStream in : opened) {
+                in.close();
+            }
+            throw e;
+        }
+        try {
+            int next = 0;
+            for (Segment seg : segments) {
+                if (seg instanceof Segment.Bytes b) {
+                    buf.writeBytes(b.data());
+                } else if (seg instanceof Segment.FileRegion r) {
+                    InputStream in = opened.get(next++);
                     in.skipNBytes(r.offset());
                     long left = r.length();
                     byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, left))];
@@ -236,6 +266,10 @@ public class MessageCommands {
                         }
                     }
                 }
+            }
+        } finally {
+            for (InputStream in : opened) {
+                in.close();
             }
         }
     }

@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
-import javax.security.sasl.SaslServer;
+import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.auth.Authenticator;
 import org.murder.backend.DeliveryService;
 import org.murder.backend.MailboxService;
@@ -34,7 +34,6 @@ import org.murder.protocol.lmtp.LmtpReplies;
 import org.murder.protocol.lmtp.Recipient;
 import org.murder.protocol.lmtp.RecipientRules;
 import org.murder.protocol.sasl.Base64Lines;
-import org.murder.protocol.sasl.SaslMechanisms;
 import org.murder.store.HeaderScan;
 import org.murder.store.MessageCacheData;
 import org.murder.store.Spool;
@@ -118,7 +117,7 @@ public class LmtpEndpoint implements LmtpListener {
             s.lhloHost = l.domain();
             s.resetTransaction();
             c.write(LmtpReplies.lhlo(settings.servername(), LmtpReplies.capabilities(settings.maxMessageSize(),
-                    c.tlsAvailable(), s.user == null ? SaslMechanisms.names() : List.of())));
+                    c.tlsAvailable(), s.user == null ? authenticator.mechanisms() : List.of())));
         } else if (command instanceof LmtpCommand.Helo || command instanceof LmtpCommand.Ehlo) {
             c.write(LmtpReplies.useLhlo());
         } else if (command instanceof LmtpCommand.Quit) {
@@ -336,7 +335,7 @@ public class LmtpEndpoint implements LmtpListener {
             c.write(LmtpReplies.alreadyAuthenticated());
             return;
         }
-        Optional<SaslServer> sasl = SaslMechanisms.server(a.mechanism(), authenticator::verify);
+        Optional<AuthenticatingSaslServer> sasl = authenticator.saslServer(a.mechanism());
         if (sasl.isEmpty()) {
             c.write(LmtpReplies.unrecognizedMechanism());
             return;
@@ -356,7 +355,7 @@ public class LmtpEndpoint implements LmtpListener {
     @Override
     public void onContinuation(Connection c, String line) {
         LmtpSession s = session(c);
-        SaslServer sasl = s.sasl;
+        AuthenticatingSaslServer sasl = s.sasl;
         s.sasl = null;
         if (sasl == null) {
             c.write(LmtpReplies.reply(500, "5.5.2", "Unexpected continuation"));
@@ -373,7 +372,7 @@ public class LmtpEndpoint implements LmtpListener {
         }
     }
 
-    private void step(Connection c, LmtpSession s, SaslServer sasl, byte[] response) {
+    private void step(Connection c, LmtpSession s, AuthenticatingSaslServer sasl, byte[] response) {
         byte[] challenge;
         try {
             challenge = sasl.evaluateResponse(response);
@@ -385,6 +384,10 @@ public class LmtpEndpoint implements LmtpListener {
             s.sasl = sasl;
             c.expectContinuation(true);
             c.write(LmtpReplies.saslChallenge(challenge == null ? new byte[0] : challenge));
+            return;
+        }
+        if (!authenticator.mayActAs(sasl.authenticationId(), sasl.getAuthorizationID())) {
+            c.write(LmtpReplies.authenticationFailed());
             return;
         }
         s.user = sasl.getAuthorizationID();

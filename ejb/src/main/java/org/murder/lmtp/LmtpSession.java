@@ -2,7 +2,7 @@ package org.murder.lmtp;
 
 import java.util.ArrayList;
 import java.util.List;
-import javax.security.sasl.SaslServer;
+import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.protocol.lmtp.ReversePath;
 import org.murder.store.Spool;
 
@@ -16,7 +16,7 @@ final class LmtpSession {
     String lhloHost;
     String user;
     boolean trusted;
-    SaslServer sasl;
+    AuthenticatingSaslServer sasl;
     ReversePath sender;
     final List<Rcpt> recipients = new ArrayList<>();
     Spool.TempWriter data;

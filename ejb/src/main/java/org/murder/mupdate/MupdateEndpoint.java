@@ -12,7 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
-import javax.security.sasl.SaslServer;
+import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.auth.Authenticator;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
@@ -23,7 +23,6 @@ import org.murder.map.MailboxRecord;
 import org.murder.protocol.mupdate.MupdateCommand;
 import org.murder.protocol.mupdate.MupdateResponses;
 import org.murder.protocol.sasl.Base64Lines;
-import org.murder.protocol.sasl.SaslMechanisms;
 
 /**
  * The MUPDATE master's endpoint: the resource adapter calls it once per decoded command, in order per
@@ -58,7 +57,7 @@ public class MupdateEndpoint implements MupdateListener {
     @Override
     public void onConnect(Connection c) {
         c.attach(new MupdateSession());
-        c.write(MupdateResponses.banner(SaslMechanisms.names(), c.tlsAvailable(), false, settings.servername(),
+        c.write(MupdateResponses.banner(authenticator.mechanisms(), c.tlsAvailable(), false, settings.servername(),
                 settings.product(), settings.version(), true, ""));
     }
 
@@ -189,7 +188,7 @@ public class MupdateEndpoint implements MupdateListener {
             c.write(MupdateResponses.no(a.tag(), "Already authenticated"));
             return;
         }
-        var sasl = SaslMechanisms.server(a.mechanism(), authenticator::verify);
+        var sasl = authenticator.saslServer(a.mechanism());
         if (sasl.isEmpty()) {
             c.write(MupdateResponses.no(a.tag(), "unsupported SASL mechanism"));
             return;
@@ -229,7 +228,7 @@ public class MupdateEndpoint implements MupdateListener {
         step(c, session, a.tag(), a.sasl(), response);
     }
 
-    private void step(Connection c, MupdateSession session, String tag, SaslServer sasl, byte[] response) {
+    private void step(Connection c, MupdateSession session, String tag, AuthenticatingSaslServer sasl, byte[] response) {
         byte[] challenge;
         try {
             challenge = sasl.evaluateResponse(response);
@@ -246,7 +245,7 @@ public class MupdateEndpoint implements MupdateListener {
             return;
         }
         String user = sasl.getAuthorizationID();
-        if (!settings.isAdmin(user)) {
+        if (!settings.isAdmin(user) || !authenticator.mayActAs(sasl.authenticationId(), user)) {
             // Cyrus: only admins may authenticate to the master (backends and slaves are admins)
             session.state(new MupdateSession.NotAuthenticated());
             LOG.info(() -> "MURDER-MUPDATE-002 " + user + " is not an admin; refused from " + c.remoteAddress());

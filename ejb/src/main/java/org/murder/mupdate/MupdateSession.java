@@ -1,7 +1,7 @@
 package org.murder.mupdate;
 
 import java.util.Optional;
-import javax.security.sasl.SaslServer;
+import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.map.UpdateStream;
 
 /**
@@ -16,7 +16,7 @@ final class MupdateSession {
     record NotAuthenticated() implements State {
     }
 
-    record Authenticating(String tag, SaslServer sasl) implements State {
+    record Authenticating(String tag, AuthenticatingSaslServer sasl) implements State {
     }
 
     record Authenticated(String user) implements State {

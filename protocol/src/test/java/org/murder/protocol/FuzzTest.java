@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import javax.security.sasl.SaslException;
@@ -18,6 +19,7 @@ import org.murder.protocol.mupdate.MupdateProtocolException;
 import org.murder.protocol.mupdate.MupdateResponseParser;
 import org.murder.protocol.sasl.Base64Lines;
 import org.murder.protocol.sasl.SaslMechanisms;
+import org.murder.protocol.sasl.ScramKeys;
 import org.murder.protocol.testing.RecordingSink;
 import org.murder.protocol.testing.Transcripts;
 import org.murder.protocol.testing.Transcripts.Connection;
@@ -152,8 +154,9 @@ class FuzzTest {
             } catch (SaslException expected) {
                 // the documented failure
             }
-            for (String mechanism : SaslMechanisms.names()) {
-                SaslServer server = SaslMechanisms.server(mechanism, (u, p) -> false).orElseThrow();
+            for (String mechanism : SaslMechanisms.supported()) {
+                SaslServer server = SaslMechanisms.server(mechanism, (u, p) -> false,
+                        (u, h) -> Optional.of(ScramKeys.derive(h, "pw".toCharArray(), new byte[] {1}, 1))).orElseThrow();
                 try {
                     server.evaluateResponse(input);
                     server.evaluateResponse(input);

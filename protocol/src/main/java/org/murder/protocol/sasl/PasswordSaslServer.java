@@ -17,7 +17,7 @@ import javax.security.sasl.SaslServer;
  * proxy-authorization decision (may {@link #authenticationId()} act as {@link #getAuthorizationID()}?) to the
  * caller.
  */
-public abstract sealed class PasswordSaslServer implements SaslServer permits PlainSaslServer, LoginSaslServer {
+public abstract sealed class PasswordSaslServer implements AuthenticatingSaslServer permits PlainSaslServer, LoginSaslServer {
 
     private final String mechanism;
     private final PasswordVerifier verifier;
@@ -72,6 +72,7 @@ public abstract sealed class PasswordSaslServer implements SaslServer permits Pl
     }
 
     /** The identity whose password was checked. */
+    @Override
     public final String authenticationId() {
         requireComplete();
         return authcid;

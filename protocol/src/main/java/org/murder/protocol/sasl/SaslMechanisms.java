@@ -4,28 +4,40 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import javax.security.sasl.SaslServer;
-
 /** The SASL mechanisms we serve, without going through the JDK's provider lookup. */
 public final class SaslMechanisms {
 
-    private static final List<String> NAMES = List.of("PLAIN", "LOGIN");
+    /** Every mechanism we implement, strongest first (the order of {@code * AUTH} and {@code AUTH=}). */
+    private static final List<String> SUPPORTED = List.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN");
 
     private SaslMechanisms() {
     }
 
-    /** Mechanism names in preference order, as advertised in {@code * AUTH}. */
-    public static List<String> names() {
-        return NAMES;
+    public static List<String> supported() {
+        return SUPPORTED;
     }
 
-    /** A fresh server for one exchange; empty for an unknown mechanism. Names are case-insensitive. */
-    public static Optional<SaslServer> server(String mechanismName, PasswordVerifier verifier) {
+    /** Whether the mechanism sends the password itself (so only under TLS, unless allowplaintext says otherwise). */
+    public static boolean isPlaintext(String mechanismName) {
+        String m = mechanismName.toUpperCase(Locale.ROOT);
+        return m.equals("PLAIN") || m.equals("LOGIN");
+    }
+
+    /**
+     * A fresh server for one exchange; empty for an unknown mechanism. Names are case-insensitive. The password
+     * mechanisms check passwords with {@code verifier}; SCRAM gets the user's keys from {@code scram}.
+     */
+    public static Optional<AuthenticatingSaslServer> server(String mechanismName, PasswordVerifier verifier,
+                                                            ScramCredentials scram) {
         switch (mechanismName.toUpperCase(Locale.ROOT)) {
             case "PLAIN":
                 return Optional.of(new PlainSaslServer(verifier));
             case "LOGIN":
                 return Optional.of(new LoginSaslServer(verifier));
+            case "SCRAM-SHA-256":
+                return Optional.of(new ScramSaslServer(ScramHash.SHA_256, scram));
+            case "SCRAM-SHA-1":
+                return Optional.of(new ScramSaslServer(ScramHash.SHA_1, scram));
             default:
                 return Optional.empty();
         }

@@ -30,7 +30,7 @@ class SaslMechanismsTest {
     };
 
     private SaslServer server(String mechanism) {
-        return SaslMechanisms.server(mechanism, verifier).orElseThrow();
+        return SaslMechanisms.server(mechanism, verifier, ScramCredentials.NONE).orElseThrow();
     }
 
     private static byte[] b64(String line) throws SaslException {
@@ -43,11 +43,13 @@ class SaslMechanismsTest {
 
     @Test
     void namesAndLookup() {
-        assertEquals(List.of("PLAIN", "LOGIN"), SaslMechanisms.names());
-        assertEquals("PLAIN", SaslMechanisms.server("plain", verifier).orElseThrow().getMechanismName());
-        assertEquals("LOGIN", SaslMechanisms.server("Login", verifier).orElseThrow().getMechanismName());
-        assertTrue(SaslMechanisms.server("CRAM-MD5", verifier).isEmpty());
-        assertTrue(SaslMechanisms.server("", verifier).isEmpty());
+        assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"), SaslMechanisms.supported());
+        assertEquals("PLAIN", server("plain").getMechanismName());
+        assertEquals("LOGIN", server("Login").getMechanismName());
+        assertEquals("SCRAM-SHA-256", server("scram-sha-256").getMechanismName());
+        assertEquals("SCRAM-SHA-1", server("SCRAM-SHA-1").getMechanismName());
+        assertTrue(SaslMechanisms.server("CRAM-MD5", verifier, ScramCredentials.NONE).isEmpty());
+        assertTrue(SaslMechanisms.server("", verifier, ScramCredentials.NONE).isEmpty());
     }
 
     // --- PLAIN

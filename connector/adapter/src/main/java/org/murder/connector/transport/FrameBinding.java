@@ -11,12 +11,15 @@ abstract class FrameBinding implements ProtocolBinding {
     private final Class<? extends ProtocolListener> listenerType;
     private final byte[] continuation;
     private final byte[] tooManyConnections;
+    private final byte[] unavailable;
 
-    FrameBinding(String name, Class<? extends ProtocolListener> listenerType, byte[] continuation, byte[] tooManyConnections) {
+    FrameBinding(String name, Class<? extends ProtocolListener> listenerType, byte[] continuation, byte[] tooManyConnections,
+                 byte[] unavailable) {
         this.name = name;
         this.listenerType = listenerType;
         this.continuation = continuation;
         this.tooManyConnections = tooManyConnections;
+        this.unavailable = unavailable;
     }
 
     @Override
@@ -43,6 +46,11 @@ abstract class FrameBinding implements ProtocolBinding {
     @Override
     public final byte[] tooManyConnections() {
         return tooManyConnections;
+    }
+
+    @Override
+    public final byte[] unavailable() {
+        return unavailable;
     }
 
     @Override

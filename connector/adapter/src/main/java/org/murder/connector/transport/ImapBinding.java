@@ -12,7 +12,8 @@ public final class ImapBinding extends FrameBinding {
 
     public ImapBinding() {
         super("imap", ImapListener.class, "+ go ahead\r\n".getBytes(StandardCharsets.US_ASCII),
-                "* BYE [UNAVAILABLE] Too many connections\r\n".getBytes(StandardCharsets.US_ASCII));
+                "* BYE [UNAVAILABLE] Too many connections\r\n".getBytes(StandardCharsets.US_ASCII),
+                "* BYE [UNAVAILABLE] Service not available\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

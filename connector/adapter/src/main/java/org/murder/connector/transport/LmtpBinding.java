@@ -91,6 +91,11 @@ public final class LmtpBinding implements ProtocolBinding {
     }
 
     @Override
+    public byte[] unavailable() {
+        return LmtpReplies.reply(421, "4.3.2", "Service not available, closing transmission channel");
+    }
+
+    @Override
     public void dispatch(ProtocolListener endpoint, Connection connection, Object item) {
         LmtpListener lmtp = (LmtpListener) endpoint;
         if (item instanceof Line l) {

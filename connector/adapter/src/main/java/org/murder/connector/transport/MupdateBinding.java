@@ -11,7 +11,8 @@ import org.murder.protocol.mupdate.ParseResult;
 public final class MupdateBinding extends FrameBinding {
 
     public MupdateBinding() {
-        super("mupdate", MupdateListener.class, MupdateResponses.continuation(), MupdateResponses.bye("Too many connections"));
+        super("mupdate", MupdateListener.class, MupdateResponses.continuation(), MupdateResponses.bye("Too many connections"),
+                MupdateResponses.bye("Service not available"));
     }
 
     @Override

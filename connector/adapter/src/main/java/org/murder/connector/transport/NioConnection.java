@@ -277,7 +277,8 @@ final class NioConnection implements Connection {
                 inbound.clear();
                 dispatching = false;
             }
-            abort();
+            write(listener.binding().unavailable());
+            close();
         } finally {
             if (endpoint != null) {
                 listener.endpoints().release(endpoint);
@@ -312,7 +313,14 @@ final class NioConnection implements Connection {
                 expectContinuation = false;
                 endpoint.onBadInput(this, b.tag(), b.reason());
             } else if (item instanceof Connect) {
-                endpoint.onConnect(this);
+                try {
+                    endpoint.onConnect(this);
+                } catch (RuntimeException e) {
+                    // without its greeting the client would wait for ever: tell it, and hang up
+                    LOG.log(Level.SEVERE, "MURDER-RA-003 endpoint failed to greet connection " + id, e);
+                    write(listener.binding().unavailable());
+                    close();
+                }
             } else if (item instanceof PeerClosed) {
                 close();
                 endpoint.onDisconnect(this);

@@ -18,6 +18,9 @@ public interface ProtocolBinding {
     /** Sent (then the connection closed) to a client beyond the connection limit. */
     byte[] tooManyConnections();
 
+    /** Sent (then the connection closed) when no endpoint can take the connection, or its greeting failed. */
+    byte[] unavailable();
+
     /** Calls the endpoint's method for one decoded item (parsing it first where the decoder did not). */
     void dispatch(ProtocolListener endpoint, Connection connection, Object item);
 }

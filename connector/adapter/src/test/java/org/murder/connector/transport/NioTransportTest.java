@@ -62,6 +62,22 @@ class NioTransportTest {
     }
 
     @Test
+    void aFailedGreetingTellsTheClientAndHangsUp() throws Exception {
+        RecordingEndpoint endpoint = new RecordingEndpoint();
+        endpoint.failGreeting = true;
+        try (Harness h = new Harness(endpoint)) {
+            try (LineClient client = h.connect()) {
+                assertEquals("* BYE \"Service not available\"", client.readLine());
+                assertTrue(client.atEof(), "the connection is closed after the BYE");
+            }
+            endpoint.failGreeting = false;
+            try (LineClient client = h.connect()) {
+                assertEquals(GREETING, client.readLine(), "the listener goes on serving");
+            }
+        }
+    }
+
+    @Test
     void serverCloseFlushesWrittenBytesBeforeEofAndDisconnectsExactlyOnce() throws Exception {
         RecordingEndpoint endpoint = new RecordingEndpoint();
         byte[] tail = pattern(0, 3 * 1024 * 1024); // more than the socket buffers take at once

@@ -105,11 +105,17 @@ final class RecordingEndpoint implements MupdateListener {
         log(c).busy.set(false);
     }
 
+    /** Makes onConnect throw, as an endpoint whose database is down might. */
+    volatile boolean failGreeting;
+
     @Override
     public void onConnect(Connection connection) {
         enter(connection);
         try {
             log(connection).add("connect");
+            if (failGreeting) {
+                throw new IllegalStateException("greeting fails (test)");
+            }
             connection.write((GREETING + "\r\n").getBytes(StandardCharsets.US_ASCII));
             connected.add(connection);
         } finally {

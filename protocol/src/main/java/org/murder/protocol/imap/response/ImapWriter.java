@@ -1,6 +1,7 @@
 package org.murder.protocol.imap.response;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,8 +23,62 @@ public final class ImapWriter {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final List<Segment> segments = new ArrayList<>();
-    private ByteArrayOutputStream current = new ByteArrayOutputStream(64);
+    private final List<Segment> segments = new ArrayList<>(2);
+    private final Buffer current = new Buffer();
+
+    /**
+     * The bytes of the segment being built. Not a ByteArrayOutputStream: its every write is synchronized, and a
+     * FETCH (FLAGS) of 100,000 messages writes a few million bytes one at a time.
+     */
+    private static final class Buffer {
+        private byte[] bytes = new byte[64];
+        private int size;
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        void writeBytes(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+        }
+
+        /** Digits of a non-negative number, without a String in between. */
+        void writeNumber(long n) {
+            if (n < 10) {
+                write('0' + (int) n);
+                return;
+            }
+            int digits = 1;
+            for (long x = n / 10; x > 0; x /= 10) {
+                digits++;
+            }
+            ensure(digits);
+            for (int i = size + digits - 1; i >= size; i--) {
+                bytes[i] = (byte) ('0' + n % 10);
+                n /= 10;
+            }
+            size += digits;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] take() {
+            byte[] out = Arrays.copyOf(bytes, size);
+            size = 0;
+            return out;
+        }
+    }
 
     /** {@code * } */
     public static ImapWriter untagged() {
@@ -37,7 +92,9 @@ public final class ImapWriter {
 
     /** Fixed protocol text written by our own code (keywords, separators): not checked beyond being one line. */
     ImapWriter ascii(String ascii) {
-        for (int i = 0; i < ascii.length(); i++) {
+        int n = ascii.length();
+        current.ensure(n);
+        for (int i = 0; i < n; i++) {
             char c = ascii.charAt(i);
             if (c == '\r' || c == '\n' || c == 0 || c > 0x7f) {
                 throw new IllegalArgumentException("not protocol text: " + ascii);
@@ -71,7 +128,8 @@ public final class ImapWriter {
         if (n < 0) {
             throw new IllegalArgumentException("negative number " + n);
         }
-        return ascii(Long.toString(n));
+        current.writeNumber(n);
+        return this;
     }
 
     /** An atom (capability, status item, search return item, rights...), checked. */
@@ -224,14 +282,16 @@ public final class ImapWriter {
 
     private void flush() {
         if (current.size() > 0) {
-            segments.add(new Segment.Bytes(current.toByteArray()));
-            current = new ByteArrayOutputStream(64);
+            segments.add(new Segment.Bytes(current.take()));
         }
     }
 
     /** The response so far; adjacent in-memory bytes are one segment. */
     public List<Segment> segments() {
         flush();
+        if (segments.size() == 1) {
+            return List.of(segments.get(0));
+        }
         List<Segment> merged = new ArrayList<>(segments.size());
         ByteArrayOutputStream run = null;
         for (Segment s : segments) {
@@ -259,6 +319,9 @@ public final class ImapWriter {
     /** The response in one array; only when it holds no file region. */
     public byte[] toByteArray() {
         List<Segment> all = segments();
+        if (all.size() == 1 && all.get(0) instanceof Segment.Bytes only) {
+            return only.data();
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Segment s : all) {
             if (!(s instanceof Segment.Bytes b)) {

@@ -1,0 +1,98 @@
+package org.murder.protocol.sasl;
+
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What a SCRAM server keeps of a password (RFC 5802 section 3): salt, iteration count, StoredKey and ServerKey.
+ * Enough to check a client's proof and prove ourselves, not enough to log in as the user elsewhere.
+ */
+public record ScramKeys(ScramHash hash, byte[] salt, int iterations, byte[] storedKey, byte[] serverKey) {
+
+    /** RFC 7677's recommended minimum, and Cyrus's default. */
+    public static final int DEFAULT_ITERATIONS = 4096;
+
+    public ScramKeys {
+        Objects.requireNonNull(hash, "hash");
+        if (salt.length == 0 || iterations < 1) {
+            throw new IllegalArgumentException("SCRAM needs a salt and at least one iteration");
+        }
+        salt = salt.clone();
+        storedKey = storedKey.clone();
+        serverKey = serverKey.clone();
+    }
+
+    /** Derives the keys from a clear password; the caller wipes its array. */
+    public static ScramKeys derive(ScramHash hash, char[] password, byte[] salt, int iterations) {
+        char[] normalized = normalize(password);
+        byte[] salted = hash.saltedPassword(normalized, salt, iterations);
+        Arrays.fill(normalized, '\0');
+        try {
+            byte[] clientKey = hash.hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
+            byte[] serverKey = hash.hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
+            return new ScramKeys(hash, salt, iterations, hash.hash(clientKey), serverKey);
+        } finally {
+            Arrays.fill(salted, (byte) 0);
+        }
+    }
+
+    /**
+     * SASLprep (RFC 4013) as far as passwords in practice need it: non-ASCII spaces become a space, the
+     * characters "commonly mapped to nothing" are dropped, then NFKC. ASCII passwords are unchanged.
+     */
+    static char[] normalize(char[] password) {
+        boolean ascii = true;
+        for (char ch : password) {
+            if (ch >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return password.clone();
+        }
+        StringBuilder mapped = new StringBuilder(password.length);
+        for (char ch : password) {
+            if (ch == '\u00AD' || ch == '\u034F' || ch == '\u1806' || (ch >= '\u180B' && ch <= '\u180D')
+                    || (ch >= '\u200B' && ch <= '\u200D') || ch == '\u2060' || (ch >= '\uFE00' && ch <= '\uFE0F')
+                    || ch == '\uFEFF') {
+                continue;
+            }
+            mapped.append(Character.isSpaceChar(ch) ? ' ' : ch);
+        }
+        return Normalizer.normalize(mapped, Normalizer.Form.NFKC).toCharArray();
+    }
+
+    @Override
+    public byte[] salt() {
+        return salt.clone();
+    }
+
+    @Override
+    public byte[] storedKey() {
+        return storedKey.clone();
+    }
+
+    @Override
+    public byte[] serverKey() {
+        return serverKey.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ScramKeys k && hash == k.hash && iterations == k.iterations && Arrays.equals(salt, k.salt)
+                && Arrays.equals(storedKey, k.storedKey) && Arrays.equals(serverKey, k.serverKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(hash, iterations, Arrays.hashCode(salt), Arrays.hashCode(storedKey));
+    }
+
+    @Override
+    public String toString() {
+        return "ScramKeys[" + hash + ", " + iterations + " iterations]";
+    }
+}

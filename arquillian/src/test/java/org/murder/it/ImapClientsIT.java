@@ -643,6 +643,61 @@ class ImapClientsIT {
         }
     }
 
+    /**
+     * \Recent as Cyrus keeps it, per user: the first read-write session to see a message gets it as \Recent, no
+     * other session of the user does; EXAMINE and STATUS look without taking.
+     */
+    @Test
+    void recentGoesToExactlyOneSessionOfTheUser() throws Exception {
+        String box = F + "recent";
+        try (ImapWire a = ImapWire.loggedIn(); ImapWire b = ImapWire.loggedIn(); ImapWire d = ImapWire.loggedIn()) {
+            assertStatus("OK", "d1", d.command("d1", "CREATE \"" + box + "\""));
+            appendTo(d, box, "one");
+            appendTo(d, box, "two");
+            assertEquals("(MESSAGES 2 RECENT 2)", statusItems(d.command("d2", "STATUS \"" + box + "\" (MESSAGES RECENT)")));
+            assertTrue(d.command("d3", "EXAMINE \"" + box + "\"").contains("* 2 RECENT"), "EXAMINE shows them");
+            assertStatus("OK", "d4", d.command("d4", "CLOSE"));
+
+            List<String> selA = a.command("a1", "SELECT \"" + box + "\"");
+            assertTrue(selA.contains("* 2 EXISTS") && selA.contains("* 2 RECENT"), selA.toString());
+            assertEquals(List.of("* 1 FETCH (FLAGS (\\Recent))", "* 2 FETCH (FLAGS (\\Recent))", "a2 OK Completed"),
+                    a.command("a2", "FETCH 1:* (FLAGS)"));
+            List<String> selB = b.command("b1", "SELECT \"" + box + "\"");
+            assertTrue(selB.contains("* 2 EXISTS") && selB.contains("* 0 RECENT"), "A took them: " + selB);
+            assertEquals(List.of("* 1 FETCH (FLAGS ())", "* 2 FETCH (FLAGS ())", "b2 OK Completed"),
+                    b.command("b2", "FETCH 1:* (FLAGS)"));
+            assertEquals("(RECENT 0)", statusItems(d.command("d5", "STATUS \"" + box + "\" (RECENT)")));
+
+            appendTo(d, box, "three");
+            assertEquals("(RECENT 1)", statusItems(d.command("d6", "STATUS \"" + box + "\" (RECENT)")));
+            List<String> noopB = b.command("b3", "NOOP");
+            assertTrue(noopB.contains("* 3 EXISTS") && noopB.contains("* 1 RECENT"), "B sees the new one first: " + noopB);
+            List<String> noopA = a.command("a3", "NOOP");
+            assertTrue(noopA.contains("* 3 EXISTS") && noopA.contains("* 2 RECENT"), "A keeps its two: " + noopA);
+            assertEquals(List.of("* SEARCH 1 2", "a4 OK Completed"), a.command("a4", "SEARCH RECENT"));
+            assertEquals(List.of("* SEARCH 3", "b4 OK Completed"), b.command("b4", "SEARCH NEW"));
+            assertEquals(List.of("* SEARCH 1 2", "b5 OK Completed"), b.command("b5", "SEARCH OLD"));
+            assertStatus("OK", "a5", a.command("a5", "STORE 1 +FLAGS (\\Seen)"));
+            assertEquals(List.of("* SEARCH 2", "a6 OK Completed"), a.command("a6", "SEARCH NEW"));
+            List<String> fetchB = b.command("b6", "FETCH 3 (FLAGS)");
+            assertTrue(fetchB.contains("* 3 FETCH (FLAGS (\\Recent))") && fetchB.contains("* 1 FETCH (UID 1 FLAGS (\\Seen))"),
+                    "A's \\Seen reaches B without A's \\Recent: " + fetchB);
+        }
+    }
+
+    /** The parenthesised items of the one STATUS response among the lines. */
+    private static String statusItems(List<String> lines) {
+        String line = lines.stream().filter(l -> l.startsWith("* STATUS ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no STATUS response: " + lines));
+        return line.substring(line.lastIndexOf(" (") + 1);
+    }
+
+    private static void appendTo(ImapWire w, String box, String subject) throws IOException {
+        byte[] msg = ("Subject: " + subject + "\r\n\r\n" + subject + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertStatus("OK", "ap", w.command("ap", concat(("ap APPEND \"" + box + "\" {" + msg.length + "+}\r\n")
+                .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));
+    }
+
     // ------------------------------------------------------------------ Python imaplib
 
     private record PythonRun(int exit, String stdout, String stderr) {
@@ -803,7 +858,7 @@ class ImapClientsIT {
         assertEquals("OK", str(r, "fetch_status"));
         String prefix = strs(r.getJsonArray("fetch_prefix")).get(0);
         int size = r.getInt("sent_size");
-        assertTrue(prefix.startsWith("1 (UID 1 FLAGS (\\Flagged $Python) INTERNALDATE \""), prefix);
+        assertTrue(prefix.startsWith("1 (UID 1 FLAGS (\\Flagged $Python \\Recent) INTERNALDATE \""), prefix);
         assertTrue(prefix.contains(" RFC822.SIZE " + size + " "), prefix);
         assertEquals("Subject: " + subject + "\r\n\r\n", str(r, "header_fields"));
         assertEquals("line one\r\nline two\r\n", str(r, "text"));
@@ -817,7 +872,7 @@ class ImapClientsIT {
         assertEquals(1, store.size(), store.toString());
         Matcher stored = Pattern.compile("1 \\(UID 1 FLAGS \\(([^)]*)\\)\\)").matcher(store.get(0));
         assertTrue(stored.matches(), store.toString());
-        assertEquals(Set.of("\\Seen", "\\Deleted", "\\Flagged", "$Python"), Set.of(stored.group(1).split(" ")));
+        assertEquals(Set.of("\\Seen", "\\Deleted", "\\Flagged", "$Python", "\\Recent"), Set.of(stored.group(1).split(" ")));
         assertEquals("OK", r.getJsonArray("expunge").getString(0));
         assertEquals(List.of("1"), strs(r.getJsonArray("expunge").getJsonArray(1)), "* 1 EXPUNGE");
         assertEquals(List.of("OK", ""), strs(r.getJsonArray("search_after")));
@@ -890,6 +945,7 @@ class ImapClientsIT {
                 String pushed = next(lines, Duration.ofSeconds(2), out, err);
                 long existsMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertEquals("UNTAGGED * 2 EXISTS", pushed, "the first thing the idler hears, " + existsMs + " ms after the APPEND");
+                assertEquals("UNTAGGED * 2 RECENT", next(lines, Duration.ofSeconds(2), out, err), "the idler is the first to see it");
 
                 f.open(Folder.READ_WRITE);
                 Message second = f.getMessageByUID(2);
@@ -898,13 +954,14 @@ class ImapClientsIT {
                 second.setFlag(Flags.Flag.FLAGGED, true);
                 String flagged = next(lines, Duration.ofSeconds(2), out, err);
                 long fetchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                assertEquals("UNTAGGED * 2 FETCH (UID 2 FLAGS (\\Flagged))", flagged);
+                // both messages are \\Recent to the idler: it was the first of alice's sessions to see them
+                assertEquals("UNTAGGED * 2 FETCH (UID 2 FLAGS (\\Flagged \\Recent))", flagged);
 
                 t0 = System.nanoTime();
                 first.setFlag(Flags.Flag.DELETED, true);
                 assertEquals(1, f.expunge(new Message[] {first}).length);
                 String gone = next(lines, Duration.ofSeconds(2), out, err);
-                if (gone.equals("UNTAGGED * 1 FETCH (UID 1 FLAGS (\\Deleted))")) {
+                if (gone.equals("UNTAGGED * 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))")) {
                     gone = next(lines, Duration.ofSeconds(2), out, err); // the flag change, if it was told separately
                 }
                 long expungeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -999,10 +1056,10 @@ class ImapClientsIT {
         assertTrue(lines.contains("* OK [UIDNEXT 3] Ok"), out);
         assertTrue(lines.stream().anyMatch(l -> l.matches("c3 OK \\[READ-WRITE\\] .*")), out);
         assertTrue(t.ok("c4"), out);
-        int first = lines.indexOf("* 1 FETCH (UID 1 FLAGS () BODY[HEADER.FIELDS (SUBJECT)] {" + ("Subject: " + tag + "first\r\n\r\n").length() + "}");
+        int first = lines.indexOf("* 1 FETCH (UID 1 FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {" + ("Subject: " + tag + "first\r\n\r\n").length() + "}");
         assertTrue(first >= 0, out);
         assertEquals("Subject: " + tag + "first", lines.get(first + 1));
-        int second = lines.indexOf("* 2 FETCH (UID 2 FLAGS () BODY[HEADER.FIELDS (SUBJECT)] {" + ("Subject: " + tag + "second\r\n\r\n").length() + "}");
+        int second = lines.indexOf("* 2 FETCH (UID 2 FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {" + ("Subject: " + tag + "second\r\n\r\n").length() + "}");
         assertTrue(second > first, out);
         assertEquals("Subject: " + tag + "second", lines.get(second + 1));
         assertTrue(lines.contains("* BYE LOGOUT received"), out);

@@ -41,6 +41,9 @@ public class MailboxService {
     MurderSettings settings;
 
     @EJB
+    org.murder.store.RecentStore recent;
+
+    @EJB
     MessageStore store;
 
     @EJB
@@ -207,6 +210,7 @@ public class MailboxService {
             em.createQuery("DELETE FROM StoreMessageCache c WHERE c.messageId IN "
                     + "(SELECT m.id FROM StoreMessage m WHERE m.mailboxId = :box)").setParameter("box", mailboxId).executeUpdate();
             em.createQuery("DELETE FROM StoreMessage m WHERE m.mailboxId = :box").setParameter("box", mailboxId).executeUpdate();
+            recent.forget(mailboxId);
             em.remove(m);
         }
     }

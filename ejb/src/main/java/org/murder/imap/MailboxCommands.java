@@ -73,6 +73,9 @@ public class MailboxCommands {
     @EJB
     org.murder.store.SeenStore seenStore;
 
+    @EJB
+    org.murder.store.RecentStore recentStore;
+
     /** Whether the mailbox belongs to the user (their INBOX or below): then \Seen is the message's own. */
     static boolean ownedBy(String internal, String user) {
         String inbox = "user." + user.replace('.', '^');
@@ -208,11 +211,14 @@ public class MailboxCommands {
         }
         List<SelectedMailbox.Message> view = store.index(m.id()).stream().map(sel::view).toList();
         sel.messages = new ArrayList<>(view);
+        long newest = sel.maxUid();
+        // Cyrus: a read-write session takes the \Recent messages for itself; EXAMINE only looks
+        sel.addRecent(readOnly ? recentStore.recentUid(m.id(), s.user) : recentStore.claim(m.id(), s.user, newest), newest);
         c.write(ImapResponses.flags(List.of("\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen")));
         c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("PERMANENTFLAGS " + (readOnly ? "()"
                 : "(\\Answered \\Flagged \\Draft \\Deleted \\Seen \\*)")), "Ok"));
         c.write(ImapResponses.exists(view.size()));
-        c.write(ImapResponses.recent(0));
+        c.write(ImapResponses.recent(sel.recentCount()));
         for (int i = 0; i < view.size(); i++) {
             if (!view.get(i).flags().seen()) {
                 c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UNSEEN " + (i + 1)), "Ok"));
@@ -419,7 +425,7 @@ public class MailboxCommands {
         for (StatusItem item : wanted) {
             switch (item) {
                 case MESSAGES -> items.put("MESSAGES", m.messages());
-                case RECENT -> items.put("RECENT", 0L);
+                case RECENT -> items.put("RECENT", store.countAbove(m.id(), recentStore.recentUid(m.id(), s.user)));
                 case UIDNEXT -> items.put("UIDNEXT", m.uidNext());
                 case UIDVALIDITY -> items.put("UIDVALIDITY", m.uidValidity());
                 case UNSEEN -> items.put("UNSEEN", unseenFor(s, m));

@@ -65,6 +65,9 @@ public class MessageCommands {
     Namespace namespace;
 
     @EJB
+    org.murder.store.RecentStore recentStore;
+
+    @EJB
     org.murder.store.SeenStore seenStore;
 
     @Resource
@@ -288,7 +291,7 @@ public class MessageCommands {
                 continue;
             }
             if (item == FetchItem.Attribute.FLAGS) {
-                b.flags(m.flags().atoms());
+                b.flags(sel.flagAtoms(m));
             } else if (item == FetchItem.Attribute.RFC822_SIZE) {
                 b.rfc822Size(m.size());
             } else if (item == FetchItem.Attribute.INTERNALDATE) {
@@ -325,7 +328,7 @@ public class MessageCommands {
             }
         }
         if (seenNow && !items.contains(FetchItem.Attribute.FLAGS)) {
-            b.flags(m.flags().atoms());
+            b.flags(sel.flagAtoms(m));
         }
         return b.build();
     }
@@ -418,7 +421,7 @@ public class MessageCommands {
                 if (st.uid()) {
                     b.uid(uid);
                 }
-                b.flags(m.flags().atoms());
+                b.flags(sel.flagAtoms(m));
                 if (st.unchangedSince().isPresent() || s.enabled.contains("CONDSTORE")) {
                     b.modseq(m.modSeq());
                 }
@@ -463,7 +466,8 @@ public class MessageCommands {
         List<Long> hits = new ArrayList<>();
         for (int i = 0; i < sel.messages.size(); i++) {
             SelectedMailbox.Message m = sel.messages.get(i);
-            SpoolMessage view = new SpoolMessage(m, i + 1, spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
+            SpoolMessage view = new SpoolMessage(m, i + 1, sel.isRecent(m.uid()),
+                    spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
             if (evaluator.matches(view)) {
                 hits.add(se.uid() ? m.uid() : i + 1);
             }
@@ -566,17 +570,24 @@ public class MessageCommands {
             SelectedMailbox.Message keep = cur == null ? old : cur;
             if (cur != null && !cur.flags().sameAs(old.flags())) {
                 out.writeBytes(inMemory(new FetchResponseBuilder(view.size() + 1)
-                        .uid(cur.uid()).flags(cur.flags().atoms()).build()));
+                        .uid(cur.uid()).flags(sel.flagAtoms(cur)).build()));
             }
             view.add(keep);
         }
         long maxUid = sel.maxUid();
-        boolean added = false;
+        long newest = maxUid;
         for (SelectedMailbox.Message m : now) {
             if (m.uid() > maxUid) {
                 view.add(m);
-                added = true;
+                newest = m.uid();
             }
+        }
+        boolean added = newest > maxUid;
+        if (added) {
+            // new arrivals are \Recent to this session if it is the first of the user's to see them (Cyrus)
+            long mark = sel.readOnly ? recentStore.recentUid(sel.mailboxId, s.user)
+                    : recentStore.claim(sel.mailboxId, s.user, newest);
+            sel.addRecent(Math.max(mark, maxUid), newest);
         }
         if (added || removed > 0) {
             out.writeBytes(ImapResponses.exists(view.size()));
@@ -585,6 +596,9 @@ public class MessageCommands {
             sel.dirty = true; // expunges still to tell (the view keeps those messages, so its size cannot show it)
         }
         sel.messages = view;
+        if (added) {
+            out.writeBytes(ImapResponses.recent(sel.recentCount()));
+        }
         if (out.size() > 0) {
             c.write(out.toByteArray());
         }

@@ -66,6 +66,49 @@ final class SelectedMailbox {
         return messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
     }
 
+    /**
+     * The UIDs that are \Recent to this session: runs (after, upTo] it claimed (or, read-only, found unclaimed).
+     * Usually one run; another session of the same user claiming in between makes it two.
+     */
+    private final List<long[]> recent = new ArrayList<>(1);
+
+    void addRecent(long after, long upTo) {
+        if (upTo > after) {
+            recent.add(new long[] {after, upTo});
+        }
+    }
+
+    boolean isRecent(long uid) {
+        for (long[] r : recent) {
+            if (uid > r[0] && uid <= r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int recentCount() {
+        int n = 0;
+        if (!recent.isEmpty()) {
+            for (Message m : messages) {
+                if (isRecent(m.uid())) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The flags a FETCH shows: the message's, and \Recent when it is recent to this session. */
+    List<String> flagAtoms(Message m) {
+        List<String> atoms = m.flags().atoms();
+        if (isRecent(m.uid())) {
+            atoms = new ArrayList<>(atoms);
+            atoms.add("\\Recent");
+        }
+        return atoms;
+    }
+
     /** Message sequence number of a UID, or 0. */
     int msnOf(long uid) {
         int lo = 0;

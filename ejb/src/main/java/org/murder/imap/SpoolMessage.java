@@ -28,8 +28,11 @@ final class SpoolMessage implements SearchableMessage {
     private List<String[]> fields;
     private String body;
 
-    SpoolMessage(SelectedMailbox.Message message, long msn, Path file) {
+    private final boolean recent;
+
+    SpoolMessage(SelectedMailbox.Message message, long msn, boolean recent, Path file) {
         this.message = message;
+        this.recent = recent;
         this.msn = msn;
         this.file = file;
     }
@@ -51,7 +54,7 @@ final class SpoolMessage implements SearchableMessage {
 
     @Override
     public boolean recent() {
-        return false;
+        return recent;
     }
 
     @Override

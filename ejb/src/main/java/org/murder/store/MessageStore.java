@@ -80,6 +80,13 @@ public class MessageStore {
         return em.createNamedQuery("StoreMailbox.all", StoreMailbox.class).getResultList();
     }
 
+    /** How many messages have a UID above {@code uid} (STATUS RECENT: those above the user's recent mark). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long countAbove(long mailboxId, long uid) {
+        return em.createQuery("SELECT COUNT(m) FROM StoreMessage m WHERE m.mailboxId = :mailbox AND m.uid > :uid", Long.class)
+                .setParameter("mailbox", mailboxId).setParameter("uid", uid).getSingleResult();
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long unseen(long mailboxId) {
         return em.createNamedQuery("StoreMessage.unseenCount", Long.class).setParameter("mailbox", mailboxId).getSingleResult();

@@ -1,0 +1,48 @@
+package org.murder.store;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+
+/**
+ * \Recent as Cyrus keeps it: per user and mailbox, the highest UID already shown to a read-write session. A
+ * session that claims the UIDs up to the newest gets, as \Recent, those above the previous mark; the row lock
+ * makes sure two sessions of one user never both see a message as \Recent (RFC 3501 2.3.2).
+ */
+@Stateless
+public class RecentStore {
+
+    @PersistenceContext(unitName = "murder")
+    EntityManager em;
+
+    /** The user's mark: UIDs above it are \Recent to whoever claims them. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long recentUid(long mailboxId, String user) {
+        StoreRecent r = em.find(StoreRecent.class, StoreSeen.key(mailboxId, user));
+        return r == null ? 0 : r.recentUid();
+    }
+
+    /** Moves the mark up to {@code upTo} and returns where it was: this session's \Recent are above that. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public long claim(long mailboxId, String user, long upTo) {
+        StoreRecent r = em.find(StoreRecent.class, StoreSeen.key(mailboxId, user), LockModeType.PESSIMISTIC_WRITE);
+        if (r == null) {
+            r = new StoreRecent(mailboxId, user);
+            em.persist(r);
+        }
+        long before = r.recentUid();
+        if (upTo > before) {
+            r.recentUid(upTo);
+        }
+        return before;
+    }
+
+    /** The mailbox is gone: so are its users' marks and seen sets. */
+    @TransactionAttribute(TransactionAttributeType.MANDATORY)
+    public void forget(long mailboxId) {
+        em.createQuery("DELETE FROM StoreRecent r WHERE r.mailboxId = :box").setParameter("box", mailboxId).executeUpdate();
+    }
+}

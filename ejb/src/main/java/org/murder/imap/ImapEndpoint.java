@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
 import org.murder.auth.Authenticator;
+import org.murder.auth.ProxyAuthorization;
 import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
@@ -256,7 +257,7 @@ public class ImapEndpoint implements ImapListener {
         }
         String authz = sasl.getAuthorizationID();
         String authn = ((org.murder.protocol.sasl.PasswordSaslServer) sasl).authenticationId();
-        if (!authz.equals(authn) && !settings.proxyServers().contains(authn) && !settings.isAdmin(authn)) {
+        if (!ProxyAuthorization.permitted(authn, authz, settings.proxyServers(), settings.admins())) {
             // only proxyservers (and admins) may act as another user, as in Cyrus
             tagged(c, tag, ImapStatus.NO, "AUTHORIZATIONFAILED", "Not authorized to act as " + authz);
             return;

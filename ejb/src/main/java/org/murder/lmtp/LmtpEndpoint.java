@@ -22,6 +22,7 @@ import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
 import org.murder.auth.Authenticator;
+import org.murder.auth.ProxyAuthorization;
 import org.murder.backend.DeliveryService;
 import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
@@ -387,7 +388,15 @@ public class LmtpEndpoint implements LmtpListener {
             c.write(LmtpReplies.saslChallenge(challenge == null ? new byte[0] : challenge));
             return;
         }
-        s.user = sasl.getAuthorizationID();
+        String authz = sasl.getAuthorizationID();
+        String authn = ((org.murder.protocol.sasl.PasswordSaslServer) sasl).authenticationId();
+        if (!ProxyAuthorization.permitted(authn, authz, settings.proxyServers(), settings.admins())) {
+            // an authzid is a claim to act as that user (an admin's rights included): proxyservers and admins only
+            LOG.info(() -> "MURDER-LMTP-007 " + authn + " may not act as " + authz + " (from " + c.remoteAddress() + ")");
+            c.write(LmtpReplies.authorizationFailed());
+            return;
+        }
+        s.user = authz;
         c.write(LmtpReplies.authenticated());
     }
 }

@@ -53,8 +53,7 @@ public class Authenticator {
 
     /** Cyrus's proxy policy: only {@code proxyservers} and admins may act as (SASL authzid) someone else. */
     public boolean mayActAs(String authenticated, String authorized) {
-        return authorized.equals(authenticated) || settings.proxyServers().contains(authenticated)
-                || settings.isAdmin(authenticated);
+        return ProxyAuthorization.permitted(authenticated, authorized, settings.proxyServers(), settings.admins());
     }
 
     /**

@@ -64,6 +64,10 @@ public class MailboxService {
     }
 
     public StoreMailbox create(String internalName, String partition, String acl) throws MailboxException {
+        return guarded(() -> createNow(internalName, partition, acl));
+    }
+
+    private StoreMailbox createNow(String internalName, String partition, String acl) throws MailboxException {
         String part = partition == null || partition.isEmpty() ? settings.defaultPartition() : partition;
         if (!spool.hasPartition(part)) {
             throw new MailboxException("Unknown partition " + part);
@@ -106,6 +110,13 @@ public class MailboxService {
 
     /** DELETE: the master first (so no frontend routes to it any more), then the local mailbox and files. */
     public void delete(StoreMailbox mailbox) throws MailboxException {
+        guarded(() -> {
+            deleteNow(mailbox);
+            return null;
+        });
+    }
+
+    private void deleteNow(StoreMailbox mailbox) throws MailboxException {
         try {
             registry.delete(mailbox.name());
         } catch (MurderRegistry.RegistryException e) {
@@ -124,6 +135,13 @@ public class MailboxService {
 
     /** A new ACL: stored, and told to the master (Cyrus sends an ACTIVATE with it). */
     public void setAcl(StoreMailbox mailbox, String acl) throws MailboxException {
+        guarded(() -> {
+            setAclNow(mailbox, acl);
+            return null;
+        });
+    }
+
+    private void setAclNow(StoreMailbox mailbox, String acl) throws MailboxException {
         try {
             registry.activate(mailbox.name(), mailbox.partition(), acl);
         } catch (MurderRegistry.RegistryException e) {
@@ -145,6 +163,13 @@ public class MailboxService {
      * rename locally, ACTIVATE the new name, DELETE the old one. The spool does not move (it is named by id).
      */
     public void rename(StoreMailbox from, String newName) throws MailboxException {
+        guarded(() -> {
+            renameNow(from, newName);
+            return null;
+        });
+    }
+
+    private void renameNow(StoreMailbox from, String newName) throws MailboxException {
         if (find(newName).isPresent()) {
             throw new MailboxException("Mailbox already exists");
         }
@@ -183,6 +208,16 @@ public class MailboxService {
         StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
         if (m != null) {
             m.rename(newName);
+        }
+    }
+
+    /** A change of the map's entries for this backend, never during a push (see {@link RegistryGuard}). */
+    private static <T> T guarded(RegistryGuard.Work<T, MailboxException> work) throws MailboxException {
+        try {
+            return RegistryGuard.BACKEND.change(work);
+        } catch (RegistryGuard.BusyException e) {
+            LOG.warning(() -> "MURDER-BE-006 " + e.getMessage());
+            throw new MailboxException("Server(s) unavailable to complete operation");
         }
     }
 

@@ -61,6 +61,15 @@ public class MapPushService {
 
     /** What a push would change; executed unless {@code dryRun}. */
     public List<MapPush.Step> push(boolean dryRun) throws MurderRegistry.RegistryException {
+        try {
+            // both lists must describe the same moment: no CREATE or DELETE in between
+            return RegistryGuard.BACKEND.push(() -> pushNow(dryRun));
+        } catch (RegistryGuard.BusyException e) {
+            throw new MurderRegistry.RegistryException(e.getMessage(), true, e);
+        }
+    }
+
+    private List<MapPush.Step> pushNow(boolean dryRun) throws MurderRegistry.RegistryException {
         List<MailboxRecord> local = store.allMailboxes().stream()
                 .map(m -> new MailboxRecord(m.name(), settings.servername(), m.partition(), m.acl(), MailboxKind.ACTIVE, 0))
                 .toList();

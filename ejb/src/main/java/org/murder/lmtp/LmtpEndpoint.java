@@ -386,11 +386,15 @@ public class LmtpEndpoint implements LmtpListener {
             c.write(LmtpReplies.saslChallenge(challenge == null ? new byte[0] : challenge));
             return;
         }
-        if (!authenticator.mayActAs(sasl.authenticationId(), sasl.getAuthorizationID())) {
-            c.write(LmtpReplies.authenticationFailed());
+        String authz = sasl.getAuthorizationID();
+        String authn = sasl.authenticationId();
+        if (!authenticator.mayActAs(authn, authz)) {
+            // an authzid is a claim to act as that user (an admin's rights included): proxyservers and admins only
+            LOG.info(() -> "MURDER-LMTP-007 " + authn + " may not act as " + authz + " (from " + c.remoteAddress() + ")");
+            c.write(LmtpReplies.authorizationFailed());
             return;
         }
-        s.user = sasl.getAuthorizationID();
+        s.user = authz;
         c.write(LmtpReplies.authenticated());
     }
 }

@@ -57,6 +57,15 @@ public class MupdateEndpoint implements MupdateListener {
     @Override
     public void onConnect(Connection c) {
         c.attach(new MupdateSession());
+        if (!settings.hasRole(MurderSettings.Role.MASTER)) {
+            // this node's map is no murder's: a Cyrus backend or slave pointed here by mistake would register with
+            // it, or copy it, and the murder would never hear of it
+            String master = settings.mupdateServer();
+            c.write(MupdateResponses.bye("This server is not a MUPDATE master" + (master.isEmpty() ? "" : "; the master is "
+                    + master)));
+            c.close();
+            return;
+        }
         c.write(MupdateResponses.banner(authenticator.mechanisms(), c.tlsAvailable(), false, settings.servername(),
                 settings.product(), settings.version(), true, ""));
     }

@@ -89,7 +89,7 @@ public final class LmtpClient implements AutoCloseable {
 
     /**
      * MAIL FROM, RCPT TO for each recipient, and (if any was accepted) DATA with {@code message} (lines are
-     * normalised to CRLF and dot-stuffed), then one reply per accepted recipient.
+     * normalised to CRLF and dot-stuffed; a final line break is optional), then one reply per accepted recipient.
      */
     public Delivery deliver(String from, List<String> recipients, String message) {
         Reply mail = command("MAIL FROM:<" + from + ">");
@@ -115,7 +115,9 @@ public final class LmtpClient implements AutoCloseable {
         if (data.code() == 354) {
             try {
                 StringBuilder b = new StringBuilder();
-                for (String l : message.split("\r?\n", -1)) {
+                // a final line break ends the last line; it does not start an empty one
+                String text = message.replaceFirst("\r?\n$", "");
+                for (String l : text.split("\r?\n", -1)) {
                     b.append(l.startsWith(".") ? "." + l : l).append("\r\n");
                 }
                 b.append(".\r\n");

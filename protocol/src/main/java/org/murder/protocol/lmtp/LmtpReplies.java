@@ -164,7 +164,12 @@ public final class LmtpReplies {
         return reply(535, "5.7.8", "Authentication credentials invalid");
     }
 
-    public static byte[] authenticationCancelled() {
+    /** SASL succeeded but the authenticated identity may not act as the authorization identity it asked for. */
+    public static byte[] authorizationFailed() {
+        return reply(535, "5.7.8", "Not authorized to act as that user");
+    }
+
+        public static byte[] authenticationCancelled() {
         return reply(501, "5.5.4", "client canceled authentication");
     }
 

@@ -148,6 +148,7 @@ class LmtpRepliesTest {
         assertEquals("334 \r\n", text(LmtpReplies.saslChallenge(new byte[0])));
         assertEquals("235 2.7.0 Authenticated!\r\n", text(LmtpReplies.authenticated()));
         assertEquals("535 5.7.8 Authentication credentials invalid\r\n", text(LmtpReplies.authenticationFailed()));
+        assertEquals("535 5.7.8 Not authorized to act as that user\r\n", text(LmtpReplies.authorizationFailed()));
         assertEquals("501 5.5.4 client canceled authentication\r\n", text(LmtpReplies.authenticationCancelled()));
         assertEquals("504 5.5.4 Unrecognized authentication type\r\n", text(LmtpReplies.unrecognizedMechanism()));
         assertEquals("503 5.5.0 already authenticated\r\n", text(LmtpReplies.alreadyAuthenticated()));

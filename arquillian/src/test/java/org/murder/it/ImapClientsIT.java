@@ -685,6 +685,34 @@ class ImapClientsIT {
         }
     }
 
+    /** A keyword reaches a client in FLAGS (and PERMANENTFLAGS) before any FETCH shows it (RFC 3501 7.2.6). */
+    @Test
+    void newKeywordsAreAnnouncedInFlagsBeforeAFetchShowsThem() throws Exception {
+        String box = F + "keywords";
+        try (ImapWire a = ImapWire.loggedIn(); ImapWire b = ImapWire.loggedIn()) {
+            assertStatus("OK", "a1", a.command("a1", "CREATE \"" + box + "\""));
+            appendTo(a, box, "one");
+            List<String> sel = a.command("a2", "SELECT \"" + box + "\"");
+            assertTrue(sel.contains("* FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen)"), sel.toString());
+            assertTrue(b.command("b1", "SELECT \"" + box + "\"").contains("* 1 EXISTS"));
+
+            List<String> store = a.command("a3", "STORE 1 +FLAGS ($Label1)");
+            int flags = store.indexOf("* FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen $Label1)");
+            int permanent = store.indexOf("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen $Label1 \\*)] Ok");
+            int fetch = store.indexOf("* 1 FETCH (FLAGS ($Label1 \\Recent))");
+            assertTrue(flags >= 0 && permanent > flags && fetch > permanent, store.toString());
+            List<String> again = a.command("a4", "STORE 1 +FLAGS ($label1)");
+            assertTrue(again.stream().noneMatch(l -> l.startsWith("* FLAGS")), "announced once, whatever its case: " + again);
+
+            List<String> noop = b.command("b2", "NOOP");
+            int bFlags = noop.indexOf("* FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen $Label1)");
+            int bFetch = noop.indexOf("* 1 FETCH (UID 1 FLAGS ($Label1))");
+            assertTrue(bFlags >= 0 && bFetch > bFlags, noop.toString());
+            assertTrue(b.command("b3", "EXAMINE \"" + box + "\"")
+                    .contains("* OK [PERMANENTFLAGS ()] Ok"), "read-only: nothing is permanent");
+        }
+    }
+
     /** The parenthesised items of the one STATUS response among the lines. */
     private static String statusItems(List<String> lines) {
         String line = lines.stream().filter(l -> l.startsWith("* STATUS ")).findFirst()

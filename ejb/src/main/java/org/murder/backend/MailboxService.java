@@ -44,6 +44,9 @@ public class MailboxService {
     org.murder.store.RecentStore recent;
 
     @EJB
+    org.murder.store.MailboxIndexes indexes;
+
+    @EJB
     MessageStore store;
 
     @EJB
@@ -246,6 +249,7 @@ public class MailboxService {
                     + "(SELECT m.id FROM StoreMessage m WHERE m.mailboxId = :box)").setParameter("box", mailboxId).executeUpdate();
             em.createQuery("DELETE FROM StoreMessage m WHERE m.mailboxId = :box").setParameter("box", mailboxId).executeUpdate();
             recent.forget(mailboxId);
+            indexes.forget(mailboxId);
             em.remove(m);
         }
     }

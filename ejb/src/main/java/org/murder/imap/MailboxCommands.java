@@ -214,9 +214,8 @@ public class MailboxCommands {
         long newest = sel.maxUid();
         // Cyrus: a read-write session takes the \Recent messages for itself; EXAMINE only looks
         sel.addRecent(readOnly ? recentStore.recentUid(m.id(), s.user) : recentStore.claim(m.id(), s.user, newest), newest);
-        c.write(ImapResponses.flags(List.of("\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen")));
-        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("PERMANENTFLAGS " + (readOnly ? "()"
-                : "(\\Answered \\Flagged \\Draft \\Deleted \\Seen \\*)")), "Ok"));
+        sel.announceKeywords(view);
+        c.write(sel.flagsResponses());
         c.write(ImapResponses.exists(view.size()));
         c.write(ImapResponses.recent(sel.recentCount()));
         for (int i = 0; i < view.size(); i++) {

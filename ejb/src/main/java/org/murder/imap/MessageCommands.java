@@ -409,6 +409,8 @@ public class MessageCommands {
         if (!changed.isEmpty()) {
             events.changed(sel.mailboxId);
         }
+        c.write(sel.announceKeywords(targets.stream().mapToInt(sel::msnOf).filter(n -> n > 0)
+                .mapToObj(n -> sel.messages.get(n - 1)).toList()));
         if (!st.silent() || st.unchangedSince().isPresent()) {
             List<Long> uids = uidsOf(sel, st.set(), st.uid());
             for (long uid : uids) {
@@ -599,6 +601,8 @@ public class MessageCommands {
         if (added) {
             out.writeBytes(ImapResponses.recent(sel.recentCount()));
         }
+        // a keyword another session set (or a new message brought) is announced before a FETCH shows it
+        c.write(sel.announceKeywords(view));
         if (out.size() > 0) {
             c.write(out.toByteArray());
         }

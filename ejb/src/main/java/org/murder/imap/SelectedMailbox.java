@@ -109,6 +109,45 @@ final class SelectedMailbox {
         return atoms;
     }
 
+    /** The system flags, always in FLAGS and (read-write) PERMANENTFLAGS. */
+    static final List<String> SYSTEM_FLAGS = List.of("\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen");
+
+    /** Keywords the client has been told of in a FLAGS response, lower case (keywords compare case-insensitively). */
+    private final java.util.Map<String, String> keywords = new java.util.LinkedHashMap<>();
+
+    /**
+     * Notes the keywords of these messages; if any is new to the client, the FLAGS and PERMANENTFLAGS responses
+     * that must come before a FETCH shows it (RFC 3501 7.2.6; Cyrus and Dovecot send them too), else nothing.
+     */
+    byte[] announceKeywords(java.util.Collection<Message> seen) {
+        boolean added = false;
+        for (Message m : seen) {
+            for (String k : m.flags().keywords()) {
+                if (keywords.putIfAbsent(k.toLowerCase(java.util.Locale.ROOT), k) == null) {
+                    added = true;
+                }
+            }
+        }
+        return added ? flagsResponses() : new byte[0];
+    }
+
+    /** {@code * FLAGS (...)} and {@code * OK [PERMANENTFLAGS (...)]} for the keywords known so far. */
+    byte[] flagsResponses() {
+        List<String> all = new ArrayList<>(SYSTEM_FLAGS);
+        all.addAll(keywords.values());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(org.murder.protocol.imap.response.ImapResponses.flags(all));
+        List<String> permanent = new ArrayList<>();
+        if (!readOnly) {
+            permanent.addAll(all);
+            permanent.add("\\*");
+        }
+        out.writeBytes(org.murder.protocol.imap.response.ImapResponses.untagged(
+                org.murder.protocol.imap.response.ImapStatus.OK,
+                java.util.Optional.of("PERMANENTFLAGS (" + String.join(" ", permanent) + ")"), "Ok"));
+        return out.toByteArray();
+    }
+
     /** Message sequence number of a UID, or 0. */
     int msnOf(long uid) {
         int lo = 0;

@@ -20,6 +20,23 @@ public record MessageFlags(boolean seen, boolean answered, boolean flagged, bool
         keywords = List.copyOf(keywords);
     }
 
+    /** The 32 keyword-less combinations, shared: a big mailbox's index holds one reference a message, not a copy. */
+    private static final MessageFlags[] PLAIN = new MessageFlags[32];
+
+    static {
+        for (int i = 0; i < 32; i++) {
+            PLAIN[i] = new MessageFlags((i & 1) != 0, (i & 2) != 0, (i & 4) != 0, (i & 8) != 0, (i & 16) != 0, List.of());
+        }
+    }
+
+    public static MessageFlags of(boolean seen, boolean answered, boolean flagged, boolean deleted, boolean draft,
+                                  List<String> keywords) {
+        if (!keywords.isEmpty()) {
+            return new MessageFlags(seen, answered, flagged, deleted, draft, keywords);
+        }
+        return PLAIN[(seen ? 1 : 0) | (answered ? 2 : 0) | (flagged ? 4 : 0) | (deleted ? 8 : 0) | (draft ? 16 : 0)];
+    }
+
     /** From IMAP flag atoms such as {@code \Seen} or {@code $Forwarded}. */
     public static MessageFlags of(Collection<String> atoms) {
         boolean seen = false, answered = false, flagged = false, deleted = false, draft = false;

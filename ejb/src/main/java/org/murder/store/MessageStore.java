@@ -27,6 +27,9 @@ import java.util.Optional;
 @Stateless
 public class MessageStore {
 
+    @jakarta.ejb.EJB
+    MailboxIndexes indexes;
+
     @PersistenceContext(unitName = "murder")
     EntityManager em;
 
@@ -96,16 +99,28 @@ public class MessageStore {
     public record IndexRow(long id, long uid, long modSeq, MessageFlags flags, long size, Instant internalDate) {
     }
 
-    /** The mailbox's index in UID order, as plain rows: SELECT of 100,000 messages needs no entity tracking. */
+    /**
+     * The mailbox's index in UID order, as plain rows: SELECT of 100,000 messages needs no entity tracking, and a
+     * big mailbox's index comes from {@link MailboxIndexes} with only what changed since read from the database.
+     */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<IndexRow> index(long mailboxId) {
+        StoreMailbox box = em.find(StoreMailbox.class, mailboxId);
+        if (box == null) {
+            return List.of();
+        }
+        return indexes.index(mailboxId, box.highestModSeq(), box.messages(), since -> indexRows(mailboxId, since));
+    }
+
+    private List<IndexRow> indexRows(long mailboxId, long changedSince) {
         List<Object[]> rows = em.createQuery("SELECT m.id, m.uid, m.modSeq, m.seen, m.answered, m.flagged, m.deleted, "
-                + "m.draft, m.keywords, m.size, m.internalDate FROM StoreMessage m WHERE m.mailboxId = :mailbox ORDER BY m.uid",
-                Object[].class).setParameter("mailbox", mailboxId).getResultList();
+                + "m.draft, m.keywords, m.size, m.internalDate FROM StoreMessage m WHERE m.mailboxId = :mailbox"
+                + " AND m.modSeq > :since ORDER BY m.uid", Object[].class)
+                .setParameter("mailbox", mailboxId).setParameter("since", changedSince).getResultList();
         List<IndexRow> out = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             String keywords = (String) r[8];
-            MessageFlags flags = new MessageFlags((Boolean) r[3], (Boolean) r[4], (Boolean) r[5], (Boolean) r[6],
+            MessageFlags flags = MessageFlags.of((Boolean) r[3], (Boolean) r[4], (Boolean) r[5], (Boolean) r[6],
                     (Boolean) r[7], keywords == null || keywords.isBlank() ? List.of() : List.of(keywords.trim().split(" +")));
             out.add(new IndexRow(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue(), flags,
                     ((Number) r[9]).longValue(), Instant.ofEpochMilli(((Number) r[10]).longValue())));

@@ -82,8 +82,8 @@ public class DeliveryService {
             return false;
         }
         StoreQuota q = em.find(StoreQuota.class, m.quotaRoot());
-        if (q == null) {
-            return false;
+        if (q == null || q.storageKb() == null && q.messageLimit() == null) {
+            return false; // a root without limits: no need to add up its usage
         }
         Object[] usage = em.createQuery("SELECT COALESCE(SUM(b.totalSize), 0), COALESCE(SUM(b.messages), 0) "
                 + "FROM StoreMailbox b WHERE b.quotaRoot = :root", Object[].class).setParameter("root", m.quotaRoot())

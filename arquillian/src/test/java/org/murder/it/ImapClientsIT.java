@@ -713,6 +713,16 @@ class ImapClientsIT {
         }
     }
 
+    /** RFC 3501 6.3.4: "It is an error to attempt to delete INBOX"; Cyrus answers NO and keeps it. */
+    @Test
+    void inboxCannotBeDeleted() throws Exception {
+        try (ImapWire a = ImapWire.loggedIn()) {
+            assertEquals(List.of("d1 NO Operation is not supported on mailbox"), a.command("d1", "DELETE INBOX"));
+            assertEquals(List.of("d2 NO Operation is not supported on mailbox"), a.command("d2", "DELETE inbox"));
+            assertStatus("OK", "d3", a.command("d3", "SELECT INBOX"));
+        }
+    }
+
     /** The parenthesised items of the one STATUS response among the lines. */
     private static String statusItems(List<String> lines) {
         String line = lines.stream().filter(l -> l.startsWith("* STATUS ")).findFirst()

@@ -466,6 +466,38 @@ class LmtpDeliveryIT {
         assertTrue(SpoolFiles.trace(second, m2.length).startsWith("Return-Path: <>\r\n"), "the null sender is kept");
     }
 
+    /**
+     * A client that does not wait for the 354 (RFC 2920 says it must) still gets its message delivered, as from
+     * Cyrus's lmtpd, which reads one command at a time: what follows DATA waits for the server's answer. After a
+     * refused DATA (no valid recipient) the same bytes are commands again.
+     */
+    @Test
+    void aMessageSentWithoutWaitingForThe354IsStillTheMessage() throws Exception {
+        String subject = subject("no wait for 354");
+        byte[] m = SpoolFiles.message(subject, messageId("no wait for 354"), "sent in one write");
+        try (RawLineClient c = new RawLineClient(MurderNode.HOST, MurderNode.lmtpPort())) {
+            assertTrue(reply(c).startsWith("220 "));
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.writeBytes("LHLO client.example.org\r\nMAIL FROM:<sender@example.org>\r\nRCPT TO:<alice>\r\nDATA\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            all.writeBytes(m);
+            all.writeBytes(".\r\nMAIL FROM:<>\r\nRCPT TO:<nobody-here>\r\nDATA\r\nNOOP\r\nQUIT\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            c.send(all.toByteArray());
+            assertTrue(reply(c).startsWith("250 "), "LHLO");
+            assertTrue(reply(c).startsWith("250 "), "MAIL");
+            assertTrue(reply(c).startsWith("250 "), "RCPT");
+            assertTrue(reply(c).startsWith("354 "), "DATA");
+            assertTrue(reply(c).startsWith("250 "), "delivered");
+            assertTrue(reply(c).startsWith("250 "), "second MAIL");
+            assertTrue(reply(c).startsWith("550 "), "unknown recipient");
+            assertTrue(reply(c).startsWith("503 "), "DATA without a recipient");
+            assertTrue(reply(c).startsWith("250 "), "NOOP, read as a command after the refused DATA");
+            assertTrue(reply(c).startsWith("221 "), "QUIT");
+        }
+        storedOnce(subject, m);
+    }
+
     /** One whole reply (its continuation lines skipped): the last line. */
     private static String reply(RawLineClient c) throws IOException {
         for (int i = 0; i < 100; i++) {

@@ -273,6 +273,18 @@ public class MailboxCommands {
             no(c, tag, "Mailbox does not exist");
             return;
         }
+        String name = found.get().name();
+        if (org.murder.store.model.MailboxName.isUserInbox(name)) {
+            // RFC 3501 6.3.4: INBOX cannot be deleted; as in Cyrus, only an admin removes a user (another's INBOX)
+            if (name.equals("user." + s.user.replace('.', '^'))) {
+                no(c, tag, "Operation is not supported on mailbox");
+                return;
+            }
+            if (!s.admin) {
+                no(c, tag, "Permission denied");
+                return;
+            }
+        }
         if (!s.admin && !rights(s, found.get()).has('x')) {
             no(c, tag, "Permission denied");
             return;

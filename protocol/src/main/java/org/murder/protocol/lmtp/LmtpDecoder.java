@@ -45,6 +45,7 @@ public final class LmtpDecoder {
     private byte[] line = new byte[128];
     private int lineLen;
     private Mode mode = Mode.COMMAND;
+    private boolean paused;
 
     private DataState state = DataState.LINE_START;
     private final byte[] chunk = new byte[CHUNK];
@@ -72,7 +73,8 @@ public final class LmtpDecoder {
 
     /** Consumes every remaining byte of {@code in}, reporting lines, message chunks and errors to {@code sink}. */
     public void decode(ByteBuffer in, LmtpSink sink) {
-        while (in.hasRemaining()) {
+        paused = false;
+        while (in.hasRemaining() && !paused) {
             switch (mode) {
                 case COMMAND -> commandByte(in.get(), sink);
                 case DISCARD_LINE -> discard(in, sink);
@@ -96,6 +98,14 @@ public final class LmtpDecoder {
         state = DataState.LINE_START;
         messageSize = 0;
         chunkLen = 0;
+    }
+
+    /**
+     * Called from {@link LmtpSink#commandLine}: {@link #decode} returns after that line and leaves the rest of its
+     * buffer unread, e.g. after {@code DATA}, until the server has decided whether a message or commands follow.
+     */
+    public void pause() {
+        paused = true;
     }
 
     /** True between two command lines: nothing of a line or a message is buffered or pending. */

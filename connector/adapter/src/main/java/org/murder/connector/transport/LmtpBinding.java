@@ -14,16 +14,16 @@ import org.murder.protocol.lmtp.LmtpSink;
 /** LMTP (RFC 2033) on the transport: command lines, and DATA streamed in chunks. */
 public final class LmtpBinding implements ProtocolBinding {
 
-    private record Line(String text) {
+    record Line(String text) {
     }
 
-    private record TooLong() {
+    record TooLong() {
     }
 
-    private record Chunk(byte[] bytes) {
+    record Chunk(byte[] bytes) {
     }
 
-    private record End(long size, boolean tooLarge) {
+    record End(long size, boolean tooLarge) {
     }
 
     @Override
@@ -36,48 +36,106 @@ public final class LmtpBinding implements ProtocolBinding {
         return LmtpListener.class;
     }
 
+    /** Sent by {@link #dispatch} once the endpoint has answered a DATA command, whatever it answered. */
+    static final String DATA_ANSWERED = "lmtp.data-answered";
+
+    /** More than a client can mean to send before a 354: past it, held input is read as commands again. */
+    static final int MAX_HELD = 1 << 20;
+
     @Override
     public InputDecoder newDecoder(TransportSettings settings) {
-        LmtpDecoder lmtp = new LmtpDecoder(settings.maxLineLength(), settings.maxMessageSize());
-        return new InputDecoder() {
-            @Override
-            public void decode(ByteBuffer in, Sink sink) {
-                lmtp.decode(in, new LmtpSink() {
-                    @Override
-                    public void commandLine(String line) {
-                        sink.item(new Line(line));
-                    }
+        return new HoldingDecoder(new LmtpDecoder(settings.maxLineLength(), settings.maxMessageSize()));
+    }
 
-                    @Override
-                    public void lineTooLong() {
-                        sink.item(new TooLong());
-                    }
+    /**
+     * Reads LMTP, and holds what follows a {@code DATA} line until the endpoint has answered it: after a 354 it is
+     * the message, after a refusal (503, 451) commands — as a server reading synchronously, like Cyrus's lmtpd,
+     * treats a client that pipelines its message without waiting for the 354 (RFC 2920 says it must wait).
+     */
+    static final class HoldingDecoder implements InputDecoder {
+        private final LmtpDecoder lmtp;
+        private final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        private boolean holding;
+        private Sink sink;
 
-                    @Override
-                    public void messageChunk(byte[] bytes, int offset, int length) {
-                        sink.item(new Chunk(Arrays.copyOfRange(bytes, offset, offset + length)));
-                    }
+        HoldingDecoder(LmtpDecoder lmtp) {
+            this.lmtp = lmtp;
+        }
 
-                    @Override
-                    public void messageEnd(long size) {
-                        sink.item(new End(size, false));
-                    }
-
-                    @Override
-                    public void messageTooLarge(long size) {
-                        sink.item(new End(size, true));
-                    }
-                });
+        @Override
+        public void decode(ByteBuffer in, Sink sink) {
+            this.sink = sink;
+            if (holding) {
+                hold(in);
+                return;
             }
-
-            @Override
-            public void signal(Object signal) {
-                if (!LmtpListener.START_DATA.equals(signal)) {
-                    InputDecoder.super.signal(signal);
+            lmtp.decode(in, new LmtpSink() {
+                @Override
+                public void commandLine(String line) {
+                    sink.item(new Line(line));
+                    if (line.trim().equalsIgnoreCase("DATA")) {
+                        holding = true;
+                        lmtp.pause();
+                    }
                 }
-                lmtp.startData();
+
+                @Override
+                public void lineTooLong() {
+                    sink.item(new TooLong());
+                }
+
+                @Override
+                public void messageChunk(byte[] bytes, int offset, int length) {
+                    sink.item(new Chunk(Arrays.copyOfRange(bytes, offset, offset + length)));
+                }
+
+                @Override
+                public void messageEnd(long size) {
+                    sink.item(new End(size, false));
+                }
+
+                @Override
+                public void messageTooLarge(long size) {
+                    sink.item(new End(size, true));
+                }
+            });
+            if (holding) {
+                hold(in);
             }
-        };
+        }
+
+        private void hold(ByteBuffer in) {
+            byte[] rest = new byte[in.remaining()];
+            in.get(rest);
+            held.writeBytes(rest);
+            if (held.size() > MAX_HELD) {
+                release(); // not a client waiting for its 354: read on as before
+            }
+        }
+
+        /** Reads what was held, as whatever the decoder now expects. */
+        private void release() {
+            holding = false;
+            if (held.size() > 0) {
+                ByteBuffer again = ByteBuffer.wrap(held.toByteArray());
+                held.reset();
+                decode(again, sink);
+            }
+        }
+
+        @Override
+        public void signal(Object signal) {
+            if (LmtpListener.START_DATA.equals(signal)) {
+                lmtp.startData();
+                release();
+            } else if (DATA_ANSWERED.equals(signal)) {
+                if (holding) {
+                    release();
+                }
+            } else {
+                InputDecoder.super.signal(signal);
+            }
+        }
     }
 
     @Override
@@ -99,11 +157,17 @@ public final class LmtpBinding implements ProtocolBinding {
     public void dispatch(ProtocolListener endpoint, Connection connection, Object item) {
         LmtpListener lmtp = (LmtpListener) endpoint;
         if (item instanceof Line l) {
-            LmtpParseResult r = LmtpCommandParser.parse(l.text());
-            if (r instanceof LmtpParseResult.Parsed p) {
-                lmtp.onCommand(connection, p.command());
-            } else {
-                lmtp.onMalformed(connection, (LmtpParseResult.Malformed) r);
+            try {
+                LmtpParseResult r = LmtpCommandParser.parse(l.text());
+                if (r instanceof LmtpParseResult.Parsed p) {
+                    lmtp.onCommand(connection, p.command());
+                } else {
+                    lmtp.onMalformed(connection, (LmtpParseResult.Malformed) r);
+                }
+            } finally {
+                if (l.text().trim().equalsIgnoreCase("DATA")) {
+                    connection.signalDecoder(DATA_ANSWERED); // what the decoder held is now a message or commands
+                }
             }
         } else if (item instanceof TooLong) {
             lmtp.onBadInput(connection, "", "line too long");

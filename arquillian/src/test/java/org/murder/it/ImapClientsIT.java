@@ -723,6 +723,23 @@ class ImapClientsIT {
         }
     }
 
+    /**
+     * Eight sessions of one user hammer one mailbox for 15 s (src/test/resources/imap-stress.py): every answer is
+     * OK or a tolerated NO [EXPUNGEISSUED], no connection drops, and two fresh sessions agree on messages and flags.
+     */
+    @Test
+    void eightSessionsOnOneMailboxStayConsistent() throws Exception {
+        Path script = Path.of("src/test/resources/imap-stress.py").toAbsolutePath();
+        assumeTrue(Files.isReadable(script), script::toString);
+        PythonRun run = runPython(script, MurderNode.HOST, Integer.toString(MurderNode.imapPort()), MurderNode.USER,
+                MurderNode.USER_PASSWORD, F + "stress", "15", "8", "starttls");
+        assertEquals(0, run.exit(), run::toString);
+        JsonObject r = run.json();
+        assertEquals(0, r.getJsonArray("errors").size(), run::toString);
+        assertTrue(r.getBoolean("uids_equal") && r.getBoolean("flags_equal"), run::toString);
+        assertTrue(r.getJsonObject("counts").getInt("append:OK", 0) > 20, run::toString);
+    }
+
     /** The parenthesised items of the one STATUS response among the lines. */
     private static String statusItems(List<String> lines) {
         String line = lines.stream().filter(l -> l.startsWith("* STATUS ")).findFirst()

@@ -213,7 +213,7 @@ public class MailboxCommands {
         sel.messages = new ArrayList<>(view);
         long newest = sel.maxUid();
         // Cyrus: a read-write session takes the \Recent messages for itself; EXAMINE only looks
-        sel.addRecent(readOnly ? recentStore.recentUid(m.id(), s.user) : recentStore.claim(m.id(), s.user, newest), newest);
+        sel.addRecent(readOnly ? recentStore.recentUid(m.id(), s.user) : org.murder.store.RecentStore.claimOrGiveUp(recentStore, m.id(), s.user, newest), newest);
         sel.announceKeywords(view);
         c.write(sel.flagsResponses());
         c.write(ImapResponses.exists(view.size()));

@@ -198,7 +198,7 @@ public class MessageCommands {
             try {
                 send(c, out, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
             } catch (IOException | RuntimeException e) {
-                if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid()))) {
+                if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid())) || store.cache(m.id()).isEmpty()) {
                     // expunged by another session, not yet told to this one: skip it and say so (RFC 2180 4.1.2)
                     gone = true;
                     continue;
@@ -219,7 +219,8 @@ public class MessageCommands {
         }
         c.write(out.toByteArray());
         sync(c, s, false);
-        if (gone) {
+        if (gone && !f.uid()) {
+            // by UID a message that is gone is simply not there (RFC 3501 6.4.8); by number the client counted on it
             ImapEndpoint.tagged(c, f.tag(), ImapStatus.NO, "EXPUNGEISSUED", "Some of the requested messages no longer exist");
         } else {
             ok(c, f.tag(), "Completed");
@@ -507,6 +508,11 @@ public class MessageCommands {
             return;
         }
         List<long[]> pairs = store.copy(spool, sel.mailboxId, uids, to.get().id());
+        if (pairs.isEmpty()) {
+            // every one of them expunged by another session meanwhile (RFC 2180 4.4.1)
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "EXPUNGEISSUED", "Some of the requested messages no longer exist");
+            return;
+        }
         events.changed(to.get().id());
         String code = "COPYUID " + to.get().uidValidity() + " "
                 + SequenceSet.of(pairs.stream().mapToLong(p -> p[0]).toArray()) + " "
@@ -588,7 +594,7 @@ public class MessageCommands {
         if (added) {
             // new arrivals are \Recent to this session if it is the first of the user's to see them (Cyrus)
             long mark = sel.readOnly ? recentStore.recentUid(sel.mailboxId, s.user)
-                    : recentStore.claim(sel.mailboxId, s.user, newest);
+                    : org.murder.store.RecentStore.claimOrGiveUp(recentStore, sel.mailboxId, s.user, newest);
             sel.addRecent(Math.max(mark, maxUid), newest);
         }
         if (added || removed > 0) {

@@ -214,6 +214,8 @@ public class MessageStore {
             Path linked;
             try {
                 linked = spool.link(spool.messagePath(from.partition(), from.id(), m.uid()), to.partition(), to.id(), uid);
+            } catch (java.nio.file.NoSuchFileException expungedMeanwhile) {
+                continue; // its expunge committed after we read the row; the UID taken stays unused
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot copy into " + to.name(), e);
             }

@@ -40,7 +40,23 @@ public class RecentStore {
         return before;
     }
 
-    /** The mailbox is gone: so are its users' marks and seen sets. */
+    /**
+     * {@link #claim}, once more if it lost a race: two first sessions of a user may both insert the mark; the
+     * loser's transaction fails at commit, and its second try finds the winner's row. Past that, nothing is
+     * \Recent to this session, which RFC 3501 allows.
+     */
+    public static long claimOrGiveUp(RecentStore store, long mailboxId, String user, long upTo) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return store.claim(mailboxId, user, upTo);
+            } catch (RuntimeException lostTheRace) {
+                // the row exists now; try again
+            }
+        }
+        return upTo;
+    }
+
+    /** The mailbox is gone: so are its users' marks. */
     @TransactionAttribute(TransactionAttributeType.MANDATORY)
     public void forget(long mailboxId) {
         em.createQuery("DELETE FROM StoreRecent r WHERE r.mailboxId = :box").setParameter("box", mailboxId).executeUpdate();

@@ -15,6 +15,7 @@
 # Environment: BENCH_SKIP_BUILD=1 never builds; BENCH_ONLY=ours|cyrus measures one server (the report then
 # lacks the other, unless its results from an earlier run are still in bench/target); BENCH_IDLE (5000) idle
 # IMAP connections on our node, BENCH_CYRUS_IDLE (200) on Cyrus (a process each; 0 skips);
+# BENCH_EXTRA_SETTINGS: lines added to our node's settings (e.g. a PostgreSQL murder_db_url);
 # BENCH_IMAP_PORT, BENCH_LMTP_PORT, BENCH_HTTP_PORT, BENCH_MANAGEMENT_PORT, BENCH_MUPDATE_PORT move our
 # node's main ports; BENCH_CYRUS_IP (127.0.0.21). Both servers keep their mailboxes between runs, so a rerun
 # skips the 100,000-message population; `rm -rf bench/target/backend-node bench/target/cyrus` starts afresh.
@@ -185,6 +186,7 @@ txn_status_port: 26713
 iiop_port: 26528
 iiop_ssl_port: 26529
 EOF
+  [[ -n "${BENCH_EXTRA_SETTINGS:-}" ]] && printf '%s\n' "$BENCH_EXTRA_SETTINGS" >>"$MURDER_CONF"
   if [[ -f "$MURDER_HOME/murder.pid" ]] && kill -0 "$(cat "$MURDER_HOME/murder.pid")" 2>/dev/null; then
     die "a node is already running in $MURDER_HOME (stop it: MURDER_CONF=$MURDER_CONF MURDER_HOME=$MURDER_HOME ./murder stop)"
   fi

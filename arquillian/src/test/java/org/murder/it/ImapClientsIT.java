@@ -677,6 +677,11 @@ class ImapClientsIT {
             assertEquals(List.of("* SEARCH 1 2", "a4 OK Completed"), a.command("a4", "SEARCH RECENT"));
             assertEquals(List.of("* SEARCH 3", "b4 OK Completed"), b.command("b4", "SEARCH NEW"));
             assertEquals(List.of("* SEARCH 1 2", "b5 OK Completed"), b.command("b5", "SEARCH OLD"));
+            // ESEARCH (RFC 4731): only what was asked, tagged with the command's tag
+            assertEquals(List.of("* ESEARCH (TAG \"b7\") MIN 1 MAX 3 COUNT 3 ALL 1:3", "b7 OK Completed"),
+                    b.command("b7", "SEARCH RETURN (MIN MAX COUNT ALL) ALL"));
+            assertEquals(List.of("* ESEARCH (TAG \"b8\") UID COUNT 0", "b8 OK Completed"),
+                    b.command("b8", "UID SEARCH RETURN (COUNT MIN) KEYWORD nothing-has-it"));
             assertStatus("OK", "a5", a.command("a5", "STORE 1 +FLAGS (\\Seen)"));
             assertEquals(List.of("* SEARCH 2", "a6 OK Completed"), a.command("a6", "SEARCH NEW"));
             List<String> fetchB = b.command("b6", "FETCH 3 (FLAGS)");
@@ -701,6 +706,8 @@ class ImapClientsIT {
             int permanent = store.indexOf("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen $Label1 \\*)] Ok");
             int fetch = store.indexOf("* 1 FETCH (FLAGS ($Label1 \\Recent))");
             assertTrue(flags >= 0 && permanent > flags && fetch > permanent, store.toString());
+            List<String> bySeq = a.command("a5", "SEARCH MODSEQ 1 KEYWORD $Label1");
+            assertTrue(bySeq.get(0).matches("\\* SEARCH 1 \\(MODSEQ [0-9]+\\)"), "RFC 7162 3.1.5: " + bySeq);
             List<String> again = a.command("a4", "STORE 1 +FLAGS ($label1)");
             assertTrue(again.stream().noneMatch(l -> l.startsWith("* FLAGS")), "announced once, whatever its case: " + again);
 
@@ -738,6 +745,40 @@ class ImapClientsIT {
         assertEquals(0, r.getJsonArray("errors").size(), run::toString);
         assertTrue(r.getBoolean("uids_equal") && r.getBoolean("flags_equal"), run::toString);
         assertTrue(r.getJsonObject("counts").getInt("append:OK", 0) > 20, run::toString);
+    }
+
+    /** BINARY (RFC 3516): a part with its transfer encoding undone, as literal8; its size; binary APPEND. */
+    @Test
+    void binaryFetchDecodesBase64AndQuotedPrintableParts() throws Exception {
+        String box = F + "binary";
+        String msg = "Subject: binary\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "caf=C3=A9 =3D ok\r\n"
+                + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + "QQBCAEM=\r\n"
+                + "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n"
+                + "--b--\r\n";
+        try (ImapWire w = ImapWire.loggedIn()) {
+            assertStatus("OK", "b1", w.command("b1", "CREATE \"" + box + "\""));
+            appendRaw(w, box, msg.getBytes(StandardCharsets.US_ASCII));
+            assertStatus("OK", "b2", w.command("b2", "SELECT \"" + box + "\""));
+            List<String> qp = w.command("b3", "FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[1])");
+            assertEquals("* 1 FETCH (BINARY[1] ~{10}", qp.get(0), qp.toString());
+            assertEquals("caf\u00c3\u00a9 = ok BINARY.SIZE[1] 10)", qp.get(1), "the UTF-8 bytes of \"café = ok\", read as Latin-1");
+            List<String> b64 = w.command("b4", "FETCH 1 (BINARY.PEEK[2] BINARY.PEEK[2]<1.3>)");
+            assertEquals("* 1 FETCH (BINARY[2] ~{5}", b64.get(0), b64.toString());
+            assertEquals("A\u0000B\u0000C BINARY[2]<1> ~{3}", b64.get(1), b64.toString());
+            assertEquals("\u0000B\u0000)", b64.get(2), b64.toString());
+            assertTrue(w.command("b6", "FETCH 1 (BINARY.PEEK[3])").get(0).startsWith("b6 NO [UNKNOWN-CTE]"));
+            assertStatus("OK", "b7", w.command("b7", concat(("b7 APPEND \"" + box + "\" ~{14+}\r\n")
+                    .getBytes(StandardCharsets.US_ASCII), "Subject: \u0000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
+                    "\r\n".getBytes(StandardCharsets.US_ASCII))));
+        }
+    }
+
+    private static void appendRaw(ImapWire w, String box, byte[] msg) throws IOException {
+        assertStatus("OK", "ap", w.command("ap", concat(("ap APPEND \"" + box + "\" {" + msg.length + "+}\r\n")
+                .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));
     }
 
     /** The parenthesised items of the one STATUS response among the lines. */

@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.murder.connector.api.Connection;
@@ -31,6 +33,8 @@ import org.murder.protocol.imap.response.FetchResponseBuilder;
 import org.murder.protocol.imap.response.ImapDateTimes;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
+import org.murder.protocol.imap.command.SearchReturnOption;
+import org.murder.protocol.imap.response.EsearchResult;
 import org.murder.protocol.imap.response.Segment;
 import org.murder.protocol.imap.response.Segments;
 import org.murder.protocol.imap.search.SearchEvaluator;
@@ -197,6 +201,10 @@ public class MessageCommands {
             SelectedMailbox.Message m = sel.messages.get(i);
             try {
                 send(c, out, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
+            } catch (UnknownCteException e) {
+                c.write(out.toByteArray());
+                ImapEndpoint.tagged(c, f.tag(), ImapStatus.NO, "UNKNOWN-CTE", "Cannot decode the part's transfer encoding");
+                return;
             } catch (IOException | RuntimeException e) {
                 if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid())) || store.cache(m.id()).isEmpty()) {
                     // expunged by another session, not yet told to this one: skip it and say so (RFC 2180 4.1.2)
@@ -324,6 +332,16 @@ public class MessageCommands {
                     structure = structure(m);
                 }
                 bodySection(b, file, structure, bs);
+            } else if (item instanceof FetchItem.Binary bin) {
+                if (structure == null) {
+                    structure = structure(m);
+                }
+                b.binary(bin.responseName(), new Segment.Bytes(partial(decoded(file, structure, bin.part()), bin.partial())));
+            } else if (item instanceof FetchItem.BinarySize bs) {
+                if (structure == null) {
+                    structure = structure(m);
+                }
+                b.binarySize(bs.responseName(), decoded(file, structure, bs.part()).length);
             } else {
                 b.nil(item.responseName());
             }
@@ -356,6 +374,44 @@ public class MessageCommands {
         }
         ByteRange r = bs.partial().map(p -> range.get().partial(p.origin(), p.length())).orElse(range.get());
         b.literal(name, r.in(file));
+    }
+
+    /** A part's content-transfer-encoding that BINARY cannot undo (RFC 3516: NO [UNKNOWN-CTE]). */
+    static final class UnknownCteException extends IOException {
+        UnknownCteException(String encoding) {
+            super("unknown content-transfer-encoding " + encoding);
+        }
+    }
+
+    /**
+     * BINARY[part] (RFC 3516): the part's body with its transfer encoding undone by mime4j's decoders;
+     * {@code BINARY[]} is the whole message as stored. A part that does not exist is empty.
+     */
+    private static byte[] decoded(Path file, MessageStructure structure, List<Integer> path) throws IOException {
+        if (path.isEmpty()) {
+            return Files.readAllBytes(file);
+        }
+        Optional<org.murder.protocol.imap.message.MessagePart> part = structure.part(path);
+        if (part.isEmpty()) {
+            return new byte[0];
+        }
+        byte[] raw = read(file, part.get().body());
+        String encoding = part.get().encoding().toUpperCase(java.util.Locale.ROOT);
+        switch (encoding) {
+            case "", "7BIT", "8BIT", "BINARY":
+                return raw;
+            case "BASE64":
+                try (InputStream in = new org.apache.james.mime4j.codec.Base64InputStream(new java.io.ByteArrayInputStream(raw))) {
+                    return in.readAllBytes();
+                }
+            case "QUOTED-PRINTABLE":
+                try (InputStream in = new org.apache.james.mime4j.codec.QuotedPrintableInputStream(
+                        new java.io.ByteArrayInputStream(raw))) {
+                    return in.readAllBytes();
+                }
+            default:
+                throw new UnknownCteException(encoding);
+        }
     }
 
     private static byte[] partial(byte[] data, Optional<FetchItem.Partial> partial) {
@@ -463,19 +519,38 @@ public class MessageCommands {
 
     // ------------------------------------------------------------------ SEARCH
 
+    /** RFC 4731: only what the client asked for; MIN, MAX and ALL are left out when nothing matched. */
+    private static EsearchResult esearch(ImapCommand.Search se, List<Long> hits, OptionalLong modSeq) {
+        Set<SearchReturnOption> o = se.returnOptions();
+        boolean any = !hits.isEmpty();
+        return new EsearchResult(Optional.of(se.tag()), se.uid(),
+                o.contains(SearchReturnOption.MIN) && any ? OptionalLong.of(hits.get(0)) : OptionalLong.empty(),
+                o.contains(SearchReturnOption.MAX) && any ? OptionalLong.of(hits.get(hits.size() - 1)) : OptionalLong.empty(),
+                o.contains(SearchReturnOption.COUNT) ? OptionalLong.of(hits.size()) : OptionalLong.empty(),
+                o.contains(SearchReturnOption.ALL) && any
+                        ? Optional.of(SequenceSet.of(hits.stream().mapToLong(Long::longValue).toArray())) : Optional.empty(),
+                modSeq);
+    }
+
     private void search(Connection c, ImapSession s, ImapCommand.Search se) {
         SelectedMailbox sel = s.selected;
         SearchEvaluator evaluator = new SearchEvaluator(se.key(), sel.count(), sel.maxUid());
         List<Long> hits = new ArrayList<>();
+        long highestModSeq = 0;
         for (int i = 0; i < sel.messages.size(); i++) {
             SelectedMailbox.Message m = sel.messages.get(i);
             SpoolMessage view = new SpoolMessage(m, i + 1, sel.isRecent(m.uid()),
                     spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
             if (evaluator.matches(view)) {
                 hits.add(se.uid() ? m.uid() : i + 1);
+                highestModSeq = Math.max(highestModSeq, m.modSeq());
             }
         }
-        c.write(ImapResponses.search(hits));
+        OptionalLong modSeq = se.key().usesModSeq() && !hits.isEmpty() ? OptionalLong.of(highestModSeq) : OptionalLong.empty();
+        if (se.key().usesModSeq()) {
+            s.enabled.add("CONDSTORE"); // RFC 7162 3.1: a MODSEQ search enables CONDSTORE
+        }
+        c.write(se.esearch() ? ImapResponses.esearch(esearch(se, hits, modSeq)) : ImapResponses.search(hits, modSeq));
         sync(c, s, false);
         ok(c, se.tag(), "Completed");
     }

@@ -70,13 +70,24 @@ public record SequenceSet(List<Range> ranges) {
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException(ImapSyntaxException.INVALID_SEQUENCE_SET);
         }
-        if (ranges.size() > MAX_RANGES) {
-            throw new IllegalArgumentException(ImapSyntaxException.SEQUENCE_SET_TOO_LARGE);
-        }
     }
 
+    /**
+     * The numbers in the given order, runs of consecutive ones as ranges ({@code 1,2,3,5} is {@code 1:3,5}), as a
+     * server writes them (COPYUID, ESEARCH ALL). No bound on the count here: {@link #parse} bounds what clients send.
+     */
     public static SequenceSet of(long... numbers) {
-        return new SequenceSet(Arrays.stream(numbers).mapToObj(Range::of).toList());
+        List<Range> ranges = new ArrayList<>();
+        int i = 0;
+        while (i < numbers.length) {
+            int j = i;
+            while (j + 1 < numbers.length && numbers[j + 1] == numbers[j] + 1) {
+                j++;
+            }
+            ranges.add(new Range(numbers[i], numbers[j]));
+            i = j + 1;
+        }
+        return new SequenceSet(ranges);
     }
 
     public static SequenceSet range(long first, long last) {

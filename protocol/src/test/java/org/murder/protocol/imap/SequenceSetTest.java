@@ -129,6 +129,16 @@ class SequenceSetTest {
         assertThrows(IllegalArgumentException.class, () -> new Range(1, 4294967296L));
         assertThrows(IllegalArgumentException.class, () -> new SequenceSet(List.of()));
         assertEquals("1:*", SequenceSet.all().toString());
-        assertEquals("1,2,3", SequenceSet.of(1, 2, 3).toString());
+        assertEquals("1:3", SequenceSet.of(1, 2, 3).toString());
+    }
+
+    @Test
+    void builtSetsJoinRunsAndAreNotBoundLikeParsedOnes() {
+        assertEquals("1:3,5,7:8,4", SequenceSet.of(1, 2, 3, 5, 7, 8, 4).toString(), "order kept (COPYUID pairs)");
+        long[] sparse = new long[3 * SequenceSet.MAX_RANGES];
+        for (int i = 0; i < sparse.length; i++) {
+            sparse[i] = 2L * i + 1;
+        }
+        assertEquals(sparse.length, SequenceSet.of(sparse).ranges().size(), "a COPYUID of 30,000 sparse UIDs");
     }
 }

@@ -13,6 +13,20 @@ import org.murder.protocol.imap.SequenceSet;
  */
 public sealed interface SearchKey {
 
+    /** Whether a MODSEQ criterion occurs anywhere in this key: then the answer carries the highest MODSEQ (RFC 7162). */
+    default boolean usesModSeq() {
+        if (this instanceof ModSeq) {
+            return true;
+        }
+        if (this instanceof Not n) {
+            return n.key().usesModSeq();
+        }
+        if (this instanceof Or o) {
+            return o.left().usesModSeq() || o.right().usesModSeq();
+        }
+        return this instanceof And a && a.keys().stream().anyMatch(SearchKey::usesModSeq);
+    }
+
     /** ALL. */
     SearchKey ALL = new All();
 

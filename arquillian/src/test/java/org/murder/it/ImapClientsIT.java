@@ -789,9 +789,7 @@ class ImapClientsIT {
     }
 
     private static void appendTo(ImapWire w, String box, String subject) throws IOException {
-        byte[] msg = ("Subject: " + subject + "\r\n\r\n" + subject + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        assertStatus("OK", "ap", w.command("ap", concat(("ap APPEND \"" + box + "\" {" + msg.length + "+}\r\n")
-                .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));
+        appendRaw(w, box, ("Subject: " + subject + "\r\n\r\n" + subject + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     // ------------------------------------------------------------------ Python imaplib

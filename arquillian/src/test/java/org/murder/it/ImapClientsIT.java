@@ -781,6 +781,33 @@ class ImapClientsIT {
                 .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));
     }
 
+    /** Mail delivered over LMTP reaches a session that has INBOX selected (at its NOOP) and one in IDLE at once. */
+    @Test
+    void mailDeliveredByLmtpReachesASelectedSessionAndAnIdlingOne() throws Exception {
+        try (ImapWire a = ImapWire.loggedIn(); ImapWire idler = ImapWire.loggedIn()) {
+            long before = a.command("a1", "SELECT INBOX").stream().filter(l -> l.matches("\\* \\d+ EXISTS")).findFirst()
+                    .map(l -> Long.parseLong(l.split(" ")[1])).orElseThrow();
+            assertStatus("OK", "i1", idler.command("i1", "SELECT INBOX"));
+            idler.send("i2 IDLE\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("+ idling", idler.line());
+            try (org.murder.protocol.lmtp.LmtpClient lmtp = new org.murder.protocol.lmtp.LmtpClient(MurderNode.HOST,
+                    MurderNode.lmtpPort(), Duration.ofSeconds(20))) {
+                assertEquals(250, lmtp.lhlo("client.example.org").code());
+                var d = lmtp.deliver(org.murder.protocol.lmtp.LmtpCommand.Mail.of(org.murder.protocol.lmtp.ReversePath.of(
+                                org.murder.protocol.lmtp.Address.of("sender", "example.org"))),
+                        List.of(org.murder.protocol.lmtp.LmtpCommand.Rcpt.of(org.murder.protocol.lmtp.ForwardPath.of(
+                                org.murder.protocol.lmtp.Address.local(MurderNode.USER)))),
+                        new java.io.ByteArrayInputStream("Subject: to the idler\r\n\r\nnew mail\r\n".getBytes(StandardCharsets.US_ASCII)));
+                assertEquals(250, d.outcomes().get(0).code(), d::toString);
+            }
+            assertEquals("* " + (before + 1) + " EXISTS", idler.line(), "the idler hears it without asking");
+            assertTrue(a.command("a2", "NOOP").contains("* " + (before + 1) + " EXISTS"), "the selected session at its NOOP");
+            idler.send("DONE\r\n".getBytes(StandardCharsets.US_ASCII));
+            List<String> done = idler.until("i2");
+            assertTrue(done.get(done.size() - 1).startsWith("i2 OK"), done.toString());
+        }
+    }
+
     /** The parenthesised items of the one STATUS response among the lines. */
     private static String statusItems(List<String> lines) {
         String line = lines.stream().filter(l -> l.startsWith("* STATUS ")).findFirst()

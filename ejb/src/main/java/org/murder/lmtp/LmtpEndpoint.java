@@ -68,6 +68,9 @@ public class LmtpEndpoint implements LmtpListener {
     @EJB
     MailboxService mailboxes;
 
+    @EJB
+    org.murder.imap.MailboxEvents events;
+
     @Inject
     MurderSettings settings;
 
@@ -315,6 +318,9 @@ public class LmtpEndpoint implements LmtpListener {
                     LOG.log(Level.WARNING, "MURDER-LMTP-005 delivery to " + r.address() + " failed", e);
                     replies.writeBytes(LmtpReplies.temporaryFailure("Delivery failed, try again later"));
                     continue;
+                }
+                if (result == DeliveryService.Result.DELIVERED) {
+                    events.changed(r.mailboxId()); // sessions with it selected hear EXISTS (at once when idling)
                 }
                 replies.writeBytes(switch (result) {
                     case DELIVERED, DUPLICATE -> LmtpReplies.delivered(Optional.empty());

@@ -96,6 +96,7 @@ public class MailboxService {
                 // is the winner's: releasing it would drop a live mailbox from the map
                 throw new MailboxException("Mailbox already exists");
             }
+            LOG.log(java.util.logging.Level.WARNING, "MURDER-BE-007 CREATE " + internalName + " failed", e);
             unreserve(internalName);
             throw new MailboxException("Cannot create mailbox: " + e.getMessage());
         }
@@ -232,12 +233,27 @@ public class MailboxService {
         }
     }
 
+    /**
+     * The row could not be written — usually a concurrent CREATE of the same name won. An application exception,
+     * so that the container rolls back without logging an expected race as a server error; {@link #create} decides.
+     */
+    @jakarta.ejb.ApplicationException(rollback = true)
+    public static class InsertFailed extends RuntimeException {
+        InsertFailed(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public StoreMailbox insert(String name, String partition, String acl) {
         StoreMailbox m = new StoreMailbox(name, partition, acl, System.currentTimeMillis() / 1000,
                 UUID.randomUUID().toString().replace("-", ""));
-        em.persist(m);
-        em.flush();
+        try {
+            em.persist(m);
+            em.flush();
+        } catch (jakarta.persistence.PersistenceException e) {
+            throw new InsertFailed(e);
+        }
         return m;
     }
 

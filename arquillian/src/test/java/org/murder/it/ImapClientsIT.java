@@ -808,6 +808,40 @@ class ImapClientsIT {
         }
     }
 
+    /**
+     * RFC 4314 on a folder another user shares with alice: with {@code lrs} her STORE changes only her own \Seen
+     * (\Deleted and keywords keep their values, as Cyrus ignores them), EXPUNGE and MOVE are refused; with
+     * {@code lrswte} all of it works.
+     */
+    @Test
+    void rightsLimitWhatStoreExpungeAndMoveMayDo() throws Exception {
+        String shared = "user." + MurderNode.ADMIN + "." + MurderNode.RUN + "-shared";
+        try (ImapWire owner = new ImapWire(); ImapWire a = ImapWire.loggedIn()) {
+            owner.line();
+            assertEquals("o1 OK Begin TLS negotiation now", last(owner.command("o1", "STARTTLS")));
+            owner.startTls();
+            assertStatus("OK", "o2", owner.command("o2", "LOGIN " + MurderNode.ADMIN + " " + MurderNode.ADMIN_PASSWORD));
+            assertStatus("OK", "o3", owner.command("o3", "CREATE INBOX." + MurderNode.RUN + "-shared"));
+            appendTo(owner, "INBOX." + MurderNode.RUN + "-shared", "shared one");
+            assertStatus("OK", "o4", owner.command("o4", "SETACL INBOX." + MurderNode.RUN + "-shared " + MurderNode.USER + " lrs"));
+
+            assertStatus("OK", "a1", a.command("a1", "SELECT " + shared));
+            List<String> store = a.command("a2", "STORE 1 +FLAGS (\\Deleted \\Seen $Label1)");
+            assertTrue(store.contains("* 1 FETCH (FLAGS (\\Seen \\Recent))"), "only her \\Seen changed: " + store);
+            assertEquals(List.of("a3 NO Permission denied"), a.command("a3", "EXPUNGE"));
+            assertEquals(List.of("a4 NO Permission denied"), a.command("a4", "MOVE 1 INBOX"));
+            assertStatus("OK", "o5", owner.command("o5", "SELECT INBOX." + MurderNode.RUN + "-shared"));
+            assertTrue(owner.command("o6", "FETCH 1 (FLAGS)").contains("* 1 FETCH (FLAGS (\\Recent))"),
+                    "the owner's flags are untouched");
+
+            assertStatus("OK", "o7", owner.command("o7", "SETACL INBOX." + MurderNode.RUN + "-shared " + MurderNode.USER + " lrswte"));
+            assertStatus("OK", "a5", a.command("a5", "SELECT " + shared));
+            assertTrue(a.command("a6", "STORE 1 +FLAGS ($Label1 \\Deleted)").stream()
+                    .anyMatch(l -> l.startsWith("* 1 FETCH (FLAGS (") && l.contains("\\Deleted") && l.contains("$Label1")));
+            assertTrue(a.command("a7", "EXPUNGE").contains("* 1 EXPUNGE"));
+        }
+    }
+
     /** The parenthesised items of the one STATUS response among the lines. */
     private static String statusItems(List<String> lines) {
         String line = lines.stream().filter(l -> l.startsWith("* STATUS ")).findFirst()

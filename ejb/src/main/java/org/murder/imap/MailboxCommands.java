@@ -206,6 +206,7 @@ public class MailboxCommands {
         boolean sharedSeen = !ownedBy(m.name(), s.user);
         SelectedMailbox sel = new SelectedMailbox(m.id(), m.name(), mailbox, readOnly, m.uidValidity(), m.partition(),
                 List.of(), sharedSeen);
+        sel.rights = rights(s, m);
         if (sharedSeen) {
             sel.seen = seenStore.seen(m.id(), s.user);
         }

@@ -115,7 +115,7 @@ public class MessageCommands {
             sync(c, s, true);
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Close) {
-            if (!sel.readOnly) {
+            if (!sel.readOnly && sel.rights.has('e')) {
                 store.expunge(spool, sel.mailboxId, null);
                 events.changed(sel.mailboxId);
             }
@@ -166,7 +166,7 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, f.tag(), ImapStatus.BAD, "Invalid message sequence number");
             return;
         }
-        boolean setsSeen = !sel.readOnly && f.items().stream().anyMatch(FetchItem::setsSeen);
+        boolean setsSeen = !sel.readOnly && sel.rights.has('s') && f.items().stream().anyMatch(FetchItem::setsSeen);
         List<Integer> indexes = select(sel, f.set(), f.uid());
         List<FetchItem> items = f.items();
         if (f.changedSince().isPresent()) {
@@ -450,7 +450,7 @@ public class MessageCommands {
         };
         List<Long> failed = new ArrayList<>();
         List<Long> targets = uidsOf(sel, st.set(), st.uid());
-        if (sel.sharedSeen) {
+        if (sel.sharedSeen && sel.rights.has('s')) {
             // this user's \Seen is theirs alone; the other flags are the mailbox's
             boolean touchesSeen = mode == FlagChange.Mode.REPLACE || flags.seen();
             if (touchesSeen) {
@@ -460,7 +460,10 @@ public class MessageCommands {
             }
             flags = flags.withSeen(false);
         }
-        List<StoreMessage> changed = store.store(sel.mailboxId, targets, new FlagChange(mode, flags, sel.sharedSeen),
+        // flags the user has no right to change keep their values (RFC 4314 s/t/w; Cyrus ignores them silently)
+        FlagChange.Permitted permitted = new FlagChange.Permitted(!sel.sharedSeen && sel.rights.has('s'),
+                sel.rights.has('t'), sel.rights.has('w'));
+        List<StoreMessage> changed = store.store(sel.mailboxId, targets, new FlagChange(mode, flags, permitted),
                 st.unchangedSince().orElse(-1), failed);
         apply(sel, changed);
         if (!changed.isEmpty()) {
@@ -577,6 +580,10 @@ public class MessageCommands {
             no(c, tag, "Mailbox is read-only");
             return;
         }
+        if (move && !(sel.rights.has('t') && sel.rights.has('e'))) {
+            no(c, tag, "Permission denied"); // RFC 6851 3.3: MOVE takes the rights to delete and expunge at the source
+            return;
+        }
         List<Long> uids = uidsOf(sel, set, uid);
         if (uids.isEmpty()) {
             ok(c, tag, "Completed");
@@ -604,9 +611,9 @@ public class MessageCommands {
 
     private void expunge(Connection c, ImapSession s, String tag, List<Long> onlyUids, boolean answer) {
         SelectedMailbox sel = s.selected;
-        if (sel.readOnly) {
+        if (sel.readOnly || !sel.rights.has('e')) {
             if (answer) {
-                no(c, tag, "Mailbox is read-only");
+                no(c, tag, sel.readOnly ? "Mailbox is read-only" : "Permission denied");
             }
             return;
         }

@@ -31,6 +31,8 @@ final class SelectedMailbox {
     final boolean sharedSeen;
     java.util.TreeSet<Long> seen = new java.util.TreeSet<>();
     final Runnable onChange = () -> dirty = true;
+    /** The session's rights on the mailbox (RFC 4314), as they were at SELECT. */
+    org.murder.store.model.Rights rights;
 
     SelectedMailbox(long mailboxId, String internalName, String externalName, boolean readOnly, long uidValidity,
                     String partition, List<Message> messages, boolean sharedSeen) {

@@ -1,23 +1,33 @@
 package org.murder.store;
 
-/** STORE's three modes. */
-public record FlagChange(Mode mode, MessageFlags flags, boolean keepSeen) {
+/**
+ * STORE's three modes, limited to the kinds of flag the user may change (RFC 4314: {@code s} for \Seen,
+ * {@code t} for \Deleted, {@code w} for the others). A flag the user may not change keeps its value, as in Cyrus.
+ */
+public record FlagChange(Mode mode, MessageFlags flags, Permitted permitted) {
 
     public enum Mode { REPLACE, ADD, REMOVE }
 
-    public FlagChange(Mode mode, MessageFlags flags) {
-        this(mode, flags, false);
+    /** Which kinds of flag this change may touch. */
+    public record Permitted(boolean seen, boolean deleted, boolean others) {
+        public static final Permitted ALL = new Permitted(true, true, true);
     }
 
-    /**
-     * @param keepSeen the message's \Seen is not this change's to touch (a user storing on a mailbox
-     *                 they do not own changes their own seen set instead)
-     */
+    public FlagChange(Mode mode, MessageFlags flags) {
+        this(mode, flags, Permitted.ALL);
+    }
+
     public MessageFlags apply(MessageFlags current) {
-        return switch (mode) {
-            case REPLACE -> keepSeen ? flags.withSeen(current.seen()) : flags;
+        MessageFlags target = switch (mode) {
+            case REPLACE -> flags;
             case ADD -> current.plus(flags);
             case REMOVE -> current.minus(flags);
         };
+        if (permitted.equals(Permitted.ALL)) {
+            return target;
+        }
+        MessageFlags others = permitted.others() ? target : current;
+        return new MessageFlags(permitted.seen() ? target.seen() : current.seen(), others.answered(), others.flagged(),
+                permitted.deleted() ? target.deleted() : current.deleted(), others.draft(), others.keywords());
     }
 }

@@ -31,7 +31,12 @@ public class RecentStore {
         StoreRecent r = em.find(StoreRecent.class, StoreSeen.key(mailboxId, user), LockModeType.PESSIMISTIC_WRITE);
         if (r == null) {
             r = new StoreRecent(mailboxId, user);
-            em.persist(r);
+            try {
+                em.persist(r);
+                em.flush();
+            } catch (jakarta.persistence.PersistenceException anotherSessionInsertedIt) {
+                throw new LostRace();
+            }
         }
         long before = r.recentUid();
         if (upTo > before) {
@@ -54,6 +59,14 @@ public class RecentStore {
             }
         }
         return upTo;
+    }
+
+    /** Another session of the user created the mark first: an expected race, rolled back without a logged error. */
+    @jakarta.ejb.ApplicationException(rollback = true)
+    public static class LostRace extends RuntimeException {
+        LostRace() {
+            super("another session created the \\Recent mark first", null, false, false);
+        }
     }
 
     /** The mailbox is gone: so are its users' marks. */

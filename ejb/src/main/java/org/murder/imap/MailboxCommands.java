@@ -295,6 +295,7 @@ public class MailboxCommands {
         }
         try {
             mailboxes.delete(found.get());
+            events.changed(found.get().id()); // sessions that had it selected see its messages expunged
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
             no(c, tag, e.getMessage());

@@ -202,11 +202,12 @@ public class MailboxCommands {
             return;
         }
         StoreMailbox m = found.get();
-        boolean readOnly = examine || !rights(s, m).has('s') && !rights(s, m).has('w') && !rights(s, m).has('t');
+        Rights rights = rights(s, m);
+        boolean readOnly = examine || !rights.has('s') && !rights.has('w') && !rights.has('t');
         boolean sharedSeen = !ownedBy(m.name(), s.user);
         SelectedMailbox sel = new SelectedMailbox(m.id(), m.name(), mailbox, readOnly, m.uidValidity(), m.partition(),
                 List.of(), sharedSeen);
-        sel.rights = rights(s, m);
+        sel.rights = rights;
         if (sharedSeen) {
             sel.seen = seenStore.seen(m.id(), s.user);
         }
@@ -214,7 +215,7 @@ public class MailboxCommands {
         sel.messages = new ArrayList<>(view);
         long newest = sel.maxUid();
         // Cyrus: a read-write session takes the \Recent messages for itself; EXAMINE only looks
-        sel.addRecent(readOnly ? recentStore.recentUid(m.id(), s.user) : org.murder.store.RecentStore.claimOrGiveUp(recentStore, m.id(), s.user, newest), newest);
+        sel.addRecent(org.murder.store.RecentStore.sessionMark(recentStore, m.id(), s.user, newest, readOnly), newest);
         sel.announceKeywords(view);
         c.write(sel.flagsResponses());
         c.write(ImapResponses.exists(view.size()));

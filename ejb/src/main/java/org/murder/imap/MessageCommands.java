@@ -229,7 +229,7 @@ public class MessageCommands {
         sync(c, s, false);
         if (gone && !f.uid()) {
             // by UID a message that is gone is simply not there (RFC 3501 6.4.8); by number the client counted on it
-            ImapEndpoint.tagged(c, f.tag(), ImapStatus.NO, "EXPUNGEISSUED", "Some of the requested messages no longer exist");
+            expungeIssued(c, f.tag());
         } else {
             ok(c, f.tag(), "Completed");
         }
@@ -374,6 +374,11 @@ public class MessageCommands {
         }
         ByteRange r = bs.partial().map(p -> range.get().partial(p.origin(), p.length())).orElse(range.get());
         b.literal(name, r.in(file));
+    }
+
+    /** RFC 5530: the command reached messages another session expunged meanwhile. */
+    private static void expungeIssued(Connection c, String tag) {
+        ImapEndpoint.tagged(c, tag, ImapStatus.NO, "EXPUNGEISSUED", "Some of the requested messages no longer exist");
     }
 
     /** A part's content-transfer-encoding that BINARY cannot undo (RFC 3516: NO [UNKNOWN-CTE]). */
@@ -592,7 +597,7 @@ public class MessageCommands {
         List<long[]> pairs = store.copy(spool, sel.mailboxId, uids, to.get().id());
         if (pairs.isEmpty()) {
             // every one of them expunged by another session meanwhile (RFC 2180 4.4.1)
-            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "EXPUNGEISSUED", "Some of the requested messages no longer exist");
+            expungeIssued(c, tag);
             return;
         }
         events.changed(to.get().id());
@@ -675,8 +680,7 @@ public class MessageCommands {
         boolean added = newest > maxUid;
         if (added) {
             // new arrivals are \Recent to this session if it is the first of the user's to see them (Cyrus)
-            long mark = sel.readOnly ? recentStore.recentUid(sel.mailboxId, s.user)
-                    : org.murder.store.RecentStore.claimOrGiveUp(recentStore, sel.mailboxId, s.user, newest);
+            long mark = org.murder.store.RecentStore.sessionMark(recentStore, sel.mailboxId, s.user, newest, sel.readOnly);
             sel.addRecent(Math.max(mark, maxUid), newest);
         }
         if (added || removed > 0) {

@@ -46,11 +46,14 @@ public class RecentStore {
     }
 
     /**
-     * {@link #claim}, once more if it lost a race: two first sessions of a user may both insert the mark; the
-     * loser's transaction fails at commit, and its second try finds the winner's row. Past that, nothing is
-     * \Recent to this session, which RFC 3501 allows.
+     * The mark above which messages are \Recent to a session: a read-write session claims up to {@code upTo}
+     * (once more if it lost the race with another session of the user creating the mark: the second try finds
+     * the winner's row; past that nothing is \Recent to it, which RFC 3501 allows); a read-only one only looks.
      */
-    public static long claimOrGiveUp(RecentStore store, long mailboxId, String user, long upTo) {
+    public static long sessionMark(RecentStore store, long mailboxId, String user, long upTo, boolean readOnly) {
+        if (readOnly) {
+            return store.recentUid(mailboxId, user);
+        }
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
                 return store.claim(mailboxId, user, upTo);

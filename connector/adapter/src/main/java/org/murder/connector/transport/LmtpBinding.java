@@ -42,6 +42,10 @@ public final class LmtpBinding implements ProtocolBinding {
     /** More than a client can mean to send before a 354: past it, held input is read as commands again. */
     static final int MAX_HELD = 1 << 20;
 
+    private static boolean isData(String line) {
+        return line.trim().equalsIgnoreCase("DATA");
+    }
+
     @Override
     public InputDecoder newDecoder(TransportSettings settings) {
         return new HoldingDecoder(new LmtpDecoder(settings.maxLineLength(), settings.maxMessageSize()));
@@ -73,7 +77,7 @@ public final class LmtpBinding implements ProtocolBinding {
                 @Override
                 public void commandLine(String line) {
                     sink.item(new Line(line));
-                    if (line.trim().equalsIgnoreCase("DATA")) {
+                    if (isData(line)) {
                         holding = true;
                         lmtp.pause();
                     }
@@ -165,7 +169,7 @@ public final class LmtpBinding implements ProtocolBinding {
                     lmtp.onMalformed(connection, (LmtpParseResult.Malformed) r);
                 }
             } finally {
-                if (l.text().trim().equalsIgnoreCase("DATA")) {
+                if (isData(l.text())) {
                     connection.signalDecoder(DATA_ANSWERED); // what the decoder held is now a message or commands
                 }
             }

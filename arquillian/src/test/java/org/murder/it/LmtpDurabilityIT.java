@@ -80,6 +80,7 @@ class LmtpDurabilityIT {
                 .setting("imap_port", Integer.toString(OFFSET + 1143))
                 .setting("pop3_port", Integer.toString(OFFSET + 1110))
                 .setting("autocreate_post", "yes")
+                .setting("allowplaintext", "yes")
                 .setting("http_port", "8080")
                 .listener(MurderNode.HOST, LMTP_PORT)
                 .prepare();
@@ -125,6 +126,9 @@ class LmtpDurabilityIT {
             Map<String, List<Path>> stored = SpoolFiles.bySubject(spool());
             checkAcknowledged(acknowledged, stored, boxOf, "after the restart");
             checkNothingTorn(stored);
+            // the parsed facts of the last deliveries before the kill were still waiting to be written: FETCH
+            // parses those files again
+            checkEnvelopes(acknowledged.stream().filter(a -> a.recipient().equals(MurderNode.USER)).count());
 
             // ---- new mail must not take the number of an acknowledged message
             List<Ack> later = new ArrayList<>();
@@ -157,6 +161,26 @@ class LmtpDurabilityIT {
             checkNothingTorn(stored);
         } finally {
             server.kill9();
+        }
+    }
+
+    /** Every message in alice's INBOX answers FETCH ENVELOPE with the subject this test gave it. */
+    private void checkEnvelopes(long atLeast) throws IOException {
+        try (RawLineClient imap = new RawLineClient(MurderNode.HOST, OFFSET + 1143)) {
+            imap.lineStartingWith("* OK");
+            imap.send("a LOGIN " + MurderNode.USER + " " + MurderNode.USER_PASSWORD + "\r\n");
+            assertTrue(imap.lineStartingWith("a ").startsWith("a OK"));
+            imap.send("b EXAMINE INBOX\r\n");
+            assertTrue(imap.lineStartingWith("b ").startsWith("b OK"));
+            imap.send("c FETCH 1:* (ENVELOPE)\r\n");
+            long envelopes = 0;
+            String l;
+            while ((l = imap.line()) != null && !l.startsWith("c ")) {
+                assertTrue(l.matches("\\* \\d+ FETCH \\(ENVELOPE \\((NIL|\"[^\"]*\") \"" + MurderNode.RUN + " (durability|marker) .*"), l);
+                envelopes++;
+            }
+            assertTrue(l != null && l.startsWith("c OK"), String.valueOf(l));
+            assertTrue(envelopes >= atLeast, envelopes + " envelopes for " + atLeast + " acknowledged deliveries");
         }
     }
 

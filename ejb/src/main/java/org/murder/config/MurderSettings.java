@@ -25,8 +25,13 @@ public class MurderSettings {
     @Inject
     Config config;
 
+    /** Settings are fixed for the node's life (system properties from murder.conf): each is looked up once. */
+    private final java.util.concurrent.ConcurrentMap<String, java.util.Optional<String>> values =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private String get(String key, String fallback) {
-        return config.getOptionalValue(key, String.class).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
+        return values.computeIfAbsent(key, k -> config.getOptionalValue(k, String.class).map(String::trim)
+                .filter(v -> !v.isEmpty())).orElse(fallback);
     }
 
     /** This node's name in the murder (Cyrus: {@code servername}); locations are {@code servername!partition}. */

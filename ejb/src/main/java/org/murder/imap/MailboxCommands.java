@@ -19,11 +19,9 @@ import org.murder.connector.api.Connection;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.StatusItem;
-import org.murder.protocol.imap.message.MessageStructure;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
 import org.murder.protocol.imap.response.NamespaceEntry;
-import org.murder.store.HeaderScan;
 import org.murder.store.MessageCacheData;
 import org.murder.store.MessageFlags;
 import org.murder.store.MessageStore;
@@ -481,12 +479,7 @@ public class MailboxCommands {
         Spool.TempMessage file = null;
         try {
             file = spool.writeTemp(m.partition(), a.message().openStream());
-            MessageStructure structure;
-            try (var in = java.nio.file.Files.newInputStream(file.path())) {
-                structure = MessageStructure.parse(in);
-            }
-            MessageCacheData cache = new MessageCacheData(structure.envelope(), structure.bodyStructure(),
-                    structure.body(), structure.serialize(), HeaderScan.first(file.path(), "Message-ID").orElse(""));
+            MessageCacheData cache = MessageCacheData.parse(file.path());
             Instant date = a.internalDate().map(z -> z.toInstant()).orElse(Instant.now());
             MessageStore.Appended done = store.append(spool, m.id(), new MessageStore.NewMessage(file,
                     MessageFlags.of(a.flags()), date, cache));

@@ -206,7 +206,7 @@ public class MessageCommands {
                 ImapEndpoint.tagged(c, f.tag(), ImapStatus.NO, "UNKNOWN-CTE", "Cannot decode the part's transfer encoding");
                 return;
             } catch (IOException | RuntimeException e) {
-                if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid())) || store.cache(m.id()).isEmpty()) {
+                if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid())) || !store.exists(m.id())) {
                     // expunged by another session, not yet told to this one: skip it and say so (RFC 2180 4.1.2)
                     gone = true;
                     continue;
@@ -310,7 +310,7 @@ public class MessageCommands {
             } else if (item == FetchItem.Attribute.ENVELOPE || item == FetchItem.Attribute.BODYSTRUCTURE
                     || item == FetchItem.Attribute.BODY) {
                 if (cache == null) {
-                    cache = store.cache(m.id()).orElseThrow(() -> new IOException("no cached structure for UID " + m.uid()));
+                    cache = store.cache(spool.messagePath(sel.partition, sel.mailboxId, m.uid()), m.id());
                 }
                 if (item == FetchItem.Attribute.ENVELOPE) {
                     b.envelope(cache.envelope());
@@ -323,23 +323,23 @@ public class MessageCommands {
                 b.literal("RFC822", new Segment.FileRegion(file, 0, m.size()));
             } else if (item == FetchItem.Attribute.RFC822_HEADER || item == FetchItem.Attribute.RFC822_TEXT) {
                 if (structure == null) {
-                    structure = structure(m);
+                    structure = structure(sel, m);
                 }
                 ByteRange r = item == FetchItem.Attribute.RFC822_HEADER ? structure.header() : structure.text();
                 b.literal(item.responseName(), r.in(file));
             } else if (item instanceof FetchItem.BodySection bs) {
                 if (structure == null) {
-                    structure = structure(m);
+                    structure = structure(sel, m);
                 }
                 bodySection(b, file, structure, bs);
             } else if (item instanceof FetchItem.Binary bin) {
                 if (structure == null) {
-                    structure = structure(m);
+                    structure = structure(sel, m);
                 }
                 b.binary(bin.responseName(), new Segment.Bytes(partial(decoded(file, structure, bin.part()), bin.partial())));
             } else if (item instanceof FetchItem.BinarySize bs) {
                 if (structure == null) {
-                    structure = structure(m);
+                    structure = structure(sel, m);
                 }
                 b.binarySize(bs.responseName(), decoded(file, structure, bs.part()).length);
             } else {
@@ -352,8 +352,8 @@ public class MessageCommands {
         return b.build();
     }
 
-    private MessageStructure structure(SelectedMailbox.Message m) throws IOException {
-        MessageCacheData cache = store.cache(m.id()).orElseThrow(() -> new IOException("no cached structure for UID " + m.uid()));
+    private MessageStructure structure(SelectedMailbox sel, SelectedMailbox.Message m) throws IOException {
+        MessageCacheData cache = store.cache(spool.messagePath(sel.partition, sel.mailboxId, m.uid()), m.id());
         return MessageStructure.deserialize(cache.structure());
     }
 

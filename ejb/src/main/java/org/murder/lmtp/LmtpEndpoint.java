@@ -8,9 +8,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -27,14 +25,12 @@ import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
 import org.murder.connector.api.LmtpListener;
-import org.murder.protocol.imap.message.MessageStructure;
 import org.murder.protocol.lmtp.LmtpCommand;
 import org.murder.protocol.lmtp.LmtpParseResult;
 import org.murder.protocol.lmtp.LmtpReplies;
 import org.murder.protocol.lmtp.Recipient;
 import org.murder.protocol.lmtp.RecipientRules;
 import org.murder.protocol.sasl.Base64Lines;
-import org.murder.store.HeaderScan;
 import org.murder.store.MessageCacheData;
 import org.murder.store.Spool;
 import org.murder.store.StoreMailbox;
@@ -296,12 +292,7 @@ public class LmtpEndpoint implements LmtpListener {
         MessageCacheData cache;
         try {
             file = s.data.finish();
-            MessageStructure structure;
-            try (InputStream in = Files.newInputStream(file.path())) {
-                structure = MessageStructure.parse(in);
-            }
-            cache = new MessageCacheData(structure.envelope(), structure.bodyStructure(), structure.body(),
-                    structure.serialize(), HeaderScan.first(file.path(), "Message-ID").orElse(""));
+            cache = MessageCacheData.parse(file.path());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "MURDER-LMTP-004 cannot prepare the message for delivery", e);
             s.recipients.forEach(r -> c.write(LmtpReplies.temporaryFailure("Cannot store the message now")));

@@ -30,6 +30,9 @@ public class MessageStore {
     @jakarta.ejb.EJB
     MailboxIndexes indexes;
 
+    @jakarta.ejb.EJB
+    MessageCaches caches;
+
     @PersistenceContext(unitName = "murder")
     EntityManager em;
 
@@ -72,8 +75,7 @@ public class MessageStore {
         StoreMessage row = new StoreMessage(box.id(), uid, modSeq, message.flags(), message.internalDate(),
                 message.file().size(), message.file().sha256());
         em.persist(row);
-        em.flush(); // the id, for the cache row
-        em.persist(new StoreMessageCache(row.id(), message.cache()));
+        onCommit(() -> caches.offer(row.id(), message.cache()));
         box.counted(1, message.file().size());
         return new Appended(box.id(), box.uidValidity(), uid, modSeq);
     }
@@ -135,9 +137,38 @@ public class MessageStore {
                 .getResultList();
     }
 
+    /** A message's parsed facts, if written or waiting to be (see {@link MessageCaches}). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Optional<MessageCacheData> cache(long messageId) {
-        return Optional.ofNullable(em.find(StoreMessageCache.class, messageId)).map(StoreMessageCache::data);
+        return caches.pending(messageId)
+                .or(() -> Optional.ofNullable(em.find(StoreMessageCache.class, messageId)).map(StoreMessageCache::data));
+    }
+
+    /** A message's parsed facts; parsed from its file (and kept) when they are not stored. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public MessageCacheData cache(Path file, long messageId) throws IOException {
+        Optional<MessageCacheData> known = cache(messageId);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        MessageCacheData parsed = MessageCacheData.parse(file);
+        caches.offer(messageId, parsed);
+        return parsed;
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean exists(long messageId) {
+        return em.find(StoreMessage.class, messageId) != null;
+    }
+
+    /** Writes parsed facts of messages that still exist and have none stored (MessageCaches' batches). */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void saveCaches(java.util.Map<Long, MessageCacheData> batch) {
+        batch.forEach((id, data) -> {
+            if (em.find(StoreMessage.class, id) != null && em.find(StoreMessageCache.class, id) == null) {
+                em.persist(new StoreMessageCache(id, data));
+            }
+        });
     }
 
     /** A flag change on some UIDs; returns the messages changed, with their new MODSEQ. */
@@ -188,7 +219,11 @@ public class MessageStore {
             box.takeModSeq();
             box.counted(-gone.size(), -size);
             String partition = box.partition();
-            onCommit(() -> gone.forEach(uid -> spool.deleteQuietly(partition, mailboxId, uid)));
+            List<Long> ids = victims.stream().map(StoreMessage::id).toList();
+            onCommit(() -> {
+                gone.forEach(uid -> spool.deleteQuietly(partition, mailboxId, uid));
+                ids.forEach(caches::forget);
+            });
         }
         return gone;
     }
@@ -222,11 +257,7 @@ public class MessageStore {
             onRollback(() -> spool.delete(linked));
             StoreMessage copy = new StoreMessage(to.id(), uid, modSeq, m.flags(), m.internalDate(), m.size(), m.sha256());
             em.persist(copy);
-            em.flush();
-            StoreMessageCache cache = em.find(StoreMessageCache.class, m.id());
-            if (cache != null) {
-                em.persist(new StoreMessageCache(copy.id(), cache.data()));
-            }
+            cache(m.id()).ifPresent(data -> onCommit(() -> caches.offer(copy.id(), data)));
             to.counted(1, m.size());
             pairs.add(new long[] {m.uid(), uid});
         }

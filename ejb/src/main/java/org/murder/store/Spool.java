@@ -18,14 +18,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Message files on partitions. A message is written to a temporary file on the partition and fsynced,
- * then hard-linked to {@code <partition>/<mailbox id>/<uid>.} and the directory fsynced — all before
- * the metadata commit, so a committed message always has its file. One delivery to many mailboxes (and
- * COPY) links the same file again, as Cyrus's single-instance store does.
+ * Message files on partitions. A message is written to a temporary file on the partition, then
+ * hard-linked to {@code <partition>/<mailbox id>/<uid>.}; the file and the directory are fsynced after the
+ * link — all before the metadata commit, so a committed message always has its file. (Syncing the file after
+ * linking lets one journal commit carry both the data and the new name on ext4-like file systems; nothing
+ * is acknowledged before both syncs, so the order is safe.) One delivery to many mailboxes (and COPY) links
+ * the same file again, as Cyrus's single-instance store does.
  */
 public final class Spool {
 
-    /** A message written and fsynced, waiting to be linked into mailboxes. */
+    /** A message written, waiting to be linked into mailboxes (which makes it durable). */
     public record TempMessage(Path path, long size, String sha256) {
     }
 
@@ -55,7 +57,7 @@ public final class Spool {
         return partition(partition).resolve(Long.toString(mailboxId));
     }
 
-    /** Copies the stream to a new fsynced temp file on the partition, hashing it on the way. */
+    /** Copies the stream to a new temp file on the partition, hashing it on the way. */
     public TempMessage writeTemp(String partition, InputStream content) throws IOException {
         Path tmpDir = partition(partition).resolve("tmp");
         Files.createDirectories(tmpDir);
@@ -66,7 +68,6 @@ public final class Spool {
              OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), sha)) {
             size = content.transferTo(out);
             out.flush();
-            ch.force(true);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -74,7 +75,7 @@ public final class Spool {
         return new TempMessage(tmp, size, HexFormat.of().formatHex(sha.digest()));
     }
 
-    /** A message arriving in pieces (LMTP DATA): written as it comes, fsynced at the end. */
+    /** A message arriving in pieces (LMTP DATA): written as it comes, made durable when linked. */
     public final class TempWriter implements AutoCloseable {
         private final Path path;
         private final FileChannel channel;
@@ -96,9 +97,8 @@ public final class Spool {
             size += bytes.length;
         }
 
-        /** Forces the bytes to disk: from here on the message survives a crash. */
+        /** The whole message is written; {@link #link} makes it durable. */
         public TempMessage finish() throws IOException {
-            channel.force(true);
             channel.close();
             done = true;
             return new TempMessage(path, size, HexFormat.of().formatHex(sha.digest()));
@@ -125,7 +125,7 @@ public final class Spool {
         return new TempWriter(tmpDir.resolve(UUID.randomUUID() + ".msg"));
     }
 
-    /** Links a fsynced file as a mailbox's message and makes the new name durable. */
+    /** Links a temp file as a mailbox's message and makes its contents and its new name durable. */
     public Path link(Path existing, String partition, long mailboxId, long uid) throws IOException {
         Path dir = mailboxDir(partition, mailboxId);
         Files.createDirectories(dir);
@@ -133,15 +133,15 @@ public final class Spool {
         try {
             Files.createLink(target, existing);
         } catch (FileAlreadyExistsException e) {
-            // a leftover of a transaction that rolled back after linking: its UID was never committed
+            // a leftover of a transaction that rolled back (or crashed) after linking: its UID was never committed
             Files.delete(target);
             Files.createLink(target, existing);
         } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            // another file system (a partition on its own disk): copy, and make the copy durable
+            // another file system (a partition on its own disk): copy
             Files.copy(existing, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+        }
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
+            ch.force(true); // a second link of an already synced file finds nothing to write
         }
         fsyncDirectory(dir);
         return target;

@@ -1,0 +1,32 @@
+package org.murder.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.murder.protocol.imap.message.MessageStructure;
+
+class MessageCacheDataTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFactsOfAFileAreTheFactsOfItsBytes() throws IOException {
+        Path f = dir.resolve("1.");
+        Files.writeString(f, "Message-ID: <a1@example.org>\r\nSubject: parsed again\r\nFrom: a@example.org\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\none\r\n"
+                + "--b\r\nContent-Type: text/html\r\n\r\n<p>two</p>\r\n--b--\r\n", StandardCharsets.US_ASCII);
+        MessageCacheData d = MessageCacheData.parse(f);
+        assertEquals("<a1@example.org>", d.messageIdHeader());
+        assertTrue(d.envelope().contains("\"parsed again\""), d.envelope());
+        assertTrue(d.bodyStructure().startsWith("((\"TEXT\" \"PLAIN\""), d.bodyStructure());
+        MessageStructure s = MessageStructure.deserialize(d.structure());
+        assertEquals(d.bodyStructure(), s.bodyStructure());
+    }
+}

@@ -1,6 +1,7 @@
 package org.murder.backend;
 
 import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -33,6 +34,8 @@ import org.murder.store.model.Rights;
  */
 @Stateless
 public class DeliveryService {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DeliveryService.class.getName());
 
     @PersistenceContext(unitName = "murder")
     EntityManager em;
@@ -125,6 +128,21 @@ public class DeliveryService {
             em.persist(new StoreDuplicate(duplicateKey, when));
         }
         return Result.DELIVERED;
+    }
+
+    /**
+     * Forgets deliveries older than the duplicate window (Cyrus's {@code cyr_expire -E}), so that the record
+     * does not grow for ever; a key seen again after the window is delivered anyway.
+     */
+    @Schedule(hour = "*", minute = "23", persistent = false)
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void expireDuplicates() {
+        long cutoff = Instant.now().minus(settings.duplicateWindow()).toEpochMilli();
+        int gone = em.createQuery("DELETE FROM StoreDuplicate d WHERE d.deliveredAt < :cutoff")
+                .setParameter("cutoff", cutoff).executeUpdate();
+        if (gone > 0) {
+            LOG.info(() -> "MURDER-BE-010 forgot " + gone + " delivery records older than " + settings.duplicateWindow());
+        }
     }
 
     private static String sha256(String s) {

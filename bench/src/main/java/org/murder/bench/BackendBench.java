@@ -111,6 +111,8 @@ public final class BackendBench {
         opt.put("big", "100000");
         opt.put("big-bytes", "1000");
         opt.put("runs", "5");
+        opt.put("fetch-runs", "21");
+        opt.put("fetch-warmups", "5");
         // a JVM server compiles its delivery path over the first few thousand messages (measured: steady after
         // about 5,000); a mail server runs for days, so both servers are measured warm
         opt.put("warmup-msgs", "5000");
@@ -371,7 +373,9 @@ public final class BackendBench {
     /** FETCH 1:N BODY.PEEK[]: one unmeasured run, then {@code runs}; MB/s = octets received / time to tagged OK. */
     private void fetchBodies() throws IOException {
         int n = num("fetch-msgs");
-        int runs = Math.max(1, num("runs"));
+        // one run takes about 0.1 s: on a shared machine a handful of them is mostly noise
+        int runs = Math.max(1, num("fetch-runs"));
+        int warmups = Math.max(1, num("fetch-warmups"));
         try (ImapConn c = ImapConn.login(host, imapPort, IO_TIMEOUT, FETCH, FETCH + "-pw")) {
             ImapConn.Reply sel = c.command("SELECT INBOX");
             if (!sel.ok() || sel.exists() < n) {
@@ -381,7 +385,7 @@ public final class BackendBench {
             double[] secs = new double[runs];
             long bytes = 0;
             long literal = 0;
-            for (int run = -1; run < runs; run++) {
+            for (int run = -warmups; run < runs; run++) {
                 checkDeadline();
                 long t0 = System.nanoTime();
                 ImapConn.Reply r = c.command("FETCH 1:" + n + " BODY.PEEK[]", false);

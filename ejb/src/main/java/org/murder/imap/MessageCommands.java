@@ -327,6 +327,11 @@ public class MessageCommands {
                 }
                 ByteRange r = item == FetchItem.Attribute.RFC822_HEADER ? structure.header() : structure.text();
                 b.literal(item.responseName(), r.in(file));
+            } else if (item instanceof FetchItem.BodySection bs && bs.section().part().isEmpty()
+                    && bs.section().specifier().isEmpty()) {
+                // BODY[]: the whole file, no need for the message's structure
+                ByteRange whole = ByteRange.between(0, m.size());
+                b.literal(bs.responseName(), bs.partial().map(p -> whole.partial(p.origin(), p.length())).orElse(whole).in(file));
             } else if (item instanceof FetchItem.BodySection bs) {
                 if (structure == null) {
                     structure = structure(sel, m);

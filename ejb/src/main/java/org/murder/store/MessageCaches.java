@@ -2,12 +2,8 @@ package org.murder.store;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.ejb.ConcurrencyManagement;
-import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
-import jakarta.ejb.Singleton;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,9 +22,7 @@ import java.util.logging.Logger;
  * loses them) they are served from here, or parsed from the file again. Writing them with each delivery cost
  * a third of its database time, and left the embedded database's file a sparse page behind every commit.
  */
-@Singleton
-@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@ApplicationScoped // a plain bean: FETCH asks it for every message, and an EJB call costs more than the look-up
 public class MessageCaches {
 
     private static final Logger LOG = Logger.getLogger(MessageCaches.class.getName());

@@ -30,7 +30,7 @@ public class MessageStore {
     @jakarta.ejb.EJB
     MailboxIndexes indexes;
 
-    @jakarta.ejb.EJB
+    @jakarta.inject.Inject
     MessageCaches caches;
 
     @PersistenceContext(unitName = "murder")

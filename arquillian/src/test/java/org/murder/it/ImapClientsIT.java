@@ -770,6 +770,13 @@ class ImapClientsIT {
             assertEquals("A\u0000B\u0000C BINARY[2]<1> ~{3}", b64.get(1), b64.toString());
             assertEquals("\u0000B\u0000)", b64.get(2), b64.toString());
             assertTrue(w.command("b6", "FETCH 1 (BINARY.PEEK[3])").get(0).startsWith("b6 NO [UNKNOWN-CTE]"));
+            // BODY[] is the whole file, served without the message's structure; with a partial, a slice of it
+            List<String> whole = w.command("b8", "FETCH 1 (BODY.PEEK[]<0.9> BODY.PEEK[]<" + (msg.length() - 5) + ".100>)");
+            assertEquals("* 1 FETCH (BODY[]<0> {9}", whole.get(0), whole.toString());
+            assertEquals("Subject:  BODY[]<" + (msg.length() - 5) + "> {5}", whole.get(1), whole.toString());
+            assertEquals("b--", whole.get(2), whole.toString());
+            assertEquals(")", whole.get(3), whole.toString());
+            assertEquals("* 1 FETCH (BODY[] {" + msg.length() + "}", w.command("b9", "FETCH 1 (BODY.PEEK[])").get(0));
             assertStatus("OK", "b7", w.command("b7", concat(("b7 APPEND \"" + box + "\" ~{14+}\r\n")
                     .getBytes(StandardCharsets.US_ASCII), "Subject: \u0000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
                     "\r\n".getBytes(StandardCharsets.US_ASCII))));

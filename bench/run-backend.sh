@@ -160,6 +160,13 @@ log_errors() { # FILE FROM_LINE: ERROR/SEVERE lines logged after FROM_LINE
 }
 
 PROVENANCE=""
+# the machine may share its host: the share of CPU time the hypervisor gave to others ("steal") while each
+# server was measured says how comparable the two blocks are
+cpu_snapshot() { awk '/^cpu /{t=0; for(i=2;i<=NF;i++) t+=$i; print t, $9}' /proc/stat; }
+steal_since() { # "TOTAL STEAL" from cpu_snapshot: percent of CPU time stolen since then
+  local now; now=$(cpu_snapshot)
+  awk -v a="$1" -v b="$now" 'BEGIN{split(a,x," "); split(b,y," "); d=y[1]-x[1]; printf "%.0f", (d > 0 ? 100*(y[2]-x[2])/d : 0)}'
+}
 rc=0
 
 # ---------------------------------------------------------------- 1. our node
@@ -221,6 +228,7 @@ EOF
   PROVENANCE+="; server JVM pid $JVM_PID with ${jvm_heap:-default heap flags}, $(ulimit -n) open files"
   say "measuring our node (IMAP 127.0.0.1:$IMAP_PORT, LMTP :$LMTP_PORT, JVM pid $JVM_PID)"
   rm -f "$OURS_PROPS"
+  snap=$(cpu_snapshot)
   run_bench measure ours 127.0.0.1 "$IMAP_PORT" "$LMTP_PORT" "$ADMIN" "$ADMIN_PW" "$OURS_PROPS" \
     "idle=$IDLE" "server-pid=$JVM_PID" "$@" || rc=$?
   problems=$(log_errors "$LOG" "$log_from")
@@ -228,7 +236,7 @@ EOF
   if (( problems > 0 )); then
     tail -n +"$((log_from + 1))" "$LOG" | grep -E ' (ERROR|SEVERE) ' | head -n 10 || true
   fi
-  PROVENANCE+="; its server.log: $problems ERROR/SEVERE lines during the run."$'\n'
+  PROVENANCE+="; its server.log: $problems ERROR/SEVERE lines during the run; CPU steal while measured: $(steal_since "$snap") %."$'\n'
   stop_node
 fi
 
@@ -313,8 +321,10 @@ EOF
   PROVENANCE+="Cyrus: Debian $(dpkg-query -W -f '${Package} ${Version}' cyrus-imapd 2>/dev/null || echo cyrus-imapd), "
   PROVENANCE+="configuration in \`bench/target/cyrus\` (imapd -U 30 prefork=0, lmtpd on TCP with AUTH, sasldb, no murder)."$'\n'
   rm -f "$CYRUS_PROPS"
+  snap=$(cpu_snapshot)
   run_bench measure cyrus "$CYRUS_IP" "$CYRUS_IMAP" "$CYRUS_LMTP" "$ADMIN" "$ADMIN_PW" "$CYRUS_PROPS" \
     "idle=$CYRUS_IDLE" "procs-matching=-C $CYRUS_CONF" "hup-pid=$CYRUS_PID" "$@" || rc=$?
+  PROVENANCE+="Cyrus: CPU steal while measured: $(steal_since "$snap") %."$'\n'
   stop_cyrus
 fi
 

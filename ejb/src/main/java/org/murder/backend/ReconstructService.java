@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.murder.protocol.imap.message.MessageStructure;
-import org.murder.store.HeaderScan;
 import org.murder.store.MessageCacheData;
 import org.murder.store.MessageFlags;
 import org.murder.store.Spool;
@@ -139,8 +138,7 @@ public class ReconstructService {
                 Instant.ofEpochMilli(Files.getLastModifiedTime(file).toMillis()), size, sha);
         em.persist(m);
         em.flush();
-        em.persist(new StoreMessageCache(m.id(), new MessageCacheData(structure.envelope(), structure.bodyStructure(),
-                structure.body(), structure.serialize(), HeaderScan.first(file, "Message-ID").orElse(""))));
+        em.persist(new StoreMessageCache(m.id(), MessageCacheData.of(structure, file)));
         return m;
     }
 

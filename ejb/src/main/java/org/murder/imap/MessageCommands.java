@@ -310,7 +310,7 @@ public class MessageCommands {
             } else if (item == FetchItem.Attribute.ENVELOPE || item == FetchItem.Attribute.BODYSTRUCTURE
                     || item == FetchItem.Attribute.BODY) {
                 if (cache == null) {
-                    cache = store.cache(spool.messagePath(sel.partition, sel.mailboxId, m.uid()), m.id());
+                    cache = store.cache(file, m.id());
                 }
                 if (item == FetchItem.Attribute.ENVELOPE) {
                     b.envelope(cache.envelope());
@@ -323,7 +323,7 @@ public class MessageCommands {
                 b.literal("RFC822", new Segment.FileRegion(file, 0, m.size()));
             } else if (item == FetchItem.Attribute.RFC822_HEADER || item == FetchItem.Attribute.RFC822_TEXT) {
                 if (structure == null) {
-                    structure = structure(sel, m);
+                    structure = structure(file, m);
                 }
                 ByteRange r = item == FetchItem.Attribute.RFC822_HEADER ? structure.header() : structure.text();
                 b.literal(item.responseName(), r.in(file));
@@ -334,17 +334,17 @@ public class MessageCommands {
                 b.literal(bs.responseName(), bs.partial().map(p -> whole.partial(p.origin(), p.length())).orElse(whole).in(file));
             } else if (item instanceof FetchItem.BodySection bs) {
                 if (structure == null) {
-                    structure = structure(sel, m);
+                    structure = structure(file, m);
                 }
                 bodySection(b, file, structure, bs);
             } else if (item instanceof FetchItem.Binary bin) {
                 if (structure == null) {
-                    structure = structure(sel, m);
+                    structure = structure(file, m);
                 }
                 b.binary(bin.responseName(), new Segment.Bytes(partial(decoded(file, structure, bin.part()), bin.partial())));
             } else if (item instanceof FetchItem.BinarySize bs) {
                 if (structure == null) {
-                    structure = structure(sel, m);
+                    structure = structure(file, m);
                 }
                 b.binarySize(bs.responseName(), decoded(file, structure, bs.part()).length);
             } else {
@@ -357,8 +357,8 @@ public class MessageCommands {
         return b.build();
     }
 
-    private MessageStructure structure(SelectedMailbox sel, SelectedMailbox.Message m) throws IOException {
-        MessageCacheData cache = store.cache(spool.messagePath(sel.partition, sel.mailboxId, m.uid()), m.id());
+    private MessageStructure structure(Path file, SelectedMailbox.Message m) throws IOException {
+        MessageCacheData cache = store.cache(file, m.id());
         return MessageStructure.deserialize(cache.structure());
     }
 

@@ -16,6 +16,11 @@ public record MessageCacheData(String envelope, String bodyStructure, String bod
         try (InputStream in = Files.newInputStream(file)) {
             s = MessageStructure.parse(in);
         }
+        return of(s, file);
+    }
+
+    /** The facts of a message whose structure was parsed already (reconstruct hashes the file as it parses). */
+    public static MessageCacheData of(MessageStructure s, Path file) throws IOException {
         return new MessageCacheData(s.envelope(), s.bodyStructure(), s.body(), s.serialize(),
                 HeaderScan.first(file, "Message-ID").orElse(""));
     }

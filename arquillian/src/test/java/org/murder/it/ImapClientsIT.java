@@ -1373,6 +1373,49 @@ class ImapClientsIT {
         assertEquals(tag + " OK Completed", last(w.command(tag, "NOOP")), "the connection still answers NOOP");
     }
 
+    private static long[] sessionsGauge() throws Exception {
+        try (JsonReader r = Json.createReader(new java.io.StringReader(MurderNode.get("/api/backend/sessions").body()))) {
+            JsonObject o = r.readObject();
+            return new long[] {o.getJsonNumber("selected").longValue(), o.getJsonNumber("idling").longValue()};
+        }
+    }
+
+    /** Issue 11: a session dropped while in IDLE used to leave its listener (and its view) registered for ever. */
+    @Test
+    void sessionsDroppedWhileIdlingReleaseWhatTheyRegistered() throws Exception {
+        long[] before = sessionsGauge();
+        List<ImapWire> wires = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                ImapWire w = ImapWire.loggedIn();
+                wires.add(w);
+                assertStatus("OK", "s3", w.command("s3", "SELECT INBOX"));
+                w.send("s4 IDLE\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("+ idling", w.line());
+            }
+            assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> {
+                try {
+                    long[] now = sessionsGauge();
+                    return now[0] >= before[0] + 10 && now[1] >= before[1] + 10;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), () -> "10 sessions selected and idling: " + java.util.Arrays.toString(before));
+        } finally {
+            for (ImapWire w : wires) {
+                w.close(); // no DONE, no LOGOUT: the connection just goes
+            }
+        }
+        assertTrue(MurderNode.await(Duration.ofSeconds(15), () -> {
+            try {
+                long[] now = sessionsGauge();
+                return now[0] <= before[0] && now[1] <= before[1];
+            } catch (Exception e) {
+                return false;
+            }
+        }), () -> "every selection and IDLE listener released");
+    }
+
     @Test
     void badInputGetsBadOrNoAndTheConnectionStillAnswers() throws Exception {
         try (ImapWire w = new ImapWire()) {

@@ -131,8 +131,9 @@ public class DeliveryService {
     }
 
     /**
-     * Forgets deliveries older than the duplicate window (Cyrus's {@code cyr_expire -E}), so that the record
-     * does not grow for ever; a key seen again after the window is delivered anyway.
+     * Forgets deliveries older than the duplicate window (Cyrus's {@code cyr_expire -E}) and records of expunged
+     * messages older than {@code expunge_days} ({@code cyr_expire -X}), so that neither grows
+     * for ever; a key seen again after the window is delivered anyway.
      */
     @Schedule(hour = "*", minute = "23", persistent = false)
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -142,6 +143,13 @@ public class DeliveryService {
                 .setParameter("cutoff", cutoff).executeUpdate();
         if (gone > 0) {
             LOG.info(() -> "MURDER-BE-010 forgot " + gone + " delivery records older than " + settings.duplicateWindow());
+        }
+        long expungedCutoff = Instant.now().minus(settings.expungedRetention()).toEpochMilli();
+        int forgotten = em.createQuery("DELETE FROM StoreExpunged e WHERE e.expungedAt < :cutoff")
+                .setParameter("cutoff", expungedCutoff).executeUpdate();
+        if (forgotten > 0) {
+            LOG.info(() -> "MURDER-BE-011 forgot " + forgotten + " records of expunged messages older than "
+                    + settings.expungedRetention());
         }
     }
 

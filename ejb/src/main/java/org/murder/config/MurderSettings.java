@@ -188,6 +188,11 @@ public class MurderSettings {
         return java.time.Duration.ofHours(Long.parseLong(get("duplicate_window_hours", "72")));
     }
 
+    /** How long the records of expunged messages are kept (Cyrus: cyr_expire -X, expunge_days, 7 days). */
+    public java.time.Duration expungedRetention() {
+        return java.time.Duration.ofDays(Long.parseLong(get("expunge_days", "7")));
+    }
+
     /** Largest message LMTP and APPEND accept, in bytes (Cyrus: maxmessagesize; 0 = no limit). */
     public long maxMessageSize() {
         return Long.parseLong(get("maxmessagesize", "0"));

@@ -40,7 +40,7 @@ public class AclQuotaCommands {
     QuotaService quotas;
 
     private Optional<StoreMailbox> mailbox(ImapSession s, String external) {
-        return namespace.toInternal(MailboxNames.encodeUtf7(external), s.user, s.admin).flatMap(mailboxes::find);
+        return namespace.toInternal(MailboxNames.encodeUtf7(external), s.user(), s.admin()).flatMap(mailboxes::find);
     }
 
     private static void ok(Connection c, String tag) {
@@ -81,9 +81,9 @@ public class AclQuotaCommands {
         }
         StoreMailbox m = found.get();
         Acl acl = Acl.parse(m.acl());
-        Rights mine = RULES.myRights(acl, m.name(), s.user, Set.of(), s.admin);
+        Rights mine = RULES.myRights(acl, m.name(), s.user(), Set.of(), s.admin());
         if (command instanceof ImapCommand.MyRights) {
-            Optional<Rights> r = RULES.myRightsResponse(acl, m.name(), s.user, Set.of(), s.admin);
+            Optional<Rights> r = RULES.myRightsResponse(acl, m.name(), s.user(), Set.of(), s.admin());
             if (r.isEmpty()) {
                 no(c, tag, "Mailbox does not exist");
                 return;
@@ -100,7 +100,7 @@ public class AclQuotaCommands {
             c.write(ImapResponses.acl(name, false, entries));
             ok(c, tag);
         } else if (command instanceof ImapCommand.ListRights lr) {
-            if (!RULES.mayListRights(acl, m.name(), s.user, Set.of(), s.admin)) {
+            if (!RULES.mayListRights(acl, m.name(), s.user(), Set.of(), s.admin())) {
                 no(c, tag, "Mailbox does not exist");
                 return;
             }
@@ -129,7 +129,7 @@ public class AclQuotaCommands {
     }
 
     private void change(Connection c, ImapSession s, String tag, StoreMailbox m, Acl acl, String identifier, String argument) {
-        AccessRules.AclResult result = RULES.setAcl(acl, m.name(), identifier, argument, s.user, Set.of(), s.admin);
+        AccessRules.AclResult result = RULES.setAcl(acl, m.name(), identifier, argument, s.user(), Set.of(), s.admin());
         if (!result.isOk()) {
             AccessRules.Refusal why = result.refusal().orElseThrow();
             ImapEndpoint.tagged(c, tag, why == AccessRules.Refusal.INVALID_RIGHTS ? ImapStatus.BAD : ImapStatus.NO,
@@ -145,7 +145,7 @@ public class AclQuotaCommands {
     }
 
     private String externalRoot(ImapSession s, String internal) {
-        return namespace.toExternal(internal, s.user, s.admin).map(MailboxNames::decodeUtf7).orElse(internal);
+        return namespace.toExternal(internal, s.user(), s.admin()).map(MailboxNames::decodeUtf7).orElse(internal);
     }
 
     private List<QuotaResource> resources(StoreQuota q) {
@@ -161,15 +161,15 @@ public class AclQuotaCommands {
     }
 
     private void getQuota(Connection c, ImapSession s, String tag, String root) {
-        Optional<String> internal = namespace.toInternal(MailboxNames.encodeUtf7(root), s.user, s.admin);
+        Optional<String> internal = namespace.toInternal(MailboxNames.encodeUtf7(root), s.user(), s.admin());
         Optional<StoreQuota> q = internal.flatMap(quotas::root);
         if (q.isEmpty()) {
             no(c, tag, "Quota root does not exist");
             return;
         }
-        boolean own = internal.get().equals("user." + s.user.replace('.', '^'))
-                || internal.get().startsWith("user." + s.user.replace('.', '^') + ".");
-        if (!s.admin && !own) {
+        boolean own = internal.get().equals("user." + s.user().replace('.', '^'))
+                || internal.get().startsWith("user." + s.user().replace('.', '^') + ".");
+        if (!s.admin() && !own) {
             no(c, tag, "Permission denied");
             return;
         }
@@ -178,11 +178,11 @@ public class AclQuotaCommands {
     }
 
     private void setQuota(Connection c, ImapSession s, String tag, ImapCommand.SetQuota q) {
-        if (!s.admin) {
+        if (!s.admin()) {
             no(c, tag, "Permission denied");
             return;
         }
-        Optional<String> internal = namespace.toInternal(MailboxNames.encodeUtf7(q.root()), s.user, s.admin);
+        Optional<String> internal = namespace.toInternal(MailboxNames.encodeUtf7(q.root()), s.user(), s.admin());
         if (internal.isEmpty()) {
             no(c, tag, "Invalid quota root");
             return;

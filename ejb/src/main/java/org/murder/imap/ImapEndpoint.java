@@ -114,7 +114,7 @@ public class ImapEndpoint implements ImapListener {
 
     @Override
     public void onDisconnect(Connection c) {
-        mailboxCommands.unselect(session(c));
+        session(c).end();
     }
 
     @Override
@@ -138,7 +138,7 @@ public class ImapEndpoint implements ImapListener {
         } catch (RuntimeException e) {
             // a failure of ours must not leave the client waiting for a completion that never comes
             LOG.log(Level.SEVERE, "MURDER-IMAP-005 " + command.getClass().getSimpleName() + " failed for "
-                    + session(c).user + " from " + c.remoteAddress(), e);
+                    + session(c).identity().map(ImapSession.Identity::user).orElse("-") + " from " + c.remoteAddress(), e);
             tagged(c, command.tag(), ImapStatus.NO, "SERVERBUG", "Internal server error");
         }
     }
@@ -146,20 +146,25 @@ public class ImapEndpoint implements ImapListener {
     private void dispatch(Connection c, ImapCommand command) {
         ImapSession s = session(c);
         String tag = command.tag();
+        ImapSession.State state = s.state();
         if (command instanceof ImapCommand.AnyState) {
             anyState(c, s, command);
+        } else if (state instanceof ImapSession.Logout) {
+            tagged(c, tag, ImapStatus.BAD, "Logging out");
         } else if (command instanceof ImapCommand.NotAuthenticated) {
-            if (s.authenticated()) {
-                tagged(c, tag, ImapStatus.BAD, "Already authenticated");
-            } else {
+            if (state instanceof ImapSession.NotAuthenticated) {
                 notAuthenticated(c, s, command);
+            } else {
+                tagged(c, tag, ImapStatus.BAD, "Already authenticated");
             }
-        } else if (!s.authenticated()) {
+        } else if (state instanceof ImapSession.NotAuthenticated) {
             tagged(c, tag, ImapStatus.BAD, "Please login first");
-        } else if (command instanceof ImapCommand.Selected && s.selected == null) {
-            tagged(c, tag, ImapStatus.BAD, "Please select a mailbox first");
         } else if (command instanceof ImapCommand.Selected sel) {
-            messageCommands.run(c, s, sel);
+            if (state instanceof ImapSession.Selected selected) {
+                messageCommands.run(c, s, selected, sel);
+            } else {
+                tagged(c, tag, ImapStatus.BAD, "Please select a mailbox first");
+            }
         } else {
             mailboxCommands.run(c, s, command);
         }
@@ -171,12 +176,12 @@ public class ImapEndpoint implements ImapListener {
             c.write(ImapResponses.capability(capabilities(c, s)));
             tagged(c, tag, ImapStatus.OK, "Completed");
         } else if (command instanceof ImapCommand.Noop) {
-            messageCommands.sync(c, s, true);
+            messageCommands.sync(c, s, true, true, Map.of());
             tagged(c, tag, ImapStatus.OK, "Completed");
         } else if (command instanceof ImapCommand.Logout) {
             c.write(ImapResponses.bye("LOGOUT received"));
             tagged(c, tag, ImapStatus.OK, "Completed");
-            mailboxCommands.unselect(s);
+            s.end();
             c.close();
         } else if (command instanceof ImapCommand.Id) {
             c.write(ImapResponses.id(Map.of("name", settings.product(), "version", settings.version(),
@@ -212,8 +217,7 @@ public class ImapEndpoint implements ImapListener {
     }
 
     private void loggedIn(Connection c, ImapSession s, String tag, String user) {
-        s.user = user;
-        s.admin = settings.isAdmin(user);
+        s.loggedIn(new ImapSession.Identity(user, settings.isAdmin(user)));
         mailboxCommands.ensureInbox(s);
         tagged(c, tag, ImapStatus.OK, "CAPABILITY " + String.join(" ", capabilities(c, s)), "User logged in");
     }
@@ -249,8 +253,7 @@ public class ImapEndpoint implements ImapListener {
             return;
         }
         if (!sasl.isComplete()) {
-            s.sasl = sasl;
-            s.saslTag = tag;
+            s.await(new ImapSession.SaslExchange(tag, sasl));
             c.expectContinuation(true);
             c.write(ImapResponses.continuation(Base64Lines.encode(challenge == null ? new byte[0] : challenge)));
             return;
@@ -267,26 +270,24 @@ public class ImapEndpoint implements ImapListener {
     @Override
     public void onContinuation(Connection c, String line) {
         ImapSession s = session(c);
-        if (s.idleTag != null) {
+        Optional<ImapSession.Awaiting> awaiting = s.awaiting();
+        if (awaiting.isPresent() && awaiting.get() instanceof ImapSession.Idling) {
             messageCommands.endIdle(c, s, line);
             return;
         }
-        AuthenticatingSaslServer sasl = s.sasl;
-        String tag = s.saslTag;
-        s.sasl = null;
-        s.saslTag = null;
-        if (sasl == null) {
+        s.stopAwaiting();
+        if (awaiting.isEmpty() || !(awaiting.get() instanceof ImapSession.SaslExchange exchange)) {
             c.write(ImapResponses.tagged("*", ImapStatus.BAD, Optional.empty(), "Unexpected continuation"));
             return;
         }
         if (Base64Lines.isCancel(line)) {
-            tagged(c, tag, ImapStatus.BAD, "Authentication cancelled");
+            tagged(c, exchange.tag(), ImapStatus.BAD, "Authentication cancelled");
             return;
         }
         try {
-            step(c, s, tag, sasl, Base64Lines.decode(line.trim()));
+            step(c, s, exchange.tag(), exchange.sasl(), Base64Lines.decode(line.trim()));
         } catch (SaslException e) {
-            tagged(c, tag, ImapStatus.BAD, "Invalid base64");
+            tagged(c, exchange.tag(), ImapStatus.BAD, "Invalid base64");
         }
     }
 }

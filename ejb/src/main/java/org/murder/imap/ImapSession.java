@@ -1,22 +1,138 @@
 package org.murder.imap;
 
-import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.murder.protocol.sasl.AuthenticatingSaslServer;
 
-/** One IMAP connection's state, attached to the adapter's connection. */
+/**
+ * One IMAP connection's state, attached to the adapter's connection: RFC 3501's states as types
+ * (not authenticated → authenticated → selected → logout), so a handler for the selected state is given a
+ * selected mailbox and cannot find none. What the next continuation line answers (a SASL exchange, IDLE's
+ * DONE) is a second, orthogonal value.
+ */
 final class ImapSession {
 
-    String user;
-    boolean admin;
-    SelectedMailbox selected;
-    AuthenticatingSaslServer sasl;
-    String saslTag;
-    String idleTag;
-    Runnable idlePush;
-    final Set<String> enabled = new HashSet<>();
+    /** Who the session acts as. */
+    record Identity(String user, boolean admin) {
+    }
+
+    sealed interface State permits NotAuthenticated, Authenticated, Selected, Logout {
+    }
+
+    record NotAuthenticated() implements State {
+    }
+
+    record Authenticated(Identity identity) implements State {
+    }
+
+    record Selected(Identity identity, SelectedMailbox mailbox) implements State {
+    }
+
+    record Logout() implements State {
+    }
+
+    /** A command in progress that reads continuation lines. */
+    sealed interface Awaiting permits SaslExchange, Idling {
+    }
+
+    record SaslExchange(String tag, AuthenticatingSaslServer sasl) implements Awaiting {
+    }
+
+    /** IDLE: {@code stop} unregisters what the idling session listens to. */
+    record Idling(String tag, Runnable stop) implements Awaiting {
+    }
+
+    private volatile State state = new NotAuthenticated();
+    private Awaiting awaiting;
+    /** Extensions the client turned on (ENABLE, or implicitly: CONDSTORE by SELECT (CONDSTORE), FETCH MODSEQ…). */
+    final Set<String> enabled = ConcurrentHashMap.newKeySet();
+
+    State state() {
+        return state;
+    }
 
     boolean authenticated() {
-        return user != null;
+        return state instanceof Authenticated || state instanceof Selected;
+    }
+
+    Optional<Identity> identity() {
+        State s = state;
+        if (s instanceof Authenticated a) {
+            return Optional.of(a.identity());
+        }
+        if (s instanceof Selected sel) {
+            return Optional.of(sel.identity());
+        }
+        return Optional.empty();
+    }
+
+    /** The user of an authenticated session (the dispatcher lets only those reach the handlers that ask). */
+    String user() {
+        return identity().orElseThrow(() -> new IllegalStateException("not authenticated")).user();
+    }
+
+    boolean admin() {
+        return identity().map(Identity::admin).orElse(false);
+    }
+
+    Optional<SelectedMailbox> selected() {
+        return state instanceof Selected s ? Optional.of(s.mailbox()) : Optional.empty();
+    }
+
+    /** Whether this mailbox is the one selected. */
+    boolean hasSelected(long mailboxId) {
+        return selected().map(m -> m.mailboxId == mailboxId).orElse(false);
+    }
+
+    synchronized void loggedIn(Identity who) {
+        if (!(state instanceof NotAuthenticated)) {
+            throw new IllegalStateException("already authenticated");
+        }
+        state = new Authenticated(who);
+    }
+
+    /** Selects a mailbox, leaving the one selected before (RFC 3501 6.3.1). */
+    synchronized void select(SelectedMailbox mailbox) {
+        Identity who = identity().orElseThrow(() -> new IllegalStateException("not authenticated"));
+        leaveSelected();
+        state = new Selected(who, mailbox);
+    }
+
+    /** Back to the authenticated state (CLOSE, UNSELECT, a failed SELECT, the mailbox deleted). */
+    synchronized void unselect() {
+        if (state instanceof Selected s) {
+            state = new Authenticated(s.identity());
+            s.mailbox().close();
+        }
+    }
+
+    private void leaveSelected() {
+        unselect();
+    }
+
+    Optional<Awaiting> awaiting() {
+        return Optional.ofNullable(awaiting);
+    }
+
+    synchronized void await(Awaiting a) {
+        awaiting = a;
+    }
+
+    /** The continuation command is over; returns what it was. */
+    synchronized Optional<Awaiting> stopAwaiting() {
+        Awaiting a = awaiting;
+        awaiting = null;
+        if (a instanceof Idling i) {
+            i.stop().run();
+        }
+        return Optional.ofNullable(a);
+    }
+
+    /** LOGOUT or the connection gone: everything the session registered is released. */
+    synchronized void end() {
+        stopAwaiting();
+        unselect();
+        state = new Logout();
     }
 }

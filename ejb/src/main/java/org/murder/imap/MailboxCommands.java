@@ -22,6 +22,7 @@ import org.murder.protocol.imap.command.StatusItem;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
 import org.murder.protocol.imap.response.NamespaceEntry;
+import org.murder.store.MailboxIndex;
 import org.murder.store.MessageCacheData;
 import org.murder.store.MessageFlags;
 import org.murder.store.MessageStore;
@@ -62,6 +63,9 @@ public class MailboxCommands {
     @EJB
     MailboxEvents events;
 
+    @EJB
+    org.murder.store.MailboxIndexes indexes;
+
     @Inject
     MessageCommands messages;
 
@@ -90,16 +94,16 @@ public class MailboxCommands {
 
     /** A wire name (already decoded from modified UTF-7) as Cyrus's internal name (modified UTF-7 again). */
     Optional<String> internal(ImapSession s, String external) {
-        return namespace.toInternal(MailboxNames.encodeUtf7(external), s.user, s.admin);
+        return namespace.toInternal(MailboxNames.encodeUtf7(external), s.user(), s.admin());
     }
 
     String external(ImapSession s, String internal) {
-        return namespace.toExternal(internal, s.user, s.admin).map(MailboxNames::decodeUtf7).orElse(internal);
+        return namespace.toExternal(internal, s.user(), s.admin()).map(MailboxNames::decodeUtf7).orElse(internal);
     }
 
     /** What the session may do on a mailbox; Cyrus does no ACL check at all for admins. */
     static Rights rights(ImapSession s, String acl) {
-        return s.admin ? ALL_RIGHTS : Acl.parse(acl).rightsOf(s.user, Set.of(), false);
+        return s.admin() ? ALL_RIGHTS : Acl.parse(acl).rightsOf(s.user(), Set.of(), false);
     }
 
     private static final Rights ALL_RIGHTS = Rights.parse("lrswipkxtean");
@@ -113,21 +117,14 @@ public class MailboxCommands {
         if (!settings.autocreateInbox()) {
             return;
         }
-        Optional<String> inbox = namespace.toInternal("INBOX", s.user);
+        Optional<String> inbox = namespace.toInternal("INBOX", s.user());
         if (inbox.isEmpty() || mailboxes.find(inbox.get()).isPresent()) {
             return;
         }
         try {
-            mailboxes.create(inbox.get(), "", s.user + "\tlrswipkxtecdan\t");
+            mailboxes.create(inbox.get(), "", s.user() + "\tlrswipkxtecdan\t");
         } catch (MailboxService.MailboxException e) {
-            LOG.info(() -> "MURDER-IMAP-002 cannot create INBOX for " + s.user + ": " + e.getMessage());
-        }
-    }
-
-    void unselect(ImapSession s) {
-        if (s.selected != null) {
-            events.unwatch(s.selected.mailboxId, s.selected.onChange);
-            s.selected = null;
+            LOG.info(() -> "MURDER-IMAP-002 cannot create INBOX for " + s.user() + ": " + e.getMessage());
         }
     }
 
@@ -193,7 +190,7 @@ public class MailboxCommands {
         if (condstore) {
             s.enabled.add("CONDSTORE"); // RFC 7162 3.1: SELECT (CONDSTORE) enables it
         }
-        unselect(s);
+        s.unselect();
         Optional<StoreMailbox> found = visible(s, mailbox);
         if (found.isEmpty() || !rights(s, found.get()).has('r')) {
             no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
@@ -202,33 +199,42 @@ public class MailboxCommands {
         StoreMailbox m = found.get();
         Rights rights = rights(s, m);
         boolean readOnly = examine || !rights.has('s') && !rights.has('w') && !rights.has('t');
-        boolean sharedSeen = !ownedBy(m.name(), s.user);
+        boolean sharedSeen = !ownedBy(m.name(), s.user());
+        // pinned before it is read: sessions on a mailbox share its index while one of them has it selected
+        indexes.use(m.id());
+        MailboxIndex index;
+        try {
+            index = store.index(m.id());
+        } catch (RuntimeException e) {
+            indexes.release(m.id());
+            throw e;
+        }
         SelectedMailbox sel = new SelectedMailbox(m.id(), m.name(), mailbox, readOnly, m.uidValidity(), m.partition(),
-                List.of(), sharedSeen);
-        sel.rights = rights;
-        if (sharedSeen) {
-            sel.seen = seenStore.seen(m.id(), s.user);
-        }
-        List<SelectedMailbox.Message> view = store.index(m.id()).stream().map(sel::view).toList();
-        sel.messages = new ArrayList<>(view);
-        long newest = sel.maxUid();
-        // Cyrus: a read-write session takes the \Recent messages for itself; EXAMINE only looks
-        sel.addRecent(org.murder.store.RecentStore.sessionMark(recentStore, m.id(), s.user, newest, readOnly), newest);
-        sel.announceKeywords(view);
-        c.write(sel.flagsResponses());
-        c.write(ImapResponses.exists(view.size()));
-        c.write(ImapResponses.recent(sel.recentCount()));
-        for (int i = 0; i < view.size(); i++) {
-            if (!view.get(i).flags().seen()) {
-                c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UNSEEN " + (i + 1)), "Ok"));
-                break;
+                index, sharedSeen, rights, () -> indexes.release(m.id()));
+        try {
+            if (sharedSeen) {
+                sel.seen = seenStore.seen(m.id(), s.user());
             }
+            long newest = sel.maxUid();
+            // Cyrus: a read-write session takes the \Recent messages for itself; EXAMINE only looks
+            sel.addRecent(org.murder.store.RecentStore.sessionMark(recentStore, m.id(), s.user(), newest, readOnly), newest);
+            sel.announceKeywords(index.keywords());
+            c.write(sel.flagsResponses());
+            c.write(ImapResponses.exists(sel.count()));
+            c.write(ImapResponses.recent(sel.recentCount()));
+            int unseen = sel.firstUnseen();
+            if (unseen > 0) {
+                c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UNSEEN " + unseen), "Ok"));
+            }
+            c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDVALIDITY " + m.uidValidity()), "Ok"));
+            c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDNEXT " + Math.max(m.uidNext(), index.maxUid() + 1)), "Ok"));
+            c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("HIGHESTMODSEQ " + Math.max(m.highestModSeq(), index.highestModSeq())),
+                    "Ok"));
+            s.select(sel);
+        } catch (RuntimeException e) {
+            sel.close();
+            throw e;
         }
-        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDVALIDITY " + m.uidValidity()), "Ok"));
-        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDNEXT " + m.uidNext()), "Ok"));
-        c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("HIGHESTMODSEQ " + m.highestModSeq()), "Ok"));
-        s.selected = sel;
-        events.watch(m.id(), sel.onChange);
         ImapEndpoint.tagged(c, tag, ImapStatus.OK, readOnly ? "READ-ONLY" : "READ-WRITE", "Completed");
     }
 
@@ -249,8 +255,8 @@ public class MailboxCommands {
         }
         String in = internal.get();
         String owner = in.startsWith("user.") ? in.substring(5).split("\\.", 2)[0] : null;
-        boolean mine = owner != null && owner.equals(s.user.replace('.', '^'));
-        if (!s.admin && !mine) {
+        boolean mine = owner != null && owner.equals(s.user().replace('.', '^'));
+        if (!s.admin() && !mine) {
             no(c, tag, "Permission denied");
             return;
         }
@@ -276,21 +282,21 @@ public class MailboxCommands {
         String name = found.get().name();
         if (org.murder.store.model.MailboxName.isUserInbox(name)) {
             // RFC 3501 6.3.4: INBOX cannot be deleted; as in Cyrus, only an admin removes a user (another's INBOX)
-            if (name.equals("user." + s.user.replace('.', '^'))) {
+            if (name.equals("user." + s.user().replace('.', '^'))) {
                 no(c, tag, "Operation is not supported on mailbox");
                 return;
             }
-            if (!s.admin) {
+            if (!s.admin()) {
                 no(c, tag, "Permission denied");
                 return;
             }
         }
-        if (!s.admin && !rights(s, found.get()).has('x')) {
+        if (!s.admin() && !rights(s, found.get()).has('x')) {
             no(c, tag, "Permission denied");
             return;
         }
-        if (s.selected != null && s.selected.mailboxId == found.get().id()) {
-            unselect(s);
+        if (s.hasSelected(found.get().id())) {
+            s.unselect();
         }
         try {
             mailboxes.delete(found.get());
@@ -312,12 +318,12 @@ public class MailboxCommands {
             no(c, tag, "Invalid mailbox name");
             return;
         }
-        if (!s.admin && !rights(s, source.get()).has('x')) {
+        if (!s.admin() && !rights(s, source.get()).has('x')) {
             no(c, tag, "Permission denied");
             return;
         }
-        if (s.selected != null && s.selected.mailboxId == source.get().id()) {
-            unselect(s);
+        if (s.hasSelected(source.get().id())) {
+            s.unselect();
         }
         try {
             if (from.equalsIgnoreCase("INBOX")) {
@@ -350,9 +356,9 @@ public class MailboxCommands {
             return;
         }
         if (on) {
-            subscriptions.subscribe(s.user, internal.get());
+            subscriptions.subscribe(s.user(), internal.get());
         } else {
-            subscriptions.unsubscribe(s.user, internal.get());
+            subscriptions.unsubscribe(s.user(), internal.get());
         }
         ok(c, tag, "Completed");
     }
@@ -367,13 +373,13 @@ public class MailboxCommands {
         List<ListPattern> compiled = patterns.stream().map(p -> ListPattern.compile(reference, p, sep)).toList();
         List<String> visible = new ArrayList<>();
         for (StoreMailbox m : store.allMailboxes()) {
-            if ((s.admin || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
+            if ((s.admin() || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
                 visible.add(external(s, m.name()));
             }
         }
         List<ListEntry> entries;
         if (lsub) {
-            List<String> subscribed = subscriptions.of(s.user).stream().map(n -> external(s, n)).toList();
+            List<String> subscribed = subscriptions.of(s.user()).stream().map(n -> external(s, n)).toList();
             entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep, false);
         } else {
             entries = MailboxListing.list(compiled, visible, sep, false);
@@ -391,12 +397,12 @@ public class MailboxCommands {
         List<ListPattern> compiled = l.patterns().stream().map(p -> ListPattern.compile(l.reference(), p, sep)).toList();
         Map<String, StoreMailbox> byExternal = new LinkedHashMap<>();
         for (StoreMailbox m : store.allMailboxes()) {
-            if ((s.admin || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
+            if ((s.admin() || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
                 byExternal.put(external(s, m.name()), m);
             }
         }
         java.util.Set<String> subscribed = new java.util.HashSet<>();
-        subscriptions.of(s.user).forEach(n -> subscribed.add(external(s, n)));
+        subscriptions.of(s.user()).forEach(n -> subscribed.add(external(s, n)));
         boolean selSubscribed = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SUBSCRIBED);
         boolean selSpecial = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SPECIAL_USE);
         boolean retSubscribed = selSubscribed || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SUBSCRIBED);
@@ -425,10 +431,10 @@ public class MailboxCommands {
     }
 
     private long unseenFor(ImapSession s, StoreMailbox m) {
-        if (ownedBy(m.name(), s.user)) {
+        if (ownedBy(m.name(), s.user())) {
             return store.unseen(m.id());
         }
-        java.util.TreeSet<Long> seen = seenStore.seen(m.id(), s.user);
+        java.util.TreeSet<Long> seen = seenStore.seen(m.id(), s.user());
         return store.messages(m.id()).stream().filter(x -> !seen.contains(x.uid())).count();
     }
 
@@ -437,7 +443,7 @@ public class MailboxCommands {
         for (StatusItem item : wanted) {
             switch (item) {
                 case MESSAGES -> items.put("MESSAGES", m.messages());
-                case RECENT -> items.put("RECENT", store.countAbove(m.id(), recentStore.recentUid(m.id(), s.user)));
+                case RECENT -> items.put("RECENT", store.countAbove(m.id(), recentStore.recentUid(m.id(), s.user())));
                 case UIDNEXT -> items.put("UIDNEXT", m.uidNext());
                 case UIDVALIDITY -> items.put("UIDVALIDITY", m.uidValidity());
                 case UNSEEN -> items.put("UNSEEN", unseenFor(s, m));

@@ -41,7 +41,9 @@ import org.murder.protocol.imap.search.SearchEvaluator;
 import org.murder.store.FlagChange;
 import org.murder.store.MessageCacheData;
 import org.murder.store.MessageFlags;
+import org.murder.store.MailboxIndex;
 import org.murder.store.MessageStore;
+import org.murder.store.MessageStore.IndexRow;
 import org.murder.store.Spool;
 import org.murder.store.StoreMailbox;
 import org.murder.store.StoreMessage;
@@ -61,6 +63,9 @@ public class MessageCommands {
 
     @EJB
     MailboxEvents events;
+
+    @EJB
+    org.murder.store.MailboxIndexes indexes;
 
     @Inject
     Spool spool;
@@ -94,53 +99,52 @@ public class MessageCommands {
         ImapEndpoint.tagged(c, tag, ImapStatus.NO, text);
     }
 
-    void run(Connection c, ImapSession s, ImapCommand.Selected command) {
+    void run(Connection c, ImapSession s, ImapSession.Selected state, ImapCommand.Selected command) {
         String tag = command.tag();
-        SelectedMailbox sel = s.selected;
+        SelectedMailbox sel = state.mailbox();
         if (command instanceof ImapCommand.Fetch f) {
-            fetch(c, s, f);
+            fetch(c, s, sel, f);
         } else if (command instanceof ImapCommand.Store st) {
-            storeFlags(c, s, st);
+            storeFlags(c, s, sel, st);
         } else if (command instanceof ImapCommand.Search se) {
-            search(c, s, se);
+            search(c, s, sel, se);
         } else if (command instanceof ImapCommand.Copy cp) {
-            copy(c, s, tag, cp.uid(), cp.set(), cp.mailbox(), false);
+            copy(c, s, sel, tag, cp.uid(), cp.set(), cp.mailbox(), false);
         } else if (command instanceof ImapCommand.Move mv) {
-            copy(c, s, tag, mv.uid(), mv.set(), mv.mailbox(), true);
+            copy(c, s, sel, tag, mv.uid(), mv.set(), mv.mailbox(), true);
         } else if (command instanceof ImapCommand.Expunge) {
-            expunge(c, s, tag, null, true);
+            expunge(c, s, sel, tag, null, true);
         } else if (command instanceof ImapCommand.UidExpunge ue) {
-            expunge(c, s, tag, uidsOf(sel, ue.uids(), true), true);
+            expunge(c, s, sel, tag, uidsOf(sel, ue.uids(), true), true);
         } else if (command instanceof ImapCommand.Check) {
-            sync(c, s, true);
+            sync(c, s, true, true, Map.of());
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Close) {
             if (!sel.readOnly && sel.rights.has('e')) {
                 store.expunge(spool, sel.mailboxId, null);
                 events.changed(sel.mailboxId);
             }
-            events.unwatch(sel.mailboxId, sel.onChange);
-            s.selected = null;
+            s.unselect();
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Unselect) {
-            events.unwatch(sel.mailboxId, sel.onChange);
-            s.selected = null;
+            s.unselect();
             ok(c, tag, "Completed");
         } else {
             ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Unrecognized command");
         }
     }
 
-    /** The messages a set names, as indexes into the session's view. */
+    /** The messages a set names, as positions in the session's view, ascending. */
     private static List<Integer> select(SelectedMailbox sel, SequenceSet set, boolean uid) {
         List<Integer> out = new ArrayList<>();
-        if (sel.messages.isEmpty()) {
+        MailboxIndex view = sel.view();
+        if (view.isEmpty()) {
             return out;
         }
         if (uid) {
-            long max = sel.maxUid();
-            for (int i = 0; i < sel.messages.size(); i++) {
-                if (set.contains(sel.messages.get(i).uid(), max)) {
+            for (SequenceSet.Range r : set.normalized(view.maxUid())) {
+                int to = r.high(view.maxUid()) == Long.MAX_VALUE ? view.size() : view.firstAtOrAbove(r.high(view.maxUid()) + 1);
+                for (int i = view.firstAtOrAbove(r.low(view.maxUid())); i < to; i++) {
                     out.add(i);
                 }
             }
@@ -151,7 +155,8 @@ public class MessageCommands {
     }
 
     private static List<Long> uidsOf(SelectedMailbox sel, SequenceSet set, boolean uid) {
-        return select(sel, set, uid).stream().map(i -> sel.messages.get(i).uid()).toList();
+        MailboxIndex view = sel.view();
+        return select(sel, set, uid).stream().map(view::uid).toList();
     }
 
     private static boolean validMsns(SelectedMailbox sel, SequenceSet set, boolean uid) {
@@ -160,8 +165,7 @@ public class MessageCommands {
 
     // ------------------------------------------------------------------ FETCH
 
-    private void fetch(Connection c, ImapSession s, ImapCommand.Fetch f) {
-        SelectedMailbox sel = s.selected;
+    private void fetch(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Fetch f) {
         if (!validMsns(sel, f.set(), f.uid())) {
             ImapEndpoint.tagged(c, f.tag(), ImapStatus.BAD, "Invalid message sequence number");
             return;
@@ -172,7 +176,8 @@ public class MessageCommands {
         if (f.changedSince().isPresent()) {
             // RFC 7162 3.3.1: only messages changed since, and MODSEQ in every response
             long since = f.changedSince().getAsLong();
-            indexes = indexes.stream().filter(i -> sel.messages.get(i).modSeq() > since).toList();
+            MailboxIndex view = sel.view();
+            indexes = indexes.stream().filter(i -> view.modSeq(i) > since).toList();
             s.enabled.add("CONDSTORE");
         }
         if (s.enabled.contains("CONDSTORE") && !items.contains(FetchItem.Attribute.MODSEQ)) {
@@ -180,17 +185,19 @@ public class MessageCommands {
             items.add(FetchItem.Attribute.MODSEQ);
         }
         if (setsSeen) {
-            List<Long> unseen = indexes.stream().map(i -> sel.messages.get(i)).filter(m -> !m.flags().seen())
+            List<Long> unseen = indexes.stream().map(sel::message).filter(m -> !m.flags().seen())
                     .map(SelectedMailbox.Message::uid).toList();
             if (!unseen.isEmpty()) {
                 if (sel.sharedSeen) {
-                    sel.seen = seenStore.change(sel.mailboxId, s.user, unseen, true, 0);
-                    refreshSeen(sel, unseen);
+                    sel.seen = seenStore.change(sel.mailboxId, s.user(), unseen, true, 0);
                 } else {
                     List<StoreMessage> changed = store.store(sel.mailboxId, unseen,
                             new FlagChange(FlagChange.Mode.ADD, MessageFlags.NONE.withSeen(true)), -1, new ArrayList<>());
-                    apply(sel, changed);
-                    events.changed(sel.mailboxId);
+                    if (!changed.isEmpty()) {
+                        events.changed(sel.mailboxId);
+                        // the view takes the new \Seen now; the FETCH responses below show it
+                        sync(c, s, false, false, told(changed));
+                    }
                 }
             }
         }
@@ -198,7 +205,7 @@ public class MessageCommands {
         ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK + 1024);
         boolean gone = false;
         for (int i : indexes) {
-            SelectedMailbox.Message m = sel.messages.get(i);
+            SelectedMailbox.Message m = sel.message(i);
             try {
                 send(c, out, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
             } catch (UnknownCteException e) {
@@ -442,8 +449,7 @@ public class MessageCommands {
 
     // ------------------------------------------------------------------ STORE
 
-    private void storeFlags(Connection c, ImapSession s, ImapCommand.Store st) {
-        SelectedMailbox sel = s.selected;
+    private void storeFlags(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Store st) {
         if (sel.readOnly) {
             no(c, st.tag(), "Mailbox is read-only");
             return;
@@ -465,8 +471,7 @@ public class MessageCommands {
             boolean touchesSeen = mode == FlagChange.Mode.REPLACE || flags.seen();
             if (touchesSeen) {
                 boolean seenValue = mode != FlagChange.Mode.REMOVE && flags.seen();
-                sel.seen = seenStore.change(sel.mailboxId, s.user, targets, seenValue, 0);
-                refreshSeen(sel, targets);
+                sel.seen = seenStore.change(sel.mailboxId, s.user(), targets, seenValue, 0);
             }
             flags = flags.withSeen(false);
         }
@@ -475,12 +480,11 @@ public class MessageCommands {
                 sel.rights.has('t'), sel.rights.has('w'));
         List<StoreMessage> changed = store.store(sel.mailboxId, targets, new FlagChange(mode, flags, permitted),
                 st.unchangedSince().orElse(-1), failed);
-        apply(sel, changed);
         if (!changed.isEmpty()) {
             events.changed(sel.mailboxId);
         }
-        c.write(sel.announceKeywords(targets.stream().mapToInt(sel::msnOf).filter(n -> n > 0)
-                .mapToObj(n -> sel.messages.get(n - 1)).toList()));
+        // the view takes this STORE's changes without a second FETCH for them; others' changes are told as usual
+        sync(c, s, false, false, told(changed));
         if (!st.silent() || st.unchangedSince().isPresent()) {
             List<Long> uids = uidsOf(sel, st.set(), st.uid());
             for (long uid : uids) {
@@ -488,7 +492,7 @@ public class MessageCommands {
                 if (msn == 0 || failed.contains(uid)) {
                     continue;
                 }
-                SelectedMailbox.Message m = sel.messages.get(msn - 1);
+                SelectedMailbox.Message m = sel.message(msn - 1);
                 FetchResponseBuilder b = new FetchResponseBuilder(msn);
                 if (st.uid()) {
                     b.uid(uid);
@@ -500,7 +504,6 @@ public class MessageCommands {
                 c.write(inMemory(b.build()));
             }
         }
-        sync(c, s, false);
         if (!failed.isEmpty()) {
             ImapEndpoint.tagged(c, st.tag(), ImapStatus.OK, "MODIFIED " + SequenceSet.of(failed.stream()
                     .mapToLong(Long::longValue).toArray()), "Conditional STORE failed");
@@ -509,25 +512,11 @@ public class MessageCommands {
         }
     }
 
-    private static void refreshSeen(SelectedMailbox sel, List<Long> uids) {
-        for (long uid : uids) {
-            int msn = sel.msnOf(uid);
-            if (msn > 0) {
-                SelectedMailbox.Message m = sel.messages.get(msn - 1);
-                sel.messages.set(msn - 1, new SelectedMailbox.Message(m.id(), m.uid(), m.flags().withSeen(sel.seen.contains(uid)),
-                        m.modSeq(), m.size(), m.internalDate()));
-            }
-        }
-    }
-
-    /** The session's view takes the new flags of messages it changed itself. */
-    private static void apply(SelectedMailbox sel, List<StoreMessage> changed) {
-        for (StoreMessage m : changed) {
-            int msn = sel.msnOf(m.uid());
-            if (msn > 0) {
-                sel.messages.set(msn - 1, sel.view(m));
-            }
-        }
+    /** This session's own flag changes, by UID with their MODSEQ: a sync does not tell them back to it. */
+    private static Map<Long, Long> told(List<StoreMessage> changed) {
+        Map<Long, Long> out = new HashMap<>();
+        changed.forEach(m -> out.put(m.uid(), m.modSeq()));
+        return out;
     }
 
     // ------------------------------------------------------------------ SEARCH
@@ -545,13 +534,12 @@ public class MessageCommands {
                 modSeq);
     }
 
-    private void search(Connection c, ImapSession s, ImapCommand.Search se) {
-        SelectedMailbox sel = s.selected;
+    private void search(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Search se) {
         SearchEvaluator evaluator = new SearchEvaluator(se.key(), sel.count(), sel.maxUid());
         List<Long> hits = new ArrayList<>();
         long highestModSeq = 0;
-        for (int i = 0; i < sel.messages.size(); i++) {
-            SelectedMailbox.Message m = sel.messages.get(i);
+        for (int i = 0; i < sel.count(); i++) {
+            SelectedMailbox.Message m = sel.message(i);
             SpoolMessage view = new SpoolMessage(m, i + 1, sel.isRecent(m.uid()),
                     spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
             if (evaluator.matches(view)) {
@@ -570,13 +558,13 @@ public class MessageCommands {
 
     // ------------------------------------------------------------------ COPY, MOVE, EXPUNGE
 
-    private void copy(Connection c, ImapSession s, String tag, boolean uid, SequenceSet set, String target, boolean move) {
-        SelectedMailbox sel = s.selected;
+    private void copy(Connection c, ImapSession s, SelectedMailbox sel, String tag, boolean uid, SequenceSet set, String target,
+                      boolean move) {
         if (!validMsns(sel, set, uid)) {
             ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Invalid message sequence number");
             return;
         }
-        Optional<StoreMailbox> to = namespace.toInternal(MailboxNames.encodeUtf7(target), s.user, s.admin).flatMap(store::mailbox);
+        Optional<StoreMailbox> to = namespace.toInternal(MailboxNames.encodeUtf7(target), s.user(), s.admin()).flatMap(store::mailbox);
         if (to.isEmpty()) {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
             return;
@@ -611,7 +599,7 @@ public class MessageCommands {
                 + SequenceSet.of(pairs.stream().mapToLong(p -> p[1]).toArray());
         if (move) {
             c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of(code), "Moved"));
-            expunge(c, s, tag, uids, false);
+            expunge(c, s, sel, tag, uids, false);
             ok(c, tag, "Completed");
         } else {
             sync(c, s, true);
@@ -619,8 +607,7 @@ public class MessageCommands {
         }
     }
 
-    private void expunge(Connection c, ImapSession s, String tag, List<Long> onlyUids, boolean answer) {
-        SelectedMailbox sel = s.selected;
+    private void expunge(Connection c, ImapSession s, SelectedMailbox sel, String tag, List<Long> onlyUids, boolean answer) {
         if (sel.readOnly || !sel.rights.has('e')) {
             if (answer) {
                 no(c, tag, sel.readOnly ? "Mailbox is read-only" : "Permission denied");
@@ -640,109 +627,130 @@ public class MessageCommands {
     // ------------------------------------------------------------------ other sessions' changes, IDLE
 
     /**
-     * Brings the session's view up to date with the mailbox and tells the client: EXPUNGE (only where
-     * allowed), EXISTS, and FETCH FLAGS for flags others changed.
+     * Brings the session's view up to date with the mailbox's newest index and tells the client: EXPUNGE (only
+     * where allowed), FETCH FLAGS for flags others changed, EXISTS and RECENT.
      */
     void sync(Connection c, ImapSession s, boolean expungeAllowed) {
-        SelectedMailbox sel = s.selected;
-        if (sel == null || !sel.dirty) {
-            return;
-        }
-        sel.dirty = false;
-        List<SelectedMailbox.Message> now = store.index(sel.mailboxId).stream().map(sel::view).toList();
-        Map<Long, SelectedMailbox.Message> byUid = new HashMap<>();
-        now.forEach(m -> byUid.put(m.uid(), m));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<SelectedMailbox.Message> view = new ArrayList<>();
-        int removed = 0;
-        int untold = 0;
-        for (int i = 0; i < sel.messages.size(); i++) {
-            SelectedMailbox.Message old = sel.messages.get(i);
-            SelectedMailbox.Message cur = byUid.get(old.uid());
-            if (cur == null && expungeAllowed) {
-                out.writeBytes(ImapResponses.expunge(i + 1 - removed));
-                removed++;
-                continue;
+        sync(c, s, expungeAllowed, false, Map.of());
+    }
+
+    /**
+     * @param fromDatabase ask the database whether the index is current (NOOP, CHECK, IDLE), not only the node's
+     *                     newest version
+     * @param own          UID → MODSEQ of changes this session made and answered itself
+     */
+    void sync(Connection c, ImapSession s, boolean expungeAllowed, boolean fromDatabase, Map<Long, Long> own) {
+        synchronized (s) {
+            Optional<SelectedMailbox> selected = s.selected();
+            if (selected.isEmpty()) {
+                return;
             }
-            if (cur == null) {
-                untold++;
+            SelectedMailbox sel = selected.get();
+            MailboxIndex now = fromDatabase ? null : indexes.known(sel.mailboxId);
+            if (now == null) {
+                now = store.index(sel.mailboxId);
             }
-            SelectedMailbox.Message keep = cur == null ? old : cur;
-            if (cur != null && !cur.flags().sameAs(old.flags())) {
-                out.writeBytes(inMemory(new FetchResponseBuilder(view.size() + 1)
-                        .uid(cur.uid()).flags(sel.flagAtoms(cur)).build()));
+            MailboxIndex before = sel.view();
+            if (now == before) {
+                return;
             }
-            view.add(keep);
-        }
-        long maxUid = sel.maxUid();
-        long newest = maxUid;
-        for (SelectedMailbox.Message m : now) {
-            if (m.uid() > maxUid) {
-                view.add(m);
-                newest = m.uid();
+            List<IndexRow> removed = new ArrayList<>();
+            List<IndexRow> changed = new ArrayList<>();
+            long[] newest = {before.maxUid()};
+            MailboxIndex.diff(before, now, new MailboxIndex.Differences() {
+                @Override
+                public void removed(IndexRow old) {
+                    removed.add(old);
+                }
+
+                @Override
+                public void changed(IndexRow old, IndexRow current) {
+                    Long mine = own.get(current.uid());
+                    if (mine == null || mine != current.modSeq()) {
+                        changed.add(current);
+                    }
+                }
+
+                @Override
+                public void added(IndexRow current) {
+                    newest[0] = Math.max(newest[0], current.uid());
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            MailboxIndex told = now;
+            if (!removed.isEmpty() && expungeAllowed) {
+                int gone = 0;
+                for (IndexRow r : removed) {
+                    out.writeBytes(ImapResponses.expunge(before.indexOf(r.uid()) + 1 - gone));
+                    gone++;
+                }
+            } else if (!removed.isEmpty()) {
+                // not now (RFC 3501 7.4.1: no EXPUNGE during FETCH, STORE, SEARCH): the view keeps them until then
+                told = now.apply(removed, new long[0], now.highestModSeq());
             }
-        }
-        boolean added = newest > maxUid;
-        if (added) {
-            // new arrivals are \Recent to this session if it is the first of the user's to see them (Cyrus)
-            long mark = org.murder.store.RecentStore.sessionMark(recentStore, sel.mailboxId, s.user, newest, sel.readOnly);
-            sel.addRecent(Math.max(mark, maxUid), newest);
-        }
-        if (added || removed > 0) {
-            out.writeBytes(ImapResponses.exists(view.size()));
-        }
-        if (untold > 0) {
-            sel.dirty = true; // expunges still to tell (the view keeps those messages, so its size cannot show it)
-        }
-        sel.messages = view;
-        if (added) {
-            out.writeBytes(ImapResponses.recent(sel.recentCount()));
-        }
-        // a keyword another session set (or a new message brought) is announced before a FETCH shows it
-        c.write(sel.announceKeywords(view));
-        if (out.size() > 0) {
-            c.write(out.toByteArray());
+            sel.view(told);
+            boolean condstore = s.enabled.contains("CONDSTORE");
+            for (IndexRow r : changed) {
+                SelectedMailbox.Message m = sel.of(r);
+                FetchResponseBuilder b = new FetchResponseBuilder(told.indexOf(r.uid()) + 1).uid(r.uid()).flags(sel.flagAtoms(m));
+                if (condstore) {
+                    b.modseq(r.modSeq());
+                }
+                out.writeBytes(inMemory(b.build()));
+            }
+            long maxUid = before.maxUid();
+            boolean added = newest[0] > maxUid;
+            if (added) {
+                // new arrivals are \Recent to this session if it is the first of the user's to see them (Cyrus)
+                long mark = org.murder.store.RecentStore.sessionMark(recentStore, sel.mailboxId, s.user(), newest[0], sel.readOnly);
+                sel.addRecent(Math.max(mark, maxUid), newest[0]);
+            }
+            if (added || expungeAllowed && !removed.isEmpty()) {
+                out.writeBytes(ImapResponses.exists(told.size()));
+            }
+            if (added) {
+                out.writeBytes(ImapResponses.recent(sel.recentCount()));
+            }
+            // a keyword another session set (or a new message brought) is announced before a FETCH shows it
+            c.write(sel.announceKeywords(now.keywords()));
+            if (out.size() > 0) {
+                c.write(out.toByteArray());
+            }
         }
     }
 
+    /**
+     * IDLE (RFC 2177): the session listens to its mailbox's changes and tells them at once. What it registers is
+     * unregistered when the IDLE ends — by DONE, or with the session when the connection goes.
+     */
     void startIdle(Connection c, ImapSession s, String tag) {
-        s.idleTag = tag;
         c.expectContinuation(true);
         c.write(ImapResponses.continuation("idling"));
-        SelectedMailbox sel = s.selected;
-        if (sel != null) {
-            sync(c, s, true);
-            events.unwatch(sel.mailboxId, sel.onChange);
-            Runnable push = new Runnable() {
-                @Override
-                public void run() {
-                    sel.dirty = true;
-                    executor.execute(() -> {
-                        synchronized (s) {
-                            if (s.idleTag != null && s.selected == sel) {
-                                sync(c, s, true);
-                            }
-                        }
-                    });
-                }
-            };
-            s.idlePush = push;
-            events.watch(sel.mailboxId, push);
+        Optional<SelectedMailbox> selected = s.selected();
+        if (selected.isEmpty()) {
+            s.await(new ImapSession.Idling(tag, () -> { }));
+            return;
         }
+        SelectedMailbox sel = selected.get();
+        java.util.function.Consumer<MailboxIndex> push = now -> {
+            try {
+                executor.execute(() -> {
+                    if (s.awaiting().filter(a -> a instanceof ImapSession.Idling).isPresent()
+                            && s.selected().filter(m -> m == sel).isPresent()) {
+                        sync(c, s, true);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException busy) {
+                // the client hears of it at DONE
+            }
+        };
+        events.watch(sel.mailboxId, push);
+        s.await(new ImapSession.Idling(tag, () -> events.unwatch(sel.mailboxId, push)));
+        sync(c, s, true, true, Map.of()); // after the watch: no change can slip between
     }
 
     void endIdle(Connection c, ImapSession s, String line) {
-        String tag;
-        synchronized (s) {
-            tag = s.idleTag;
-            s.idleTag = null;
-            SelectedMailbox sel = s.selected;
-            if (sel != null && s.idlePush != null) {
-                events.unwatch(sel.mailboxId, s.idlePush);
-                events.watch(sel.mailboxId, sel.onChange);
-            }
-            s.idlePush = null;
-        }
+        String tag = s.stopAwaiting().map(a -> ((ImapSession.Idling) a).tag()).orElse("*");
         if (line.trim().equalsIgnoreCase("DONE")) {
             sync(c, s, true);
             ok(c, tag, "Completed");

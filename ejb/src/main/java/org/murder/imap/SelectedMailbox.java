@@ -1,22 +1,34 @@
 package org.murder.imap;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.murder.protocol.imap.response.ImapResponses;
+import org.murder.protocol.imap.response.ImapStatus;
+import org.murder.store.MailboxIndex;
 import org.murder.store.MessageFlags;
-import org.murder.store.StoreMessage;
+import org.murder.store.MessageStore.IndexRow;
+import org.murder.store.model.Rights;
 
 /**
- * The selected state: which mailbox, and the session's view of its messages — message sequence number
- * n is {@code messages.get(n - 1)}. The view changes only when the session tells the client (EXISTS,
- * EXPUNGE, FETCH FLAGS), as RFC 3501 requires.
+ * The selected state: which mailbox, and the session's view of its messages — the version of the mailbox's
+ * shared {@link MailboxIndex} it last told its client about (message sequence number n is position n − 1).
+ * The view changes only when the session tells the client (EXISTS, EXPUNGE, FETCH FLAGS), as RFC 3501 requires;
+ * expunges it may not tell yet keep their messages in a private version that shares every untouched chunk.
+ * Beside the view the session keeps only what is its own: \Recent, \Seen on a mailbox it does not own, the
+ * keywords it announced.
  */
 final class SelectedMailbox {
 
+    /** One message as this session sees it. */
     record Message(long id, long uid, MessageFlags flags, long modSeq, long size, Instant internalDate) {
-        static Message of(StoreMessage m) {
-            return new Message(m.id(), m.uid(), m.flags(), m.modSeq(), m.size(), m.internalDate());
-        }
     }
 
     final long mailboxId;
@@ -25,17 +37,16 @@ final class SelectedMailbox {
     final boolean readOnly;
     final long uidValidity;
     final String partition;
-    List<Message> messages;
-    volatile boolean dirty;
     /** Not the owner's mailbox: \Seen comes from the user's own seen set, not the message. */
     final boolean sharedSeen;
-    java.util.TreeSet<Long> seen = new java.util.TreeSet<>();
-    final Runnable onChange = () -> dirty = true;
     /** The session's rights on the mailbox (RFC 4314), as they were at SELECT. */
-    org.murder.store.model.Rights rights;
+    final Rights rights;
+    private volatile MailboxIndex view;
+    TreeSet<Long> seen = new TreeSet<>();
+    private final Runnable onClose;
 
     SelectedMailbox(long mailboxId, String internalName, String externalName, boolean readOnly, long uidValidity,
-                    String partition, List<Message> messages, boolean sharedSeen) {
+                    String partition, MailboxIndex view, boolean sharedSeen, Rights rights, Runnable onClose) {
         this.sharedSeen = sharedSeen;
         this.mailboxId = mailboxId;
         this.internalName = internalName;
@@ -43,29 +54,58 @@ final class SelectedMailbox {
         this.readOnly = readOnly;
         this.uidValidity = uidValidity;
         this.partition = partition;
-        this.messages = new ArrayList<>(messages);
+        this.view = view;
+        this.rights = rights;
+        this.onClose = onClose;
     }
 
-    /** A stored message as this session sees it (its own \Seen on a mailbox it does not own). */
-    Message view(StoreMessage m) {
-        return view(Message.of(m));
+    /** The session leaves the mailbox: what it registered goes. */
+    void close() {
+        onClose.run();
     }
 
-    Message view(org.murder.store.MessageStore.IndexRow r) {
-        return view(new Message(r.id(), r.uid(), r.flags(), r.modSeq(), r.size(), r.internalDate()));
+    MailboxIndex view() {
+        return view;
     }
 
-    private Message view(Message msg) {
-        return sharedSeen ? new Message(msg.id(), msg.uid(), msg.flags().withSeen(seen.contains(msg.uid())), msg.modSeq(),
-                msg.size(), msg.internalDate()) : msg;
+    void view(MailboxIndex told) {
+        this.view = told;
     }
 
     int count() {
-        return messages.size();
+        return view.size();
     }
 
     long maxUid() {
-        return messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
+        return view.maxUid();
+    }
+
+    /** The message at a zero-based position of the view, with this session's \Seen. */
+    Message message(int index) {
+        return of(view.row(index));
+    }
+
+    Message of(IndexRow r) {
+        MessageFlags flags = sharedSeen ? r.flags().withSeen(seen.contains(r.uid())) : r.flags();
+        return new Message(r.id(), r.uid(), flags, r.modSeq(), r.size(), r.internalDate());
+    }
+
+    /** Message sequence number of a UID, or 0. */
+    int msnOf(long uid) {
+        return view.indexOf(uid) + 1;
+    }
+
+    /** Message sequence number of the first message without \Seen (for this session), or 0. */
+    int firstUnseen() {
+        if (!sharedSeen) {
+            return view.firstUnseen() + 1;
+        }
+        for (int i = 0; i < view.size(); i++) {
+            if (!seen.contains(view.uid(i))) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -91,12 +131,8 @@ final class SelectedMailbox {
 
     int recentCount() {
         int n = 0;
-        if (!recent.isEmpty()) {
-            for (Message m : messages) {
-                if (isRecent(m.uid())) {
-                    n++;
-                }
-            }
+        for (long[] r : recent) {
+            n += view.countBetween(r[0], r[1]);
         }
         return n;
     }
@@ -115,19 +151,17 @@ final class SelectedMailbox {
     static final List<String> SYSTEM_FLAGS = List.of("\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen");
 
     /** Keywords the client has been told of in a FLAGS response, lower case (keywords compare case-insensitively). */
-    private final java.util.Map<String, String> keywords = new java.util.LinkedHashMap<>();
+    private final Map<String, String> keywords = new LinkedHashMap<>();
 
     /**
-     * Notes the keywords of these messages; if any is new to the client, the FLAGS and PERMANENTFLAGS responses
-     * that must come before a FETCH shows it (RFC 3501 7.2.6; Cyrus and Dovecot send them too), else nothing.
+     * Notes keywords in use; if any is new to the client, the FLAGS and PERMANENTFLAGS responses that must come
+     * before a FETCH shows it (RFC 3501 7.2.6; Cyrus and Dovecot send them too), else nothing.
      */
-    byte[] announceKeywords(java.util.Collection<Message> seen) {
+    byte[] announceKeywords(Collection<String> inUse) {
         boolean added = false;
-        for (Message m : seen) {
-            for (String k : m.flags().keywords()) {
-                if (keywords.putIfAbsent(k.toLowerCase(java.util.Locale.ROOT), k) == null) {
-                    added = true;
-                }
+        for (String k : inUse) {
+            if (keywords.putIfAbsent(k.toLowerCase(Locale.ROOT), k) == null) {
+                added = true;
             }
         }
         return added ? flagsResponses() : new byte[0];
@@ -137,35 +171,15 @@ final class SelectedMailbox {
     byte[] flagsResponses() {
         List<String> all = new ArrayList<>(SYSTEM_FLAGS);
         all.addAll(keywords.values());
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(org.murder.protocol.imap.response.ImapResponses.flags(all));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(ImapResponses.flags(all));
         List<String> permanent = new ArrayList<>();
         if (!readOnly) {
             permanent.addAll(all);
             permanent.add("\\*");
         }
-        out.writeBytes(org.murder.protocol.imap.response.ImapResponses.untagged(
-                org.murder.protocol.imap.response.ImapStatus.OK,
-                java.util.Optional.of("PERMANENTFLAGS (" + String.join(" ", permanent) + ")"), "Ok"));
+        out.writeBytes(ImapResponses.untagged(ImapStatus.OK, Optional.of("PERMANENTFLAGS (" + String.join(" ", permanent) + ")"),
+                "Ok"));
         return out.toByteArray();
-    }
-
-    /** Message sequence number of a UID, or 0. */
-    int msnOf(long uid) {
-        int lo = 0;
-        int hi = messages.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long u = messages.get(mid).uid();
-            if (u == uid) {
-                return mid + 1;
-            }
-            if (u < uid) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return 0;
     }
 }

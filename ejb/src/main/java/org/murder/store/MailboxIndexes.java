@@ -3,108 +3,161 @@ package org.murder.store;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongFunction;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.murder.store.MessageStore.IndexRow;
 
 /**
- * The indexes of big mailboxes, kept between SELECTs (Cyrus reads its mmap'ed cyrus.index; we would read
- * 100,000 rows from the database each time). An entry is valid for the mailbox's HIGHESTMODSEQ: every change
- * (append, flags, expunge) takes a new MODSEQ, so a newer one brings only the rows changed since, merged in by
- * UID. Rows gone (expunged) show as a count that no longer matches the mailbox's, and the index is read whole.
- * Entries are immutable lists shared by every session; the least recently used go when the rows exceed a bound.
+ * The newest {@link MailboxIndex} of each mailbox in use, one per mailbox for the whole node. A version is valid
+ * for the mailbox's HIGHESTMODSEQ: every change (append, flags, expunge) takes a new MODSEQ, so a newer one brings
+ * only the rows changed and the UIDs expunged since, applied to the chunks they touch. A message count that still
+ * differs after that (records of expunges forgotten, a reconstruct) makes the index be read whole again.
+ *
+ * <p>A mailbox some session has selected stays (its sessions share its versions); the others are kept while
+ * their rows fit a bound, least recently used first to go.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class MailboxIndexes {
 
-    /** Smaller mailboxes are read whole each time: cheap, and not worth the memory. */
-    static final int MIN_ROWS = 1000;
-    /** About 130 bytes a row: ≈ 50 MB at most. */
-    static final int MAX_ROWS = 400_000;
+    /** Mailboxes nobody has selected are kept up to about this many rows (≈ 32 bytes each)… */
+    static final int MAX_IDLE_ROWS = 1_000_000;
+    /** …and up to this many mailboxes. */
+    static final int MAX_IDLE_MAILBOXES = 5_000;
 
-    private record Entry(long modSeq, List<IndexRow> rows) {
+    /** What the database says of a mailbox: its HIGHESTMODSEQ and message count, or that it is gone. */
+    public record Head(long highestModSeq, long messages) {
+        public static final Head GONE = new Head(-1, 0);
     }
 
-    private final Map<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-    private long rows;
+    /** Reads what the index is built from. */
+    public interface Source {
+        Head head(long mailboxId);
 
-    /**
-     * The index of a mailbox whose HIGHESTMODSEQ and message count were just read.
-     *
-     * @param changedSince rows with a MODSEQ above the argument, in UID order (0: all rows)
-     */
-    public List<IndexRow> index(long mailboxId, long highestModSeq, long messages, LongFunction<List<IndexRow>> changedSince) {
-        Entry cached;
-        synchronized (this) {
-            cached = entries.get(mailboxId);
+        /** Rows with a MODSEQ above the argument, in UID order (0: all rows). */
+        List<IndexRow> changedSince(long mailboxId, long modSeq);
+
+        /** UIDs expunged with a MODSEQ above the argument, ascending. */
+        long[] expungedSince(long mailboxId, long modSeq);
+    }
+
+    private static final class Entry {
+        volatile MailboxIndex index;
+        int users;
+        volatile long lastUse;
+    }
+
+    private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
+
+    /** The newest version known, without asking the database (null when the mailbox is not loaded). */
+    public MailboxIndex known(long mailboxId) {
+        Entry e = entries.get(mailboxId);
+        if (e == null) {
+            return null;
         }
-        List<IndexRow> index = null;
-        if (cached != null && cached.modSeq() == highestModSeq && cached.rows().size() == messages) {
-            return cached.rows();
+        e.lastUse = clock.incrementAndGet();
+        return e.index;
+    }
+
+    /** The index as of the database's current state: the newest version, brought up to date if it is behind. */
+    public MailboxIndex current(long mailboxId, Source source) {
+        Head head = source.head(mailboxId);
+        if (head.highestModSeq() < 0) {
+            forget(mailboxId);
+            return MailboxIndex.EMPTY;
         }
-        if (cached != null && cached.modSeq() < highestModSeq) {
-            List<IndexRow> merged = merge(cached.rows(), changedSince.apply(cached.modSeq()));
-            if (merged.size() == messages) {
-                index = merged;
+        Entry e = entries.computeIfAbsent(mailboxId, k -> new Entry());
+        e.lastUse = clock.incrementAndGet();
+        MailboxIndex now;
+        synchronized (e) {
+            MailboxIndex cached = e.index;
+            if (cached != null && cached.highestModSeq() >= head.highestModSeq() && cached.size() == head.messages()) {
+                return cached;
             }
-        }
-        if (index == null) {
-            index = List.copyOf(changedSince.apply(0));
-        }
-        remember(mailboxId, new Entry(highestModSeq, index));
-        return index;
-    }
-
-    /** Forget a mailbox (deleted, reconstructed). */
-    public synchronized void forget(long mailboxId) {
-        Entry e = entries.remove(mailboxId);
-        if (e != null) {
-            rows -= e.rows().size();
-        }
-    }
-
-    private synchronized void remember(long mailboxId, Entry entry) {
-        forget(mailboxId);
-        if (entry.rows().size() < MIN_ROWS || entry.rows().size() > MAX_ROWS) {
-            return;
-        }
-        entries.put(mailboxId, entry);
-        rows += entry.rows().size();
-        var eldest = entries.entrySet().iterator();
-        while (rows > MAX_ROWS && eldest.hasNext()) {
-            var e = eldest.next();
-            rows -= e.getValue().rows().size();
-            eldest.remove();
-        }
-    }
-
-    /** Both in UID order; a changed row replaces the cached row of its UID, a new UID is inserted in order. */
-    static List<IndexRow> merge(List<IndexRow> cached, List<IndexRow> changed) {
-        List<IndexRow> out = new ArrayList<>(cached.size() + changed.size());
-        int i = 0;
-        int j = 0;
-        while (i < cached.size() || j < changed.size()) {
-            if (j == changed.size()) {
-                out.add(cached.get(i++));
-            } else if (i == cached.size()) {
-                out.add(changed.get(j++));
-            } else {
-                long a = cached.get(i).uid();
-                long b = changed.get(j).uid();
-                if (a < b) {
-                    out.add(cached.get(i++));
-                } else if (b < a) {
-                    out.add(changed.get(j++));
-                } else {
-                    out.add(changed.get(j++));
-                    i++;
+            now = null;
+            if (cached != null) {
+                long since = cached.highestModSeq();
+                MailboxIndex next = cached.apply(source.changedSince(mailboxId, since), source.expungedSince(mailboxId, since),
+                        head.highestModSeq());
+                if (next.size() == head.messages()) {
+                    now = next;
                 }
             }
+            if (now == null) {
+                now = MailboxIndex.of(source.changedSince(mailboxId, 0), head.highestModSeq());
+            }
+            e.index = now;
         }
-        return List.copyOf(out);
+        trim();
+        return now;
+    }
+
+    /** A session selected the mailbox: its index stays while any session has it selected. */
+    public void use(long mailboxId) {
+        Entry e = entries.computeIfAbsent(mailboxId, k -> new Entry());
+        synchronized (e) {
+            e.users++;
+        }
+    }
+
+    /** A session that selected the mailbox left it. */
+    public void release(long mailboxId) {
+        Entry e = entries.get(mailboxId);
+        if (e != null) {
+            synchronized (e) {
+                e.users = Math.max(0, e.users - 1);
+            }
+        }
+    }
+
+    /** Forget a mailbox (deleted, reconstructed): the next use reads it whole. */
+    public void forget(long mailboxId) {
+        entries.remove(mailboxId);
+    }
+
+    /** How many sessions have the mailbox selected (tests, status). */
+    public int users(long mailboxId) {
+        Entry e = entries.get(mailboxId);
+        return e == null ? 0 : e.users;
+    }
+
+    /** Drops the least recently used mailboxes nobody has selected while they exceed the bounds (after a load). */
+    /** Selections over all mailboxes, and how many mailboxes have one (status). */
+    public long[] selections() {
+        long users = 0;
+        long mailboxes = 0;
+        for (Entry e : entries.values()) {
+            if (e.users > 0) {
+                users += e.users;
+                mailboxes++;
+            }
+        }
+        return new long[] {users, mailboxes};
+    }
+
+    private void trim() {
+        while (true) {
+            long idleRows = 0;
+            int idle = 0;
+            Map.Entry<Long, Entry> oldest = null;
+            for (Map.Entry<Long, Entry> candidate : entries.entrySet()) {
+                Entry e = candidate.getValue();
+                MailboxIndex i = e.index;
+                if (e.users == 0 && i != null) {
+                    idleRows += i.size();
+                    idle++;
+                    if (oldest == null || e.lastUse < oldest.getValue().lastUse) {
+                        oldest = candidate;
+                    }
+                }
+            }
+            if (oldest == null || idleRows <= MAX_IDLE_ROWS && idle <= MAX_IDLE_MAILBOXES) {
+                return;
+            }
+            entries.remove(oldest.getKey(), oldest.getValue());
+        }
     }
 }

@@ -102,17 +102,41 @@ public class MessageStore {
     }
 
     /**
-     * The mailbox's index in UID order, as plain rows: SELECT of 100,000 messages needs no entity tracking, and a
-     * big mailbox's index comes from {@link MailboxIndexes} with only what changed since read from the database.
+     * The mailbox's index as of now: the node's shared version, brought up to date with only what changed since
+     * (see {@link MailboxIndexes}); an empty index when the mailbox is gone.
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<IndexRow> index(long mailboxId) {
-        StoreMailbox box = em.find(StoreMailbox.class, mailboxId);
-        if (box == null) {
-            return List.of();
-        }
-        return indexes.index(mailboxId, box.highestModSeq(), box.messages(), since -> indexRows(mailboxId, since));
+    public MailboxIndex index(long mailboxId) {
+        return indexes.current(mailboxId, source);
     }
+
+    /** After a change: the new version if the node keeps the mailbox's index, else null (nobody needs it). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public MailboxIndex refreshIndex(long mailboxId) {
+        return indexes.known(mailboxId) == null ? null : indexes.current(mailboxId, source);
+    }
+
+    private final MailboxIndexes.Source source = new MailboxIndexes.Source() {
+        @Override
+        public MailboxIndexes.Head head(long mailboxId) {
+            List<Object[]> r = em.createQuery("SELECT b.highestModSeq, b.messages FROM StoreMailbox b WHERE b.id = :id",
+                    Object[].class).setParameter("id", mailboxId).getResultList();
+            return r.isEmpty() ? MailboxIndexes.Head.GONE
+                    : new MailboxIndexes.Head(((Number) r.get(0)[0]).longValue(), ((Number) r.get(0)[1]).longValue());
+        }
+
+        @Override
+        public List<IndexRow> changedSince(long mailboxId, long modSeq) {
+            return indexRows(mailboxId, modSeq);
+        }
+
+        @Override
+        public long[] expungedSince(long mailboxId, long modSeq) {
+            return em.createQuery("SELECT e.uid FROM StoreExpunged e WHERE e.mailboxId = :mailbox AND e.modSeq > :since"
+                    + " ORDER BY e.uid", Long.class).setParameter("mailbox", mailboxId).setParameter("since", modSeq)
+                    .getResultStream().mapToLong(Long::longValue).toArray();
+        }
+    };
 
     private List<IndexRow> indexRows(long mailboxId, long changedSince) {
         List<Object[]> rows = em.createQuery("SELECT m.id, m.uid, m.modSeq, m.seen, m.answered, m.flagged, m.deleted, "
@@ -216,7 +240,9 @@ public class MessageStore {
             size += m.size();
         }
         if (!gone.isEmpty()) {
-            box.takeModSeq();
+            long modSeq = box.takeModSeq();
+            long now = System.currentTimeMillis();
+            gone.forEach(uid -> em.persist(new StoreExpunged(mailboxId, uid, modSeq, now)));
             box.counted(-gone.size(), -size);
             String partition = box.partition();
             List<Long> ids = victims.stream().map(StoreMessage::id).toList();

@@ -1,27 +1,31 @@
 package org.murder.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.murder.store.MessageStore.IndexRow;
 
 class MailboxIndexesTest {
 
-    private static IndexRow row(long uid, long modSeq, boolean seen) {
+    static IndexRow row(long uid, long modSeq, boolean seen) {
         return new IndexRow(uid + 1000, uid, modSeq, MessageFlags.of(seen, false, false, false, false, List.of()), 10,
-                Instant.EPOCH);
+                Instant.ofEpochSecond(1_700_000_000L + uid));
     }
 
-    /** A mailbox in memory: rows by UID, each with its MODSEQ, as the database would answer. */
-    private static final class Box {
+    /** A mailbox as the database would answer: rows by UID with their MODSEQ, and records of expunges. */
+    static final class Box implements MailboxIndexes.Source {
         final List<IndexRow> rows = new ArrayList<>();
+        final List<long[]> expunged = new ArrayList<>();
         long modSeq;
+        boolean gone;
+        boolean forgetExpunges;
         final AtomicInteger fullReads = new AtomicInteger();
         final AtomicInteger deltaReads = new AtomicInteger();
 
@@ -31,13 +35,21 @@ class MailboxIndexesTest {
             }
         }
 
-        final LongFunction<List<IndexRow>> loader = since -> {
+        @Override
+        public MailboxIndexes.Head head(long mailboxId) {
+            return gone ? MailboxIndexes.Head.GONE : new MailboxIndexes.Head(modSeq, rows.size());
+        }
+
+        @Override
+        public List<IndexRow> changedSince(long mailboxId, long since) {
             (since == 0 ? fullReads : deltaReads).incrementAndGet();
             return rows.stream().filter(r -> r.modSeq() > since).toList();
-        };
+        }
 
-        List<IndexRow> index(MailboxIndexes cache) {
-            return cache.index(7, modSeq, rows.size(), loader);
+        @Override
+        public long[] expungedSince(long mailboxId, long since) {
+            return forgetExpunges ? new long[0]
+                    : expunged.stream().filter(e -> e[1] > since).mapToLong(e -> e[0]).sorted().toArray();
         }
 
         void append() {
@@ -51,62 +63,78 @@ class MailboxIndexesTest {
         }
 
         void expunge(int position) {
-            rows.remove(position);
-            ++modSeq;
+            expunged.add(new long[] {rows.remove(position).uid(), ++modSeq});
         }
     }
 
     @Test
-    void aBigMailboxIsReadWholeOnceThenOnlyItsChanges() {
-        MailboxIndexes cache = new MailboxIndexes();
-        Box box = new Box(MailboxIndexes.MIN_ROWS + 10);
-        List<IndexRow> first = box.index(cache);
-        assertEquals(box.rows, first);
-        assertSame(first, box.index(cache), "unchanged: the same shared list");
+    void aMailboxIsReadWholeOnceThenOnlyItsChanges() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(3000);
+        MailboxIndex first = indexes.current(7, box);
+        assertEquals(box.rows, first.rows());
+        assertSame(first, indexes.current(7, box), "unchanged: the same shared version");
         assertEquals(1, box.fullReads.get());
 
         box.append();
         box.see(3);
         box.append();
-        assertEquals(box.rows, box.index(cache));
+        MailboxIndex second = indexes.current(7, box);
+        assertEquals(box.rows, second.rows());
         assertEquals(1, box.fullReads.get());
         assertEquals(1, box.deltaReads.get());
 
         box.expunge(5);
-        assertEquals(box.rows, box.index(cache), "an expunge shows in the count: read whole");
-        assertEquals(2, box.fullReads.get());
-
         box.expunge(0);
         box.append();
-        assertEquals(box.rows, box.index(cache), "one gone and one new: the count alone would match, the merge does not");
+        assertEquals(box.rows, indexes.current(7, box).rows(), "expunges come from their records, not a whole read");
+        assertEquals(1, box.fullReads.get());
+        assertSame(indexes.known(7), indexes.current(7, box));
     }
 
     @Test
-    void smallMailboxesAreNotKept() {
-        MailboxIndexes cache = new MailboxIndexes();
-        Box box = new Box(10);
-        box.index(cache);
-        box.index(cache);
+    void aCountThatStillDiffersIsReadWhole() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(50);
+        indexes.current(7, box);
+        box.forgetExpunges = true;
+        box.expunge(10);
+        assertEquals(box.rows, indexes.current(7, box).rows());
         assertEquals(2, box.fullReads.get());
+    }
+
+    @Test
+    void aMailboxGoneIsEmptyAndForgotten() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(5);
+        indexes.current(7, box);
+        box.gone = true;
+        assertSame(MailboxIndex.EMPTY, indexes.current(7, box));
+        assertNull(indexes.known(7));
     }
 
     @Test
     void forgetDropsTheEntry() {
-        MailboxIndexes cache = new MailboxIndexes();
-        Box box = new Box(MailboxIndexes.MIN_ROWS);
-        box.index(cache);
-        cache.forget(7);
-        box.index(cache);
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(10);
+        MailboxIndex first = indexes.current(7, box);
+        indexes.forget(7);
+        assertNotSame(first, indexes.current(7, box));
         assertEquals(2, box.fullReads.get());
     }
 
     @Test
-    void mergeReplacesByUidAndInsertsInOrder() {
-        List<IndexRow> cached = List.of(row(1, 1, false), row(3, 2, false), row(5, 3, false));
-        List<IndexRow> changed = List.of(row(3, 9, true), row(6, 10, false));
-        assertEquals(List.of(row(1, 1, false), row(3, 9, true), row(5, 3, false), row(6, 10, false)),
-                MailboxIndexes.merge(cached, changed));
-        assertEquals(cached, MailboxIndexes.merge(cached, List.of()));
-        assertEquals(changed, MailboxIndexes.merge(List.of(), changed));
+    void mailboxesInUseStayAndIdleOnesGoPastTheBound() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box big = new Box(MailboxIndexes.MAX_IDLE_ROWS / 2 + 1);
+        indexes.use(1);
+        indexes.current(1, big);
+        indexes.current(2, big);
+        indexes.current(3, big); // idle rows now over the bound: the least recently used idle one goes
+        assertEquals(1, indexes.users(1));
+        assertSame(indexes.known(1), indexes.current(1, big));
+        assertNull(indexes.known(2));
+        indexes.release(1);
+        assertEquals(0, indexes.users(1));
     }
 }

@@ -52,6 +52,23 @@ public class BackendResource {
         return Response.ok(new ReconstructView(dryRun, fixes)).build();
     }
 
+    @EJB
+    org.murder.store.MailboxIndexes indexes;
+
+    @EJB
+    org.murder.imap.MailboxEvents events;
+
+    /** IMAP sessions with a mailbox selected, the mailboxes they share, and those idling. */
+    public record SessionsView(long selected, long mailboxes, long idling) {
+    }
+
+    @jakarta.ws.rs.GET
+    @Path("/sessions")
+    public SessionsView sessions() {
+        long[] s = indexes.selections();
+        return new SessionsView(s[0], s[1], events.watching());
+    }
+
     public record PushView(boolean dryRun, List<String> steps) {
     }
 

@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import org.murder.protocol.imap.ImapReader;
 import org.murder.protocol.imap.MailboxNames;
@@ -145,6 +147,26 @@ final class CommandWriter {
             }
         }
         return this;
+    }
+
+    /** {@code items} separated by single spaces, each written by {@code each}. */
+    <T> CommandWriter spaced(Collection<T> items, Consumer<T> each) {
+        boolean first = true;
+        for (T item : items) {
+            if (!first) {
+                sp();
+            }
+            first = false;
+            each.accept(item);
+        }
+        return this;
+    }
+
+    /** {@code "(" item *(SP item) ")"}, possibly empty. */
+    <T> CommandWriter list(Collection<T> items, Consumer<T> each) {
+        raw("(");
+        spaced(items, each);
+        return raw(")");
     }
 
     /** Ends the command with CRLF. */

@@ -17,14 +17,7 @@ final class FetchItemEncoder {
     }
 
     static void items(CommandWriter w, List<FetchItem> items) {
-        w.raw("(");
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                w.sp();
-            }
-            item(w, items.get(i));
-        }
-        w.raw(")");
+        w.list(items, item -> item(w, item));
     }
 
     private static void item(CommandWriter w, FetchItem item) {
@@ -49,14 +42,7 @@ final class FetchItemEncoder {
         w.raw(path(section.part()));
         section.specifier().ifPresent(s -> w.raw((section.part().isEmpty() ? "" : ".") + s.wireName()));
         if (!section.fields().isEmpty()) {
-            w.raw(" (");
-            for (int i = 0; i < section.fields().size(); i++) {
-                if (i > 0) {
-                    w.sp();
-                }
-                w.astring(section.fields().get(i));
-            }
-            w.raw(")");
+            w.sp().list(section.fields(), w::astring);
         }
     }
 

@@ -104,7 +104,7 @@ public final class ImapCommandEncoder {
                 throw new ImapEncodingException("ENABLE needs a capability");
             }
             w.raw("ENABLE");
-            c.capabilities().forEach(cap -> w.sp().atom(cap, "capability"));
+            w.sp().spaced(c.capabilities(), cap -> w.atom(cap, "capability"));
         } else if (command instanceof ImapCommand.Append c) {
             w.raw("APPEND").sp().mailbox(c.mailbox()).sp();
             if (!c.flags().isEmpty()) {
@@ -123,27 +123,11 @@ public final class ImapCommandEncoder {
 
     /** {@code (field value ...)}: fields are strings (never atoms) by RFC 2971's grammar. */
     private static void id(CommandWriter w, Map<String, String> parameters) {
-        w.raw("(");
-        boolean first = true;
-        for (Map.Entry<String, String> e : parameters.entrySet()) {
-            if (!first) {
-                w.sp();
-            }
-            first = false;
-            w.string(e.getKey()).sp().string(e.getValue());
-        }
-        w.raw(")");
+        w.list(parameters.entrySet(), e -> w.string(e.getKey()).sp().string(e.getValue()));
     }
 
     static void flags(CommandWriter w, List<String> flags) {
-        w.raw("(");
-        for (int i = 0; i < flags.size(); i++) {
-            if (i > 0) {
-                w.sp();
-            }
-            w.flag(flags.get(i));
-        }
-        w.raw(")");
+        w.list(flags, w::flag);
     }
 
     /** The sign before STORE's FLAGS and SETACL's rights. */

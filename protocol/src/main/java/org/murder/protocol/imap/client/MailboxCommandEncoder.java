@@ -1,7 +1,6 @@
 package org.murder.protocol.imap.client;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -70,16 +69,8 @@ final class MailboxCommandEncoder {
         } else if (command instanceof ImapCommand.GetQuotaRoot c) {
             w.raw("GETQUOTAROOT").sp().mailbox(c.mailbox());
         } else if (command instanceof ImapCommand.SetQuota c) {
-            w.raw("SETQUOTA").sp().mailboxPattern(c.root(), false).raw(" (");
-            boolean first = true;
-            for (Map.Entry<String, Long> limit : c.limits().entrySet()) {
-                if (!first) {
-                    w.sp();
-                }
-                first = false;
-                w.atom(limit.getKey(), "quota resource").sp().number(limit.getValue());
-            }
-            w.raw(")");
+            w.raw("SETQUOTA").sp().mailboxPattern(c.root(), false).sp().list(c.limits().entrySet(),
+                    limit -> w.atom(limit.getKey(), "quota resource").sp().number(limit.getValue()));
         } else {
             return false;
         }
@@ -105,14 +96,7 @@ final class MailboxCommandEncoder {
         if (patterns.size() == 1) {
             w.mailboxPattern(patterns.get(0), true);
         } else {
-            w.raw("(");
-            for (int i = 0; i < patterns.size(); i++) {
-                if (i > 0) {
-                    w.sp();
-                }
-                w.mailboxPattern(patterns.get(i), true);
-            }
-            w.raw(")");
+            w.list(patterns, p -> w.mailboxPattern(p, true));
         }
         Set<ListReturnOption> returns = c.returnOptions();
         if (!returns.isEmpty() || !c.statusItems().isEmpty()) {

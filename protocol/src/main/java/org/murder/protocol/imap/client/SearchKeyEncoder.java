@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.murder.protocol.imap.SystemFlags;
+import org.murder.protocol.imap.response.ImapDateTimes;
 import org.murder.protocol.imap.search.SearchKey;
 import org.murder.protocol.imap.search.SearchKeyParser;
 
@@ -14,10 +15,6 @@ import org.murder.protocol.imap.search.SearchKeyParser;
  * a plain run of keys. Trees deeper than the parser accepts are refused here, before the server says BAD.
  */
 final class SearchKeyEncoder {
-
-    private static final String[] MONTHS = {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    };
 
     private SearchKeyEncoder() {
     }
@@ -31,12 +28,7 @@ final class SearchKeyEncoder {
     }
 
     private static void keys(CommandWriter w, List<SearchKey> keys, int depth) {
-        for (int i = 0; i < keys.size(); i++) {
-            if (i > 0) {
-                w.sp();
-            }
-            key(w, keys.get(i), depth);
-        }
+        w.spaced(keys, k -> key(w, k, depth));
     }
 
     private static void key(CommandWriter w, SearchKey key, int depth) {
@@ -78,9 +70,7 @@ final class SearchKeyEncoder {
             w.sp();
             key(w, o.right(), depth + 1);
         } else if (key instanceof SearchKey.And a) {
-            w.raw("(");
-            keys(w, a.keys(), depth + 1);
-            w.raw(")");
+            w.list(a.keys(), k -> key(w, k, depth + 1));
         } else {
             throw new IllegalStateException("unknown search key " + key.getClass());
         }
@@ -99,12 +89,11 @@ final class SearchKeyEncoder {
         }
     }
 
-    /** {@code date-text}: {@code 1-Feb-1994}. */
     private static String date(LocalDate date) {
-        if (date.getYear() < 0 || date.getYear() > 9999) {
-            throw new ImapEncodingException("Year out of range: " + date.getYear());
+        try {
+            return ImapDateTimes.formatDate(date);
+        } catch (IllegalArgumentException e) {
+            throw new ImapEncodingException(e.getMessage());
         }
-        return date.getDayOfMonth() + "-" + MONTHS[date.getMonthValue() - 1] + "-"
-                + String.format(Locale.ROOT, "%04d", date.getYear());
     }
 }

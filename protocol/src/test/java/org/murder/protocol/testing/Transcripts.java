@@ -21,6 +21,11 @@ public final class Transcripts {
             "b_backend_to_master_create_delete.txt",
             "c_slave_update_stream.txt");
 
+    /** Captures holding IMAP sessions: a client through a frontend, and the frontend's own backend connections. */
+    public static final List<String> IMAP_FILES = List.of(
+            "d_imap_via_frontend.txt",
+            "f_rename_xfer_between_backends_FAILED.txt");
+
     private static final Pattern LINE = Pattern.compile("^\\[\\s*[0-9.]+\\] ([CS]): (.*)$");
     private static final Pattern LITERAL_AT_END = Pattern.compile("\\{[0-9]+\\+?\\}$");
 
@@ -77,6 +82,15 @@ public final class Transcripts {
         List<Connection> all = new ArrayList<>();
         for (String file : MUPDATE_FILES) {
             all.addAll(read(file));
+        }
+        return all;
+    }
+
+    /** Every IMAP connection (to port 143) of the captures. */
+    public static List<Connection> imap() {
+        List<Connection> all = new ArrayList<>();
+        for (String file : IMAP_FILES) {
+            read(file).stream().filter(c -> c.header().contains(":143 ")).forEach(all::add);
         }
         return all;
     }

@@ -1,6 +1,7 @@
 package org.murder.protocol.imap.response;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
@@ -37,6 +38,16 @@ public final class ImapDateTimes {
         pad(out, t.getSecond(), 2).append(' ').append(sign);
         pad(out, offsetMinutes / 60, 2);
         return pad(out, offsetMinutes % 60, 2).toString();
+    }
+
+    /** SEARCH's {@code date-text} ({@code 1-Feb-1994}), the inverse of {@link org.murder.protocol.imap.ImapDates#parseDate}. */
+    public static String formatDate(LocalDate date) {
+        if (date.getYear() < 0 || date.getYear() > 9999) {
+            throw new IllegalArgumentException("year out of range: " + date.getYear());
+        }
+        StringBuilder out = new StringBuilder(11);
+        out.append(date.getDayOfMonth()).append('-').append(MONTHS[date.getMonthValue() - 1]).append('-');
+        return pad(out, date.getYear(), 4).toString();
     }
 
     /** {@code instant} as seen in {@code zone}. */

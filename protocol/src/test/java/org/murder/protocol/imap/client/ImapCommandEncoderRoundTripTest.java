@@ -1,0 +1,254 @@
+package org.murder.protocol.imap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.murder.protocol.imap.client.EncodedCommands.roundTrip;
+import static org.murder.protocol.imap.client.EncodedCommands.text;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.murder.protocol.imap.SequenceSet;
+import org.murder.protocol.imap.command.FetchItem;
+import org.murder.protocol.imap.command.FetchItem.Attribute;
+import org.murder.protocol.imap.command.FetchItem.Section;
+import org.murder.protocol.imap.command.FetchItem.Specifier;
+import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.ImapCommand.*;
+import org.murder.protocol.imap.command.ListReturnOption;
+import org.murder.protocol.imap.command.ListSelectOption;
+import org.murder.protocol.imap.command.MessageLiteral;
+import org.murder.protocol.imap.command.SearchReturnOption;
+import org.murder.protocol.imap.command.StatusItem;
+import org.murder.protocol.imap.command.StoreMode;
+import org.murder.protocol.imap.search.SearchKey;
+
+/** Every command type the encoder knows: encode, frame and parse with the server's own code, get the same value. */
+class ImapCommandEncoderRoundTripTest {
+
+    private static final List<ImapEncoding> ENCODINGS = List.of(ImapEncoding.RFC3501,
+            ImapEncoding.forCapabilities(List.of("IMAP4rev1", "LITERAL+")),
+            ImapEncoding.forCapabilities(List.of("LITERAL-")),
+            ImapEncoding.forCapabilities(List.of("literal+")).withUtf8Accept(true));
+
+    private static final byte[] MESSAGE = ("From: a@example.test\r\nSubject: t\u00e9st\r\n\r\nbody {5}\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+
+    static List<ImapCommand> commands() {
+        List<ImapCommand> c = new ArrayList<>();
+        c.add(new Capability("a1"));
+        c.add(new Noop("a2"));
+        c.add(new Logout("a3"));
+        c.add(new Id("a4", Optional.empty()));
+        Map<String, String> id = new LinkedHashMap<>();
+        id.put("name", "Murder");
+        id.put("version", "0.1 \"beta\"");
+        id.put("x", "");
+        c.add(new Id("a5", Optional.of(id)));
+        c.add(new Id("a5b", Optional.of(Map.of())));
+        c.add(new StartTls("a6"));
+        c.add(new Login("a7", "alice", "alice-FAKE-pw"));
+        c.add(new Login("a8", "al ice@example.test", "p\"w\\d {3}\r\n\u00e9"));
+        c.add(new Login("a8b", "NIL", ""));
+        c.add(new Authenticate("a9", "PLAIN", Optional.of("YWxpY2UAbXVyZGVyAG11cmRlci1GQUtFLXB3")));
+        c.add(new Authenticate("a10", "PLAIN", Optional.of("=")));
+        c.add(new Authenticate("a11", "SCRAM-SHA-256", Optional.empty()));
+        c.add(new Select("b1", "INBOX", false));
+        c.add(new Select("b2", "user.carol.Sent", true));
+        c.add(new Examine("b3", "Entw\u00fcrfe & \u00e9t\u00e9", true));
+        c.add(new Examine("b4", "user.carol", false));
+        c.add(new Create("b5", "INBOX.new folder", List.of()));
+        c.add(new Create("b6", "Sent", List.of("\\Sent", "\\Archive")));
+        c.add(new Delete("b7", "a \"quoted\" name"));
+        c.add(new Rename("b8", "INBOX.old", "INBOX.\u65b0\u3057\u3044"));
+        c.add(new Subscribe("b9", "INBOX.Sent"));
+        c.add(new Unsubscribe("b10", "{5}"));
+        c.add(ListCommand.basic("c1", "", "*"));
+        c.add(ListCommand.basic("c2", "INBOX.", "%"));
+        c.add(ListCommand.basic("c3", "~x y", "a%b*c \u00e9"));
+        c.add(new ListCommand("c4", "", List.of("INBOX", "user.*"), Set.of(ListSelectOption.SUBSCRIBED,
+                ListSelectOption.RECURSIVEMATCH), Set.of(ListReturnOption.CHILDREN), List.of()));
+        c.add(new ListCommand("c5", "", List.of("*"), Set.of(ListSelectOption.SPECIAL_USE),
+                Set.of(ListReturnOption.SPECIAL_USE, ListReturnOption.SUBSCRIBED),
+                List.of(StatusItem.MESSAGES, StatusItem.UNSEEN)));
+        c.add(new ListCommand("c6", "", List.of("%"), Set.of(), Set.of(),
+                List.of(StatusItem.UIDNEXT, StatusItem.HIGHESTMODSEQ)));
+        c.add(new ListCommand("c6b", "", List.of("%"), Set.of(ListSelectOption.REMOTE), Set.of(), List.of()));
+        c.add(new Lsub("c7", "", "*"));
+        c.add(new Lsub("c8", "user.", "carol.%"));
+        c.add(new Status("c9", "INBOX", List.of(StatusItem.MESSAGES, StatusItem.UIDNEXT)));
+        c.add(new Status("c10", "Entw\u00fcrfe", List.of(StatusItem.values())));
+        c.add(new Append("d1", "INBOX", List.of(), Optional.empty(), MessageLiteral.of(MESSAGE, false)));
+        c.add(new Append("d2", "INBOX.Sent", List.of("\\Seen", "\\Flagged", "$Forwarded"),
+                Optional.of(ZonedDateTime.of(2026, 11, 3, 8, 46, 0, 0, ZoneOffset.ofHoursMinutes(-7, -30))),
+                MessageLiteral.of(MESSAGE, false)));
+        c.add(new Append("d3", "INBOX", List.of("\\Draft"), Optional.empty(),
+                MessageLiteral.of(new byte[] {'a', 0, (byte) 0xff, '\r', '\n'}, true)));
+        c.add(new Append("d4", "INBOX", List.of(), Optional.empty(), MessageLiteral.of(new byte[0], false)));
+        c.add(new Idle("e1"));
+        c.add(new Namespace("e2"));
+        c.add(new Enable("e3", List.of("CONDSTORE", "UTF8=ACCEPT")));
+        c.add(new GetAcl("f1", "INBOX"));
+        c.add(new SetAcl("f2", "INBOX", "bob", StoreMode.SET, "lrs"));
+        c.add(new SetAcl("f3", "user.carol", "-anyone", StoreMode.ADD, "lr"));
+        c.add(new SetAcl("f4", "user.carol", "bob smith", StoreMode.REMOVE, "w"));
+        c.add(new SetAcl("f4b", "INBOX", "bob", StoreMode.SET, ""));
+        c.add(new DeleteAcl("f5", "INBOX", "anyone"));
+        c.add(new MyRights("f6", "INBOX.Sent"));
+        c.add(new ListRights("f7", "INBOX", "bob"));
+        c.add(new GetQuota("g1", ""));
+        c.add(new GetQuota("g2", "user.alice"));
+        c.add(new GetQuotaRoot("g3", "INBOX"));
+        Map<String, Long> limits = new LinkedHashMap<>();
+        limits.put("STORAGE", 512L);
+        limits.put("MESSAGE", 1000L);
+        c.add(new SetQuota("g4", "user.alice", limits));
+        c.add(new SetQuota("g5", "", Map.of()));
+        c.add(new Check("h1"));
+        c.add(new Close("h2"));
+        c.add(new Unselect("h3"));
+        c.add(new Expunge("h4"));
+        c.add(new UidExpunge("h5", SequenceSet.parse("3:5,7,9:*")));
+        c.add(new Fetch("i1", false, SequenceSet.parse("1:*"), List.of(Attribute.FLAGS, Attribute.UID,
+                Attribute.RFC822_SIZE, Attribute.ENVELOPE), OptionalLong.empty()));
+        c.add(new Fetch("i2", true, SequenceSet.parse("1"), List.of(new FetchItem.BodySection(true,
+                Section.whole(), Optional.empty())), OptionalLong.of(42)));
+        c.add(new Fetch("i3", false, SequenceSet.parse("2,4:6"), List.of(Attribute.FLAGS,
+                new FetchItem.BodySection(true, Section.of(Specifier.HEADER_FIELDS, List.of(),
+                        List.of("SUBJECT", "X-Odd\"Name", "Date")), Optional.empty()),
+                new FetchItem.BodySection(false, Section.of(Specifier.MIME, List.of(1, 2), List.of()),
+                        Optional.of(new FetchItem.Partial(0, 1024))),
+                new FetchItem.BodySection(true, Section.of(Specifier.HEADER_FIELDS_NOT, List.of(2),
+                        List.of("Received")), Optional.empty()),
+                new FetchItem.BodySection(false, new Section(List.of(3), Optional.empty(), List.of()),
+                        Optional.empty()),
+                new FetchItem.Binary(true, List.of(1), Optional.of(new FetchItem.Partial(10, 20))),
+                new FetchItem.Binary(false, List.of(), Optional.empty()),
+                new FetchItem.BinarySize(List.of(2, 1)), Attribute.MODSEQ, Attribute.BODYSTRUCTURE,
+                Attribute.BODY, Attribute.INTERNALDATE, Attribute.RFC822, Attribute.RFC822_HEADER,
+                Attribute.RFC822_TEXT), OptionalLong.empty()));
+        c.add(new Fetch("i4", false, SequenceSet.parse("1"), FetchItem.FULL, OptionalLong.empty()));
+        c.add(new Store("j1", false, SequenceSet.parse("1:3"), StoreMode.ADD, false, List.of("\\Deleted"),
+                OptionalLong.empty()));
+        c.add(new Store("j2", true, SequenceSet.parse("5"), StoreMode.REMOVE, true, List.of("\\Seen", "Junk"),
+                OptionalLong.of(12345)));
+        c.add(new Store("j3", true, SequenceSet.parse("*"), StoreMode.SET, false, List.of(), OptionalLong.empty()));
+        c.add(new Search("k1", false, Optional.empty(), SearchKey.ALL, Set.of()));
+        c.add(new Search("k2", true, Optional.of("UTF-8"), new SearchKey.And(List.of(
+                new SearchKey.Flag("\\Seen", false), new SearchKey.Text(SearchKey.TextField.SUBJECT, "h\u00e9llo"),
+                new SearchKey.Or(new SearchKey.Text(SearchKey.TextField.FROM, "bob"),
+                        new SearchKey.Not(new SearchKey.Flag("$Junk", true))),
+                new SearchKey.And(List.of(new SearchKey.Larger(100), new SearchKey.Smaller(5000))),
+                new SearchKey.Header("X-Spam\\Flag", "YES \"really\""),
+                new SearchKey.DateKey(SearchKey.DateField.INTERNAL, SearchKey.DateOp.SINCE, LocalDate.of(2026, 2, 1)),
+                new SearchKey.DateKey(SearchKey.DateField.SENT, SearchKey.DateOp.BEFORE, LocalDate.of(1994, 12, 31)),
+                new SearchKey.Uid(SequenceSet.parse("1:100")), new SearchKey.SequenceNumbers(SequenceSet.parse("2,4")),
+                new SearchKey.ModSeq(7), new SearchKey.Recent(), new SearchKey.New(), new SearchKey.Old(),
+                new SearchKey.Flag("Work", false), new SearchKey.Text(SearchKey.TextField.BODY, ""))), Set.of()));
+        c.add(new Search("k3", true, Optional.empty(), new SearchKey.Flag("\\Deleted", true),
+                Set.of(SearchReturnOption.MIN, SearchReturnOption.COUNT)));
+        c.add(new Search("k4", false, Optional.of("US-ASCII"), new SearchKey.Text(SearchKey.TextField.TEXT,
+                "line\r\nbreak"), Set.of(SearchReturnOption.ALL)));
+        c.add(new Copy("l1", false, SequenceSet.parse("1:2"), "INBOX.Sent"));
+        c.add(new Copy("l2", true, SequenceSet.parse("7"), "Entw\u00fcrfe"));
+        c.add(new Move("l3", false, SequenceSet.parse("3"), "Trash"));
+        c.add(new Move("l4", true, SequenceSet.parse("4:*"), "a b"));
+        return c;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCommandSurvivesARoundTripInEveryEncoding() {
+        return commands().stream().flatMap(command -> ENCODINGS.stream().map(encoding -> DynamicTest.dynamicTest(
+                command.tag() + " " + command.getClass().getSimpleName() + " " + encoding,
+                () -> assertEquals(command, roundTrip(command, encoding)))));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCommandCanBeSentUnderAnotherTag() {
+        return commands().stream().map(command -> DynamicTest.dynamicTest(command.tag(), () -> {
+            ImapCommand retagged = roundTrip(command, "PROXY7", ImapEncoding.RFC3501);
+            assertEquals("PROXY7", retagged.tag());
+            assertEquals(roundTrip(command, ImapEncoding.RFC3501), roundTripUnder(retagged, command.tag()));
+        }));
+    }
+
+    /** The value under its first tag again, to compare everything else. */
+    private static ImapCommand roundTripUnder(ImapCommand command, String tag) {
+        return roundTrip(command, tag, ImapEncoding.RFC3501);
+    }
+
+    @Test
+    void plainCommandsAreOneLineInTheCanonicalForm() {
+        assertEquals("a7 LOGIN alice alice-FAKE-pw\r\n",
+                text(ImapCommandEncoder.encode(new Login("a7", "alice", "alice-FAKE-pw"), ImapEncoding.RFC3501)));
+        assertEquals("a004 LIST \"\" *\r\n",
+                text(ImapCommandEncoder.encode(ListCommand.basic("a004", "", "*"), ImapEncoding.RFC3501)));
+        assertEquals("a3 SELECT user.carol (CONDSTORE)\r\n",
+                text(ImapCommandEncoder.encode(new Select("a3", "user.carol", true), ImapEncoding.RFC3501)));
+        assertEquals("a4 CREATE Entw&APw-rfe\r\n",
+                text(ImapCommandEncoder.encode(new Create("a4", "Entw\u00fcrfe", List.of()), ImapEncoding.RFC3501)));
+        assertEquals("a5 UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n",
+                text(ImapCommandEncoder.encode(new Fetch("a5", true, SequenceSet.parse("1:*"), List.of(Attribute.FLAGS,
+                        new FetchItem.BodySection(true, Section.of(Specifier.HEADER_FIELDS, List.of(),
+                                List.of("SUBJECT")), Optional.empty())), OptionalLong.empty()), ImapEncoding.RFC3501)));
+    }
+
+    @Test
+    void aSynchronizingLiteralSplitsTheCommandWhereTheServerMustSayGoAhead() {
+        Append append = new Append("d1", "INBOX", List.of("\\Seen"), Optional.empty(),
+                MessageLiteral.of(MESSAGE, false));
+        EncodedCommand plain = ImapCommandEncoder.encode(append, ImapEncoding.RFC3501);
+        assertTrue(plain.synchronizing());
+        assertEquals(2, plain.parts().size());
+        assertEquals("d1 APPEND INBOX (\\Seen) {" + MESSAGE.length + "}\r\n",
+                StandardCharsets.US_ASCII.decode(plain.parts().get(0).bytes()).toString());
+
+        EncodedCommand plus = ImapCommandEncoder.encode(append, ImapEncoding.forCapabilities(List.of("LITERAL+")));
+        assertFalse(plus.synchronizing());
+        assertTrue(text(plus).startsWith("d1 APPEND INBOX (\\Seen) {" + MESSAGE.length + "+}\r\n"));
+    }
+
+    @Test
+    void literalMinusSendsOnlySmallLiteralsWithoutWaiting() {
+        ImapEncoding minus = ImapEncoding.forCapabilities(List.of("LITERAL-"));
+        byte[] big = new byte[5000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        Append small = new Append("d1", "INBOX", List.of(), Optional.empty(), MessageLiteral.of(MESSAGE, false));
+        Append large = new Append("d2", "INBOX", List.of(), Optional.empty(), MessageLiteral.of(big, false));
+        assertFalse(ImapCommandEncoder.encode(small, minus).synchronizing());
+        assertTrue(ImapCommandEncoder.encode(large, minus).synchronizing());
+        assertEquals(large, roundTrip(large, minus));
+    }
+
+    @Test
+    void theMessageIsNotCopied() {
+        byte[] big = new byte[1 << 20];
+        java.util.Arrays.fill(big, (byte) 'x');
+        Append append = new Append("d1", "INBOX", List.of(), Optional.empty(), MessageLiteral.of(big, false));
+        EncodedCommand encoded = ImapCommandEncoder.encode(append, ImapEncoding.RFC3501);
+        assertEquals(3, encoded.parts().size());
+        assertFalse(encoded.parts().get(1).bytes().hasArray(), "read-only view");
+        assertEquals(big.length, encoded.parts().get(1).bytes().remaining());
+    }
+
+    @Test
+    void theLinesInsideACommandAreCanonical() {
+        assertEquals("DONE\r\n", new String(ImapCommandEncoder.idleDone(), StandardCharsets.US_ASCII));
+        assertEquals("*\r\n", new String(ImapCommandEncoder.authenticateLine("*"), StandardCharsets.US_ASCII));
+        assertEquals("YWxp\r\n", new String(ImapCommandEncoder.authenticateLine("YWxp"), StandardCharsets.US_ASCII));
+    }
+}

@@ -1380,6 +1380,101 @@ class ImapClientsIT {
         }
     }
 
+    /**
+     * Issue 11: twelve strangers each announcing a 60 MB literal once silently killed the IMAP listener. Before
+     * authentication only small literals are taken; the others are refused and the connection goes on.
+     */
+    @Test
+    void strangersGetNoBigLiteralsAndTheListenerSurvives() throws Exception {
+        List<ImapWire> wires = new ArrayList<>();
+        byte[] junk = new byte[1 << 20];
+        java.util.Arrays.fill(junk, (byte) 'j');
+        try {
+            for (int i = 0; i < 12; i++) {
+                ImapWire w = new ImapWire();
+                wires.add(w);
+                w.line();
+                // a non-synchronizing literal: the client sends it anyway, the server reads it into nothing
+                w.send("b1 LOGIN {60000000+}\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            for (ImapWire w : wires) {
+                assertStatus("BAD", "b1", w.until("b1"));
+                w.send(junk);
+            }
+            try (ImapWire sync = new ImapWire()) {
+                sync.line();
+                // a synchronizing one is refused before the client sends it, and the connection goes on
+                assertStatus("BAD", "b2", sync.command("b2", "LOGIN {60000000}"));
+                assertStillAnswers(sync, "b3");
+                // a small literal (a password) is still fine before login; after login the full bound applies
+                List<String> login = sync.command("b4", ("b4 LOGIN alice {" + MurderNode.USER_PASSWORD.length() + "+}\r\n"
+                        + MurderNode.USER_PASSWORD + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(last(login).startsWith("b4 NO [PRIVACYREQUIRED]") || last(login).startsWith("b4 OK"),
+                        login::toString);
+            }
+        } finally {
+            for (ImapWire w : wires) {
+                w.close();
+            }
+        }
+        try (ImapWire fresh = ImapWire.loggedIn()) {
+            byte[] big = new byte[200_000];
+            java.util.Arrays.fill(big, (byte) 'x');
+            byte[] head = "Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] msg = concat(head, big, "\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertStatus("OK", "b4", fresh.command("b4", concat(("b4 APPEND INBOX {" + msg.length + "+}\r\n")
+                    .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));
+        }
+    }
+
+    /**
+     * Issue 11: nine clients that asked for every body of a 20 MB mailbox and then never read held every worker
+     * thread, and no one else could log in. Now a response is produced only as fast as its client reads.
+     */
+    @Test
+    void clientsThatStopReadingHoldNoThreadAndOthersAreServed() throws Exception {
+        String box = F + "slowreaders";
+        byte[] body = new byte[1 << 20];
+        java.util.Arrays.fill(body, (byte) 'b');
+        for (int i = 76; i < body.length; i += 78) {
+            body[i] = '\r';
+            body[i + 1] = '\n';
+        }
+        byte[] msg = concat("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII), body);
+        try (ImapWire w = ImapWire.loggedIn()) {
+            assertStatus("OK", "c1", w.command("c1", "CREATE " + box));
+            for (int i = 0; i < 20; i++) {
+                assertStatus("OK", "c2", w.command("c2", concat(("c2 APPEND " + box + " {" + msg.length + "+}\r\n")
+                        .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));
+            }
+        }
+        List<ImapWire> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 9; i++) {
+                ImapWire w = ImapWire.loggedIn();
+                stalled.add(w);
+                assertStatus("OK", "d1", w.command("d1", "SELECT " + box));
+                w.send("d2 FETCH 1:* BODY.PEEK[]\r\n".getBytes(StandardCharsets.US_ASCII)); // and never read
+            }
+            Thread.sleep(2000);
+            long start = System.nanoTime();
+            try (ImapWire fresh = ImapWire.loggedIn()) {
+                assertStatus("OK", "e1", fresh.command("e1", "SELECT " + box));
+                List<String> fetched = fresh.command("e2", "FETCH 1:3 (FLAGS RFC822.SIZE)");
+                assertStatus("OK", "e2", fetched);
+                assertEquals(4, fetched.size(), fetched::toString);
+            }
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "served within 10 s");
+        } finally {
+            for (ImapWire w : stalled) {
+                w.close();
+            }
+        }
+        try (ImapWire w = ImapWire.loggedIn()) {
+            assertStatus("OK", "f1", w.command("f1", "DELETE " + box));
+        }
+    }
+
     /** Issue 11: a session dropped while in IDLE used to leave its listener (and its view) registered for ever. */
     @Test
     void sessionsDroppedWhileIdlingReleaseWhatTheyRegistered() throws Exception {

@@ -36,6 +36,7 @@ import org.murder.protocol.sasl.Base64Lines;
         @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${imap_listen:127.0.0.1}"),
         @ActivationConfigProperty(propertyName = "port", propertyValue = "${imap_port:1143}"),
         @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${imap_connections_max:10000}"),
+        @ActivationConfigProperty(propertyName = "memoryShedPercent", propertyValue = "${memory_shed_percent:90}"),
         @ActivationConfigProperty(propertyName = "maxLineLength", propertyValue = "65536"),
         @ActivationConfigProperty(propertyName = "maxLiteralSize", propertyValue = "${imap_max_literal:67108864}"),
         @ActivationConfigProperty(propertyName = "maxFrameSize", propertyValue = "${imap_max_literal:67108864}"),
@@ -115,6 +116,11 @@ public class ImapEndpoint implements ImapListener {
     @Override
     public void onDisconnect(Connection c) {
         session(c).end();
+    }
+
+    @Override
+    public boolean onProduce(Connection c, org.murder.connector.api.ResponseProducer producer) {
+        return producer.produce(c);
     }
 
     @Override
@@ -218,6 +224,7 @@ public class ImapEndpoint implements ImapListener {
 
     private void loggedIn(Connection c, ImapSession s, String tag, String user) {
         s.loggedIn(new ImapSession.Identity(user, settings.isAdmin(user)));
+        c.signalDecoder(ImapListener.AUTHENTICATED);
         mailboxCommands.ensureInbox(s);
         tagged(c, tag, ImapStatus.OK, "CAPABILITY " + String.join(" ", capabilities(c, s)), "User logged in");
     }

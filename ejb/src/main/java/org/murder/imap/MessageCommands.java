@@ -202,94 +202,168 @@ public class MessageCommands {
             }
         }
         boolean withUid = f.uid() || f.items().contains(FetchItem.Attribute.UID);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK + 1024);
-        boolean gone = false;
-        for (int i : indexes) {
-            SelectedMailbox.Message m = sel.message(i);
-            try {
-                send(c, out, fetchOne(sel, i + 1, m, items, withUid, setsSeen));
-            } catch (UnknownCteException e) {
-                c.write(out.toByteArray());
-                ImapEndpoint.tagged(c, f.tag(), ImapStatus.NO, "UNKNOWN-CTE", "Cannot decode the part's transfer encoding");
-                return;
-            } catch (IOException | RuntimeException e) {
-                if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid())) || !store.exists(m.id())) {
-                    // expunged by another session, not yet told to this one: skip it and say so (RFC 2180 4.1.2)
-                    gone = true;
-                    continue;
-                }
-                LOG.log(Level.WARNING, "MURDER-IMAP-004 FETCH of UID " + m.uid() + " in " + sel.internalName + " failed", e);
-                c.write(out.toByteArray());
-                no(c, f.tag(), "Cannot read a message");
-                return;
-            }
-            // small responses (FLAGS, UID…) travel together; the socket sees 64 KiB writes, not one per message
-            if (out.size() >= CHUNK) {
-                c.write(out.toByteArray());
-                out.reset();
-                if (!c.awaitWritable(Duration.ofSeconds(120))) {
-                    return;
-                }
-            }
-        }
-        c.write(out.toByteArray());
-        sync(c, s, false);
-        if (gone && !f.uid()) {
-            // by UID a message that is gone is simply not there (RFC 3501 6.4.8); by number the client counted on it
-            expungeIssued(c, f.tag());
-        } else {
-            ok(c, f.tag(), "Completed");
-        }
+        c.stream(new FetchResponse(s, sel, f, indexes.stream().mapToInt(Integer::intValue).toArray(), items, withUid, setsSeen));
     }
 
     /**
-     * Writes one message's response. Its files are opened before anything is written, so a message expunged
-     * meanwhile fails whole (and is skipped) instead of leaving half a response on the wire; once open, an
-     * unlink cannot take the data away.
+     * The FETCH responses, about 64 KiB at a time, produced only as fast as the client reads them: a client that
+     * stops reading holds an open file and this object, not a thread, and not the rest of the answer in memory.
+     * A message's files are opened before any of it is written, so a message expunged meanwhile fails whole (and
+     * is skipped); once open, an unlink cannot take the data away.
      */
-    private void send(Connection c, ByteArrayOutputStream buf, List<Segment> segments) throws IOException {
-        List<InputStream> opened = new ArrayList<>();
-        try {
-            for (Segment seg : segments) {
-                if (seg instanceof Segment.FileRegion r) {
-                    opened.add(Files.newInputStream(r.file()));
+    private final class FetchResponse implements org.murder.connector.api.ResponseProducer {
+        private final ImapSession s;
+        private final SelectedMailbox sel;
+        private final ImapCommand.Fetch f;
+        private final int[] positions;
+        private final List<FetchItem> items;
+        private final boolean withUid;
+        private final boolean setsSeen;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK + 1024);
+        private int next;
+        private boolean gone;
+        /** The message being written: its segments, the next one, the files opened for it. */
+        private List<Segment> segments;
+        private int segment;
+        private long written;
+        private final List<InputStream> opened = new ArrayList<>();
+        private int nextFile;
+
+        FetchResponse(ImapSession s, SelectedMailbox sel, ImapCommand.Fetch f, int[] positions, List<FetchItem> items,
+                      boolean withUid, boolean setsSeen) {
+            this.s = s;
+            this.sel = sel;
+            this.f = f;
+            this.positions = positions;
+            this.items = items;
+            this.withUid = withUid;
+            this.setsSeen = setsSeen;
+        }
+
+        @Override
+        public boolean produce(Connection c) {
+            while (out.size() < CHUNK) {
+                if (segments == null && !startNext(c)) {
+                    return false;
+                }
+                if (!writeSome()) {
+                    closeFiles();
+                    segments = null;
                 }
             }
-        } catch (IOException e) {
-            for (InputStream in : opened) {
-                in.close();
-            }
-            throw e;
+            // small responses (FLAGS, UID…) travel together; the socket sees 64 KiB writes, not one per message
+            c.write(out.toByteArray());
+            out.reset();
+            return true;
         }
-        try {
-            int next = 0;
-            for (Segment seg : segments) {
-                if (seg instanceof Segment.Bytes b) {
-                    buf.writeBytes(b.data());
-                } else if (seg instanceof Segment.FileRegion r) {
-                    InputStream in = opened.get(next++);
-                    in.skipNBytes(r.offset());
-                    long left = r.length();
-                    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, left))];
-                    while (left > 0) {
-                        int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
-                        if (n < 0) {
-                            throw new IOException("message file shorter than its index says: " + r.file());
-                        }
-                        buf.write(chunk, 0, n);
-                        left -= n;
-                        if (buf.size() >= CHUNK) {
-                            c.write(buf.toByteArray());
-                            buf.reset();
-                            c.awaitWritable(Duration.ofSeconds(120));
+
+        /** Opens the next message; false when the response is complete (or ended with NO). */
+        private boolean startNext(Connection c) {
+            while (next < positions.length) {
+                int i = positions[next++];
+                SelectedMailbox.Message m = sel.message(i);
+                try {
+                    List<Segment> segs = fetchOne(sel, i + 1, m, items, withUid, setsSeen);
+                    for (Segment seg : segs) {
+                        if (seg instanceof Segment.FileRegion r) {
+                            InputStream in = Files.newInputStream(r.file());
+                            opened.add(in);
+                            in.skipNBytes(r.offset());
                         }
                     }
+                    segments = segs;
+                    segment = 0;
+                    written = 0;
+                    nextFile = 0;
+                    return true;
+                } catch (UnknownCteException e) {
+                    closeFiles();
+                    c.write(out.toByteArray());
+                    ImapEndpoint.tagged(c, f.tag(), ImapStatus.NO, "UNKNOWN-CTE", "Cannot decode the part's transfer encoding");
+                    return false;
+                } catch (IOException | RuntimeException e) {
+                    closeFiles();
+                    if (!Files.exists(spool.messagePath(sel.partition, sel.mailboxId, m.uid())) || !store.exists(m.id())) {
+                        // expunged by another session, not yet told to this one: skip it and say so (RFC 2180 4.1.2)
+                        gone = true;
+                        continue;
+                    }
+                    LOG.log(Level.WARNING, "MURDER-IMAP-004 FETCH of UID " + m.uid() + " in " + sel.internalName + " failed", e);
+                    c.write(out.toByteArray());
+                    no(c, f.tag(), "Cannot read a message");
+                    return false;
                 }
             }
-        } finally {
-            for (InputStream in : opened) {
-                in.close();
+            c.write(out.toByteArray());
+            out.reset();
+            sync(c, s, false);
+            if (gone && !f.uid()) {
+                // by UID a message that is gone is simply not there (RFC 3501 6.4.8); by number the client counted on it
+                expungeIssued(c, f.tag());
+            } else {
+                ok(c, f.tag(), "Completed");
             }
+            return false;
+        }
+
+        /** Copies the current message's segments into the buffer until it is full; false once the message is done. */
+        private boolean writeSome() {
+            try {
+                while (segment < segments.size()) {
+                    Segment seg = segments.get(segment);
+                    if (seg instanceof Segment.Bytes b) {
+                        // a large decoded part goes out a chunk at a time too
+                        byte[] data = b.data();
+                        while (written < data.length) {
+                            if (out.size() >= CHUNK) {
+                                return true;
+                            }
+                            int n = (int) Math.min(data.length - written, CHUNK - out.size());
+                            out.write(data, (int) written, n);
+                            written += n;
+                        }
+                        written = 0;
+                    } else if (seg instanceof Segment.FileRegion r) {
+                        InputStream in = opened.get(nextFile);
+                        byte[] chunk = new byte[(int) Math.max(1, Math.min(CHUNK, r.length() - written))];
+                        while (written < r.length()) {
+                            if (out.size() >= CHUNK) {
+                                return true;
+                            }
+                            int want = (int) Math.min(Math.min(chunk.length, r.length() - written), CHUNK - out.size());
+                            int n = in.read(chunk, 0, want);
+                            if (n < 0) {
+                                throw new IOException("message file shorter than its index says: " + r.file());
+                            }
+                            out.write(chunk, 0, n);
+                            written += n;
+                        }
+                        nextFile++;
+                        written = 0;
+                    }
+                    segment++;
+                }
+                return false;
+            } catch (IOException e) {
+                // half a message is on its way: the connection cannot be saved (the transport closes it)
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private void closeFiles() {
+            for (InputStream in : opened) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // read-only: nothing lost
+                }
+            }
+            opened.clear();
+        }
+
+        @Override
+        public void abandon() {
+            closeFiles();
         }
     }
 
@@ -344,11 +418,17 @@ public class MessageCommands {
                     structure = structure(file, m);
                 }
                 bodySection(b, file, structure, bs);
+            } else if (item instanceof FetchItem.Binary bin && bin.part().isEmpty()) {
+                // BINARY[]: the message as stored, streamed from its file like BODY[]
+                ByteRange whole = ByteRange.between(0, m.size());
+                b.binary(bin.responseName(), bin.partial().map(p -> whole.partial(p.origin(), p.length())).orElse(whole).in(file));
             } else if (item instanceof FetchItem.Binary bin) {
                 if (structure == null) {
                     structure = structure(file, m);
                 }
                 b.binary(bin.responseName(), new Segment.Bytes(partial(decoded(file, structure, bin.part()), bin.partial())));
+            } else if (item instanceof FetchItem.BinarySize bs && bs.part().isEmpty()) {
+                b.binarySize(bs.responseName(), m.size());
             } else if (item instanceof FetchItem.BinarySize bs) {
                 if (structure == null) {
                     structure = structure(file, m);

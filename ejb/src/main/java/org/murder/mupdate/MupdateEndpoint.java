@@ -34,6 +34,7 @@ import org.murder.protocol.sasl.Base64Lines;
         @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${mupdate_listen:127.0.0.1}"),
         @ActivationConfigProperty(propertyName = "port", propertyValue = "${mupdate_port:3905}"),
         @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${mupdate_connections_max:128}"),
+        @ActivationConfigProperty(propertyName = "memoryShedPercent", propertyValue = "${memory_shed_percent:90}"),
         @ActivationConfigProperty(propertyName = "tlsCertificate", propertyValue = "${tls_server_cert:}"),
         @ActivationConfigProperty(propertyName = "tlsKey", propertyValue = "${tls_server_key:}"),
         @ActivationConfigProperty(propertyName = "tlsKeyStore", propertyValue = "${tls_keystore:}"),

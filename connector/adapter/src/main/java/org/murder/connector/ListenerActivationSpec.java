@@ -31,6 +31,7 @@ public class ListenerActivationSpec implements ActivationSpec {
     private Integer maxFrameSize = 256 * 1024;
     private Integer highWater = 256 * 1024;
     private Long maxMessageSize = 0L;
+    private Integer memoryShedPercent = TransportSettings.DEFAULT_SHED_PERCENT;
     private String tlsCertificate = "";
     private String tlsKey = "";
     private String tlsKeyStore = "";
@@ -54,7 +55,8 @@ public class ListenerActivationSpec implements ActivationSpec {
 
     TransportSettings toSettings() throws ResourceException {
         return new TransportSettings(new InetSocketAddress(bindAddress, port), maxConnections, maxLineLength,
-                maxLiteralSize, maxFrameSize, tls(), highWater, maxMessageSize <= 0 ? Long.MAX_VALUE : maxMessageSize);
+                maxLiteralSize, maxFrameSize, tls(), highWater, maxMessageSize <= 0 ? Long.MAX_VALUE : maxMessageSize,
+                memoryShedPercent);
     }
 
     private SSLContext tls() throws ResourceException {
@@ -152,6 +154,15 @@ public class ListenerActivationSpec implements ActivationSpec {
 
     public void setMaxMessageSize(Long maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public Integer getMemoryShedPercent() {
+        return memoryShedPercent;
+    }
+
+    /** Heap in use after a collection, in percent, past which new connections are refused (0: never). */
+    public void setMemoryShedPercent(Integer memoryShedPercent) {
+        this.memoryShedPercent = memoryShedPercent;
     }
 
     public String getTlsCertificate() {

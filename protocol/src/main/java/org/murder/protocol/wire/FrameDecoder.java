@@ -25,8 +25,8 @@ public final class FrameDecoder {
     private static final byte CR = '\r';
 
     private final int maxLineLength;
-    private final int maxLiteralSize;
-    private final int maxFrameSize;
+    private int maxLiteralSize;
+    private int maxFrameSize;
 
     private static final int INITIAL_CAPACITY = 128;
     private static final int RETAINED_CAPACITY = 64 * 1024;
@@ -52,6 +52,18 @@ public final class FrameDecoder {
             throw new IllegalArgumentException("bounds must be positive");
         }
         this.maxLineLength = maxLineLength;
+        this.maxLiteralSize = maxLiteralSize;
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    /**
+     * New bounds for the frames that follow (IMAP raises them once the client has authenticated: before, a
+     * stranger's literal is held in memory, so only small ones are taken).
+     */
+    public void limits(int maxLiteralSize, int maxFrameSize) {
+        if (maxLiteralSize < 0 || maxFrameSize < 1) {
+            throw new IllegalArgumentException("bounds must be positive");
+        }
         this.maxLiteralSize = maxLiteralSize;
         this.maxFrameSize = maxFrameSize;
     }

@@ -32,8 +32,13 @@ abstract class FrameBinding implements ProtocolBinding {
         return listenerType;
     }
 
+    /** What asks the client for a synchronizing literal. */
+    final byte[] continuation() {
+        return continuation;
+    }
+
     @Override
-    public final InputDecoder newDecoder(TransportSettings settings) {
+    public InputDecoder newDecoder(TransportSettings settings) {
         return new FrameInputDecoder(
                 new FrameDecoder(settings.maxLineLength(), settings.maxLiteralSize(), settings.maxFrameSize()), continuation);
     }

@@ -10,10 +10,29 @@ public final class FrameInputDecoder implements InputDecoder {
 
     private final FrameDecoder frames;
     private final byte[] continuation;
+    private final Object raiseSignal;
+    private final int raisedLiteral;
+    private final int raisedFrame;
 
     public FrameInputDecoder(FrameDecoder frames, byte[] continuation) {
+        this(frames, continuation, null, 0, 0);
+    }
+
+    /** A decoder whose bounds rise to the given ones when the endpoint sends {@code raiseSignal}. */
+    public FrameInputDecoder(FrameDecoder frames, byte[] continuation, Object raiseSignal, int raisedLiteral, int raisedFrame) {
         this.frames = frames;
         this.continuation = continuation;
+        this.raiseSignal = raiseSignal;
+        this.raisedLiteral = raisedLiteral;
+        this.raisedFrame = raisedFrame;
+    }
+
+    @Override
+    public void signal(Object signal) {
+        if (raiseSignal == null || !raiseSignal.equals(signal)) {
+            InputDecoder.super.signal(signal);
+        }
+        frames.limits(raisedLiteral, raisedFrame);
     }
 
     @Override

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import org.murder.connector.api.Connection;
 import org.murder.connector.api.ProtocolListener;
+import org.murder.connector.api.ResponseProducer;
 
 /**
  * One socket. The selector thread reads, decrypts and frames input; frames wait in {@link #inbound}
@@ -69,6 +70,8 @@ final class NioConnection implements Connection {
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private volatile boolean expectContinuation;
+    /** The current command's streamed response, if any: no input is dispatched until it is done. Worker only. */
+    private volatile ResponseProducer producing;
 
     // ---- output: guarded by outLock
     private final Object outLock = new Object();
@@ -78,6 +81,8 @@ final class NioConnection implements Connection {
     private SSLEngine pendingEngine;
     private ByteBuffer netOut;
     private boolean closeRequested;
+    /** The producer waits for the client to read: the next flush below the low-water mark resumes it. */
+    private boolean parked;
 
     private volatile boolean open = true;
     private volatile Object attachment;
@@ -235,6 +240,9 @@ final class NioConnection implements Connection {
         if (!inputEnded) {
             inputEnded = true;
             open = false;
+            synchronized (outLock) {
+                unparkLocked(); // a response waiting for this client to read is abandoned, then the disconnect told
+            }
             inbound.add(new Disconnect());
             scheduleLocked();
         }
@@ -256,6 +264,18 @@ final class NioConnection implements Connection {
         boolean more = false;
         try {
             for (int i = 0; i < BATCH; i++) {
+                if (producing != null) {
+                    if (endpoint == null) {
+                        endpoint = listener.endpoints().acquire();
+                    }
+                    Step step = produce(endpoint);
+                    if (step == Step.PARKED) {
+                        return; // dispatching stays on: the flush that drains the output resumes this drain
+                    }
+                    if (step == Step.MORE) {
+                        continue;
+                    }
+                }
                 Item item;
                 synchronized (inLock) {
                     item = inbound.poll();
@@ -273,6 +293,7 @@ final class NioConnection implements Connection {
             more = true;
         } catch (Exception e) {
             LOG.log(Level.WARNING, "MURDER-RA-002 endpoint unavailable for connection " + id + "; closing it", e);
+            abandonProducer();
             synchronized (inLock) {
                 inbound.clear();
                 dispatching = false;
@@ -289,6 +310,64 @@ final class NioConnection implements Connection {
                     listener.execute(this::drain);
                 }
             }
+        }
+    }
+
+    private enum Step { MORE, DONE, PARKED }
+
+    /** One part of the streamed response, unless the client has not read enough yet. */
+    private Step produce(ProtocolListener endpoint) {
+        synchronized (outLock) {
+            if (open && backlog > listener.settings().highWater()) {
+                parked = true;
+                return Step.PARKED;
+            }
+        }
+        if (!open) {
+            abandonProducer();
+            return Step.DONE;
+        }
+        boolean more;
+        try {
+            more = endpoint.onProduce(this, producing);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "MURDER-RA-010 streamed response failed on connection " + id + "; closing it", e);
+            abandonProducer();
+            close();
+            return Step.DONE;
+        }
+        if (!more) {
+            producing = null;
+            return Step.DONE;
+        }
+        return Step.MORE;
+    }
+
+    private void abandonProducer() {
+        ResponseProducer p = producing;
+        producing = null;
+        if (p != null) {
+            try {
+                p.abandon();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "connection " + id + ": releasing an unfinished response failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void stream(ResponseProducer producer) {
+        if (producing != null) {
+            throw new IllegalStateException("a response is already streaming on connection " + id);
+        }
+        producing = producer;
+    }
+
+    /** The client read enough (or the connection went): the parked producer goes on, on a worker. */
+    private void unparkLocked() {
+        if (parked && (!open || backlog <= listener.settings().highWater() / 2)) {
+            parked = false;
+            listener.execute(this::drain);
         }
     }
 
@@ -340,12 +419,24 @@ final class NioConnection implements Connection {
         if (bytes.length == 0) {
             return;
         }
+        boolean overflow;
         synchronized (outLock) {
             if (!open || closeRequested) {
                 return;
             }
-            outQueue.add(ByteBuffer.wrap(bytes));
-            backlog += bytes.length;
+            overflow = backlog + bytes.length > maxBacklog();
+            if (!overflow) {
+                outQueue.add(ByteBuffer.wrap(bytes));
+                backlog += bytes.length;
+            }
+        }
+        if (overflow) {
+            // streamed responses stop at the high-water mark; only a client that reads nothing for a long time
+            // while others' changes are pushed to it gets here: it is cut off rather than filling the heap
+            LOG.warning(() -> "MURDER-RA-011 connection " + id + " from " + remote + " does not read; over "
+                    + maxBacklog() + " bytes queued, closing it");
+            abort();
+            return;
         }
         flush();
     }
@@ -371,6 +462,7 @@ final class NioConnection implements Connection {
                     closeNow = true;
                 }
                 outLock.notifyAll();
+                unparkLocked();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "connection " + id + " write failed", e);
                 closeNow = true;
@@ -448,6 +540,11 @@ final class NioConnection implements Connection {
                 netOut.flip();
             }
         }
+    }
+
+    /** Output queued beyond which a connection is cut off: far above the high-water mark streamed responses keep to. */
+    private long maxBacklog() {
+        return Math.max(16L << 20, 64L * listener.settings().highWater());
     }
 
     @Override
@@ -543,6 +640,7 @@ final class NioConnection implements Connection {
             outQueue.clear();
             backlog = 0;
             outLock.notifyAll();
+            unparkLocked();
         }
         synchronized (inLock) {
             endInputLocked();

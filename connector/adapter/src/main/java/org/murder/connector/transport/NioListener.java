@@ -49,6 +49,7 @@ public final class NioListener implements Runnable {
                        Executor workers) throws IOException {
         this.binding = binding;
         this.settings = settings;
+        this.memory = new MemoryGuard(settings.shedPercent());
         this.endpoints = endpoints;
         this.workers = workers;
         this.selector = Selector.open();
@@ -78,7 +79,11 @@ public final class NioListener implements Runnable {
                 selector.select(1000);
                 Runnable task;
                 while ((task = selectorTasks.poll()) != null) {
-                    task.run();
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.SEVERE, "MURDER-RA-007 " + binding.name() + " selector task failed", e);
+                    }
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
                     handle(key);
@@ -114,8 +119,20 @@ public final class NioListener implements Runnable {
             }
         } catch (java.nio.channels.CancelledKeyException e) {
             // closed meanwhile
+        } catch (RuntimeException | Error e) {
+            // one connection's failure (even an Error such as running out of heap) must not end the listener: that
+            // connection goes, the others and new ones are served; a JVM out of memory exits by its own option
+            LOG.log(Level.SEVERE, "MURDER-RA-008 " + binding.name() + " connection failed; closing it", e);
+            if (key.attachment() instanceof NioConnection c) {
+                c.abort();
+            } else if (key.isValid()) {
+                key.cancel();
+            }
         }
     }
+
+    private final MemoryGuard memory;
+    private long lastShedLog;
 
     private void accept() {
         SocketChannel ch;
@@ -128,6 +145,17 @@ public final class NioListener implements Runnable {
                     c = new NioConnection(this, ch, ids.incrementAndGet());
                 } catch (IOException e) {
                     ch.close(); // the peer vanished between accept and setup
+                    continue;
+                }
+                if (memory.runningShort()) {
+                    long now = System.nanoTime();
+                    if (now - lastShedLog > 10_000_000_000L) {
+                        lastShedLog = now;
+                        LOG.warning(() -> "MURDER-RA-009 " + binding.name() + " heap " + Math.round(memory.usedAfterCollection() * 100)
+                                + " % in use after collection (over " + settings.shedPercent() + " %); refusing new connections");
+                    }
+                    ch.write(ByteBuffer.wrap(binding.unavailable()));
+                    ch.close();
                     continue;
                 }
                 if (connections.size() >= settings.maxConnections()) {

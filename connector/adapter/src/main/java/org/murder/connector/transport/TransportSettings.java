@@ -9,6 +9,7 @@ import javax.net.ssl.SSLContext;
  * @param tls null when no TLS material is configured (then STARTTLS is not offered)
  * @param highWater output queued per connection before writers are asked to wait
  * @param maxMessageSize largest message a streaming protocol (LMTP DATA) accepts; Long.MAX_VALUE for none
+ * @param shedPercent heap in use after a collection, in percent, past which new connections are refused (0: never)
  */
 public record TransportSettings(
         InetSocketAddress address,
@@ -18,7 +19,17 @@ public record TransportSettings(
         int maxFrameSize,
         SSLContext tls,
         int highWater,
-        long maxMessageSize) {
+        long maxMessageSize,
+        int shedPercent) {
+
+    /** Past 90 % of the heap live, new connections are refused. */
+    public static final int DEFAULT_SHED_PERCENT = 90;
+
+    public TransportSettings(InetSocketAddress address, int maxConnections, int maxLineLength, int maxLiteralSize,
+                             int maxFrameSize, SSLContext tls, int highWater, long maxMessageSize) {
+        this(address, maxConnections, maxLineLength, maxLiteralSize, maxFrameSize, tls, highWater, maxMessageSize,
+                DEFAULT_SHED_PERCENT);
+    }
 
     public TransportSettings(InetSocketAddress address, int maxConnections, int maxLineLength, int maxLiteralSize,
                              int maxFrameSize, SSLContext tls, int highWater) {

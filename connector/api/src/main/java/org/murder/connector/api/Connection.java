@@ -30,6 +30,12 @@ public interface Connection {
      */
     boolean awaitWritable(Duration timeout);
 
+    /**
+     * Hands the rest of the current command's response to a producer (see {@link ResponseProducer}); the endpoint
+     * method returns at once. Input that follows is dispatched only after the producer has finished.
+     */
+    void stream(ResponseProducer producer);
+
     /** Bytes queued but not yet handed to the socket. */
     long outboundBacklog();
 

@@ -21,6 +21,16 @@ public interface ProtocolListener {
      */
     void onBadInput(Connection connection, String tag, String message);
 
+    /**
+     * The next part of a streamed response ({@link Connection#stream}): called through the endpoint so that the
+     * producer runs in the endpoint's context.
+     *
+     * @return what {@link ResponseProducer#produce} returned
+     */
+    default boolean onProduce(Connection connection, ResponseProducer producer) {
+        return producer.produce(connection);
+    }
+
     /** The connection is gone (client closed, error, or {@link Connection#close()}). */
     void onDisconnect(Connection connection);
 }

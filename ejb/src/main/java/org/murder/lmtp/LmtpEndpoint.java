@@ -116,7 +116,7 @@ public class LmtpEndpoint implements LmtpListener {
             s.lhloHost = l.domain();
             s.resetTransaction();
             c.write(LmtpReplies.lhlo(settings.servername(), LmtpReplies.capabilities(settings.maxMessageSize(),
-                    c.tlsAvailable(), s.user == null ? authenticator.mechanisms() : List.of())));
+                    c.tlsAvailable(), s.user == null ? authenticator.mechanisms(c) : List.of())));
         } else if (command instanceof LmtpCommand.Helo || command instanceof LmtpCommand.Ehlo) {
             c.write(LmtpReplies.useLhlo());
         } else if (command instanceof LmtpCommand.Quit) {
@@ -330,6 +330,10 @@ public class LmtpEndpoint implements LmtpListener {
     private void authenticate(Connection c, LmtpSession s, LmtpCommand.Auth a) {
         if (s.user != null) {
             c.write(LmtpReplies.alreadyAuthenticated());
+            return;
+        }
+        if (authenticator.needsTls(c, a.mechanism())) {
+            c.write(LmtpReplies.encryptionRequired());
             return;
         }
         Optional<AuthenticatingSaslServer> sasl = authenticator.saslServer(a.mechanism());

@@ -215,7 +215,8 @@ public class LmtpEndpoint implements LmtpListener {
     private Optional<StoreMailbox> autocreate(String user) {
         String inbox = "user." + user.replace('.', '^');
         try {
-            return Optional.of(mailboxes.create(inbox, "", user + "\tlrswipkxtecdan\t"));
+            // as the recipient, whose own INBOX it is: AccessRules.checkCreate allows exactly that
+            return Optional.of(mailboxes.create(inbox, "", mailboxes.initialAcl(inbox), user, false));
         } catch (MailboxService.MailboxException e) {
             LOG.info(() -> "MURDER-LMTP-006 cannot create " + inbox + " for delivery: " + e.getMessage());
             return mailboxes.find(inbox); // a concurrent delivery may have made it

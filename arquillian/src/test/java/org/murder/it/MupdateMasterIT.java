@@ -119,6 +119,7 @@ class MupdateMasterIT {
         String name = P + "barrier";
         try (MupdateClient writer = MurderNode.admin(); RawLineClient slave = new RawLineClient(MurderNode.HOST, MurderNode.mupdatePort())) {
             slave.skipBanner();
+            slave.startTlsMupdate(MurderNode.trustAll()); // PLAIN needs TLS here (allowplaintext off)
             slave.send("A01 AUTHENTICATE \"PLAIN\" \"" + java.util.Base64.getEncoder().encodeToString(
                     ("\0" + MurderNode.ADMIN + "\0" + MurderNode.ADMIN_PASSWORD).getBytes()) + "\"\r\n");
             assertEquals("A01 OK \"Authenticated\"", slave.line());
@@ -258,6 +259,7 @@ class MupdateMasterIT {
     void badInputGetsBadAndTheConnectionSurvives() throws Exception {
         try (RawLineClient c = new RawLineClient(MurderNode.HOST, MurderNode.mupdatePort())) {
             c.skipBanner();
+            c.startTlsMupdate(MurderNode.trustAll()); // PLAIN and LOGIN need TLS here (allowplaintext off)
             c.send("A1 AUTHENTICATE \"PLAIN\" \"%%%not-base64%%%\"\r\n");
             assertTrue(c.line().startsWith("A1 NO"));
             c.send("A2 AUTHENTICATE \"LOGIN\"\r\n");

@@ -56,7 +56,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,10 +72,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -84,6 +80,8 @@ import org.eclipse.angus.mail.util.CRLFOutputStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -1268,6 +1266,112 @@ class ImapClientsIT {
 
     // ------------------------------------------------------------------ bad input on a raw TLS socket
 
+    // ------------------------------------------------------------------ issue 11: who may make a mailbox name
+
+    @ArquillianResource
+    ManagementClient management;
+
+    /** An attacker and a victim of this run (the victim never logged in), and their shared password. */
+    private static final String MALLORY = "mal" + MurderNode.RUN;
+    private static final String VICTIM = "vic" + MurderNode.RUN;
+    private static final String PW = "pw-" + MurderNode.RUN;
+    private static boolean usersAdded;
+
+    private synchronized void attackerAndVictim() throws IOException {
+        if (!usersAdded) {
+            RealmUsers.addToNode(management, MALLORY, PW);
+            RealmUsers.addToNode(management, VICTIM, PW);
+            usersAdded = true;
+        }
+    }
+
+    @Test
+    void renameOrCreateIntoAnotherUsersInboxIsRefusedAndTheVictimLaterGetsTheirOwn() throws Exception {
+        attackerAndVictim();
+        try (ImapWire m = ImapWire.loggedIn(MALLORY, PW)) {
+            assertStatus("OK", "a1", m.command("a1", "CREATE INBOX.trap"));
+            // the takeover: a folder of mine becomes the victim's INBOX before their first login
+            assertEquals("a2 NO Permission denied", last(m.command("a2", "RENAME INBOX.trap user." + VICTIM)));
+            assertEquals("a3 NO Permission denied", last(m.command("a3", "RENAME INBOX.trap user." + VICTIM + ".x")));
+            // RENAME INBOX creates its destination: the same rule
+            assertEquals("a4 NO Permission denied", last(m.command("a4", "RENAME INBOX user." + VICTIM)));
+            assertEquals("a5 NO Permission denied", last(m.command("a5", "CREATE user." + VICTIM)));
+            assertEquals("a6 NO Permission denied", last(m.command("a6", "CREATE user." + VICTIM + ".x")));
+            // top level: admins only; my own INBOX under another spelling moves nowhere (Cyrus: not supported)
+            assertEquals("a7 NO Permission denied", last(m.command("a7", "RENAME INBOX.trap " + MurderNode.RUN + "-top")));
+            assertEquals("a8 NO Operation is not supported on mailbox",
+                    last(m.command("a8", "RENAME user." + MALLORY + " " + MurderNode.RUN + "-top")));
+            List<String> nothing = m.command("a9", "LIST \"\" \"user." + VICTIM + "*\"");
+            assertEquals(List.of("a9 OK Completed"), nothing, "no mailbox of the victim's was made");
+
+            // destinations under my own INBOX are fine
+            assertStatus("OK", "b1", m.command("b1", "RENAME INBOX.trap INBOX.kept"));
+            assertStatus("OK", "b2", m.command("b2", "RENAME INBOX.kept INBOX.kept.deeper"));
+            // RENAME INBOX (RFC 3501): the messages move, INBOX stays, mine
+            byte[] msg = ("Subject: " + MurderNode.RUN + " inbox rename\r\n\r\nhi\r\n").getBytes(StandardCharsets.US_ASCII);
+            assertStatus("OK", "b3", m.command("b3", concat(("b3 APPEND INBOX {" + msg.length + "+}\r\n")
+                    .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));
+            assertStatus("OK", "b4", m.command("b4", "RENAME INBOX INBOX.old"));
+            assertTrue(m.command("b5", "SELECT INBOX").contains("* 0 EXISTS"), "INBOX stays, empty");
+            assertTrue(m.command("b6", "SELECT INBOX.old").contains("* 1 EXISTS"), "its message moved");
+            assertTrue(last(m.command("b7", "MYRIGHTS INBOX")).startsWith("b7 OK"));
+        }
+
+        // the victim's mail: delivery creates their INBOX (autocreate_post), theirs alone, and they read it
+        String subject = MurderNode.RUN + " for the victim";
+        try (org.murder.protocol.lmtp.LmtpClient lmtp = new org.murder.protocol.lmtp.LmtpClient(MurderNode.HOST,
+                MurderNode.lmtpPort(), Duration.ofSeconds(30))) {
+            lmtp.lhlo("it.example.org");
+            var delivery = lmtp.deliver(
+                    org.murder.protocol.lmtp.LmtpCommand.Mail.of(org.murder.protocol.lmtp.ReversePath.of(
+                            org.murder.protocol.lmtp.Address.of("sender", "example.org"))),
+                    List.of(org.murder.protocol.lmtp.LmtpCommand.Rcpt.of(org.murder.protocol.lmtp.ForwardPath.of(
+                            org.murder.protocol.lmtp.Address.local(VICTIM)))),
+                    new java.io.ByteArrayInputStream(("Subject: " + subject + "\r\n\r\nyours\r\n")
+                            .getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(250, delivery.outcomes().get(0).code(), delivery::toString);
+        }
+        try (ImapWire v = ImapWire.loggedIn(VICTIM, PW)) {
+            List<String> selected = v.command("v1", "SELECT INBOX");
+            assertTrue(selected.contains("* 1 EXISTS"), selected.toString());
+            List<String> acl = v.command("v2", "GETACL INBOX");
+            assertStatus("OK", "v2", acl);
+            assertTrue(acl.get(0).contains(VICTIM + " lrswipkxtecdan") && !acl.get(0).contains(MALLORY), acl.toString());
+            List<String> fetched = v.command("v3", "FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+            assertTrue(fetched.stream().anyMatch(l -> l.contains(subject)), fetched.toString());
+        }
+        try (ImapWire m = ImapWire.loggedIn(MALLORY, PW)) {
+            assertEquals("c1 NO Permission denied", last(m.command("c1", "RENAME INBOX.old user." + VICTIM + ".stolen")),
+                    "the victim's INBOX grants the attacker no k");
+            assertEquals("c2 NO Permission denied", last(m.command("c2", "CREATE user." + VICTIM)),
+                    "an INBOX the attacker may not see is not even said to exist");
+        }
+    }
+
+    @Test
+    void createAndRenameUnderASharedParentNeedItsKAndAdminsMayCreateAnywhere() throws Exception {
+        attackerAndVictim();
+        String shared = MurderNode.RUN + "-shared";
+        try (ImapWire admin = ImapWire.loggedIn(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD);
+             ImapWire m = ImapWire.loggedIn(MALLORY, PW)) {
+            assertStatus("OK", "d1", admin.command("d1", "CREATE " + shared));
+            assertStatus("OK", "d2", admin.command("d2", "SETACL " + shared + " " + MALLORY + " lrs"));
+            assertStatus("OK", "e1", m.command("e1", "CREATE INBOX.tomove"));
+            assertEquals("e2 NO Permission denied", last(m.command("e2", "CREATE " + shared + ".a")));
+            assertEquals("e3 NO Permission denied", last(m.command("e3", "RENAME INBOX.tomove " + shared + ".b")));
+            assertStatus("OK", "d3", admin.command("d3", "SETACL " + shared + " " + MALLORY + " lrsk"));
+            assertStatus("OK", "e4", m.command("e4", "CREATE " + shared + ".a"));
+            assertStatus("OK", "e5", m.command("e5", "RENAME INBOX.tomove " + shared + ".b"));
+            // the new mailbox starts with its parent's ACL (Cyrus's mboxlist_create_acl)
+            List<String> acl = admin.command("d6", "GETACL " + shared + ".a");
+            assertTrue(acl.get(0).contains(MALLORY + " lrsk"), acl.toString());
+            assertEquals("e7 NO Permission denied", last(m.command("e7", "CREATE " + MurderNode.RUN + "-mytop")));
+            // admins: top level and other users' INBOXes
+            assertStatus("OK", "d4", admin.command("d4", "RENAME " + shared + ".b " + MurderNode.RUN + "-top"));
+            assertStatus("OK", "d5", admin.command("d5", "CREATE user.adm" + MurderNode.RUN));
+        }
+    }
+
     /** A bare IMAP connection: sends what no client would, reads the answers up to the tagged one. */
     private static final class ImapWire implements AutoCloseable {
         private Socket socket;
@@ -1282,22 +1386,7 @@ class ImapClientsIT {
         }
 
         void startTls() throws Exception {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket, MurderNode.HOST, MurderNode.imapPort(), true);
+            SSLSocket tls = (SSLSocket) MurderNode.trustAll().createSocket(socket, MurderNode.HOST, MurderNode.imapPort(), true);
             tls.setUseClientMode(true);
             tls.startHandshake();
             socket = tls;
@@ -1307,11 +1396,15 @@ class ImapClientsIT {
 
         /** Connected, through STARTTLS, logged in as alice. */
         static ImapWire loggedIn() throws Exception {
+            return loggedIn(MurderNode.USER, MurderNode.USER_PASSWORD);
+        }
+
+        static ImapWire loggedIn(String user, String password) throws Exception {
             ImapWire w = new ImapWire();
             w.line();
             assertEquals("s1 OK Begin TLS negotiation now", last(w.command("s1", "STARTTLS")));
             w.startTls();
-            assertStatus("OK", "s2", w.command("s2", "LOGIN alice alice-pw"));
+            assertStatus("OK", "s2", w.command("s2", "LOGIN " + user + " " + password));
             return w;
         }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -40,8 +41,6 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.container.ManagementClient;
-import org.jboss.as.controller.client.helpers.Operations;
-import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -170,6 +169,28 @@ class LmtpDeliveryIT {
     }
 
     /** First, while the node is cold: the first connections at once each get a greeting and a working session. */
+    /**
+     * Issue 11: allowplaintext (off) with TLS material configured: LMTP takes no password in the clear. Before
+     * STARTTLS, LHLO offers only SCRAM and AUTH PLAIN/LOGIN get RFC 4954's {@code 538 5.7.11}; after it, PLAIN works.
+     */
+    @Test
+    void plaintextAuthIsRefusedBeforeTlsAndAcceptedAfterStartTls() throws Exception {
+        try (LmtpClient c = lmtpAfterLhlo()) {
+            assertTrue(c.offers("STARTTLS"), c.capabilities()::toString);
+            assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-1"), c.authMechanisms(), c.capabilities()::toString);
+            LmtpReply plain = c.authPlain(MurderNode.USER, MurderNode.USER_PASSWORD);
+            assertEquals(538, plain.code(), plain::toString);
+            assertEquals(Optional.of("5.7.11"), plain.enhancedStatus(), plain::toString);
+            assertEquals(538, c.command("AUTH LOGIN").code());
+            assertEquals(220, c.startTls(MurderNode.trustAll()).code());
+            assertEquals(250, c.lhlo("client.example.org").code());
+            assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"), c.authMechanisms(),
+                    c.capabilities()::toString);
+            LmtpReply underTls = c.authPlain(MurderNode.USER, MurderNode.USER_PASSWORD);
+            assertEquals(235, underTls.code(), underTls::toString);
+        }
+    }
+
     @Test
     @Order(1)
     void aBurstOfFirstConnectionsIsGreeted() throws Exception {
@@ -345,11 +366,7 @@ class LmtpDeliveryIT {
 
     /** A user of this run in the node's file realm, as ./murder adduser makes one (a line, then the realm's load). */
     private void addUser(String user, String password) throws Exception {
-        RealmUsers.add(Path.of(System.getProperty("murder.node.dir")).resolve("configuration"), user, password);
-        ModelNode load = Operations.createOperation("load",
-                Operations.createAddress("subsystem", "elytron", "properties-realm", "MurderRealm"));
-        ModelNode result = management.getControllerClient().execute(load);
-        assertTrue(Operations.isSuccessfulOutcome(result), result::toString);
+        RealmUsers.addToNode(management, user, password);
     }
 
     // ------------------------------------------------------------------ Cyrus's lmtptest
@@ -365,7 +382,9 @@ class LmtpDeliveryIT {
         try (Imtest t = Imtest.start(List.of(binary.toString(), "-a", MurderNode.USER, "-w", MurderNode.USER_PASSWORD,
                 "-m", "SCRAM-SHA-256", "-p", Integer.toString(MurderNode.lmtpPort()), MurderNode.HOST), Duration.ofSeconds(20))) {
             assertTrue(t.authenticated(), t::output);
-            assertTrue(t.output().contains("250-AUTH SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN"), t::output);
+            // TLS is configured and allowplaintext is off: before STARTTLS only SCRAM is offered (as Cyrus's libsasl)
+            assertTrue(t.output().contains("250-AUTH SCRAM-SHA-256 SCRAM-SHA-1")
+                    && !t.output().contains("250-AUTH SCRAM-SHA-256 SCRAM-SHA-1 PLAIN"), t::output);
             assertTrue(t.output().contains("235 2.7.0"), t::output);
             t.send("MAIL FROM:<carol@example.org>");
             assertTrue(t.reply(0).startsWith("250 "), t::output);

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.SocketTimeoutException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -49,7 +45,8 @@ class MupdateMasterIT {
     void bannerAnnouncesMechanismsTlsAndPartialUpdateThenMaster() throws Exception {
         try (MupdateClient c = MurderNode.connect()) {
             MupdateClient.Banner b = c.greeting();
-            assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"), b.authMechanisms());
+            // TLS is configured and allowplaintext off: the password mechanisms wait for STARTTLS
+            assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-1"), b.authMechanisms());
             assertTrue(b.has("STARTTLS"), "TLS is configured in the test node");
             assertTrue(b.has("PARTIAL-UPDATE"));
             assertEquals(MurderNode.SERVERNAME, b.greeting().servername());
@@ -122,6 +119,7 @@ class MupdateMasterIT {
         String name = P + "barrier";
         try (MupdateClient writer = MurderNode.admin(); RawLineClient slave = new RawLineClient(MurderNode.HOST, MurderNode.mupdatePort())) {
             slave.skipBanner();
+            slave.startTlsMupdate(MurderNode.trustAll()); // PLAIN needs TLS here (allowplaintext off)
             slave.send("A01 AUTHENTICATE \"PLAIN\" \"" + java.util.Base64.getEncoder().encodeToString(
                     ("\0" + MurderNode.ADMIN + "\0" + MurderNode.ADMIN_PASSWORD).getBytes()) + "\"\r\n");
             assertEquals("A01 OK \"Authenticated\"", slave.line());
@@ -228,8 +226,7 @@ class MupdateMasterIT {
 
     @Test
     void commandsBeforeLoginAreRefusedButTheConnectionLives() throws Exception {
-        try (MupdateClient c = MurderNode.connect()) {
-            c.greeting();
+        try (MupdateClient c = MurderNode.connectTls()) {
             Completion list = (Completion) last(c.command("LIST"));
             assertEquals(Status.BAD, list.status());
             assertEquals("Please login first", list.text());
@@ -242,8 +239,7 @@ class MupdateMasterIT {
 
     @Test
     void onlyAdminsMayAuthenticate() throws Exception {
-        try (MupdateClient c = MurderNode.connect()) {
-            c.greeting();
+        try (MupdateClient c = MurderNode.connectTls()) {
             no(c.authenticatePlain(MurderNode.USER, MurderNode.USER_PASSWORD));
             assertEquals(Status.BAD, ((Completion) last(c.command("LIST"))).status());
             no(c.authenticatePlain(MurderNode.ADMIN, "wrong-password"));
@@ -263,6 +259,7 @@ class MupdateMasterIT {
     void badInputGetsBadAndTheConnectionSurvives() throws Exception {
         try (RawLineClient c = new RawLineClient(MurderNode.HOST, MurderNode.mupdatePort())) {
             c.skipBanner();
+            c.startTlsMupdate(MurderNode.trustAll()); // PLAIN and LOGIN need TLS here (allowplaintext off)
             c.send("A1 AUTHENTICATE \"PLAIN\" \"%%%not-base64%%%\"\r\n");
             assertTrue(c.line().startsWith("A1 NO"));
             c.send("A2 AUTHENTICATE \"LOGIN\"\r\n");
@@ -329,22 +326,30 @@ class MupdateMasterIT {
         }
     }
 
+    /** Issue 11: allowplaintext (off) with TLS material: PLAIN and LOGIN only under TLS, SCRAM always offered. */
+    @Test
+    void plaintextAuthenticateIsRefusedBeforeTls() throws Exception {
+        try (MupdateClient c = MurderNode.connect()) {
+            MupdateClient.Banner banner = c.greeting();
+            assertTrue(banner.has("STARTTLS"), banner::toString);
+            assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-1"), banner.authMechanisms(), banner::toString);
+            Completion plain = c.authenticatePlain(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD);
+            assertEquals(Status.NO, plain.status(), plain::toString);
+            assertEquals("Encryption required for requested authentication mechanism", plain.text());
+            no(c.authenticateLogin(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD));
+            assertEquals(Status.BAD, ((Completion) last(c.command("LIST"))).status(), "still not logged in");
+            MupdateClient.Banner underTls = c.startTls(MurderNode.trustAll());
+            assertEquals(List.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"), underTls.authMechanisms(),
+                    underTls::toString);
+            ok(c.authenticatePlain(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD));
+            ok(c.list().completion());
+        }
+    }
+
     @Test
     void startTlsThenAuthenticateUnderTls() throws Exception {
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
         try (MupdateClient c = MurderNode.connect()) {
-            MupdateClient.Banner again = c.startTls(trustAll.getSocketFactory());
+            MupdateClient.Banner again = c.startTls(MurderNode.trustAll());
             assertFalse(again.has("STARTTLS"), "no STARTTLS offered once TLS is on");
             ok(c.authenticatePlain(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD));
             ok(c.list().completion());

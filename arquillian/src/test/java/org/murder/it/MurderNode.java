@@ -6,9 +6,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.murder.protocol.mupdate.MupdateClient;
@@ -63,10 +69,42 @@ public final class MurderNode {
         return new MupdateClient(HOST, mupdatePort(), Duration.ofSeconds(20));
     }
 
-    /** A client logged in as the admin. */
-    public static MupdateClient admin() throws IOException {
+    /**
+     * Trusts any certificate: the node's is a throw-away self-signed one. For tests only.
+     */
+    public static SSLSocketFactory trustAll() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            return ctx.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Connected and through STARTTLS: the node has TLS material and allowplaintext off, so PLAIN needs TLS. */
+    public static MupdateClient connectTls() throws IOException {
         MupdateClient c = connect();
-        c.greeting();
+        c.startTls(trustAll());
+        return c;
+    }
+
+    /** A client logged in as the admin (PLAIN, under TLS). */
+    public static MupdateClient admin() throws IOException {
+        MupdateClient c = connectTls();
         MupdateResponse.Completion ok = c.authenticatePlain(ADMIN, ADMIN_PASSWORD);
         if (ok.status() != MupdateResponse.Status.OK) {
             c.close();

@@ -7,13 +7,15 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /** A bare socket for sending what no well-behaved client would; reads the answer line by line. */
 public final class RawLineClient implements AutoCloseable {
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     public RawLineClient(String host, int port) throws IOException {
         socket = new Socket(host, port);
@@ -61,6 +63,20 @@ public final class RawLineClient implements AutoCloseable {
 
     public void skipBanner() throws IOException {
         lineStartingWith("* OK MUPDATE");
+    }
+
+    /** MUPDATE STARTTLS after the banner, the handshake, then the banner the server sends again under TLS. */
+    public void startTlsMupdate(SSLSocketFactory factory) throws IOException {
+        send("S01 STARTTLS\r\n");
+        lineStartingWith("S01 OK");
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.setSoTimeout(15_000);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+        skipBanner();
     }
 
     /** True if the server closed the connection (within the read timeout). */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.murder.config.MurderSettings;
+import org.murder.connector.api.Connection;
 import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.protocol.sasl.SaslMechanisms;
 import org.murder.protocol.sasl.ScramHash;
@@ -39,8 +40,22 @@ public class Authenticator {
 
     /** Those that may be used now: without a protected channel, not the ones that send the password. */
     public List<String> mechanisms(boolean plaintextAllowed) {
-        return plaintextAllowed ? mechanisms()
-                : mechanisms().stream().filter(m -> !SaslMechanisms.isPlaintext(m)).toList();
+        return PlaintextPolicy.offered(mechanisms(), plaintextAllowed);
+    }
+
+    /** {@link PlaintextPolicy} on this connection with this node's {@code allowplaintext}: IMAP, LMTP and MUPDATE. */
+    public boolean plaintextAllowed(Connection c) {
+        return PlaintextPolicy.permitsPlaintext(settings.allowPlaintext(), c.isTls(), c.isTls() || c.tlsAvailable());
+    }
+
+    /** The mechanisms to offer on this connection now. */
+    public List<String> mechanisms(Connection c) {
+        return mechanisms(plaintextAllowed(c));
+    }
+
+    /** Whether the client must negotiate TLS before it may use this (offered or not) mechanism here. */
+    public boolean needsTls(Connection c, String mechanism) {
+        return !PlaintextPolicy.permitsMechanism(mechanism, plaintextAllowed(c));
     }
 
     /** A server for one exchange of an offered mechanism; empty when the mechanism is not offered. */

@@ -10,12 +10,15 @@ import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.murder.config.MurderSettings;
 import org.murder.store.MessageStore;
 import org.murder.store.Spool;
 import org.murder.store.StoreMailbox;
+import org.murder.store.model.AccessRules;
+import org.murder.store.model.Acl;
 
 /**
  * Creating and deleting this backend's mailboxes, in Cyrus's order: RESERVE at the master, create
@@ -27,6 +30,7 @@ import org.murder.store.StoreMailbox;
 public class MailboxService {
 
     private static final Logger LOG = Logger.getLogger(MailboxService.class.getName());
+    private static final AccessRules RULES = AccessRules.cyrusDefaults();
 
     @PersistenceContext(unitName = "murder")
     EntityManager em;
@@ -39,6 +43,9 @@ public class MailboxService {
 
     @Inject
     MurderSettings settings;
+
+    @Inject
+    org.murder.store.model.Namespace namespace;
 
     @EJB
     org.murder.store.RecentStore recent;
@@ -66,8 +73,33 @@ public class MailboxService {
         return store.mailbox(internalName);
     }
 
-    public StoreMailbox create(String internalName, String partition, String acl) throws MailboxException {
-        return guarded(() -> createNow(internalName, partition, acl));
+    /**
+     * CREATE on behalf of {@code user}: refused unless {@link AccessRules#checkCreate} allows it (the parent's
+     * {@code k}, the owner's own tree, or an admin) — every path that makes a mailbox comes through here.
+     *
+     * @param acl the new mailbox's ACL; see {@link #initialAcl(String)}
+     */
+    public StoreMailbox create(String internalName, String partition, String acl, String user, boolean admin)
+            throws MailboxException {
+        return guarded(() -> {
+            refuseUnless(RULES.checkCreate(internalName, namespace.virtDomains(), this::aclOf, user, Set.of(), admin));
+            return createNow(internalName, partition, acl);
+        });
+    }
+
+    /** The ACL Cyrus gives a new mailbox: its nearest existing ancestor's, else the owner's or defaultacl. */
+    public String initialAcl(String internalName) {
+        return RULES.initialAcl(internalName, AccessRules.nearestAncestorAcl(internalName, this::aclOf)).format();
+    }
+
+    private Optional<Acl> aclOf(String internalName) {
+        return find(internalName).map(m -> Acl.parse(m.acl()));
+    }
+
+    private static void refuseUnless(Optional<AccessRules.Refusal> refusal) throws MailboxException {
+        if (refusal.isPresent()) {
+            throw new MailboxException(refusal.get().text());
+        }
     }
 
     private StoreMailbox createNow(String internalName, String partition, String acl) throws MailboxException {
@@ -166,8 +198,10 @@ public class MailboxService {
      * RENAME of a mailbox and everything below it, as Cyrus orders it per mailbox: RESERVE the new name,
      * rename locally, ACTIVATE the new name, DELETE the old one. The spool does not move (it is named by id).
      */
-    public void rename(StoreMailbox from, String newName) throws MailboxException {
+    public void rename(StoreMailbox from, String newName, String user, boolean admin) throws MailboxException {
         guarded(() -> {
+            refuseUnless(RULES.checkRename(from.name(), newName, namespace.virtDomains(), this::aclOf, user, Set.of(), admin,
+                    settings.allowUserMoves()));
             renameNow(from, newName);
             return null;
         });

@@ -64,7 +64,12 @@ public final class MupdateRegistry implements MurderRegistry {
 
     private <T> T withMaster(String what, Call<T> call) throws RegistryException {
         try (MupdateClient c = new MupdateClient(host, port, TIMEOUT)) {
-            c.greeting();
+            MupdateClient.Banner banner = c.greeting();
+            if (!banner.authMechanisms().contains("PLAIN") && banner.has("STARTTLS")) {
+                // as Cyrus's backend does: no usable mechanism in the clear (allowplaintext off), so TLS first;
+                // the master's certificate must be trusted by the JVM (javax.net.ssl.trustStore)
+                c.startTls((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+            }
             String authzid = username.isEmpty() || username.equals(authname) ? "" : username;
             MupdateResponse.Completion auth = c.authenticatePlain(authzid, authname, password);
             if (auth.status() != MupdateResponse.Status.OK) {

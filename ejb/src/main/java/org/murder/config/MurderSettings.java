@@ -139,6 +139,11 @@ public class MurderSettings {
         return bool("allowplaintext", false);
     }
 
+    /** Cyrus's allowusermoves (off): whether an admin may RENAME one user's INBOX to another user's. */
+    public boolean allowUserMoves() {
+        return bool("allowusermoves", false);
+    }
+
     public boolean allowAllSubscribe() {
         return bool("allowallsubscribe", false);
     }

@@ -84,8 +84,7 @@ public class ImapEndpoint implements ImapListener {
     }
 
     private boolean plaintextAllowed(Connection c) {
-        // with no TLS material there is no way to protect a password: then plaintext is all there is
-        return c.isTls() || settings.allowPlaintext() || (!c.tlsAvailable());
+        return authenticator.plaintextAllowed(c); // one rule for IMAP, LMTP and MUPDATE: PlaintextPolicy
     }
 
     List<String> capabilities(Connection c, ImapSession s) {

@@ -122,7 +122,7 @@ public class MailboxCommands {
             return;
         }
         try {
-            mailboxes.create(inbox.get(), "", s.user() + "\tlrswipkxtecdan\t");
+            mailboxes.create(inbox.get(), "", mailboxes.initialAcl(inbox.get()), s.user(), s.admin());
         } catch (MailboxService.MailboxException e) {
             LOG.info(() -> "MURDER-IMAP-002 cannot create INBOX for " + s.user() + ": " + e.getMessage());
         }
@@ -254,15 +254,9 @@ public class MailboxCommands {
             return;
         }
         String in = internal.get();
-        String owner = in.startsWith("user.") ? in.substring(5).split("\\.", 2)[0] : null;
-        boolean mine = owner != null && owner.equals(s.user().replace('.', '^'));
-        if (!s.admin() && !mine) {
-            no(c, tag, "Permission denied");
-            return;
-        }
-        String acl = owner != null ? owner.replace('^', '.') + "\tlrswipkxtecdan\t" : "anyone\tlrs\t";
         try {
-            StoreMailbox created = mailboxes.create(in, "", acl);
+            // who may create what (parent's k, own tree, admins) is AccessRules.checkCreate, inside create
+            StoreMailbox created = mailboxes.create(in, "", mailboxes.initialAcl(in), s.user(), s.admin());
             if (!specialUse.isEmpty()) {
                 String use = SPECIAL_USES.stream().filter(specialUse.get(0)::equalsIgnoreCase).findFirst().orElseThrow();
                 mailboxes.setSpecialUse(created.id(), use);
@@ -328,7 +322,8 @@ public class MailboxCommands {
         try {
             if (from.equalsIgnoreCase("INBOX")) {
                 // RFC 3501: INBOX's messages move to the new mailbox; INBOX stays, empty
-                mailboxes.create(target.get(), source.get().partition(), source.get().acl());
+                mailboxes.create(target.get(), source.get().partition(), mailboxes.initialAcl(target.get()), s.user(),
+                        s.admin());
                 StoreMailbox created = mailboxes.find(target.get()).orElseThrow();
                 List<Long> uids = store.messages(source.get().id()).stream().map(m -> m.uid()).toList();
                 if (!uids.isEmpty()) {
@@ -337,7 +332,7 @@ public class MailboxCommands {
                     events.changed(source.get().id());
                 }
             } else {
-                mailboxes.rename(source.get(), target.get());
+                mailboxes.rename(source.get(), target.get(), s.user(), s.admin());
             }
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {

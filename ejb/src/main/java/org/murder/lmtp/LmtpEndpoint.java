@@ -117,7 +117,7 @@ public class LmtpEndpoint implements LmtpListener {
             s.lhloHost = l.domain();
             s.resetTransaction();
             c.write(LmtpReplies.lhlo(settings.servername(), LmtpReplies.capabilities(settings.maxMessageSize(),
-                    c.tlsAvailable(), s.user == null ? authenticator.mechanisms() : List.of())));
+                    c.tlsAvailable(), s.user == null ? authenticator.mechanisms(c) : List.of())));
         } else if (command instanceof LmtpCommand.Helo || command instanceof LmtpCommand.Ehlo) {
             c.write(LmtpReplies.useLhlo());
         } else if (command instanceof LmtpCommand.Quit) {
@@ -216,7 +216,8 @@ public class LmtpEndpoint implements LmtpListener {
     private Optional<StoreMailbox> autocreate(String user) {
         String inbox = "user." + user.replace('.', '^');
         try {
-            return Optional.of(mailboxes.create(inbox, "", user + "\tlrswipkxtecdan\t"));
+            // as the recipient, whose own INBOX it is: AccessRules.checkCreate allows exactly that
+            return Optional.of(mailboxes.create(inbox, "", mailboxes.initialAcl(inbox), user, false));
         } catch (MailboxService.MailboxException e) {
             LOG.info(() -> "MURDER-LMTP-006 cannot create " + inbox + " for delivery: " + e.getMessage());
             return mailboxes.find(inbox); // a concurrent delivery may have made it
@@ -331,6 +332,10 @@ public class LmtpEndpoint implements LmtpListener {
     private void authenticate(Connection c, LmtpSession s, LmtpCommand.Auth a) {
         if (s.user != null) {
             c.write(LmtpReplies.alreadyAuthenticated());
+            return;
+        }
+        if (authenticator.needsTls(c, a.mechanism())) {
+            c.write(LmtpReplies.encryptionRequired());
             return;
         }
         Optional<AuthenticatingSaslServer> sasl = authenticator.saslServer(a.mechanism());

@@ -67,7 +67,7 @@ public class MupdateEndpoint implements MupdateListener {
             c.close();
             return;
         }
-        c.write(MupdateResponses.banner(authenticator.mechanisms(), c.tlsAvailable(), false, settings.servername(),
+        c.write(MupdateResponses.banner(authenticator.mechanisms(c), c.tlsAvailable(), false, settings.servername(),
                 settings.product(), settings.version(), true, ""));
     }
 
@@ -196,6 +196,11 @@ public class MupdateEndpoint implements MupdateListener {
     private void authenticate(Connection c, MupdateSession session, MupdateCommand.Authenticate a) {
         if (session.user().isPresent()) {
             c.write(MupdateResponses.no(a.tag(), "Already authenticated"));
+            return;
+        }
+        if (authenticator.needsTls(c, a.mechanism())) {
+            // Cyrus: libsasl hides PLAIN and LOGIN before TLS unless allowplaintext (SASL_SEC_NOPLAINTEXT)
+            c.write(MupdateResponses.no(a.tag(), "Encryption required for requested authentication mechanism"));
             return;
         }
         var sasl = authenticator.saslServer(a.mechanism());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The ACL decisions of Cyrus 3.x's imapd and mboxlist, as pure functions over an {@link Acl}: MYRIGHTS,
@@ -26,7 +27,22 @@ public final class AccessRules {
         /** {@code NO "Mailbox already exists"}. */
         MAILBOX_EXISTS,
         /** {@code NO "Invalid mailbox name"}. */
-        BAD_NAME
+        BAD_NAME,
+        /** {@code NO "Operation is not supported on mailbox"} — e.g. renaming a user's INBOX into a folder. */
+        NOT_SUPPORTED;
+
+        /** The text of the {@code NO} (or {@code BAD}) Cyrus answers with. */
+        public String text() {
+            return switch (this) {
+                case INVALID_RIGHTS -> "Invalid rights";
+                case PERMISSION_DENIED -> "Permission denied";
+                case MAILBOX_NONEXISTENT -> "Mailbox does not exist";
+                case INVALID_IDENTIFIER -> "Invalid identifier";
+                case MAILBOX_EXISTS -> "Mailbox already exists";
+                case BAD_NAME -> "Invalid mailbox name";
+                case NOT_SUPPORTED -> "Operation is not supported on mailbox";
+            };
+        }
     }
 
     /** The outcome of SETACL/DELETEACL: the new ACL, or a refusal with its detail. */
@@ -256,5 +272,55 @@ public final class AccessRules {
             return Optional.of(Refusal.PERMISSION_DENIED);
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@link #checkCreate(String, boolean, Optional, Optional, String, Collection, boolean)} with the ACLs looked up
+     * by internal name: the mailbox's own, and its nearest existing ancestor's. Every path that makes a name —
+     * CREATE, RENAME's destination, RENAME INBOX's new mailbox, INBOX autocreate at login and on delivery — asks
+     * this, so a user can never make {@code user.<someone else>} (nor a top-level name) without an admin's say.
+     *
+     * @param aclOf the ACL of an existing mailbox, empty when there is none by that name
+     */
+    public Optional<Refusal> checkCreate(String mailbox, boolean virtDomains, Function<String, Optional<Acl>> aclOf,
+                                         String user, Collection<String> groups, boolean isAdmin) {
+        if (MailboxName.validate(mailbox, virtDomains, true).isPresent()) {
+            return Optional.of(Refusal.BAD_NAME);
+        }
+        return checkCreate(mailbox, virtDomains, aclOf.apply(mailbox), nearestAncestorAcl(mailbox, aclOf), user,
+                groups, isAdmin);
+    }
+
+    /** The ACL of the nearest existing mailbox among {@link MailboxName#ancestors()}, as Cyrus's findparent. */
+    public static Optional<Acl> nearestAncestorAcl(String mailbox, Function<String, Optional<Acl>> aclOf) {
+        for (MailboxName ancestor : MailboxName.parse(mailbox).ancestors()) {
+            Optional<Acl> acl = aclOf.apply(ancestor.internal());
+            if (acl.isPresent()) {
+                return acl;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether RENAME of {@code source} (already found, and the caller holding {@code x} on it or being an admin)
+     * to {@code target} may go ahead ({@code mboxlist_renamemailbox}); empty means yes. RENAME of one's own INBOX
+     * is not this: it creates {@code target} ({@link #checkCreate}) and moves the messages.
+     * <ol>
+     *   <li>A user's INBOX ({@code user.bob}) renamed under another spelling moves only to a deleted name, or — an
+     *       admin with {@code allowusermoves} — to another user's INBOX; anything else is "not supported" (Cyrus:
+     *       "Everything else is bogus").</li>
+     *   <li>The destination follows CREATE's rules: the parent's {@code k}, the owner of {@code user.<self>}, or an
+     *       admin; a name nobody may create cannot be reached by renaming either.</li>
+     * </ol>
+     */
+    public Optional<Refusal> checkRename(String source, String target, boolean virtDomains,
+                                         Function<String, Optional<Acl>> aclOf, String user,
+                                         Collection<String> groups, boolean isAdmin, boolean allowUserMoves) {
+        if (MailboxName.isUserInbox(source) && !MailboxName.isDeleted(target)
+                && !(MailboxName.isUserInbox(target) && isAdmin && allowUserMoves)) {
+            return Optional.of(Refusal.NOT_SUPPORTED);
+        }
+        return checkCreate(target, virtDomains, aclOf, user, groups, isAdmin);
     }
 }

@@ -228,4 +228,122 @@ class AccessRulesTest {
                       Optional<AccessRules.Refusal> expected) {
         assertEquals(expected, RULES.checkCreate(mailbox, false, existing, parent, user, Set.of(), admin));
     }
+
+    // ------------------------------------------------------------------ every path that makes a name (issue 11)
+
+    /** A little murder: alice and bob have INBOXes, {@code shared} is open to read, {@code drop} grants anyone k. */
+    private static final java.util.Map<String, Acl> BOXES = java.util.Map.of(
+            "user.alice", Acl.parse(INBOX_ACL),
+            "user.alice.x", Acl.parse(INBOX_ACL),
+            "user.bob", Acl.parse("bob\tlrswipkxtecdan\t"),
+            "user.carol", Acl.parse("carol\tlrswipkxtecdan\talice\tlrsk\t"),
+            "shared", Acl.parse("anyone\tlrs\t"),
+            "drop", Acl.parse("anyone\tlrs\talice\tlrsk\t"),
+            "drop.deep", Acl.parse("anyone\tlrs\t"),
+            "hidden", Acl.parse("bob\tlrs\t"));
+
+    private static Optional<Acl> aclOf(String name) {
+        return Optional.ofNullable(BOXES.get(name));
+    }
+
+    @ParameterizedTest(name = "{0} creates {1} (admin {2}) -> {3}")
+    @CsvSource(delimiter = '|', value = {
+        // another user's INBOX, before or after their first login: never, whatever the spelling
+        "alice | user.victim         | false | PERMISSION_DENIED",
+        "alice | user.victim.x       | false | PERMISSION_DENIED",
+        "alice | user.victim.x.y     | false | PERMISSION_DENIED",
+        "alice | user.bob.x          | false | PERMISSION_DENIED",
+        "alice | user.bob            | false | MAILBOX_NONEXISTENT_OR_HIDDEN",
+        "alice | user.alicex         | false | PERMISSION_DENIED",
+        // ... unless its owner granted k on the parent (RFC 4314; Cyrus's mboxlist_create_namecheck)
+        "alice | user.carol.x        | false | ''",
+        "bob   | user.carol.x        | false | PERMISSION_DENIED",
+        // one's own tree: INBOX (autocreate) and below it, at any depth under an existing ancestor
+        "alice | user.alice          | false | MAILBOX_EXISTS",
+        "dave  | user.dave           | false | ''",
+        "dave  | user.dave.x         | false | PERMISSION_DENIED",
+        "alice | user.alice.new      | false | ''",
+        "alice | user.alice.x.y.z    | false | ''",
+        // top level: admins only
+        "alice | newtop              | false | PERMISSION_DENIED",
+        "alice | newtop.sub          | false | PERMISSION_DENIED",
+        "murder| newtop              | true  | ''",
+        "murder| user.victim         | true  | ''",
+        "murder| user.victim.x       | true  | PERMISSION_DENIED",
+        // under a shared parent: its k (the nearest existing ancestor's)
+        "alice | shared.x            | false | PERMISSION_DENIED",
+        "alice | drop.x              | false | ''",
+        "alice | drop.x.y            | false | ''",
+        "alice | drop.deep.x         | false | PERMISSION_DENIED",
+        "bob   | drop.x              | false | PERMISSION_DENIED",
+        "murder| shared.x            | true  | ''",
+        // existing names: exists, or denied when the caller may not see them
+        "alice | shared              | false | MAILBOX_EXISTS",
+        "alice | hidden              | false | PERMISSION_DENIED",
+        "murder| hidden              | true  | MAILBOX_EXISTS",
+        // names nobody may make
+        "murder| user                | true  | BAD_NAME",
+        "alice | a..b                | false | BAD_NAME",
+    })
+    void checkCreateLooksUpTheNameAndItsNearestAncestor(String user, String mailbox, boolean admin, String expected) {
+        Optional<AccessRules.Refusal> got = RULES.checkCreate(mailbox, false, AccessRulesTest::aclOf, user, Set.of(), admin);
+        if (expected.equals("MAILBOX_NONEXISTENT_OR_HIDDEN")) {
+            // bob's INBOX exists and alice holds no l on it: Cyrus lies, "Permission denied"
+            assertEquals(Optional.of(AccessRules.Refusal.PERMISSION_DENIED), got);
+        } else {
+            assertEquals(expected.isEmpty() ? Optional.empty() : Optional.of(AccessRules.Refusal.valueOf(expected)), got);
+        }
+    }
+
+    @Test
+    void nearestAncestorAclClimbsToTheFirstExistingMailboxButNeverToUser() {
+        assertEquals(aclOf("drop"), AccessRules.nearestAncestorAcl("drop.a.b.c", AccessRulesTest::aclOf));
+        assertEquals(aclOf("drop.deep"), AccessRules.nearestAncestorAcl("drop.deep.x", AccessRulesTest::aclOf));
+        assertEquals(aclOf("user.alice.x"), AccessRules.nearestAncestorAcl("user.alice.x.y", AccessRulesTest::aclOf));
+        assertEquals(Optional.empty(), AccessRules.nearestAncestorAcl("user.victim", AccessRulesTest::aclOf));
+        assertEquals(Optional.empty(), AccessRules.nearestAncestorAcl("newtop", AccessRulesTest::aclOf));
+    }
+
+    @ParameterizedTest(name = "{0} renames {1} to {2} (admin {3}, allowusermoves {4}) -> {5}")
+    @CsvSource(delimiter = '|', value = {
+        // the takeover of issue 11: a folder of one's own renamed to be another user's (future) INBOX
+        "alice | user.alice.x | user.victim         | false | false | PERMISSION_DENIED",
+        "alice | user.alice.x | user.victim.x       | false | false | PERMISSION_DENIED",
+        "alice | user.alice.x | user.bob.x          | false | false | PERMISSION_DENIED",
+        "alice | drop         | user.victim         | false | false | PERMISSION_DENIED",
+        "alice | user.alice.x | newtop              | false | false | PERMISSION_DENIED",
+        "alice | user.alice.x | shared.x            | false | false | PERMISSION_DENIED",
+        // destinations CREATE would allow
+        "alice | user.alice.x | user.alice.y        | false | false | ''",
+        "alice | user.alice.x | user.alice.x.inside | false | false | ''",
+        "alice | user.alice.x | drop.x              | false | false | ''",
+        "alice | user.alice.x | user.carol.x        | false | false | ''",
+        "alice | user.alice.x | shared              | false | false | MAILBOX_EXISTS",
+        "murder| user.alice.x | newtop              | true  | false | ''",
+        "murder| shared       | user.victim         | true  | false | ''",
+        // a user's INBOX spelled as user.<name>: only to a deleted name, or (admin, allowusermoves) another INBOX
+        "alice | user.alice   | user.alice.sub      | false | false | NOT_SUPPORTED",
+        "alice | user.alice   | newtop              | false | false | NOT_SUPPORTED",
+        "alice | user.alice   | user.victim         | false | true  | NOT_SUPPORTED",
+        "murder| user.bob     | shared.bob          | true  | true  | NOT_SUPPORTED",
+        "murder| user.bob     | user.robert         | true  | false | NOT_SUPPORTED",
+        "murder| user.bob     | user.robert         | true  | true  | ''",
+        "murder| user.bob     | user.alice          | true  | true  | MAILBOX_EXISTS",
+        "murder| user.bob     | DELETED.user.bob.5F | true  | false | ''",
+    })
+    void checkRenameAppliesCreateRulesToTheDestination(String user, String source, String target, boolean admin,
+                                                       boolean allowUserMoves, String expected) {
+        assertEquals(expected.isEmpty() ? Optional.empty() : Optional.of(AccessRules.Refusal.valueOf(expected)),
+                RULES.checkRename(source, target, false, AccessRulesTest::aclOf, user, Set.of(), admin, allowUserMoves));
+    }
+
+    @Test
+    void everyRefusalHasCyrusText() {
+        assertEquals("Permission denied", AccessRules.Refusal.PERMISSION_DENIED.text());
+        assertEquals("Mailbox already exists", AccessRules.Refusal.MAILBOX_EXISTS.text());
+        assertEquals("Operation is not supported on mailbox", AccessRules.Refusal.NOT_SUPPORTED.text());
+        for (AccessRules.Refusal r : AccessRules.Refusal.values()) {
+            assertFalse(r.text().isEmpty(), r.name());
+        }
+    }
 }

@@ -177,6 +177,11 @@ public final class LmtpReplies {
         return reply(504, "5.5.4", "Unrecognized authentication type");
     }
 
+    /** A password mechanism before TLS where {@code allowplaintext} is off (RFC 4954 §6). */
+    public static byte[] encryptionRequired() {
+        return reply(538, "5.7.11", "Encryption required for requested authentication mechanism");
+    }
+
     public static byte[] alreadyAuthenticated() {
         return reply(503, "5.5.0", "already authenticated");
     }

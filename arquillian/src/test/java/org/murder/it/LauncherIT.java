@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +27,14 @@ import org.junit.jupiter.api.Timeout;
  *
  * <ul>
  * <li>{@code adduser NAME} takes the password from standard input; users, roles and settings are mode 0600;</li>
+ * <li>the JVM runs with {@code java_heap} and {@code -XX:+ExitOnOutOfMemoryError};</li>
  * <li>a start while another process holds the IMAP port fails, naming that process;</li>
  * <li>after {@code kill -9} of the JVM, {@code status} says it is down (or the supervisor already brought it back),
  * and the supervisor restarts it;</li>
  * <li>with the supervisor and the JVM both killed, and the pid file naming a live process that is not the node's,
  * {@code start} really starts a server;</li>
- * <li>{@code stop} of a JVM that ignores SIGTERM (stopped with SIGSTOP) escalates to SIGKILL and leaves no JVM.</li>
+ * <li>a JVM that does not answer (stopped with SIGSTOP) is "running, but" with status 1, and {@code stop} of it
+ * escalates to SIGKILL and leaves no JVM.</li>
  * </ul>
  *
  * Three WildFly starts; {@code h2-only}, it runs once per build.
@@ -89,6 +90,10 @@ class LauncherIT {
             assertEquals(0, start.status(), start::toString);
             long first = pidFile();
             assertEquals(List.of(first), jvms(), "the pid file names the server's JVM");
+            List<String> jvmArgs = List.of(ProcessHandle.of(first).orElseThrow().info().arguments().orElseThrow());
+            assertTrue(jvmArgs.contains("-Xmx384m"), "java_heap: " + jvmArgs);
+            assertTrue(jvmArgs.contains("-XX:+ExitOnOutOfMemoryError"), jvmArgs.toString());
+            assertTrue(jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:+HeapDumpOnOutOfMemoryError")), jvmArgs.toString());
             greets(IMAP, "* OK");
             greets(LMTP, "220");
             greets(MUPDATE, "* AUTH");
@@ -130,6 +135,12 @@ class LauncherIT {
             long newSupervisor = Long.parseLong(Files.readString(home.resolve("supervisor.pid")).trim());
             assertNotEquals(supervisor, newSupervisor);
             signal("-STOP", third);
+            // a hung JVM: the kernel still accepts connections, nothing greets
+            Run hung = murder(null, "status");
+            assertEquals(1, hung.status(), hung::toString);
+            assertTrue(hung.output().contains("the server JVM (pid " + third + ") runs, but:"), hung::toString);
+            assertTrue(hung.output().contains("IMAP 127.0.0.1:" + IMAP + " accepts connections but sends no '* OK' greeting"),
+                    hung::toString);
             Run stop = murder(null, Map.of("MURDER_STOP_TIMEOUT", "5"), "stop");
             assertEquals(0, stop.status(), stop::toString);
             assertTrue(stop.output().contains("SIGKILL"), stop::toString);
@@ -146,13 +157,7 @@ class LauncherIT {
     }
 
     private void fresh() throws IOException {
-        if (Files.exists(base)) {
-            try (Stream<Path> s = Files.walk(base)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        StandaloneNode.deleteTree(base);
         Files.createDirectories(base);
         // settings the launcher did not create: it makes its own copies 0600, this one the test makes so
         Files.writeString(conf, String.join("\n",

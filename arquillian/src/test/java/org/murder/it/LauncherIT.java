@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher tells the truth about its node: {@code ./murder} itself is driven, on a node directory and ports of
@@ -154,6 +155,43 @@ class LauncherIT {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    /**
+     * A server that keeps dying (a stand-in standalone.sh that exits at once, in a copy of the launcher's tree):
+     * the supervisor restarts it {@code murder_restart_max} times, then gives up, and {@code start} fails.
+     */
+    @Test
+    void theSupervisorGivesUpOnAServerThatKeepsDying(@TempDir Path root) throws Exception {
+        Path wildfly = root.resolve("ear/target/wildfly-39.0.1.Final");
+        Files.createDirectories(wildfly.resolve("bin"));
+        Files.createDirectories(wildfly.resolve("standalone/configuration"));
+        Files.writeString(wildfly.resolve("standalone/configuration/murder.xml"), "<server/>\n");
+        Files.writeString(root.resolve("ear/target/murder.ear"), "not an ear\n");
+        Path standalone = wildfly.resolve("bin/standalone.sh");
+        Files.writeString(standalone, "#!/bin/bash\nsleep 0.3 & echo $! >\"$JBOSS_PIDFILE\"; wait; echo dying; exit 3\n");
+        Files.setPosixFilePermissions(standalone, PosixFilePermissions.fromString("rwx------"));
+        Path copy = root.resolve("murder");
+        Files.copy(launcher, copy);
+        Path node = root.resolve("node");
+        Path settings = root.resolve("murder.conf");
+        Files.writeString(settings, "imap_port: " + IMAP + "\nlmtp_port: " + LMTP + "\nmupdate_port: " + MUPDATE
+                + "\nhttp_port: " + HTTP + "\nmanagement_port: 7990\nmurder_restart_max: 3\nmurder_restart_window: 60\n");
+        ProcessBuilder pb = new ProcessBuilder(copy.toString(), "start").redirectErrorStream(true);
+        pb.environment().put("MURDER_HOME", node.toString());
+        pb.environment().put("MURDER_CONF", settings.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("the supervisor exited during start-up"), out);
+        String log = Files.readString(node.resolve("log/supervisor.log"));
+        assertTrue(log.contains("restart 3 of at most 3 within 60s"), log);
+        assertTrue(log.contains("giving up: 3 restarts within 60s"), log);
+        assertEquals(4, log.lines().filter(l -> l.contains("server JVM pid") && l.contains(" started ")).count(),
+                log); // the first start and 3 restarts
+        assertTrue(Files.notExists(node.resolve("supervisor.pid")), "no supervisor left");
     }
 
     private void fresh() throws IOException {

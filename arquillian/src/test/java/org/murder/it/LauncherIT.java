@@ -177,15 +177,9 @@ class LauncherIT {
         Path settings = root.resolve("murder.conf");
         Files.writeString(settings, "imap_port: " + IMAP + "\nlmtp_port: " + LMTP + "\nmupdate_port: " + MUPDATE
                 + "\nhttp_port: " + HTTP + "\nmanagement_port: 7990\nmurder_restart_max: 3\nmurder_restart_window: 60\n");
-        ProcessBuilder pb = new ProcessBuilder(copy.toString(), "start").redirectErrorStream(true);
-        pb.environment().put("MURDER_HOME", node.toString());
-        pb.environment().put("MURDER_CONF", settings.toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-        assertEquals(1, p.exitValue(), out);
-        assertTrue(out.contains("the supervisor exited during start-up"), out);
+        Run start = run(copy, node, settings, null, Map.of(), "start");
+        assertEquals(1, start.status(), start::toString);
+        assertTrue(start.output().contains("the supervisor exited during start-up"), start::toString);
         String log = Files.readString(node.resolve("log/supervisor.log"));
         assertTrue(log.contains("restart 3 of at most 3 within 60s"), log);
         assertTrue(log.contains("giving up: 3 restarts within 60s"), log);
@@ -212,7 +206,13 @@ class LauncherIT {
     }
 
     private Run murder(String stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = Stream.concat(Stream.of(launcher.toString()), Stream.of(args)).toList();
+        return run(launcher, home, conf, stdin, env, args);
+    }
+
+    /** Runs {@code murder args} for the node in {@code home} with the settings {@code conf}. */
+    private static Run run(Path murder, Path home, Path conf, String stdin, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = Stream.concat(Stream.of(murder.toString()), Stream.of(args)).toList();
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("MURDER_HOME", home.toString());
         pb.environment().put("MURDER_CONF", conf.toString());

@@ -131,14 +131,19 @@ public final class StandaloneNode implements AutoCloseable {
         return console;
     }
 
-    private void prepareBase() throws IOException, InterruptedException {
-        if (Files.exists(base)) {
-            try (Stream<Path> s = Files.walk(base)) {
+    /** Deletes {@code dir} and everything in it, if it exists. */
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
         }
+    }
+
+    private void prepareBase() throws IOException, InterruptedException {
+        deleteTree(base);
         Files.createDirectories(base.resolve("deployments"));
         Files.createDirectories(base.resolve("log"));
         Path from = jbossHome.resolve("standalone/configuration");

@@ -120,7 +120,7 @@ public class MailboxService {
         StoreMailbox created = null;
         try {
             created = self.insert(internalName, part, acl);
-            Files.createDirectories(spool.mailboxDir(part, created.id()));
+            spool.createMailboxDir(part, created.id());
         } catch (RuntimeException | IOException e) {
             if (created == null && find(internalName).isPresent()) {
                 // a concurrent create of the same name (two first deliveries to a new user) won between our

@@ -12,6 +12,7 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,11 @@ import java.util.Optional;
  */
 @Stateless
 public class MessageStore {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(MessageStore.class.getName());
+
+    /** How many occupied UIDs one append skips before it gives up (a crash leaves at most a few). */
+    private static final int MAX_TAKEN_UIDS = 100;
 
     @jakarta.ejb.EJB
     MailboxIndexes indexes;
@@ -63,15 +69,15 @@ public class MessageStore {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public Appended append(Spool spool, long mailboxId, NewMessage message) {
         StoreMailbox box = lockMailbox(mailboxId);
-        long uid = box.takeUid();
-        long modSeq = box.takeModSeq();
-        Path linked;
+        Linked linked;
         try {
-            linked = spool.link(message.file().path(), box.partition(), box.id(), uid);
+            linked = linkAtNewUid(spool, message.file().path(), box);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store message in " + box.name(), e);
         }
-        onRollback(() -> spool.delete(linked));
+        long uid = linked.uid();
+        long modSeq = box.takeModSeq();
+        onRollback(() -> spool.delete(linked.path()));
         StoreMessage row = new StoreMessage(box.id(), uid, modSeq, message.flags(), message.internalDate(),
                 message.file().size(), message.file().sha256());
         em.persist(row);
@@ -270,17 +276,17 @@ public class MessageStore {
         StoreMailbox to = lockMailbox(toMailboxId);
         List<long[]> pairs = new ArrayList<>();
         for (StoreMessage m : byUids(fromMailboxId, uids)) {
-            long uid = to.takeUid();
-            long modSeq = to.takeModSeq();
-            Path linked;
+            Linked linked;
             try {
-                linked = spool.link(spool.messagePath(from.partition(), from.id(), m.uid()), to.partition(), to.id(), uid);
+                linked = linkAtNewUid(spool, spool.messagePath(from.partition(), from.id(), m.uid()), to);
             } catch (java.nio.file.NoSuchFileException expungedMeanwhile) {
                 continue; // its expunge committed after we read the row; the UID taken stays unused
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot copy into " + to.name(), e);
             }
-            onRollback(() -> spool.delete(linked));
+            long uid = linked.uid();
+            long modSeq = to.takeModSeq();
+            onRollback(() -> spool.delete(linked.path()));
             StoreMessage copy = new StoreMessage(to.id(), uid, modSeq, m.flags(), m.internalDate(), m.size(), m.sha256());
             em.persist(copy);
             cache(m.id()).ifPresent(data -> onCommit(() -> caches.offer(copy.id(), data)));
@@ -288,6 +294,29 @@ public class MessageStore {
             pairs.add(new long[] {m.uid(), uid});
         }
         return pairs;
+    }
+
+    /** A message file linked into a mailbox under a new UID. */
+    private record Linked(long uid, Path path) {
+    }
+
+    /**
+     * Links {@code file} under the mailbox's next UID. A file already at that UID's name (linked by a transaction
+     * that crashed before its commit) is never replaced: its UID is skipped, and reconstruct indexes the file.
+     */
+    private static Linked linkAtNewUid(Spool spool, Path file, StoreMailbox box) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            long uid = box.takeUid();
+            try {
+                return new Linked(uid, spool.link(file, box.partition(), box.id(), uid));
+            } catch (FileAlreadyExistsException e) {
+                LOG.warning(() -> "MURDER-STORE-001 " + box.name() + ": UID " + uid + " skipped: " + e.getMessage()
+                        + " (./murder reconstruct indexes it)");
+                if (attempt == MAX_TAKEN_UIDS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void onRollback(Runnable r) {

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +27,10 @@ import java.util.UUID;
  * linking lets one journal commit carry both the data and the new name on ext4-like file systems; nothing
  * is acknowledged before both syncs, so the order is safe.) One delivery to many mailboxes (and COPY) links
  * the same file again, as Cyrus's single-instance store does.
+ *
+ * <p>Every fsync must succeed: a failure of the file's or the directory's is an {@link IOException} that fails
+ * the append (its transaction rolls back, LMTP answers 451), so nothing is acknowledged that is not on disk.
+ * A link never replaces a file already at the target name.</p>
  */
 public final class Spool {
 
@@ -31,10 +38,29 @@ public final class Spool {
     public record TempMessage(Path path, long size, String sha256) {
     }
 
+    /** How a file or a directory is made durable: {@link #DISK} in the server; tests put in one that fails. */
+    @FunctionalInterface
+    public interface Fsync {
+        /** Forces {@code path} (a regular file or a directory) to the disk; any failure is an exception. */
+        void force(Path path) throws IOException;
+
+        Fsync DISK = path -> {
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        };
+    }
+
     private final Map<String, Path> partitions;
+    private final Fsync fsync;
 
     public Spool(Map<String, Path> partitions) {
+        this(partitions, Fsync.DISK);
+    }
+
+    public Spool(Map<String, Path> partitions, Fsync fsync) {
         this.partitions = Map.copyOf(partitions);
+        this.fsync = fsync;
     }
 
     public Path partition(String name) {
@@ -125,26 +151,68 @@ public final class Spool {
         return new TempWriter(tmpDir.resolve(UUID.randomUUID() + ".msg"));
     }
 
-    /** Links a temp file as a mailbox's message and makes its contents and its new name durable. */
+    /**
+     * Links a temp file as a mailbox's message and makes its contents and its new name durable. A file already
+     * at that name is left as it is: {@link FileAlreadyExistsException} (the caller takes another UID).
+     */
     public Path link(Path existing, String partition, long mailboxId, long uid) throws IOException {
-        Path dir = mailboxDir(partition, mailboxId);
-        Files.createDirectories(dir);
+        Path dir = createMailboxDir(partition, mailboxId);
         Path target = dir.resolve(uid + ".");
         try {
             Files.createLink(target, existing);
         } catch (FileAlreadyExistsException e) {
-            // a leftover of a transaction that rolled back (or crashed) after linking: its UID was never committed
-            Files.delete(target);
-            Files.createLink(target, existing);
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            // another file system (a partition on its own disk): copy
-            Files.copy(existing, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            throw alreadyThere(target, e);
+        } catch (NoSuchFileException e) {
+            throw e; // the source is gone (expunged meanwhile)
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            // another file system (a partition on its own disk): a copy beside the target, linked to its name
+            Path copy = dir.resolve(UUID.randomUUID() + ".copy");
+            Files.copy(existing, copy);
+            try {
+                Files.createLink(target, copy);
+            } catch (FileAlreadyExistsException taken) {
+                throw alreadyThere(target, taken);
+            } finally {
+                Files.deleteIfExists(copy);
+            }
         }
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
-            ch.force(true); // a second link of an already synced file finds nothing to write
-        }
-        fsyncDirectory(dir);
+        fsync.force(target); // a second link of an already synced file finds nothing to write
+        fsync.force(dir);
         return target;
+    }
+
+    private static FileAlreadyExistsException alreadyThere(Path target, FileAlreadyExistsException cause) {
+        FileAlreadyExistsException e = new FileAlreadyExistsException(target.toString(), null,
+                "a message file is already there (a UID used before and not committed?); it is left as it is");
+        e.initCause(cause);
+        return e;
+    }
+
+    /**
+     * The mailbox's directory, made if it is missing together with any missing parents, each new directory's
+     * name fsynced in its parent (a mailbox directory created and lost in a crash would lose its messages' names).
+     */
+    public Path createMailboxDir(String partition, long mailboxId) throws IOException {
+        Path dir = mailboxDir(partition, mailboxId);
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
+                }
+                // made meanwhile by a concurrent delivery: its name must be durable all the same
+            }
+            fsync.force(p.getParent());
+        }
+        return dir;
     }
 
     public void delete(Path file) {
@@ -157,16 +225,6 @@ public final class Spool {
 
     public void deleteQuietly(String partition, long mailboxId, long uid) {
         delete(messagePath(partition, mailboxId, uid));
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (NoSuchFileException e) {
-            throw e;
-        } catch (IOException e) {
-            // some file systems refuse to open directories for fsync; the file itself is synced
-        }
     }
 
     private static MessageDigest sha256() {

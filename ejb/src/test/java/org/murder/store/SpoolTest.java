@@ -10,9 +10,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,13 +48,60 @@ class SpoolTest {
     }
 
     @Test
-    void aLeftoverFileOfARolledBackUidIsReplaced() throws IOException {
+    void aLinkNeverReplacesAFileAlreadyThere() throws IOException {
         Spool s = spool();
         Spool.TempMessage old = s.writeTemp("default", new ByteArrayInputStream("old".getBytes()));
-        s.link(old.path(), "default", 1, 5);
+        Path kept = s.link(old.path(), "default", 1, 5);
         Spool.TempMessage fresh = s.writeTemp("default", new ByteArrayInputStream("new".getBytes()));
-        Path p = s.link(fresh.path(), "default", 1, 5);
-        assertEquals("new", Files.readString(p));
+        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+                () -> s.link(fresh.path(), "default", 1, 5));
+        assertEquals(kept.toString(), e.getFile());
+        assertTrue(e.getMessage().contains("left as it is"), e.getMessage());
+        assertEquals("old", Files.readString(kept));
+        assertEquals(Files.readAttributes(old.path(), "unix:ino"), Files.readAttributes(kept, "unix:ino"),
+                "the same file, not a copy");
+        try (var files = Files.list(root.resolve("default/1"))) {
+            assertEquals(List.of(kept), files.toList(), "nothing else left in the mailbox directory");
+        }
+    }
+
+    @Test
+    void aFailedFsyncOfTheMessageFileFailsTheLink() throws IOException {
+        Spool s = failing(p -> Files.isRegularFile(p));
+        Spool.TempMessage t = s.writeTemp("default", new ByteArrayInputStream("m".getBytes()));
+        IOException e = assertThrows(IOException.class, () -> s.link(t.path(), "default", 3, 1));
+        assertTrue(e.getMessage().contains("EIO"), e.getMessage());
+    }
+
+    @Test
+    void aFailedFsyncOfTheMailboxDirectoryFailsTheLink() throws IOException {
+        Spool s = failing(p -> p.equals(root.resolve("default/3")));
+        Spool.TempMessage t = s.writeTemp("default", new ByteArrayInputStream("m".getBytes()));
+        IOException e = assertThrows(IOException.class, () -> s.link(t.path(), "default", 3, 1));
+        assertTrue(e.getMessage().contains(root.resolve("default/3").toString()), e.getMessage());
+    }
+
+    @Test
+    void aNewMailboxDirectoryIsSyncedInEveryParentItCreated() throws IOException {
+        List<Path> synced = new ArrayList<>();
+        Spool s = new Spool(Map.of("deep", root.resolve("a/b")), p -> synced.add(p));
+        assertEquals(root.resolve("a/b/9"), s.createMailboxDir("deep", 9));
+        assertEquals(List.of(root, root.resolve("a"), root.resolve("a/b")), synced);
+        synced.clear();
+        s.createMailboxDir("deep", 9);
+        assertEquals(List.of(), synced, "an existing directory needs nothing");
+        Spool broken = failing(p -> p.equals(root.resolve("default")));
+        assertThrows(IOException.class, () -> broken.createMailboxDir("default", 4));
+    }
+
+    /** A spool whose fsync fails with EIO for the paths {@code fails} picks. */
+    private Spool failing(Predicate<Path> fails) {
+        return new Spool(Map.of("default", root.resolve("default")), p -> {
+            if (fails.test(p)) {
+                throw new IOException("fsync " + p + ": EIO (Input/output error)");
+            }
+            Spool.Fsync.DISK.force(p);
+        });
     }
 
     @Test

@@ -193,6 +193,21 @@ public class MurderSettings {
         return java.time.Duration.ofHours(Long.parseLong(get("duplicate_window_hours", "72")));
     }
 
+    /** IMAP autologout after login (Cyrus: {@code timeout}, minutes, default 32, never under 30 as RFC 3501 5.4 asks). */
+    public java.time.Duration imapTimeout() {
+        return java.time.Duration.ofMinutes(Math.max(30, Long.parseLong(get("timeout", "32"))));
+    }
+
+    /** How long an IMAP client may stay quiet before it has logged in (seconds, default 120). */
+    public java.time.Duration imapPreloginTimeout() {
+        return java.time.Duration.ofSeconds(Math.max(10, Long.parseLong(get("imap_prelogin_timeout", "120"))));
+    }
+
+    /** How long an LMTP client may stay quiet (seconds, default 300: RFC 5321 4.5.3.2's five minutes). */
+    public java.time.Duration lmtpTimeout() {
+        return java.time.Duration.ofSeconds(Math.max(10, Long.parseLong(get("lmtp_timeout", "300"))));
+    }
+
     /** How long the records of expunged messages are kept (Cyrus: cyr_expire -X, expunge_days, 7 days). */
     public java.time.Duration expungedRetention() {
         return java.time.Duration.ofDays(Long.parseLong(get("expunge_days", "7")));

@@ -108,12 +108,19 @@ public class ImapEndpoint implements ImapListener {
     @Override
     public void onConnect(Connection c) {
         ImapSession s = session(c);
+        c.idleTimeout(settings.imapPreloginTimeout());
         c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("CAPABILITY " + String.join(" ", capabilities(c, s))),
                 settings.servername() + " " + settings.product() + " IMAP server ready"));
     }
 
     @Override
     public void onDisconnect(Connection c) {
+        session(c).end();
+    }
+
+    @Override
+    public void onTimeout(Connection c) {
+        c.write(ImapResponses.bye("Autologout; idle for too long"));
         session(c).end();
     }
 
@@ -224,6 +231,7 @@ public class ImapEndpoint implements ImapListener {
     private void loggedIn(Connection c, ImapSession s, String tag, String user) {
         s.loggedIn(new ImapSession.Identity(user, settings.isAdmin(user)));
         c.signalDecoder(ImapListener.AUTHENTICATED);
+        c.idleTimeout(settings.imapTimeout());
         mailboxCommands.ensureInbox(s);
         tagged(c, tag, ImapStatus.OK, "CAPABILITY " + String.join(" ", capabilities(c, s)), "User logged in");
     }

@@ -92,7 +92,13 @@ public class LmtpEndpoint implements LmtpListener {
         LmtpSession s = session(c);
         // like a UNIX socket for Cyrus: a local MTA on the loopback needs no AUTH unless configured so
         s.trusted = c.remoteAddress().getAddress().isLoopbackAddress() && settings.lmtpTrustLoopback();
+        c.idleTimeout(settings.lmtpTimeout());
         c.write(LmtpReplies.greeting(settings.servername(), settings.product() + " " + settings.version()));
+    }
+
+    @Override
+    public void onTimeout(Connection c) {
+        c.write(LmtpReplies.reply(421, "4.4.2", settings.servername() + " Timeout waiting for input"));
     }
 
     @Override

@@ -31,7 +31,7 @@ final class NioConnection implements Connection {
     private static final int MAX_QUEUED_FRAMES = 64;
     private static final int BATCH = 32;
 
-    private sealed interface Item permits Connect, Decoded, Bad, PeerClosed, Disconnect {
+    private sealed interface Item permits Connect, Decoded, Bad, PeerClosed, Disconnect, Timeout {
     }
 
     private record Connect() implements Item {
@@ -49,6 +49,18 @@ final class NioConnection implements Connection {
 
     private record Disconnect() implements Item {
     }
+
+    /** No input for the idle timeout: the endpoint says goodbye, then the connection closes. */
+    private record Timeout() implements Item {
+    }
+
+    /**
+     * When the client last sent or took bytes, and how long the connection may stay without (0: for ever): a long
+     * download read steadily is activity, a client that neither sends nor reads is not.
+     */
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile long idleTimeoutNanos;
+    private boolean timedOut;
 
     private final NioListener listener;
     private final SocketChannel channel;
@@ -125,6 +137,7 @@ final class NioConnection implements Connection {
 
     /** Called by the selector thread when the socket is readable. */
     void onReadable(ByteBuffer scratch) {
+        lastActivityNanos = System.nanoTime();
         try {
             synchronized (inLock) {
                 int n;
@@ -356,6 +369,38 @@ final class NioConnection implements Connection {
     }
 
     @Override
+    public void idleTimeout(Duration timeout) {
+        idleTimeoutNanos = timeout.isNegative() ? 0 : timeout.toNanos();
+        lastActivityNanos = System.nanoTime(); // a new limit counts from now
+    }
+
+    /** Selector thread, now and then: a connection quiet for longer than its limit is told to go. */
+    void checkIdle(long now) {
+        long limit = idleTimeoutNanos;
+        if (limit <= 0 || now - lastActivityNanos < limit) {
+            return;
+        }
+        boolean stalled;
+        synchronized (outLock) {
+            stalled = parked || backlog > listener.settings().highWater();
+        }
+        if (stalled) {
+            // it neither writes nor reads: nothing said to it would arrive
+            LOG.fine(() -> "connection " + id + " idle and not reading; closing it");
+            abort();
+            return;
+        }
+        synchronized (inLock) {
+            if (timedOut || inputEnded) {
+                return;
+            }
+            timedOut = true;
+            inbound.add(new Timeout());
+            scheduleLocked();
+        }
+    }
+
+    @Override
     public void stream(ResponseProducer producer) {
         if (producing != null) {
             throw new IllegalStateException("a response is already streaming on connection " + id);
@@ -405,6 +450,15 @@ final class NioConnection implements Connection {
                 endpoint.onDisconnect(this);
             } else if (item instanceof Disconnect) {
                 endpoint.onDisconnect(this);
+            } else if (item instanceof Timeout) {
+                try {
+                    endpoint.onTimeout(this);
+                } finally {
+                    close();
+                    if (outboundBacklog() > 0) {
+                        abort(); // the goodbye goes if the socket takes it now; the connection goes regardless
+                    }
+                }
             }
         } catch (RuntimeException e) {
             // an endpoint bug must not take the connection's other commands down with it
@@ -445,6 +499,7 @@ final class NioConnection implements Connection {
     void flush() {
         boolean closeNow = false;
         synchronized (outLock) {
+            long before = backlog;
             try {
                 boolean blocked = outEngine == null ? flushClearLocked() : flushTlsLocked();
                 if (!blocked && pendingEngine != null && outQueue.peek() == TLS_SWITCH) {
@@ -462,6 +517,9 @@ final class NioConnection implements Connection {
                     closeNow = true;
                 }
                 outLock.notifyAll();
+                if (backlog < before) {
+                    lastActivityNanos = System.nanoTime();
+                }
                 unparkLocked();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "connection " + id + " write failed", e);

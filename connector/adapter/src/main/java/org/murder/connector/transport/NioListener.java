@@ -89,6 +89,7 @@ public final class NioListener implements Runnable {
                     handle(key);
                 }
                 selector.selectedKeys().clear();
+                sweepIdle();
             }
         } catch (ClosedSelectorException e) {
             // stopped
@@ -132,6 +133,23 @@ public final class NioListener implements Runnable {
     }
 
     private final MemoryGuard memory;
+    private long lastSweep = System.nanoTime();
+
+    /** Every few seconds: connections past their idle timeout are told to go. */
+    private void sweepIdle() {
+        long now = System.nanoTime();
+        if (now - lastSweep < 2_000_000_000L) {
+            return;
+        }
+        lastSweep = now;
+        for (NioConnection c : connections) {
+            try {
+                c.checkIdle(now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "MURDER-RA-013 idle check failed for " + c, e);
+            }
+        }
+    }
     private long lastShedLog;
 
     private void accept() {
@@ -142,6 +160,8 @@ public final class NioListener implements Runnable {
                 try {
                     ch.configureBlocking(false);
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    // a peer that vanished without a FIN (a dead NAT, a pulled cable) is found by the kernel
+                    ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                     c = new NioConnection(this, ch, ids.incrementAndGet());
                 } catch (IOException e) {
                     ch.close(); // the peer vanished between accept and setup

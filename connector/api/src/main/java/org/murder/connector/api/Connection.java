@@ -36,6 +36,13 @@ public interface Connection {
      */
     void stream(ResponseProducer producer);
 
+    /**
+     * Closes the connection after this long without input from the client (the endpoint hears
+     * {@link ProtocolListener#onTimeout} first, to say goodbye); {@link Duration#ZERO} never. Endpoints change it
+     * as the session goes on (a short one before login, Cyrus's autologout after).
+     */
+    void idleTimeout(Duration timeout);
+
     /** Bytes queued but not yet handed to the socket. */
     long outboundBacklog();
 

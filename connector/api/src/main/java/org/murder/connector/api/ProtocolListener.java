@@ -31,6 +31,13 @@ public interface ProtocolListener {
         return producer.produce(connection);
     }
 
+    /**
+     * No input for the connection's idle timeout ({@link Connection#idleTimeout}): say why (e.g. IMAP's
+     * {@code * BYE}), the transport closes the connection after this call.
+     */
+    default void onTimeout(Connection connection) {
+    }
+
     /** The connection is gone (client closed, error, or {@link Connection#close()}). */
     void onDisconnect(Connection connection);
 }

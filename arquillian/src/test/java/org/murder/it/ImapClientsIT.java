@@ -1568,6 +1568,28 @@ class ImapClientsIT {
         }
     }
 
+    private static String route(String mailbox) throws Exception {
+        try (JsonReader r = Json.createReader(new java.io.StringReader(MurderNode.get("/api/backend/route/" + mailbox).body()))) {
+            return r.readObject().getString("route");
+        }
+    }
+
+    /** The routing seam on a node with every role: what its store holds is local, a name nowhere is unknown. */
+    @Test
+    void theNodeRoutesItsOwnMailboxesLocallyAndKnowsWhatIsNowhere() throws Exception {
+        try (ImapWire w = ImapWire.loggedIn()) {
+            assertStatus("OK", "r1", w.command("r1", "SELECT INBOX"));
+        }
+        assertEquals("local", route("user.alice"));
+        assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> {
+            try {
+                return route("user.nobody-" + MurderNode.RUN).equals("unknown");
+            } catch (Exception e) {
+                return false;
+            }
+        }), "a name in neither the store nor the synchronized map copy is unknown");
+    }
+
     /** Issue 11: a session dropped while in IDLE used to leave its listener (and its view) registered for ever. */
     @Test
     void sessionsDroppedWhileIdlingReleaseWhatTheyRegistered() throws Exception {

@@ -45,7 +45,7 @@ public class Authenticator {
 
     /** {@link PlaintextPolicy} on this connection with this node's {@code allowplaintext}: IMAP, LMTP and MUPDATE. */
     public boolean plaintextAllowed(Connection c) {
-        return PlaintextPolicy.permitsPlaintext(settings.allowPlaintext(), c.isTls(), c.isTls() || c.tlsAvailable());
+        return PlaintextPolicy.permitsPlaintext(settings.allowPlaintext(c.protocol()), c.isTls(), c.isTls() || c.tlsAvailable());
     }
 
     /** The mechanisms to offer on this connection now. */

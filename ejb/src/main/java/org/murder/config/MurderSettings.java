@@ -139,6 +139,15 @@ public class MurderSettings {
         return bool("allowplaintext", false);
     }
 
+    /**
+     * {@code allowplaintext} for one service, which may override it as Cyrus's service-prefixed options do
+     * ({@code mupdate_allowplaintext: yes} on a master whose Cyrus frontends and backends log in with PLAIN,
+     * since Cyrus's MUPDATE clients do not negotiate TLS).
+     */
+    public boolean allowPlaintext(String protocol) {
+        return bool(protocol + "_allowplaintext", allowPlaintext());
+    }
+
     /** Cyrus's allowusermoves (off): whether an admin may RENAME one user's INBOX to another user's. */
     public boolean allowUserMoves() {
         return bool("allowusermoves", false);

@@ -195,6 +195,11 @@ public class MapCopy {
         return enabled;
     }
 
+    /** Whether the copy has caught up with the master since start-up (else a missing name proves nothing). */
+    public boolean synchronizedWithMaster() {
+        return enabled && !needResync;
+    }
+
     public Optional<MailboxRecord> find(String name) {
         return store.find(name);
     }

@@ -69,6 +69,26 @@ public class BackendResource {
         return new SessionsView(s[0], s[1], events.watching());
     }
 
+    @jakarta.inject.Inject
+    org.murder.routing.MailboxLocator locator;
+
+    /** How this node routes a mailbox (internal name): local, remote (server!partition), unknown or uncertain. */
+    public record RouteView(String mailbox, String route, String location, String why) {
+    }
+
+    @jakarta.ws.rs.GET
+    @Path("/route/{name: .+}")
+    public RouteView route(@jakarta.ws.rs.PathParam("name") String name) {
+        org.murder.routing.Route r = locator.locate(name);
+        if (r instanceof org.murder.routing.Route.Remote remote) {
+            return new RouteView(name, "remote", remote.location().wire(), null);
+        }
+        if (r instanceof org.murder.routing.Route.Uncertain u) {
+            return new RouteView(name, "uncertain", null, u.why());
+        }
+        return new RouteView(name, r instanceof org.murder.routing.Route.Local ? "local" : "unknown", null, null);
+    }
+
     public record PushView(boolean dryRun, List<String> steps) {
     }
 

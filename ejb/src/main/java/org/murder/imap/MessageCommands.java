@@ -565,11 +565,21 @@ public class MessageCommands {
         }
         // the view takes this STORE's changes without a second FETCH for them; others' changes are told as usual
         sync(c, s, false, false, told(changed));
-        if (!st.silent() || st.unchangedSince().isPresent()) {
-            List<Long> uids = uidsOf(sel, st.set(), st.uid());
-            for (long uid : uids) {
+        boolean answer = !st.silent() || st.unchangedSince().isPresent();
+        List<Long> uids = answer ? uidsOf(sel, st.set(), st.uid()) : List.of();
+        Set<Long> notChanged = new java.util.HashSet<>(failed);
+        boolean withModSeq = st.unchangedSince().isPresent() || s.enabled.contains("CONDSTORE");
+        byte[] completion = failed.isEmpty()
+                ? ImapResponses.tagged(st.tag(), ImapStatus.OK, Optional.empty(), "Completed")
+                : ImapResponses.tagged(st.tag(), ImapStatus.OK, Optional.of("MODIFIED " + SequenceSet.of(failed.stream()
+                        .mapToLong(Long::longValue).toArray())), "Conditional STORE failed");
+        // a FETCH a message, produced as the client reads (a STORE on 1:* of a big mailbox is megabytes)
+        java.util.Iterator<Long> next = uids.iterator();
+        c.stream(new ChunkedResponse(() -> {
+            while (next.hasNext()) {
+                long uid = next.next();
                 int msn = sel.msnOf(uid);
-                if (msn == 0 || failed.contains(uid)) {
+                if (msn == 0 || notChanged.contains(uid)) {
                     continue;
                 }
                 SelectedMailbox.Message m = sel.message(msn - 1);
@@ -578,17 +588,49 @@ public class MessageCommands {
                     b.uid(uid);
                 }
                 b.flags(sel.flagAtoms(m));
-                if (st.unchangedSince().isPresent() || s.enabled.contains("CONDSTORE")) {
+                if (withModSeq) {
                     b.modseq(m.modSeq());
                 }
-                c.write(inMemory(b.build()));
+                return inMemory(b.build());
             }
+            return null;
+        }, completion));
+    }
+
+    /**
+     * Untagged responses made one at a time, sent about 64 KiB at a time as the client reads, then the completion.
+     * The parts come from the command's own data (not the store), so producing them later is safe.
+     */
+    private static final class ChunkedResponse implements org.murder.connector.api.ResponseProducer {
+        private final java.util.function.Supplier<byte[]> parts;
+        private final byte[] completion;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK + 1024);
+
+        /** @param parts the next response, or null when there are no more */
+        ChunkedResponse(java.util.function.Supplier<byte[]> parts, byte[] completion) {
+            this.parts = parts;
+            this.completion = completion;
         }
-        if (!failed.isEmpty()) {
-            ImapEndpoint.tagged(c, st.tag(), ImapStatus.OK, "MODIFIED " + SequenceSet.of(failed.stream()
-                    .mapToLong(Long::longValue).toArray()), "Conditional STORE failed");
-        } else {
-            ok(c, st.tag(), "Completed");
+
+        @Override
+        public boolean produce(Connection c) {
+            while (out.size() < CHUNK) {
+                byte[] part = parts.get();
+                if (part == null) {
+                    out.writeBytes(completion);
+                    c.write(out.toByteArray());
+                    return false;
+                }
+                out.writeBytes(part);
+            }
+            c.write(out.toByteArray());
+            out.reset();
+            return true;
+        }
+
+        @Override
+        public void abandon() {
+            // nothing held but memory
         }
     }
 

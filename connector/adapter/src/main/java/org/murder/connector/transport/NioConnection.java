@@ -149,13 +149,11 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     }
 
     private void unwrapLocked() throws IOException {
-        TlsInput.Status status = tlsIn.unwrap(this::flush, () -> inputEnded);
+        TlsInput.Status status = tlsIn.unwrap(this::flush, () -> inputEnded, app -> decoder.decode(app, sink));
         if (status == TlsInput.Status.STALLED) {
             unwrapStalled = true;
             listener.interest(key, SelectionKey.OP_READ, false);
         }
-        decoder.decode(tlsIn.application(), sink);
-        tlsIn.consumed();
         if (status == TlsInput.Status.CLOSED) {
             endInputLocked();
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -55,12 +56,24 @@ final class TlsInput {
     }
 
     /**
-     * Unwraps what was read into the application buffer ({@link #application()}).
+     * Unwraps what was read and hands the application bytes to {@code application} (what it leaves unread is kept
+     * for the next call).
      *
      * @param flush sends the handshake output the engine produced
      * @param ended true once the connection ended (a failed flush aborts it)
      */
-    Status unwrap(Runnable flush, BooleanSupplier ended) throws SSLException {
+    Status unwrap(Runnable flush, BooleanSupplier ended, Consumer<ByteBuffer> application) throws SSLException {
+        Status status = unwrap(flush, ended);
+        appIn.flip();
+        try {
+            application.accept(appIn);
+        } finally {
+            appIn.compact();
+        }
+        return status;
+    }
+
+    private Status unwrap(Runnable flush, BooleanSupplier ended) throws SSLException {
         netIn.flip();
         try {
             while (true) {
@@ -106,17 +119,6 @@ final class TlsInput {
         } finally {
             netIn.compact();
         }
-    }
-
-    /** The application bytes unwrapped so far, ready to read; hand back with {@link #consumed()}. */
-    ByteBuffer application() {
-        appIn.flip();
-        return appIn;
-    }
-
-    /** Keeps what was not read of {@link #application()} for next time. */
-    void consumed() {
-        appIn.compact();
     }
 
     private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {

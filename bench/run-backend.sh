@@ -51,6 +51,8 @@ if [[ "${1:-}" == memory ]]; then
   MODE=memory
   shift
   set -- phases=populate,uid,idle "$@"   # a later phases= of the caller wins
+else
+  set -- idle-users=0 "$@"                # all idle sessions on benchbig: no 100,000-message copies (memory makes them)
 fi
 IDLE=${BENCH_IDLE:-$([[ $MODE == memory ]] && echo 10000 || echo 5000)}
 CYRUS_IDLE=${BENCH_CYRUS_IDLE:-200}

@@ -1312,7 +1312,10 @@ public final class BackendBench {
                     f(d(cyrus, "idle.n"), "%,.0f"), cyrus.getProperty("idle.noop.seconds", "—"), met(ok == n, ok)));
             b.append(String.format(Locale.ROOT, "| the server's own count (GET /api/backend/sessions) with them / after closing | `%s` / `%s` | — | — | — |%n",
                     ours.getProperty("idle.sessions.with", "—"), ours.getProperty("idle.sessions.closed", "—")));
-            uidRow();
+            double uidRatio = d(cyrus, "uid.seconds") / d(ours, "uid.seconds");
+            b.append(String.format(Locale.ROOT, "| UID FETCH 1:* (FLAGS) of benchbig's %s messages, send → tagged OK, median of %s; ratio Cyrus's time / ours | **%s s** (**%s**) | %s s | ratio ≥ 1 | %s |%n",
+                    f(d(ours, "uid.exists"), "%,.0f"), ours.getProperty("uid.runs", "?"), f(d(ours, "uid.seconds"), "%.3f"),
+                    f(uidRatio, "%.2f"), f(d(cyrus, "uid.seconds"), "%.3f"), met(uidRatio >= 1.0, uidRatio)));
             b.append("\nDetails\n\n| | ours | Cyrus 3.6 |\n|---|---|---|\n");
             b.append("| UID FETCH 1:* (FLAGS): first / min / max; octets | ").append(uidDetail(ours)).append(" | ")
                     .append(uidDetail(cyrus)).append(" |\n");
@@ -1320,6 +1323,8 @@ public final class BackendBench {
                     .append(" | ").append(f(d(cyrus, "uid.select.seconds"), "%.3f s")).append(" |\n");
             b.append("| populating the idle users' INBOXes by COPY from benchbig's (this run) | ").append(copied(ours))
                     .append(" | ").append(copied(cyrus)).append(" |\n");
+            b.append(String.format(Locale.ROOT, "| heap after closing − before: what the node keeps once the sessions are gone (the indexes of the mailboxes they opened, while unselected ones total ≤ 1,000,000 rows; benchbig's was kept from the UID FETCH phase, before) | %s KB | — |%n",
+                    f(d(ours, "idle.heap.closed.kb") - d(ours, "idle.heap.before.kb"), "%,.0f")));
             b.append("| the client JVM's threads with every session open | ").append(ours.getProperty("idle.client.threads", "—"))
                     .append(" | ").append(cyrus.getProperty("idle.client.threads", "—")).append(" |\n");
             problems();

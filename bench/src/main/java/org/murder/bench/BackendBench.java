@@ -593,7 +593,9 @@ public final class BackendBench {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 IdleImapClients.class.getName(), host, Integer.toString(imapPort), layout, "select=" + (select ? "yes" : "no"),
-                "idle=" + (idling ? "yes" : "no"), "window=" + num("idle-window"));
+                "idle=" + (idling ? "yes" : "no"), "window=" + num("idle-window"),
+                // the child gives up in time for the snapshots and the report to be written
+                "open-seconds=" + Math.max(30, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()) - 120));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         child = p;
         try (OutputStream toChild = p.getOutputStream();

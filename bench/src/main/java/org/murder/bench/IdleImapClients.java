@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * <li>anything else, or EOF → closes every socket (no LOGOUT), prints {@code CLOSED n} and exits.</li>
  * </ol>
  *
- * <pre>IdleImapClients HOST PORT USER=COUNT[,USER=COUNT...] [select=yes|no] [idle=yes|no] [window=64]</pre>
+ * <pre>IdleImapClients HOST PORT USER=COUNT[,USER=COUNT...] [select=yes|no] [idle=yes|no] [window=64] [open-seconds=480]</pre>
+ *
+ * Opening gives up after {@code open-seconds} with an {@code ERROR} that says how many connections wait for what.
  *
  * The connections of the layout are opened interleaved (round robin over the users), so that every user's
  * mailbox is opened early. The password of each user is {@code <user>-pw}, as everywhere in the benchmark.
@@ -91,12 +93,14 @@ public final class IdleImapClients {
         boolean select = true;
         boolean idle = true;
         int window = 64;
+        long openSeconds = 480;
         for (int i = 3; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
                 case "select" -> select = !kv[1].equals("no");
                 case "idle" -> idle = !kv[1].equals("no");
                 case "window" -> window = Integer.parseInt(kv[1]);
+                case "open-seconds" -> openSeconds = Long.parseLong(kv[1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -106,7 +110,7 @@ public final class IdleImapClients {
         }
         IdleImapClients clients = new IdleImapClients(new InetSocketAddress(host, port), select, idle);
         try {
-            clients.open(users, window);
+            clients.open(users, window, openSeconds);
             if ("NOOP".equals(stdin.readLine())) {
                 clients.noop();
                 stdin.readLine(); // anything, or EOF: let go
@@ -150,8 +154,9 @@ public final class IdleImapClients {
 
     // ------------------------------------------------------------------ the phases
 
-    private void open(List<String> users, int window) throws IOException {
+    private void open(List<String> users, int window, long openSeconds) throws IOException {
         long t0 = System.nanoTime();
+        long limit = t0 + TimeUnit.SECONDS.toNanos(openSeconds);
         ArrayDeque<Conn> waiting = new ArrayDeque<>();
         for (int i = 0; i < users.size(); i++) {
             Conn c = new Conn(users.get(i), i);
@@ -167,6 +172,14 @@ public final class IdleImapClients {
             loop(1000);
             if (failed > 0) {
                 throw new IOException(failed + " connections failed, first: " + firstFailure);
+            }
+            if (System.nanoTime() > limit) {
+                java.util.Map<State, Integer> waitingFor = new java.util.EnumMap<>(State.class);
+                for (Conn c : conns) {
+                    waitingFor.merge(c.state, 1, Integer::sum);
+                }
+                throw new IOException(String.format(Locale.ROOT, "after %d s only %d of %d connections idle; states %s",
+                        openSeconds, settled, conns.size(), waitingFor));
             }
             if (settled / 1000 > reported) {
                 reported = settled / 1000;

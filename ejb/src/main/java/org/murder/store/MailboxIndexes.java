@@ -104,6 +104,30 @@ public class MailboxIndexes {
         return now;
     }
 
+    /**
+     * A change this node just committed, applied in memory when it is the very next one the kept version lacks
+     * (its MODSEQs follow the version's): a delivery to a selected mailbox then costs no database read. Anything
+     * else (out of order, not kept) is left to {@link #current}, which reads what changed.
+     *
+     * @param upserts  rows added or changed, in UID order
+     * @param removed  UIDs expunged, ascending
+     * @param fromModSeq the mailbox's HIGHESTMODSEQ before the change
+     * @param toModSeq   after it
+     */
+    public void applyIfNext(long mailboxId, List<IndexRow> upserts, long[] removed, long fromModSeq, long toModSeq) {
+        Entry e = entries.get(mailboxId);
+        if (e == null || toModSeq <= fromModSeq) {
+            return;
+        }
+        synchronized (e) {
+            MailboxIndex cached = e.index;
+            if (cached != null && cached.highestModSeq() == fromModSeq) {
+                e.index = cached.apply(upserts, removed, toModSeq);
+                e.refreshedAt = System.currentTimeMillis();
+            }
+        }
+    }
+
     /** A session selected the mailbox: its index stays while any session has it selected. */
     public void use(long mailboxId) {
         Entry e = entries.computeIfAbsent(mailboxId, k -> new Entry());

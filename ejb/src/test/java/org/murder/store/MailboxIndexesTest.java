@@ -93,6 +93,30 @@ class MailboxIndexesTest {
     }
 
     @Test
+    void thisNodesNextChangeIsAppliedInMemoryWithoutARead() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(3000);
+        indexes.current(7, box);
+        long before = box.modSeq;
+        box.append();
+        IndexRow appended = box.rows.get(box.rows.size() - 1);
+        indexes.applyIfNext(7, List.of(appended), new long[0], before, box.modSeq);
+        assertEquals(box.rows, indexes.known(7).rows());
+        indexes.current(7, box);
+        assertEquals(0, box.deltaReads.get(), "the delivery cost no database read");
+        assertEquals(1, box.fullReads.get());
+
+        // out of order (a MODSEQ the kept version does not follow from): left to the next read
+        long skipped = box.modSeq;
+        box.see(0);
+        box.see(1);
+        indexes.applyIfNext(7, List.of(box.rows.get(1)), new long[0], skipped + 1, box.modSeq);
+        assertEquals(skipped, indexes.known(7).highestModSeq());
+        assertEquals(box.rows, indexes.current(7, box).rows());
+        assertEquals(1, box.deltaReads.get());
+    }
+
+    @Test
     void aChangeWithoutModSeqIsReadWhole() {
         MailboxIndexes indexes = new MailboxIndexes();
         Box box = new Box(50);

@@ -367,13 +367,20 @@ public class MessageCommands {
         }
     }
 
+    private static boolean fromIndex(FetchItem item) {
+        return item == FetchItem.Attribute.UID || item == FetchItem.Attribute.FLAGS || item == FetchItem.Attribute.MODSEQ
+                || item == FetchItem.Attribute.RFC822_SIZE || item == FetchItem.Attribute.INTERNALDATE;
+    }
+
     private List<Segment> fetchOne(SelectedMailbox sel, long msn, SelectedMailbox.Message m, List<FetchItem> items,
                                    boolean withUid, boolean seenNow) throws IOException {
         FetchResponseBuilder b = new FetchResponseBuilder(msn);
         if (withUid) {
             b.uid(m.uid());
         }
-        Path file = spool.messagePath(sel.partition, sel.mailboxId, m.uid());
+        // FLAGS, UID, sizes and dates come from the index: no path to build for them (UID FETCH 1:* (FLAGS))
+        Path file = items.stream().allMatch(MessageCommands::fromIndex) ? null
+                : spool.messagePath(sel.partition, sel.mailboxId, m.uid());
         MessageCacheData cache = null;
         MessageStructure structure = null;
         for (FetchItem item : items) {

@@ -19,8 +19,11 @@ public final class FrameDecoder {
 
     private enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL }
 
-    /** Longest literal marker we need to recognise at the end of a discarded line: "{" + 10 digits + "+}\r". */
-    private static final int TAIL = 16;
+    /**
+     * Longest literal marker we need to recognise at the end of a discarded line: "{" + LiteralMarker's 18 significant
+     * digits + "+}\r" (leading zeros are collapsed into one as they arrive, see {@link #pushTail}).
+     */
+    private static final int TAIL = 24;
     private static final byte LF = '\n';
     private static final byte CR = '\r';
 
@@ -203,9 +206,9 @@ public final class FrameDecoder {
         String tag = tag();
         tailLen = 0;
         if (midLine) {
-            // Keep the end of what we saw: the discarded line may still end in a literal marker.
-            int from = Math.max(lineStart, frameLen - TAIL);
-            for (int i = from; i < frameLen; i++) {
+            // Keep the end of what we saw: the discarded line may still end in a literal marker. From the line's
+            // start, not its last TAIL bytes, so that a marker's leading zeros collapse (once per refused line).
+            for (int i = lineStart; i < frameLen; i++) {
                 pushTail(frame[i]);
             }
             mode = Mode.DISCARD_LINE;
@@ -232,6 +235,9 @@ public final class FrameDecoder {
     }
 
     private void pushTail(byte b) {
+        if (b >= '0' && b <= '9' && tailLen >= 2 && tail[tailLen - 1] == '0' && tail[tailLen - 2] == '{') {
+            tailLen--; // "{0" then a digit: the zero leads, drop it, so any number of them fits the tail
+        }
         if (tailLen == TAIL) {
             System.arraycopy(tail, 1, tail, 0, TAIL - 1);
             tailLen--;

@@ -20,6 +20,7 @@ import org.murder.protocol.imap.search.SearchKeyParser;
 import org.murder.protocol.testing.FuzzChecks;
 import org.murder.protocol.testing.FuzzChecks.FrameBounds;
 import org.murder.protocol.testing.FuzzInputs;
+import org.murder.protocol.testing.ReferenceFramer;
 import org.murder.protocol.testing.WithinTime;
 
 /**
@@ -83,6 +84,29 @@ class ImapCommandDecoderFuzzTest {
         });
         Statistics.label("most interesting frame").collect(outcome)
                 .coverage(c -> c.check(Outcome.SEARCH_TOO_DEEP).count(n -> n > 0));
+    }
+
+    /** Bounds a 64 KiB input reaches with a literal's announced size only, or with a line too. */
+    private static final FrameBounds NO_FRAME_BOUND = new FrameBounds(1 << 20, 1 << 20, 1 << 30);
+    private static final FrameBounds SHORT_LINES = new FrameBounds(64, 1 << 20, 1 << 30);
+
+    @Provide
+    Arbitrary<FrameBounds> lineAndLiteralBounds() {
+        return Arbitraries.of(NO_FRAME_BOUND, SHORT_LINES);
+    }
+
+    /**
+     * Differential: the framer cuts the stream where the grammar alone says ({@link ReferenceFramer}), leading zeros,
+     * bare LFs, empty and refused literals included: a frame boundary in the wrong place is a literal read as commands.
+     */
+    @Property
+    void framesAreWhereTheGrammarPutsThem(@ForAll("clientBytes") byte[] input,
+                                          @ForAll("lineAndLiteralBounds") FrameBounds bounds, @ForAll long chunking) {
+        WithinTime.run(() -> {
+            List<String> frames = FuzzChecks.frames(input, bounds, chunking).stream()
+                    .map(f -> new String(f, StandardCharsets.ISO_8859_1)).toList();
+            assertEquals(ReferenceFramer.frames(input, bounds.maxLineLength(), bounds.maxLiteralSize()), frames);
+        });
     }
 
     /** What a try reached, least interesting first. */

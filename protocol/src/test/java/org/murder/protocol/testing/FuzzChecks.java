@@ -62,8 +62,13 @@ public final class FuzzChecks {
 
     /** A decoded value is no more than proportional to the bytes it came from. */
     public static void proportional(Object value, int inputLength) {
+        proportional(value, inputLength, EXPANSION);
+    }
+
+    /** ... at most {@code expansion} chars per input byte, plus a constant. */
+    public static void proportional(Object value, int inputLength, int expansion) {
         long size = String.valueOf(value).length();
-        assertTrue(size <= (long) EXPANSION * inputLength + OVERHEAD,
+        assertTrue(size <= (long) expansion * inputLength + OVERHEAD,
                 () -> "a value of " + size + " chars from " + inputLength + " bytes: " + abbreviate(value));
     }
 

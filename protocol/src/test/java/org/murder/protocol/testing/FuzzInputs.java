@@ -40,6 +40,7 @@ public final class FuzzInputs {
     private static final String[] NUMBERS = {
         "0", "1", "-1", "127", "128", "255", "256", "65535", "65536", "2147483647", "2147483648", "4294967295",
         "4294967296", "9223372036854775807", "9223372036854775808", "99999999999999999999999",
+        "00000000000000000000000000003", "0000000000", // number is 1*DIGIT: leading zeros count for nothing
     };
 
     /** The most times a REPEAT edit copies: past every nesting bound we have, below a slow input. */

@@ -10,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.murder.protocol.imap.ImapCommandParser;
+import org.murder.protocol.imap.ImapParseResult;
+import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.testing.RecordingSink;
 import org.murder.protocol.testing.RecordingSink.Event;
 
 /**
@@ -58,6 +62,14 @@ class LiteralSizeLeadingZerosTest {
         decodesEverywhereAs(() -> new FrameDecoder(64, 32, 256),
                 "a1 APPEND x {" + "0".repeat(200) + "12+}\r\nHELLO\r\nHELLO\r\na2 NOOP\r\n",
                 List.of(tooLarge("a1", "line too long"), frame("a2 NOOP")));
+    }
+
+    @Test
+    void theCommandParserReadsTheSameSize() {
+        byte[] frame = ((RecordingSink.Frame) decodeWhole(new FrameDecoder(128, 32, 256),
+                ascii("a1 APPEND x {" + ZEROS + "5+}\r\nHELLO\r\n")).get(0)).bytes();
+        ImapCommand.Append append = (ImapCommand.Append) ((ImapParseResult.Parsed) ImapCommandParser.parse(frame)).command();
+        assertEquals("HELLO", new String(append.message().toByteArray(), StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.murder.protocol.imap.ImapCommandParser;
 import org.murder.protocol.imap.ImapParseResult;
 import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.mupdate.MupdateCommand;
+import org.murder.protocol.mupdate.MupdateCommandParser;
+import org.murder.protocol.mupdate.ParseResult;
 import org.murder.protocol.testing.RecordingSink;
 import org.murder.protocol.testing.RecordingSink.Event;
 
@@ -70,6 +73,14 @@ class LiteralSizeLeadingZerosTest {
                 ascii("a1 APPEND x {" + ZEROS + "5+}\r\nHELLO\r\n")).get(0)).bytes();
         ImapCommand.Append append = (ImapCommand.Append) ((ImapParseResult.Parsed) ImapCommandParser.parse(frame)).command();
         assertEquals("HELLO", new String(append.message().toByteArray(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void theMupdateParserReadsTheSameSize() {
+        byte[] frame = ((RecordingSink.Frame) decodeWhole(new FrameDecoder(128, 32, 256),
+                ascii("X1 FIND {" + ZEROS + "8+}\r\nuser.bob\r\n")).get(0)).bytes();
+        assertEquals(new ParseResult.Parsed(new MupdateCommand.Find("X1", "user.bob")),
+                MupdateCommandParser.parse(frame));
     }
 
     @Test

@@ -7,7 +7,7 @@ package org.murder.protocol.wire;
 record LiteralMarker(long size, boolean synchronizing) {
 
     /** More significant digits than this cannot be a literal any bound accepts; stop before {@code long} overflows. */
-    private static final int MAX_DIGITS = 18;
+    static final int MAX_DIGITS = 18;
 
     /** The marker ending {@code bytes[from, to)}, or null when the line does not end in one. */
     static LiteralMarker find(byte[] bytes, int from, int to) {

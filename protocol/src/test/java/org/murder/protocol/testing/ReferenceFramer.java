@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  * continues after the LF and {@code n} literal bytes; a frame keeps its inner terminators as received and loses its
  * last one. Lines and literals are bounded (not whole frames): a command with a longer line or a larger literal is
  * dropped, and a non-synchronizing literal it announces is skipped (a synchronizing one is never sent without a
- * go-ahead), up to the end of the command. One
- * concession to the framer's memory: in a refused command, a literal of more than 10^18 bytes is not seen.
+ * go-ahead), up to the end of the command.
  */
 public final class ReferenceFramer {
 
@@ -102,10 +101,6 @@ public final class ReferenceFramer {
                 return lf + 1;
             }
             BigInteger size = new BigInteger(m.group(1));
-            if (size.bitLength() > 60) {
-                // past 10^18 bytes the framer, keeping only a line's last bytes here, sees no marker: the command ends
-                return lf + 1;
-            }
             if (size.compareTo(BigInteger.valueOf(input.length - (lf + 1))) > 0) {
                 return -1;
             }

@@ -67,6 +67,16 @@ class LiteralSizeLeadingZerosTest {
                 List.of(tooLarge("a1", "line too long"), frame("a2 NOOP")));
     }
 
+    /** Found by the differential fuzz property: an absurd size was skipped in a kept line, not in a discarded one. */
+    @Test
+    void anAbsurdSizeSwallowsTheRestWhetherTheLineIsKeptOrNot() {
+        String absurd = "{" + "9".repeat(22) + "+}\r\nNOT A COMMAND\r\n";
+        decodesEverywhereAs(() -> new FrameDecoder(128, 32, 256), "a1 APPEND x " + absurd,
+                List.of(tooLarge("a1", "literal too large")));
+        decodesEverywhereAs(() -> new FrameDecoder(64, 32, 256), "a1 APPEND x " + "y".repeat(100) + absurd,
+                List.of(tooLarge("a1", "line too long")));
+    }
+
     @Test
     void theCommandParserReadsTheSameSize() {
         byte[] frame = ((RecordingSink.Frame) decodeWhole(new FrameDecoder(128, 32, 256),

@@ -16,6 +16,11 @@
 #                                              sessions on ours (BENCH_IDLE), half on benchbig's INBOX, half over
 #                                              idle-users=50 users with idle-msgs=100000 messages each (copied from
 #                                              benchbig's); results in bench/results/memory-<date>.md
+#   bench/run-backend.sh lmtp-selected [key=value ...]
+#                                              LMTP into a mailbox with and without a session that has it SELECTed
+#                                              and IDLEs: phases warmup,lmtp1,lmtpN,lmtp1-sel,lmtpN-sel into
+#                                              benchbig's INBOX (lmtp-user), runs=3, the deliveries expunged after;
+#                                              results in bench/results/lmtp-selected-<date>.md
 #
 # Environment: BENCH_SKIP_BUILD=1 never builds; BENCH_ONLY=ours|cyrus measures one server (the report then
 # lacks the other, unless its results from an earlier run are still in bench/target); BENCH_IDLE (5000) idle
@@ -51,6 +56,11 @@ if [[ "${1:-}" == memory ]]; then
   MODE=memory
   shift
   set -- phases=populate,uid,idle "$@"   # a later phases= of the caller wins
+elif [[ "${1:-}" == lmtp-selected ]]; then
+  MODE=lmtp-selected
+  shift
+  BENCH_IDLE=0
+  set -- phases=warmup,lmtp1,lmtpN,lmtp1-sel,lmtpN-sel lmtp-selected=yes lmtp-user=benchbig runs=3 idle-users=0 "$@"
 else
   set -- idle-users=0 "$@"                # all idle sessions on benchbig: no 100,000-message copies (memory makes them)
 fi
@@ -349,6 +359,7 @@ OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d).md"
 [[ -e "$OUT" ]] && OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d-%H%M%S).md"
 REPORT=report
 [[ $MODE == memory ]] && REPORT=memory-report
+[[ $MODE == lmtp-selected ]] && REPORT=lmtp-selected-report
 java -cp "$CP" org.murder.bench.BackendBench "$REPORT" "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
 if [[ -f "$OUT" ]]; then
   printf '\n%s' "$PROVENANCE" >>"$OUT"

@@ -137,6 +137,8 @@ public final class BackendBench {
         opt.put("procs-matching", "");
         opt.put("hup-pid", "0");
         opt.put("phases", "all");
+        opt.put("lmtp-user", LMTP);
+        opt.put("lmtp-selected", "no");
         for (int i = 8; i < a.length; i++) {
             String[] kv = a[i].split("=", 2);
             if (kv.length != 2 || !opt.containsKey(kv[0])) {
@@ -156,12 +158,12 @@ public final class BackendBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("report") || args[0].equals("memory-report"))) {
+        if (args.length > 0 && List.of("report", "memory-report", "lmtp-selected-report").contains(args[0])) {
             if (args.length != 4) {
-                System.err.println("usage: BackendBench report|memory-report OURS.properties CYRUS.properties OUT.md");
+                System.err.println("usage: BackendBench report|memory-report|lmtp-selected-report OURS.properties CYRUS.properties OUT.md");
                 System.exit(2);
             }
-            Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), args[0].equals("memory-report"));
+            Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), args[0]);
             return;
         }
         BackendBench bench;
@@ -198,8 +200,17 @@ public final class BackendBench {
             ok &= phase("populate", this::populate);
             deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(num("minutes"));
             ok &= phase("warmup", this::warmUp);
-            ok &= phase("lmtp1", () -> lmtp("lmtp1", 1));
-            ok &= phase("lmtpN", () -> lmtp("lmtpN", num("clients")));
+            ok &= phase("lmtp1", () -> lmtp("lmtp1", 1, false));
+            ok &= phase("lmtpN", () -> lmtp("lmtpN", num("clients"), false));
+            if (opt.get("lmtp-selected").equals("yes")) {
+                // after the phases without: on our node a SELECT makes the node keep the mailbox's index, and
+                // every later delivery brings it up to date, so a run without after one with would not be without
+                ok &= phase("lmtp1-sel", () -> lmtp("lmtp1-sel", 1, true));
+                ok &= phase("lmtpN-sel", () -> lmtp("lmtpN-sel", num("clients"), true));
+            }
+            if (lmtpBaseline != null && !lmtpUser().equals(LMTP)) {
+                ok &= phase("lmtp-cleanup", this::lmtpCleanup);
+            }
             ok &= phase("sessions", this::sessions);
             ok &= phase("fetch", this::fetchBodies);
             ok &= phase("uid", this::uidFetch);
@@ -229,7 +240,8 @@ public final class BackendBench {
 
     private boolean phase(String name, Phase phase) {
         String only = opt.get("phases");
-        if (!only.equals("all") && !name.equals("setup") && !List.of(only.split(",")).contains(name)) {
+        if (!only.equals("all") && !name.equals("setup") && !name.equals("lmtp-cleanup")
+                && !List.of(only.split(",")).contains(name)) {
             return true;
         }
         if (System.nanoTime() > deadline) {
@@ -284,6 +296,9 @@ public final class BackendBench {
     private List<String> allUsers() {
         List<String> all = new ArrayList<>(USERS);
         all.addAll(idleUsers());
+        if (!all.contains(lmtpUser())) {
+            all.add(lmtpUser());
+        }
         return all;
     }
 
@@ -434,31 +449,218 @@ public final class BackendBench {
         }
     }
 
-    /** {@code runs} runs of {@code lmtp-msgs} deliveries; the run with the median rate is reported (the machine is shared). */
-    private void lmtp(String key, int clients) throws Exception {
+    /** The LMTP phases' recipient ({@code lmtp-user}, {@link #LMTP} unless told). */
+    private String lmtpUser() {
+        return opt.get("lmtp-user");
+    }
+
+    /** MESSAGES and UIDNEXT of the LMTP target's INBOX before the first LMTP phase (for {@link #lmtpCleanup}). */
+    private volatile long[] lmtpBaseline;
+
+    /**
+     * {@code runs} runs of {@code lmtp-msgs} deliveries to {@code lmtp-user}; the run with the median rate is
+     * reported (the machine is shared). With {@code selected}, one IMAP session of that user has SELECTed its INBOX
+     * and IDLEs throughout the runs (opened before the first, ended with DONE + NOOP + LOGOUT after the last),
+     * reading the EXISTS the server sends.
+     */
+    private void lmtp(String key, int clients, boolean selected) throws Exception {
+        String user = lmtpUser();
         int msgs = num("lmtp-msgs");
         int size = num("lmtp-kb") * 1024;
         int runs = Math.max(1, num("runs"));
-        long before = messageCount(LMTP);
-        List<Result> all = new ArrayList<>();
-        for (int run = 0; run < runs; run++) {
-            Result r = deliver(LMTP, msgs, size, clients, key + "-" + run, 0);
-            log("%s run %d: %,d x %d B from %d client(s): %.1f msg/s (%.2f s), p50 %.2f ms, p99 %.2f ms, %d refused",
-                    key, run + 1, r.ops, size, clients, r.rate(), r.seconds(), r.p(0.5), r.p(0.99), r.errors);
-            checkErrors(key, r);
-            all.add(r);
+        if (lmtpBaseline == null) {
+            lmtpBaseline = status(user);
+            log("%s: INBOX of %s holds %,d messages, UIDNEXT %d", key, user, lmtpBaseline[0], lmtpBaseline[1]);
         }
-        long after = messageCount(LMTP);
+        long before = messageCount(user);
+        List<Result> all = new ArrayList<>();
+        SelectedSession watcher = selected ? SelectedSession.open(this, user) : null;
+        try {
+            if (watcher != null) {
+                log("%s: a session of %s has SELECTed INBOX (%,d messages) and IDLEs", key, user, watcher.selectExists);
+                put(key + ".selected.exists.select", watcher.selectExists);
+            }
+            for (int run = 0; run < runs; run++) {
+                Result r = deliver(user, msgs, size, clients, key + "-" + run, 0);
+                log("%s run %d: %,d x %d B to %s from %d client(s)%s: %.1f msg/s (%.2f s), p50 %.2f ms, p99 %.2f ms, %d refused",
+                        key, run + 1, r.ops, size, user, clients, selected ? " with its INBOX selected" : "", r.rate(),
+                        r.seconds(), r.p(0.5), r.p(0.99), r.errors);
+                checkErrors(key, r);
+                all.add(r);
+                put(key + ".run" + (run + 1) + ".rate", r.rate());
+            }
+        } finally {
+            if (watcher != null) {
+                watcher.close(key);
+            }
+        }
+        long after = messageCount(user);
         all.sort(java.util.Comparator.comparingDouble(Result::rate));
         Result r = all.get(all.size() / 2);
-        log("%s: median of %d runs %.1f msg/s, p50 %.2f ms, p99 %.2f ms; INBOX %,d -> %,d", key, runs, r.rate(),
-                r.p(0.5), r.p(0.99), before, after);
+        log("%s: median of %d runs %.1f msg/s, p50 %.2f ms, p99 %.2f ms; INBOX of %s %,d -> %,d", key, runs, r.rate(),
+                r.p(0.5), r.p(0.99), user, before, after);
         putResult(key, r);
         put(key + ".clients", clients);
         put(key + ".size", size);
+        put(key + ".user", user);
+        put(key + ".selected", selected ? "yes" : "no");
+        put(key + ".runs", runs);
+        put(key + ".inbox.before", before);
         put(key + ".stored", after - before);
         if (after - before != (long) msgs * runs) {
             throw new IllegalStateException(key + ": " + msgs * runs + " delivered but the INBOX grew by " + (after - before));
+        }
+        if (watcher != null) {
+            put(key + ".selected.exists.updates", watcher.updates.get());
+            put(key + ".selected.exists.last", watcher.lastExists.get());
+            if (watcher.lastExists.get() != after) {
+                notes.add(key + ": the selected session last saw EXISTS " + watcher.lastExists.get() + ", the INBOX holds " + after);
+            }
+        }
+    }
+
+    /** MESSAGES and UIDNEXT of the user's INBOX ({@code STATUS}). */
+    private long[] status(String user) throws IOException {
+        try (ImapConn c = ImapConn.login(host, imapPort, IO_TIMEOUT, user, user + "-pw")) {
+            ImapConn.Reply r = c.command("STATUS INBOX (MESSAGES UIDNEXT)");
+            long messages = -1;
+            long uidNext = -1;
+            for (String l : r.lines()) {
+                Matcher m = Pattern.compile("MESSAGES (\\d+)").matcher(l);
+                Matcher u = Pattern.compile("UIDNEXT (\\d+)").matcher(l);
+                if (l.startsWith("* STATUS") && m.find() && u.find()) {
+                    messages = Long.parseLong(m.group(1));
+                    uidNext = Long.parseLong(u.group(1));
+                }
+            }
+            if (!r.ok() || messages < 0 || uidNext < 1) {
+                throw new IOException("STATUS INBOX (MESSAGES UIDNEXT) of " + user + ": " + r + " " + r.lines());
+            }
+            c.logout();
+            return new long[] {messages, uidNext};
+        }
+    }
+
+    /**
+     * The LMTP phases delivered to another user's INBOX than {@link #LMTP}'s (say the 100,000-message
+     * {@link #BIG}, so that a selected session holds a big index): their messages (UID ≥ the UIDNEXT before the
+     * first phase) are expunged, so that the mailbox keeps its size for the other benchmarks.
+     */
+    private void lmtpCleanup() throws IOException {
+        String user = lmtpUser();
+        long[] base = lmtpBaseline;
+        try (ImapConn c = ImapConn.login(host, imapPort, IO_TIMEOUT, user, user + "-pw")) {
+            ImapConn.Reply sel = c.command("SELECT INBOX");
+            if (!sel.ok()) {
+                throw new IOException("SELECT INBOX of " + user + ": " + sel);
+            }
+            long added = sel.exists() - base[0];
+            if (added > 0) { // else UID n:* would name the last message, whatever its UID
+                long t0 = System.nanoTime();
+                ImapConn.Reply st = c.command("UID STORE " + base[1] + ":* +FLAGS.SILENT (\\Deleted)", false);
+                ImapConn.Reply ex = c.command("EXPUNGE", false);
+                log("lmtp-cleanup: %,d messages of %s (UID %d:*) expunged in %.1f s: STORE %s, EXPUNGE %s", added, user,
+                        base[1], (System.nanoTime() - t0) / 1e9, st, ex);
+                if (!st.ok() || !ex.ok()) {
+                    throw new IOException("expunging UID " + base[1] + ":* of " + user + ": STORE " + st + ", EXPUNGE " + ex);
+                }
+                put("lmtp-cleanup.expunged", added);
+                put("lmtp-cleanup.seconds", (System.nanoTime() - t0) / 1e9);
+            }
+            c.logout();
+        }
+        long now = messageCount(user);
+        put("lmtp-cleanup.inbox", now);
+        if (now != base[0]) {
+            throw new IllegalStateException("the INBOX of " + user + " holds " + now + " messages after the clean-up, "
+                    + base[0] + " before the LMTP phases");
+        }
+    }
+
+    /**
+     * One IMAP session that has SELECTed a user's INBOX and IDLEs, a thread of its own reading the server's
+     * responses (counting the EXISTS) until {@link #close} ends the IDLE with DONE.
+     */
+    private static final class SelectedSession {
+        private final ImapConn conn;
+        private final String tag;
+        final long selectExists;
+        final AtomicInteger updates = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong lastExists = new java.util.concurrent.atomic.AtomicLong(-1);
+        private final AtomicReference<String> completion = new AtomicReference<>();
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final Thread reader;
+
+        private SelectedSession(ImapConn conn, long selectExists) throws IOException {
+            this.conn = conn;
+            this.selectExists = selectExists;
+            this.lastExists.set(selectExists);
+            this.tag = conn.idle();
+            this.reader = new Thread(this::read, "selected-session");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static SelectedSession open(BackendBench b, String user) throws IOException {
+            // no read time-out to speak of: a run may bring no update for minutes on a server that polls
+            ImapConn c = ImapConn.login(b.host, b.imapPort, Duration.ofMinutes(b.num("minutes") + 10L), user, user + "-pw");
+            try {
+                ImapConn.Reply sel = c.command("SELECT INBOX");
+                if (!sel.ok()) {
+                    throw new IOException("SELECT INBOX of " + user + ": " + sel);
+                }
+                return new SelectedSession(c, sel.exists());
+            } catch (IOException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+
+        private void read() {
+            try {
+                while (true) {
+                    String l = conn.readResponse();
+                    if (l.startsWith(tag + " ")) {
+                        completion.set(l);
+                        return;
+                    }
+                    String[] w = l.split(" ");
+                    if (w.length >= 3 && w[0].equals("*") && w[2].equalsIgnoreCase("EXISTS")) {
+                        lastExists.set(Long.parseLong(w[1]));
+                        updates.incrementAndGet();
+                    }
+                }
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }
+
+        /** DONE (the IDLE must end with a tagged OK), NOOP, LOGOUT. */
+        void close(String key) throws IOException, InterruptedException {
+            try {
+                conn.done();
+                reader.join(TimeUnit.SECONDS.toMillis(120));
+                if (failure.get() != null) {
+                    throw new IOException(key + ": the selected session failed while idling: " + failure.get(), failure.get());
+                }
+                String end = completion.get();
+                if (end == null || !end.startsWith(tag + " OK")) {
+                    throw new IOException(key + ": the selected session's IDLE ended with " + end);
+                }
+                ImapConn.Reply noop = conn.command("NOOP");
+                if (!noop.ok()) {
+                    throw new IOException(key + ": NOOP of the selected session: " + noop);
+                }
+                long n = noop.exists();
+                if (n >= 0) {
+                    lastExists.set(n);
+                }
+                log("%s: the selected session saw %,d EXISTS updates while idling, the last %,d; DONE: %s, NOOP: %s", key,
+                        updates.get(), lastExists.get(), end, noop);
+                conn.logout();
+            } finally {
+                conn.close();
+            }
         }
     }
 
@@ -1154,9 +1356,13 @@ public final class BackendBench {
             this.cyrus = cyrus;
         }
 
-        static void write(Path oursFile, Path cyrusFile, Path outFile, boolean memory) throws IOException {
+        static void write(Path oursFile, Path cyrusFile, Path outFile, String kind) throws IOException {
             Report r = new Report(load(oursFile), load(cyrusFile));
-            String text = memory ? r.renderMemory() : r.render();
+            String text = switch (kind) {
+                case "memory-report" -> r.renderMemory();
+                case "lmtp-selected-report" -> r.renderLmtpSelected();
+                default -> r.render();
+            };
             if (outFile.getParent() != null) {
                 Files.createDirectories(outFile.getParent());
             }
@@ -1331,6 +1537,68 @@ public final class BackendBench {
                     .append(" | ").append(cyrus.getProperty("idle.client.threads", "—")).append(" |\n");
             problems();
             return b.toString();
+        }
+
+        /** LMTP into a mailbox with and without a session that has it SELECTed (bench/run-backend.sh lmtp-selected). */
+        private String renderLmtpSelected() {
+            b.append("# LMTP into a mailbox that a session has selected: our node against Debian's Cyrus 3.6\n\n");
+            header("Ours", ours);
+            header("Cyrus", cyrus);
+            String user = ours.getProperty("opt.lmtp-user", "?");
+            b.append(String.format(Locale.ROOT, "%s CPUs; the same client (BackendBench, Java %s) on both, one server at a time. "
+                            + "Each measurement: %s deliveries of %s KB to `%s`'s INBOX (%s messages before the first), one "
+                            + "transaction per message, the median of %s runs (+%s LMTP deliveries to benchlmtp of unmeasured "
+                            + "warm-up). Without: no session has the INBOX selected (the runs without come first). With: one "
+                            + "IMAP session of `%s` has SELECTed INBOX and IDLEs throughout the runs, reading the EXISTS "
+                            + "the server pushes; DONE + NOOP after the last run. The deliveries are expunged afterwards.%n%n",
+                    ours.getProperty("cpus", "?"), System.getProperty("java.version"), ours.getProperty("opt.lmtp-msgs"),
+                    ours.getProperty("opt.lmtp-kb"), user, f(d(ours, "lmtp1.inbox.before"), "%,.0f"),
+                    ours.getProperty("opt.runs"), ours.getProperty("opt.warmup-msgs"), user));
+            b.append("| measurement | ours | Cyrus 3.6 (this run) | ours / Cyrus |\n|---|---|---|---|\n");
+            String clients = ours.getProperty("opt.clients", "8");
+            for (String[] k : List.of(new String[] {"lmtp1", "1 client"}, new String[] {"lmtpN", clients + " clients"})) {
+                for (String[] w : List.of(new String[] {"", "without a selected session"},
+                        new String[] {"-sel", "**with** the INBOX selected + IDLE"})) {
+                    String key = k[0] + w[0];
+                    double o = d(ours, key + ".rate");
+                    double c = d(cyrus, key + ".rate");
+                    b.append(String.format(Locale.ROOT, "| LMTP, %s, %s: msg/s (runs) | **%s** (%s) | %s (%s) | %s |%n",
+                            k[1], w[1], f(o, "%,.1f"), runs(ours, key), f(c, "%,.1f"), runs(cyrus, key), f(o / c, "%.2f")));
+                }
+                double os = d(ours, k[0] + "-sel.rate") / d(ours, k[0] + ".rate");
+                double cs = d(cyrus, k[0] + "-sel.rate") / d(cyrus, k[0] + ".rate");
+                b.append(String.format(Locale.ROOT, "| LMTP, %s: with / without | **%s** | %s | — |%n", k[1], f(os, "%.2f"), f(cs, "%.2f")));
+            }
+            b.append("\nDetails\n\n| | ours | Cyrus 3.6 |\n|---|---|---|\n");
+            for (String key : List.of("lmtp1", "lmtp1-sel", "lmtpN", "lmtpN-sel")) {
+                detail(key + ": per delivery p50 / p99 / max (the median run)", key);
+            }
+            for (String key : List.of("lmtp1-sel", "lmtpN-sel")) {
+                b.append("| ").append(key).append(": EXISTS at SELECT → last seen; updates pushed during IDLE | ")
+                        .append(watched(ours, key)).append(" | ").append(watched(cyrus, key)).append(" |\n");
+            }
+            b.append("| clean-up: deliveries expunged; INBOX after | ").append(cleanup(ours)).append(" | ")
+                    .append(cleanup(cyrus)).append(" |\n");
+            problems();
+            return b.toString();
+        }
+
+        private static String runs(Properties p, String key) {
+            List<String> r = new ArrayList<>();
+            for (int i = 1; p.getProperty(key + ".run" + i + ".rate") != null; i++) {
+                r.add(f(d(p, key + ".run" + i + ".rate"), "%,.0f"));
+            }
+            return r.isEmpty() ? "—" : String.join(", ", r);
+        }
+
+        private static String watched(Properties p, String key) {
+            return f(d(p, key + ".selected.exists.select"), "%,.0f") + " → " + f(d(p, key + ".selected.exists.last"), "%,.0f")
+                    + "; " + f(d(p, key + ".selected.exists.updates"), "%,.0f");
+        }
+
+        private static String cleanup(Properties p) {
+            return f(d(p, "lmtp-cleanup.expunged"), "%,.0f") + " in " + f(d(p, "lmtp-cleanup.seconds"), "%.1f") + " s; "
+                    + f(d(p, "lmtp-cleanup.inbox"), "%,.0f");
         }
 
         private void header(String who, Properties p) {

@@ -164,6 +164,48 @@ final class ImapConn implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code IDLE} and reads up to its continuation {@code +}; returns the command's tag. The responses that
+     * follow are read with {@link #readResponse} (by one thread at a time), and {@link #done} ends the IDLE.
+     */
+    String idle() throws IOException {
+        String tag = "A" + (++tagSeq);
+        out.write((tag + " IDLE\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        byte[] tagBytes = (tag + " ").getBytes(StandardCharsets.US_ASCII);
+        while (true) {
+            readResponse();
+            if (lineLength > 0 && line[0] == '+') {
+                return tag;
+            }
+            if (startsWith(tagBytes)) {
+                throw new IOException("IDLE: " + text());
+            }
+        }
+    }
+
+    /** Reads one whole response (its literals skipped) and returns its text, literals standing as {n}. */
+    String readResponse() throws IOException {
+        readLine();
+        StringBuilder b = new StringBuilder(text());
+        long literal;
+        while ((literal = literalAtEnd()) >= 0) {
+            readFully(literal);
+            readLine();
+            b.append(text());
+        }
+        return b.toString();
+    }
+
+    /**
+     * Ends an IDLE: sends {@code DONE} only (whoever reads the responses sees the tagged completion). Writing
+     * while another thread reads is safe: this class's reading and writing share no state.
+     */
+    void done() throws IOException {
+        out.write("DONE\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
     /** LOGOUT: expects the tagged OK (after {@code * BYE}), then closes. */
     Reply logout() throws IOException {
         try {

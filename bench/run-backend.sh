@@ -247,9 +247,14 @@ EOF
   say "node up in $((SECONDS - t0)) s"
   for _ in $(seq 1 60); do port_open 127.0.0.1 "$IMAP_PORT" && port_open 127.0.0.1 "$LMTP_PORT" && break; sleep 1; done
   port_open 127.0.0.1 "$IMAP_PORT" || die "IMAP does not listen on 127.0.0.1:$IMAP_PORT; see $LOG"
-  # ./murder's pid file holds standalone.sh's pid; the server is its java child
-  JVM_PID=$(ps -o pid=,comm= --ppid "$(cat "$MURDER_HOME/murder.pid")" | awk '$2 == "java" {print $1; exit}')
-  [[ -n "$JVM_PID" ]] || die "cannot find the server's JVM (child of $(cat "$MURDER_HOME/murder.pid"))"
+  # ./murder's pid file holds the server JVM's pid (earlier launchers: standalone.sh's, the JVM its java child)
+  PIDFILE_PID=$(cat "$MURDER_HOME/murder.pid" 2>/dev/null || true)
+  if [[ "$(ps -o comm= -p "$PIDFILE_PID" 2>/dev/null || true)" == java ]]; then
+    JVM_PID=$PIDFILE_PID
+  else
+    JVM_PID=$(ps -o pid=,comm= --ppid "$PIDFILE_PID" 2>/dev/null | awk '$2 == "java" {print $1; exit}' || true)
+  fi
+  [[ -n "$JVM_PID" ]] || die "cannot find the server's JVM (murder.pid: ${PIDFILE_PID:-none})"
   jvm_heap=$(tr '\0' '\n' <"/proc/$JVM_PID/cmdline" | grep -E '^-Xm[sx]' | tr '\n' ' ' || true)
   PROVENANCE+="; server JVM pid $JVM_PID with ${jvm_heap:-default heap flags}, $(ulimit -n) open files"
   say "measuring our node (IMAP 127.0.0.1:$IMAP_PORT, LMTP :$LMTP_PORT, JVM pid $JVM_PID)"

@@ -1455,7 +1455,8 @@ public final class BackendBench {
 
         private void problems() {
             List<String> problems = new ArrayList<>();
-            if (d(ours, "uid.exists") != d(cyrus, "uid.exists")) {
+            if (ours.getProperty("uid.exists") != null && cyrus.getProperty("uid.exists") != null
+                    && d(ours, "uid.exists") != d(cyrus, "uid.exists")) {
                 problems.add(String.format(Locale.ROOT, "the big mailboxes differ: ours %s messages, Cyrus's %s",
                         ours.getProperty("uid.exists"), cyrus.getProperty("uid.exists")));
             }

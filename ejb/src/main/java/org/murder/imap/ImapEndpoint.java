@@ -221,6 +221,7 @@ public class ImapEndpoint implements ImapListener {
             } else {
                 LOG.info(() -> "MURDER-IMAP-001 login failed for " + l.user() + " from " + c.remoteAddress());
                 tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
+                c.pauseInput(settings.failedLoginPause());
             }
         } else if (command instanceof ImapCommand.Authenticate a) {
             authenticate(c, s, a);
@@ -265,6 +266,7 @@ public class ImapEndpoint implements ImapListener {
             challenge = sasl.evaluateResponse(response);
         } catch (SaslException e) {
             tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
+            c.pauseInput(settings.failedLoginPause());
             return;
         }
         if (!sasl.isComplete()) {

@@ -77,45 +77,58 @@ public class MailboxIndexes {
         }
         Entry e = entries.computeIfAbsent(mailboxId, k -> new Entry());
         e.lastUse = clock.incrementAndGet();
-        MailboxIndex now;
+        MailboxIndex base;
+        long refreshedAt;
         synchronized (e) {
             applyPending(e);
-            // a change that came early waits for the one before it, normally a moment away (its committing thread
-            // had not reported yet): wait a little for it rather than read the mailbox's changes from the database
+            // this node's own changes reach the index in memory a moment after their commit (applyIfNext): wait a
+            // little for them rather than read the mailbox's changes from the database
             long deadline = System.nanoTime() + 100_000_000L;
-            while (e.index != null && e.index.highestModSeq() < head.highestModSeq() && !e.pending.isEmpty()
-                    && System.nanoTime() < deadline) {
+            while (e.index != null && e.index.highestModSeq() < head.highestModSeq() && System.nanoTime() < deadline) {
                 try {
-                    e.wait(10);
+                    e.wait(5);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     break;
                 }
                 applyPending(e);
             }
-            MailboxIndex cached = e.index;
-            if (cached != null && (cached.highestModSeq() > head.highestModSeq()
-                    || cached.highestModSeq() == head.highestModSeq() && cached.size() == head.messages())) {
-                // as new as what was just read (another thread refreshed it meanwhile), or the same
-                return cached;
+            base = e.index;
+            if (base != null && (base.highestModSeq() > head.highestModSeq()
+                    || base.highestModSeq() == head.highestModSeq() && base.size() == head.messages())) {
+                // as new as what was just read, or the same
+                return base;
             }
-            now = null;
-            long nowMillis = System.currentTimeMillis();
-            if (cached != null && cached.highestModSeq() < head.highestModSeq() && nowMillis - e.refreshedAt < DELTA_HORIZON_MILLIS) {
-                // rows and expunges since: complete while the records of expunges are (see expunge_days). The count
-                // is not compared: deliveries committed between the reads make it differ, and are applied again
-                // (idempotently) at the next refresh, which starts from the older MODSEQ read here
-                long since = cached.highestModSeq();
-                now = cached.apply(source.changedSince(mailboxId, since), source.expungedSince(mailboxId, since),
-                        head.highestModSeq());
+            refreshedAt = e.refreshedAt;
+        }
+        // the database is read without the entry's lock, so this node's deliveries never wait for it
+        long nowMillis = System.currentTimeMillis();
+        MailboxIndex read = null;
+        if (base != null && base.highestModSeq() < head.highestModSeq() && nowMillis - refreshedAt < DELTA_HORIZON_MILLIS) {
+            // rows and expunges since: complete while the records of expunges are (see expunge_days). The count
+            // is not compared: deliveries committed between the reads make it differ, and are applied again
+            // (idempotently) at the next refresh, which starts from the older MODSEQ read here
+            long since = base.highestModSeq();
+            read = base.apply(source.changedSince(mailboxId, since), source.expungedSince(mailboxId, since),
+                    head.highestModSeq());
+        }
+        if (read == null) {
+            // first use, a change that took no MODSEQ (reconstruct), or a version too old for the records
+            read = MailboxIndex.of(source.changedSince(mailboxId, 0), head.highestModSeq());
+        }
+        MailboxIndex now;
+        synchronized (e) {
+            MailboxIndex moved = e.index;
+            if (moved != null && moved != base && moved.highestModSeq() >= read.highestModSeq()) {
+                now = moved; // others brought it as far meanwhile: keep theirs (its chunks are the ones shared)
+            } else {
+                e.index = read;
+                e.refreshedAt = nowMillis;
+                e.pending.headMap(read.highestModSeq()).clear();
+                applyPending(e);
+                now = e.index;
             }
-            if (now == null) {
-                // first use, a change that took no MODSEQ (reconstruct), or a version too old for the records
-                now = MailboxIndex.of(source.changedSince(mailboxId, 0), head.highestModSeq());
-            }
-            e.index = now;
-            e.refreshedAt = nowMillis;
-            e.pending.headMap(now.highestModSeq()).clear();
+            e.notifyAll();
         }
         trim();
         return now;

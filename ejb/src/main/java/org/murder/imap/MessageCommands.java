@@ -229,8 +229,14 @@ public class MessageCommands {
         private final List<InputStream> opened = new ArrayList<>();
         private int nextFile;
 
+        /** Only UID, FLAGS and MODSEQ: each response is written straight from the index (UID FETCH 1:* (FLAGS)). */
+        private final boolean indexOnly;
+        private final StringBuilder line = new StringBuilder(128);
+
         FetchResponse(ImapSession s, SelectedMailbox sel, ImapCommand.Fetch f, int[] positions, List<FetchItem> items,
                       boolean withUid, boolean setsSeen) {
+            this.indexOnly = items.stream().allMatch(i -> i == FetchItem.Attribute.UID || i == FetchItem.Attribute.FLAGS
+                    || i == FetchItem.Attribute.MODSEQ);
             this.s = s;
             this.sel = sel;
             this.f = f;
@@ -242,6 +248,17 @@ public class MessageCommands {
 
         @Override
         public boolean produce(Connection c) {
+            if (indexOnly) {
+                while (next < positions.length && out.size() < CHUNK) {
+                    writeIndexOnly(positions[next++]);
+                }
+                if (next < positions.length) {
+                    c.write(out.toByteArray());
+                    out.reset();
+                    return true;
+                }
+                return startNext(c); // none left: the completion
+            }
             while (out.size() < CHUNK) {
                 if (segments == null && !startNext(c)) {
                     return false;
@@ -255,6 +272,52 @@ public class MessageCommands {
             c.write(out.toByteArray());
             out.reset();
             return true;
+        }
+
+        /** {@code * n FETCH (UID u FLAGS (...) MODSEQ (m))}, as FetchResponseBuilder writes it, without its objects. */
+        private void writeIndexOnly(int i) {
+            MailboxIndex view = sel.view();
+            long uid = view.uid(i);
+            StringBuilder b = line;
+            b.setLength(0);
+            b.append("* ").append(i + 1).append(" FETCH (");
+            boolean first = true;
+            if (withUid) {
+                b.append("UID ").append(uid);
+                first = false;
+            }
+            for (FetchItem item : items) {
+                if (item == FetchItem.Attribute.UID) {
+                    continue;
+                }
+                if (!first) {
+                    b.append(' ');
+                }
+                first = false;
+                if (item == FetchItem.Attribute.FLAGS) {
+                    MessageFlags flags = view.flags(i);
+                    if (sel.sharedSeen) {
+                        flags = flags.withSeen(sel.seen.contains(uid));
+                    }
+                    b.append("FLAGS (");
+                    boolean firstFlag = true;
+                    for (String atom : flags.atoms()) {
+                        if (!org.murder.protocol.imap.response.ImapWriter.isFlag(atom)) {
+                            throw new IllegalArgumentException("not a flag: " + atom);
+                        }
+                        b.append(firstFlag ? "" : " ").append(atom);
+                        firstFlag = false;
+                    }
+                    if (sel.isRecent(uid)) {
+                        b.append(firstFlag ? "" : " ").append("\\Recent");
+                    }
+                    b.append(')');
+                } else {
+                    b.append("MODSEQ (").append(view.modSeq(i)).append(')');
+                }
+            }
+            b.append(")\r\n");
+            out.writeBytes(b.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)); // ASCII (isFlag)
         }
 
         /** Opens the next message; false when the response is complete (or ended with NO). */
@@ -861,16 +924,22 @@ public class MessageCommands {
             return;
         }
         SelectedMailbox sel = selected.get();
+        // changes faster than the session tells them (a burst of deliveries) share one telling: at most one waits
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.function.Consumer<MailboxIndex> push = now -> {
+            if (!queued.compareAndSet(false, true)) {
+                return;
+            }
             try {
                 executor.execute(() -> {
+                    queued.set(false);
                     if (s.awaiting().filter(a -> a instanceof ImapSession.Idling).isPresent()
                             && s.selected().filter(m -> m == sel).isPresent()) {
                         sync(c, s, true);
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException busy) {
-                // the client hears of it at DONE
+                queued.set(false); // the client hears of it at DONE
             }
         };
         events.watch(sel.mailboxId, push);

@@ -49,6 +49,8 @@ public class MailboxIndexes {
     private static final class Entry {
         volatile MailboxIndex index;
         long refreshedAt;
+        /** Changes of this node that came before the one they follow, by the MODSEQ they start from. */
+        final java.util.TreeMap<Long, Change> pending = new java.util.TreeMap<>();
         int users;
         volatile long lastUse;
     }
@@ -75,30 +77,58 @@ public class MailboxIndexes {
         }
         Entry e = entries.computeIfAbsent(mailboxId, k -> new Entry());
         e.lastUse = clock.incrementAndGet();
+        MailboxIndex base;
+        long refreshedAt;
+        synchronized (e) {
+            applyPending(e);
+            // this node's own changes reach the index in memory a moment after their commit (applyIfNext): wait a
+            // little for them rather than read the mailbox's changes from the database
+            long deadline = System.nanoTime() + 100_000_000L;
+            while (e.index != null && e.index.highestModSeq() < head.highestModSeq() && System.nanoTime() < deadline) {
+                try {
+                    e.wait(5);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                applyPending(e);
+            }
+            base = e.index;
+            if (base != null && (base.highestModSeq() > head.highestModSeq()
+                    || base.highestModSeq() == head.highestModSeq() && base.size() == head.messages())) {
+                // as new as what was just read, or the same
+                return base;
+            }
+            refreshedAt = e.refreshedAt;
+        }
+        // the database is read without the entry's lock, so this node's deliveries never wait for it
+        long nowMillis = System.currentTimeMillis();
+        MailboxIndex read = null;
+        if (base != null && base.highestModSeq() < head.highestModSeq() && nowMillis - refreshedAt < DELTA_HORIZON_MILLIS) {
+            // rows and expunges since: complete while the records of expunges are (see expunge_days). The count
+            // is not compared: deliveries committed between the reads make it differ, and are applied again
+            // (idempotently) at the next refresh, which starts from the older MODSEQ read here
+            long since = base.highestModSeq();
+            read = base.apply(source.changedSince(mailboxId, since), source.expungedSince(mailboxId, since),
+                    head.highestModSeq());
+        }
+        if (read == null) {
+            // first use, a change that took no MODSEQ (reconstruct), or a version too old for the records
+            read = MailboxIndex.of(source.changedSince(mailboxId, 0), head.highestModSeq());
+        }
         MailboxIndex now;
         synchronized (e) {
-            MailboxIndex cached = e.index;
-            if (cached != null && (cached.highestModSeq() > head.highestModSeq()
-                    || cached.highestModSeq() == head.highestModSeq() && cached.size() == head.messages())) {
-                // as new as what was just read (another thread refreshed it meanwhile), or the same
-                return cached;
+            MailboxIndex moved = e.index;
+            if (moved != null && moved != base && moved.highestModSeq() >= read.highestModSeq()) {
+                now = moved; // others brought it as far meanwhile: keep theirs (its chunks are the ones shared)
+            } else {
+                e.index = read;
+                e.refreshedAt = nowMillis;
+                e.pending.headMap(read.highestModSeq()).clear();
+                applyPending(e);
+                now = e.index;
             }
-            now = null;
-            long nowMillis = System.currentTimeMillis();
-            if (cached != null && cached.highestModSeq() < head.highestModSeq() && nowMillis - e.refreshedAt < DELTA_HORIZON_MILLIS) {
-                // rows and expunges since: complete while the records of expunges are (see expunge_days). The count
-                // is not compared: deliveries committed between the reads make it differ, and are applied again
-                // (idempotently) at the next refresh, which starts from the older MODSEQ read here
-                long since = cached.highestModSeq();
-                now = cached.apply(source.changedSince(mailboxId, since), source.expungedSince(mailboxId, since),
-                        head.highestModSeq());
-            }
-            if (now == null) {
-                // first use, a change that took no MODSEQ (reconstruct), or a version too old for the records
-                now = MailboxIndex.of(source.changedSince(mailboxId, 0), head.highestModSeq());
-            }
-            e.index = now;
-            e.refreshedAt = nowMillis;
+            e.notifyAll();
         }
         trim();
         return now;
@@ -121,10 +151,37 @@ public class MailboxIndexes {
         }
         synchronized (e) {
             MailboxIndex cached = e.index;
-            if (cached != null && cached.highestModSeq() == fromModSeq) {
-                e.index = cached.apply(upserts, removed, toModSeq);
-                e.refreshedAt = System.currentTimeMillis();
+            if (cached == null || fromModSeq < cached.highestModSeq()) {
+                return; // already in (a read got it first)
             }
+            // concurrent deliveries commit in MODSEQ order but may report out of it: one that comes early waits
+            // for the one before it, so the version still never needs a database read
+            e.pending.put(fromModSeq, new Change(upserts, removed, toModSeq));
+            if (e.pending.size() > MAX_PENDING) {
+                e.pending.clear(); // a change got lost: the next read brings the version up to date
+            }
+            applyPending(e);
+            e.notifyAll();
+        }
+    }
+
+    /** A change waiting for the one before it. */
+    private record Change(List<IndexRow> upserts, long[] removed, long toModSeq) {
+    }
+
+    /** Changes that came early are kept up to this many. */
+    static final int MAX_PENDING = 256;
+
+    private static void applyPending(Entry e) {
+        MailboxIndex index = e.index;
+        Change next;
+        while (index != null && (next = e.pending.remove(index.highestModSeq())) != null) {
+            index = index.apply(next.upserts(), next.removed(), next.toModSeq());
+        }
+        e.pending.headMap(index == null ? 0 : index.highestModSeq()).clear();
+        if (index != e.index) {
+            e.index = index;
+            e.refreshedAt = System.currentTimeMillis();
         }
     }
 

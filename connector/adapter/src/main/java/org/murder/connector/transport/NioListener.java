@@ -66,6 +66,18 @@ public final class NioListener extends SelectorLoop {
     @Override
     void afterSelect() {
         sweepIdle();
+        if (!pausedConnections.isEmpty()) {
+            long now = System.nanoTime();
+            pausedConnections.removeIf(c -> c.resumeIfDue(now));
+        }
+    }
+
+    /** Connections whose input waits (a failed login's pause), resumed by the selector's rounds. */
+    private final Set<NioConnection> pausedConnections = ConcurrentHashMap.newKeySet();
+
+    void paused(NioConnection c) {
+        pausedConnections.add(c);
+        selector.wakeup();
     }
 
     /** Every few seconds: connections past their idle timeout are told to go. */
@@ -111,7 +123,15 @@ public final class NioListener extends SelectorLoop {
                     ch.close();
                     continue;
                 }
+                if (settings.maxPerAddress() > 0 && !admitFrom(c.remoteAddress().getAddress())) {
+                    LOG.warning(() -> "MURDER-RA-015 " + binding.name() + " limit of " + settings.maxPerAddress()
+                            + " connections per address reached; refusing " + c.remoteAddress());
+                    ch.write(ByteBuffer.wrap(binding.tooManyConnections()));
+                    ch.close();
+                    continue;
+                }
                 if (connections.size() >= settings.maxConnections()) {
+                    release(c.remoteAddress().getAddress());
                     LOG.warning(() -> "MURDER-RA-005 " + binding.name() + " connection limit "
                             + settings.maxConnections() + " reached; refusing " + c.remoteAddress());
                     ch.write(ByteBuffer.wrap(binding.tooManyConnections()));
@@ -128,7 +148,28 @@ public final class NioListener extends SelectorLoop {
     }
 
     void closed(NioConnection c) {
-        connections.remove(c);
+        if (connections.remove(c)) {
+            release(c.remoteAddress().getAddress());
+        }
+    }
+
+    /** Connections open per client address, when a per-address limit is set. */
+    private final java.util.Map<java.net.InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+
+    private boolean admitFrom(java.net.InetAddress address) {
+        int now = perAddress.merge(address, 1, Integer::sum);
+        if (now > settings.maxPerAddress()) {
+            release(address);
+            return false;
+        }
+        return true;
+    }
+
+    private void release(java.net.InetAddress address) {
+        if (settings.maxPerAddress() <= 0) {
+            return;
+        }
+        perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
     ProtocolBinding binding() {

@@ -100,6 +100,16 @@ class LauncherIT {
             greets(MUPDATE, "* AUTH");
             Run up = murder(null, "status");
             assertEquals(0, up.status(), up::toString);
+            Run json = murder(null, "status", "--json");
+            assertEquals(0, json.status(), json::toString);
+            try (jakarta.json.JsonReader r = jakarta.json.Json.createReader(new java.io.StringReader(json.output()))) {
+                jakarta.json.JsonObject node = r.readArray().getJsonObject(0);
+                assertTrue(node.getBoolean("up"), json::toString);
+                assertEquals(first, node.getJsonNumber("pid").longValue(), json::toString);
+                assertEquals("127.0.0.1:" + IMAP, node.getString("imap"), json::toString);
+                assertTrue(node.isNull("pop3"), json::toString);
+                assertEquals(3, node.getJsonArray("roles").size(), json::toString);
+            }
 
             ProcessHandle.of(first).orElseThrow().destroyForcibly();
             awaitGone(first);

@@ -103,6 +103,11 @@ class MapCopyIT {
         assertEquals(a, onServer1.getJsonObject(0).getString("name"));
         assertEquals("restsrv2!default", object("/api/map/mailbox/" + b).getString("location"));
         assertEquals(404, MurderNode.get("/api/map/mailbox/" + P + "nosuch").statusCode());
+        // what a frontend that is not the master bootstraps from (MasterSnapshots): the snapshot, as the node's admin
+        String snapshot = MurderNode.get("/api/map/snapshot").body();
+        assertTrue(snapshot.contains("\"" + a + "\"") && snapshot.contains("\"restsrv2\""), snapshot);
+        assertEquals(401, MurderNode.http("GET", "/api/map/snapshot", null, null, false).statusCode(),
+                "no snapshot (with every ACL) for anyone who can reach the port");
         String page = MurderNode.get("/").body();
         assertTrue(page.contains("Mailbox map"), "the console page is served");
         try (MupdateClient c = MurderNode.admin()) {

@@ -124,7 +124,13 @@ public final class MurderNode {
      */
     public static HttpResponse<String> http(String method, String path, String user, String password, boolean requestedBy)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort() + path))
+        return http(httpPort(), method, path, user, password, requestedBy);
+    }
+
+    /** The same on another node's HTTP port. */
+    public static HttpResponse<String> http(int port, String method, String path, String user, String password,
+                                            boolean requestedBy) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
                 .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
         if (user != null) {
             b.header("Authorization", "Basic " + java.util.Base64.getEncoder()

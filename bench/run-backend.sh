@@ -11,6 +11,11 @@
 #   bench/run-backend.sh [key=value ...]      options of BackendBench measure, for both servers, e.g.
 #                                              clients=8 lmtp-msgs=2000 sessions=2000 big=100000 runs=5 minutes=20
 #                                              populate-minutes=40 phases=lmtp1,uid (only those phases)
+#   bench/run-backend.sh memory [key=value ...]
+#                                              the idle-sessions target: phases populate,uid,idle only, 10,000 idle
+#                                              sessions on ours (BENCH_IDLE), half on benchbig's INBOX, half over
+#                                              idle-users=50 users with idle-msgs=100000 messages each (copied from
+#                                              benchbig's); results in bench/results/memory-<date>.md
 #
 # Environment: BENCH_SKIP_BUILD=1 never builds; BENCH_ONLY=ours|cyrus measures one server (the report then
 # lacks the other, unless its results from an earlier run are still in bench/target); BENCH_IDLE (5000) idle
@@ -41,20 +46,31 @@ OTHER_PORTS="26443 26993 26712 26713 26528 26529"
 CYRUS_IP=${BENCH_CYRUS_IP:-127.0.0.21}
 CYRUS_IMAP=143
 CYRUS_LMTP=24
-IDLE=${BENCH_IDLE:-5000}
+MODE=backend
+if [[ "${1:-}" == memory ]]; then
+  MODE=memory
+  shift
+  set -- phases=populate,uid,idle "$@"   # a later phases= of the caller wins
+else
+  set -- idle-users=0 "$@"                # all idle sessions on benchbig: no 100,000-message copies (memory makes them)
+fi
+IDLE=${BENCH_IDLE:-$([[ $MODE == memory ]] && echo 10000 || echo 5000)}
 CYRUS_IDLE=${BENCH_CYRUS_IDLE:-200}
 ONLY=${BENCH_ONLY:-both}
 ADMIN=bench
 ADMIN_PW=bench-pw
-USERS="benchlmtp benchsess benchfetch benchbig benchidle"   # BackendBench's; password <user>-pw
+USERS="benchlmtp benchsess benchfetch benchbig"   # BackendBench's; password <user>-pw
+IDLE_USERS=50                                     # BackendBench's idle-users: benchidle00 ...
+for a in "$@"; do [[ "$a" == idle-users=* ]] && IDLE_USERS=${a#idle-users=}; done
+for (( i = 0; i < IDLE_USERS; i++ )); do USERS+=" $(printf 'benchidle%02d' "$i")"; done
 
 export MURDER_CONF="$TARGET/backend.conf"
 export MURDER_HOME="$TARGET/backend-node"
 export MURDER_START_TIMEOUT=${MURDER_START_TIMEOUT:-300}
 CYRUS_DIR="$TARGET/cyrus"
 CYRUS_CONF="$CYRUS_DIR/imapd.conf"
-OURS_PROPS="$TARGET/backend-ours.properties"
-CYRUS_PROPS="$TARGET/backend-cyrus.properties"
+OURS_PROPS="$TARGET/$MODE-ours.properties"
+CYRUS_PROPS="$TARGET/$MODE-cyrus.properties"
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: [$(date +%T)] $*"; }
@@ -77,8 +93,8 @@ needs_build() {
   [[ -n "$newer" ]]
 }
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]] && needs_build; then
-  say "building: mvn -B -q -DskipTests install -pl ear,bench -am"
-  (cd "$ROOT" && mvn -B -q -DskipTests install -pl ear,bench -am) || die "build failed"
+  say "building: mvn -B -q -DskipTests package -pl ear,bench -am"
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl ear,bench -am) || die "build failed"
 fi
 [[ -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || die "missing $BENCH_JAR or $PROTOCOL_JAR"
 CP="$BENCH_JAR:$PROTOCOL_JAR"
@@ -178,7 +194,7 @@ admins: $ADMIN
 allowplaintext: yes
 imap_port: $IMAP_PORT
 imap_listen: 127.0.0.1
-imap_connections_max: 6000
+imap_connections_max: $(( IDLE + 100 > 6000 ? IDLE + 100 : 6000 ))
 lmtp_port: $LMTP_PORT
 lmtp_listen: 127.0.0.1
 pop3_port: 26110
@@ -230,7 +246,7 @@ EOF
   rm -f "$OURS_PROPS"
   snap=$(cpu_snapshot)
   run_bench measure ours 127.0.0.1 "$IMAP_PORT" "$LMTP_PORT" "$ADMIN" "$ADMIN_PW" "$OURS_PROPS" \
-    "idle=$IDLE" "server-pid=$JVM_PID" "$@" || rc=$?
+    "idle=$IDLE" "server-pid=$JVM_PID" "http-port=$HTTP_PORT" "$@" || rc=$?
   problems=$(log_errors "$LOG" "$log_from")
   say "our server.log: $problems ERROR/SEVERE lines during the run"
   if (( problems > 0 )); then
@@ -329,9 +345,11 @@ EOF
 fi
 
 # ---------------------------------------------------------------- 3. the report
-OUT="$BENCH/results/backend-$(date +%Y-%m-%d).md"
-[[ -e "$OUT" ]] && OUT="$BENCH/results/backend-$(date +%Y-%m-%d-%H%M%S).md"
-java -cp "$CP" org.murder.bench.BackendBench report "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
+OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d).md"
+[[ -e "$OUT" ]] && OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d-%H%M%S).md"
+REPORT=report
+[[ $MODE == memory ]] && REPORT=memory-report
+java -cp "$CP" org.murder.bench.BackendBench "$REPORT" "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
 if [[ -f "$OUT" ]]; then
   printf '\n%s' "$PROVENANCE" >>"$OUT"
   say "results: $OUT"

@@ -3,7 +3,6 @@ package org.murder.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ class CyrusInteropIT {
 
     @org.junit.jupiter.api.BeforeAll
     void cyrusInstalled() {
-        assumeTrue(Files.isExecutable(MupdateTest.defaultBinary()),
+        Peers.require(Files.isExecutable(MupdateTest.defaultBinary()),
                 "Debian's Cyrus clients are not installed (apt-get install cyrus-clients); .ci/run installs them");
     }
 
@@ -75,7 +74,7 @@ class CyrusInteropIT {
 
     private CyrusBackend backend() {
         if (backend == null) {
-            assumeTrue(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")), "Debian's Cyrus is not installed");
+            Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")), "Debian's Cyrus is not installed");
             Path base = Path.of("target/cyrus-it").toAbsolutePath().resolve("i" + Long.toString(System.currentTimeMillis() / 1000, 36));
             CyrusInstance.killStaleInstances(base.getParent());
             backend = new CyrusBackend(base.resolve("be"), BACKEND_IP, MurderNode.HOST, MurderNode.mupdatePort(),

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -87,11 +86,11 @@ class CyrusMurderBackendIT {
 
     @BeforeAll
     void startMurder() throws Exception {
-        assumeTrue(isRoot(),
+        Peers.require(isRoot(),
                 "needs root: the backend listens on 143 and 24, Cyrus's proxies need a private /etc/services");
-        assumeTrue(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
+        Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
-        assumeTrue(Files.isExecutable(MupdateTest.defaultBinary()), "mupdatetest (cyrus-clients) is not installed");
+        Peers.require(Files.isExecutable(MupdateTest.defaultBinary()), "mupdatetest (cyrus-clients) is not installed");
         Path root = Path.of(System.getProperty("cyrus.it.dir", "target/cyrus-it")).toAbsolutePath();
         List<Long> stale = CyrusInstance.killStaleInstances(root);
         if (!stale.isEmpty()) {

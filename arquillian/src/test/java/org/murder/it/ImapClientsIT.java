@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -733,7 +732,7 @@ class ImapClientsIT {
     @Test
     void eightSessionsOnOneMailboxStayConsistent() throws Exception {
         Path script = Path.of("src/test/resources/imap-stress.py").toAbsolutePath();
-        assumeTrue(Files.isReadable(script), script::toString);
+        Peers.require(Files.isReadable(script), script.toString());
         PythonRun run = runPython(script, MurderNode.HOST, Integer.toString(MurderNode.imapPort()), MurderNode.USER,
                 MurderNode.USER_PASSWORD, F + "stress", "15", "8", "starttls");
         assertEquals(0, run.exit(), run::toString);
@@ -875,7 +874,7 @@ class ImapClientsIT {
 
     private static Path python() {
         Path p = Path.of("/usr/bin/python3");
-        assumeTrue(Files.isExecutable(p), "python3 is not installed");
+        Peers.require(Files.isExecutable(p), "python3 is not installed");
         return p;
     }
 
@@ -1160,7 +1159,7 @@ class ImapClientsIT {
 
     private static Path imtest() {
         Path p = CyrusInstance.CYRUS_BIN.resolve("imtest");
-        assumeTrue(Files.isExecutable(p), "Debian's Cyrus clients are not installed (apt-get install cyrus-clients)");
+        Peers.require(Files.isExecutable(p), "Debian's Cyrus clients are not installed (apt-get install cyrus-clients)");
         return p;
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -244,7 +243,7 @@ class LmtpDeliveryIT {
     @Test
     void pythonSmtplibDeliversRefusesUnknownUsersAndFallsBackToTheInbox(@TempDir Path tmp) throws Exception {
         String python = findExecutable("python3");
-        assumeTrue(python != null, "python3 is not installed");
+        Peers.require(python != null, "python3 is not installed");
         String plainSubject = subject("smtplib plain");
         String folderSubject = subject("smtplib folder");
         String multiSubject = subject("smtplib two recipients");
@@ -369,7 +368,7 @@ class LmtpDeliveryIT {
     @Test
     void cyrusLmtptestAuthenticatesAndDeliversToTwoInboxes() throws Exception {
         Path binary = Path.of(System.getProperty("cyrus.lmtptest", "/usr/lib/cyrus/bin/lmtptest"));
-        assumeTrue(Files.isExecutable(binary), "Debian's Cyrus clients are not installed (apt-get install cyrus-clients)");
+        Peers.require(Files.isExecutable(binary), "Debian's Cyrus clients are not installed (apt-get install cyrus-clients)");
         String subject = subject("lmtptest");
         byte[] message = SpoolFiles.message(subject, messageId("lmtptest"), "Sent by Cyrus's lmtptest.", "..starts with a dot");
         String aliceInbox = inboxOf(MurderNode.USER);

@@ -55,9 +55,12 @@ import org.murder.protocol.lmtp.ReversePath;
  * {@code lmtp-kb} to {@code benchlmtp} from 1 client, then from {@code clients} ({@code runs} times each, the median reported); {@code sessions} IMAP sessions
  * LOGIN + SELECT INBOX + FETCH 1:* (FLAGS) + LOGOUT from {@code clients} threads; FETCH 1:N BODY.PEEK[] of the
  * {@code benchfetch} mailbox ({@code runs} times after one unmeasured run); UID FETCH 1:* (FLAGS) of
- * {@code benchbig} ({@code runs} times); with {@code idle=N}, N idle IMAP connections (LOGIN + SELECT INBOX of
- * {@code benchidle}) held by a child JVM while the server's heap after a full GC ({@code jcmd}, needs
- * {@code server-pid}) or the proportional set size of its processes ({@code procs-matching}) is measured.
+ * {@code benchbig} ({@code runs} times); with {@code idle=N}, N idle IMAP sessions (LOGIN + SELECT INBOX + IDLE,
+ * half as {@code benchbig}, half spread over {@code idle-users} users {@code benchidle00} ... whose INBOXes the
+ * populate phase fills to {@code idle-msgs} by COPY from benchbig's) held by a child JVM on one selector thread
+ * while the server's heap after a full GC ({@code jcmd}, needs {@code server-pid}), RSS and threads, or the
+ * proportional set size of its processes ({@code procs-matching}), are measured; then every session must answer
+ * DONE + NOOP with OK.
  * Every user's password is {@code <user>-pw}. LMTP sessions AUTHenticate as the admin whenever the server
  * offers AUTH (Cyrus requires it over TCP). Results are written as properties for {@code report}.
  */
@@ -67,8 +70,9 @@ public final class BackendBench {
     static final String LMTP = "benchlmtp";
     static final String FETCH = "benchfetch";
     static final String BIG = "benchbig";
+    /** prefix of the idle phase's users besides {@link #BIG}: benchidle00, benchidle01 ... */
     static final String IDLE = "benchidle";
-    private static final List<String> USERS = List.of(LMTP, SESS, FETCH, BIG, IDLE);
+    private static final List<String> USERS = List.of(LMTP, SESS, FETCH, BIG);
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(180);
     private static final int MAX_ERRORS = 50;
 
@@ -122,6 +126,12 @@ public final class BackendBench {
         opt.put("populate-minutes", "40");
         opt.put("idle", "0");
         opt.put("idle-select", "yes");
+        opt.put("idle-idle", "yes");
+        opt.put("idle-users", "50");
+        opt.put("idle-msgs", "100000");
+        opt.put("idle-window", "64");
+        opt.put("copy-chunk", "10000");
+        opt.put("http-port", "0");
         opt.put("idle-minutes", "10");
         opt.put("server-pid", "0");
         opt.put("procs-matching", "");
@@ -146,12 +156,12 @@ public final class BackendBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("report")) {
+        if (args.length > 0 && (args[0].equals("report") || args[0].equals("memory-report"))) {
             if (args.length != 4) {
-                System.err.println("usage: BackendBench report OURS.properties CYRUS.properties OUT.md");
+                System.err.println("usage: BackendBench report|memory-report OURS.properties CYRUS.properties OUT.md");
                 System.exit(2);
             }
-            Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+            Report.write(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), args[0].equals("memory-report"));
             return;
         }
         BackendBench bench;
@@ -245,14 +255,14 @@ public final class BackendBench {
             put("greeting", c.greeting());
             log("%s IMAP greeting: %s", label, c.greeting());
         }
-        for (String user : USERS) {
-            long n = selectCount(user);
+        for (String user : allUsers()) {
+            long n = messageCount(user);
             if (n < 0) {
                 try (ImapConn a = ImapConn.login(host, imapPort, IO_TIMEOUT, admin, adminPassword)) {
                     ImapConn.Reply r = a.command("CREATE " + ImapConn.quote("user." + user));
                     log("CREATE user.%s as %s: %s", user, admin, r);
                 }
-                n = selectCount(user);
+                n = messageCount(user);
                 if (n < 0) {
                     throw new IOException("cannot SELECT the INBOX of " + user);
                 }
@@ -261,14 +271,40 @@ public final class BackendBench {
         }
     }
 
-    /** EXISTS of the user's INBOX, or -1 when SELECT says NO. */
-    private long selectCount(String user) throws IOException {
+    /** The idle phase's users besides {@link #BIG} ({@code idle-users} of them, none without {@code idle}). */
+    private List<String> idleUsers() {
+        int n = num("idle") > 0 ? num("idle-users") : 0;
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            users.add(String.format(Locale.ROOT, "%s%02d", IDLE, i));
+        }
+        return users;
+    }
+
+    private List<String> allUsers() {
+        List<String> all = new ArrayList<>(USERS);
+        all.addAll(idleUsers());
+        return all;
+    }
+
+    /**
+     * MESSAGES of the user's INBOX ({@code STATUS}), or -1 when the server says NO. Not SELECT: on our node a SELECT
+     * makes the node keep the mailbox's index, which every later delivery then brings up to date, and that costs
+     * each delivery a scan of the mailbox's rows (measured: 130 msg/s falling to 34 msg/s at 18,000 messages).
+     */
+    private long messageCount(String user) throws IOException {
         try (ImapConn c = ImapConn.login(host, imapPort, IO_TIMEOUT, user, user + "-pw")) {
-            ImapConn.Reply r = c.command("SELECT INBOX");
+            ImapConn.Reply r = c.command("STATUS INBOX (MESSAGES)");
             if (!r.ok()) {
                 return -1;
             }
-            long n = r.exists();
+            long n = -1;
+            for (String l : r.lines()) {
+                Matcher m = Pattern.compile("\\(.*MESSAGES (\\d+)").matcher(l);
+                if (l.startsWith("* STATUS") && m.find()) {
+                    n = Long.parseLong(m.group(1));
+                }
+            }
             c.logout();
             return n;
         }
@@ -278,18 +314,19 @@ public final class BackendBench {
         fill(SESS, num("sess-msgs"), num("lmtp-kb") * 1024, 1, "sess");
         fill(FETCH, num("fetch-msgs"), num("fetch-kb") * 1024, 1, "fetch");
         int big = num("big");
-        long have = selectCount(BIG);
+        long have = messageCount(BIG);
         if (have >= big) {
             log("populate: %s already holds %,d messages, skipped", BIG, have);
             put("populate.skipped", "yes");
             put("populate.have", have);
+            populateIdle(have);
             return;
         }
         int missing = (int) (big - have);
         log("populate: delivering %,d small messages to %s (it holds %,d) from %d clients", missing, BIG, have,
                 num("clients"));
         Result r = deliver(BIG, missing, num("big-bytes"), num("clients"), "big", 10_000);
-        long now = selectCount(BIG);
+        long now = messageCount(BIG);
         log("populate: %,d deliveries in %.1f s (%.0f/s), %d refused; %s holds %,d", r.ops, r.seconds(), r.rate(),
                 r.errors, BIG, now);
         put("populate.skipped", "no");
@@ -301,18 +338,81 @@ public final class BackendBench {
         if (now < big) {
             throw new IllegalStateException(BIG + " holds only " + now + " messages after population");
         }
+        populateIdle(now);
+    }
+
+    /**
+     * Tops every idle user's INBOX up to {@code idle-msgs} by IMAP COPY from {@link #BIG}'s (LMTP at a few hundred
+     * messages a second would take hours for 50 × 100,000): the admin gives itself the rights (Cyrus's admin has
+     * none to read or insert; ours has all, the SETACLs change nothing), EXAMINEs {@code user.benchbig} and
+     * COPYs {@code copy-chunk} messages per command. Each INBOX's time is logged; the rate goes to the results.
+     */
+    private void populateIdle(long bigHas) throws IOException {
+        List<String> users = idleUsers();
+        int want = num("idle-msgs");
+        if (users.isEmpty() || want == 0 || bigHas < want) {
+            return; // nothing to do, or benchbig is not filled yet (populate fills it first)
+        }
+        int chunk = Math.max(1, num("copy-chunk"));
+        long copied = 0;
+        long nanos = 0;
+        try (ImapConn a = ImapConn.login(host, imapPort, IO_TIMEOUT, admin, adminPassword)) {
+            boolean examined = false;
+            for (String user : users) {
+                long have = messageCount(user);
+                if (have >= want) {
+                    continue;
+                }
+                if (!examined) {
+                    log("populate: SETACL %s: %s", "user." + BIG,
+                            a.command("SETACL " + ImapConn.quote("user." + BIG) + " " + admin + " lr"));
+                    ImapConn.Reply ex = a.command("EXAMINE " + ImapConn.quote("user." + BIG));
+                    if (!ex.ok() || ex.exists() < want) {
+                        throw new IOException("EXAMINE user." + BIG + " as " + admin + ": " + ex + ", EXISTS " + ex.exists());
+                    }
+                    examined = true;
+                }
+                String target = ImapConn.quote("user." + user);
+                log("populate: SETACL %s: %s", "user." + user, a.command("SETACL " + target + " " + admin + " lrswipkxtea"));
+                long t0 = System.nanoTime();
+                for (long from = 1; from <= want - have; from += chunk) {
+                    checkDeadline();
+                    long to = Math.min(want - have, from + chunk - 1);
+                    long t1 = System.nanoTime();
+                    ImapConn.Reply r = a.command("COPY " + from + ":" + to + " " + target, false);
+                    if (!r.ok()) {
+                        throw new IOException("COPY " + from + ":" + to + " user." + BIG + " → user." + user + ": " + r);
+                    }
+                    log("populate: COPY %,d:%,d → %s in %.1f s", from, to, user, (System.nanoTime() - t1) / 1e9);
+                }
+                long spent = System.nanoTime() - t0;
+                long now = messageCount(user);
+                log("populate: %s now holds %,d messages (%,d copied in %.1f s, %.0f/s)", user, now, want - have,
+                        spent / 1e9, (want - have) / (spent / 1e9));
+                if (now < want) {
+                    throw new IllegalStateException(user + " holds only " + now + " messages after COPY");
+                }
+                copied += want - have;
+                nanos += spent;
+            }
+        }
+        if (copied > 0) {
+            put("populate.copy.msgs", copied);
+            put("populate.copy.seconds", nanos / 1e9);
+            put("populate.copy.rate", copied / (nanos / 1e9));
+        }
     }
 
     /** Tops the user's INBOX up to {@code count} messages of {@code size}; an INBOX with more is left alone. */
     private void fill(String user, int count, int size, int clients, String tag) throws Exception {
-        long have = selectCount(user);
+        long have = messageCount(user);
         if (have >= count) {
             log("populate: %s already holds %,d messages", user, have);
             return;
         }
         Result r = deliver(user, (int) (count - have), size, clients, tag, 0);
         checkErrors("populate " + user, r);
-        long now = selectCount(user);
+        long now = messageCount(user);
         log("populate: %s now holds %,d messages (%,d delivered at %.0f/s)", user, now, r.ops, r.rate());
         if (now < count) {
             throw new IllegalStateException(user + " holds only " + now + " messages after population");
@@ -339,7 +439,7 @@ public final class BackendBench {
         int msgs = num("lmtp-msgs");
         int size = num("lmtp-kb") * 1024;
         int runs = Math.max(1, num("runs"));
-        long before = selectCount(LMTP);
+        long before = messageCount(LMTP);
         List<Result> all = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
             Result r = deliver(LMTP, msgs, size, clients, key + "-" + run, 0);
@@ -348,7 +448,7 @@ public final class BackendBench {
             checkErrors(key, r);
             all.add(r);
         }
-        long after = selectCount(LMTP);
+        long after = messageCount(LMTP);
         all.sort(java.util.Comparator.comparingDouble(Result::rate));
         Result r = all.get(all.size() / 2);
         log("%s: median of %d runs %.1f msg/s, p50 %.2f ms, p99 %.2f ms; INBOX %,d -> %,d", key, runs, r.rate(),
@@ -460,13 +560,25 @@ public final class BackendBench {
 
     // ------------------------------------------------------------------ idle connections
 
+    /**
+     * {@code idle} connections held by a child JVM ({@link IdleImapClients}, one selector thread): half LOGIN as
+     * {@link #BIG}, the other half spread over the {@code idle-users} users, each SELECT INBOX and IDLE. The server
+     * is measured before, with them (and with {@code http-port}, what it says of its sessions), then every
+     * connection ends its IDLE and sends NOOP (all must answer OK), then they are closed and it is measured again.
+     */
     private void idle() throws Exception {
         int n = num("idle");
         long pid = Long.parseLong(opt.get("server-pid"));
         String matching = opt.get("procs-matching");
         boolean select = !opt.get("idle-select").equals("no");
+        boolean idling = select && !opt.get("idle-idle").equals("no");
+        String layout = idleLayout(n);
         put("idle.n", n);
-        put("idle.state", select ? "logged in, INBOX selected" : "logged in");
+        put("idle.layout", layout);
+        put("idle.state", (select ? "logged in, INBOX selected" : "logged in") + (idling ? ", in IDLE" : ""));
+        if (pid > 0) {
+            put("idle.server.heap.flags", heapFlags(pid));
+        }
         long hup = Long.parseLong(opt.get("hup-pid"));
         if (hup > 0) {
             // Cyrus's master passes SIGHUP on: its idle children (kept from earlier sessions) exit, so that
@@ -477,60 +589,59 @@ public final class BackendBench {
         }
         Snapshot before = snapshot(pid, matching);
         log("idle: before: %s", before);
+        putSnapshot("before", before);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-Xmx512m", "-Xss256k", "-cp", System.getProperty("java.class.path"),
-                IdleImapClients.class.getName(), host, Integer.toString(imapPort), IDLE, IDLE + "-pw",
-                Integer.toString(n), select ? "select=yes" : "select=no");
+        List<String> cmd = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                IdleImapClients.class.getName(), host, Integer.toString(imapPort), layout, "select=" + (select ? "yes" : "no"),
+                "idle=" + (idling ? "yes" : "no"), "window=" + num("idle-window"),
+                // the child gives up in time for the snapshots and the report to be written
+                "open-seconds=" + Math.max(30, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()) - 120));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         child = p;
         try (OutputStream toChild = p.getOutputStream();
              BufferedReader fromChild = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-            toChild.write("GO\n".getBytes(StandardCharsets.US_ASCII));
-            toChild.flush();
-            String line;
-            String ready = null;
-            while ((line = fromChild.readLine()) != null) {
-                log("idle: child: %s", line);
-                if (line.startsWith("READY") || line.startsWith("ERROR")) {
-                    ready = line;
-                    break;
-                }
-                checkDeadline();
-            }
-            if (ready == null || !ready.startsWith("READY")) {
-                throw new IOException("the idle clients did not get ready: " + ready);
-            }
-            put("idle.open.seconds", ready.split(" ")[2]);
+            tell(toChild, "GO");
+            String[] ready = awaitChild(fromChild, "READY").split(" ");
+            // READY n seconds p50 p99 max exists-min exists-max
+            put("idle.open.seconds", ready[2]);
+            put("idle.open.p50.ms", ready[3]);
+            put("idle.open.p99.ms", ready[4]);
+            put("idle.open.max.ms", ready[5]);
+            put("idle.exists.min", ready[6]);
+            put("idle.exists.max", ready[7]);
+            put("idle.client.threads", statusField(p.pid(), "Threads"));
             Thread.sleep(3000); // let the server finish whatever the logins started
             Snapshot with = snapshot(pid, matching);
             log("idle: with %,d connections: %s", n, with);
-            toChild.write("STOP\n".getBytes(StandardCharsets.US_ASCII));
-            toChild.flush();
+            putSnapshot("with", with);
+            serverSessions("with");
+            tell(toChild, "NOOP");
+            String[] noop = awaitChild(fromChild, "NOOP").split(" ", 5);
+            // NOOP ok n seconds [problem]
+            put("idle.noop.ok", noop[1]);
+            put("idle.noop.seconds", noop[3]);
+            if (noop.length > 4) {
+                put("idle.noop.problem", noop[4]);
+            }
+            tell(toChild, "STOP");
+            awaitChild(fromChild, "CLOSED");
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
             Thread.sleep(5000);
             Snapshot closed = snapshot(pid, matching);
             log("idle: after closing them: %s", closed);
+            putSnapshot("closed", closed);
+            serverSessions("closed");
             if (pid > 0) {
-                put("idle.heap.before.kb", before.heapKb);
-                put("idle.heap.with.kb", with.heapKb);
-                put("idle.heap.closed.kb", closed.heapKb);
                 put("idle.heap.kb.per.conn", (with.heapKb - before.heapKb) / (double) n);
-                put("idle.threads.before", before.threads);
-                put("idle.threads.with", with.threads);
-                put("idle.threads.closed", closed.threads);
-                put("idle.rss.before.kb", before.rssKb);
-                put("idle.rss.with.kb", with.rssKb);
                 put("idle.rss.kb.per.conn", (with.rssKb - before.rssKb) / (double) n);
             }
             if (!matching.isEmpty()) {
-                put("idle.pss.before.kb", before.pssKb);
-                put("idle.pss.with.kb", with.pssKb);
                 put("idle.pss.kb.per.conn", (with.pssKb - before.pssKb) / (double) n);
-                put("idle.procs.before", before.processes);
-                put("idle.procs.with", with.processes);
-                put("idle.procs.closed", closed.processes);
+            }
+            if (!noop[1].equals(noop[2])) {
+                throw new IOException("only " + noop[1] + " of " + noop[2] + " idle connections answered DONE + NOOP with OK");
             }
         } finally {
             if (p.isAlive()) {
@@ -538,6 +649,89 @@ public final class BackendBench {
                 p.waitFor(10, TimeUnit.SECONDS);
             }
             child = null;
+        }
+    }
+
+    /** {@code benchbig=n/2,benchidle00=k,...}: half the connections on one user, the rest spread over the others. */
+    private String idleLayout(int n) {
+        List<String> users = idleUsers();
+        int one = users.isEmpty() ? n : n / 2;
+        StringBuilder b = new StringBuilder(BIG + "=" + one);
+        for (int i = 0; i < users.size(); i++) {
+            int share = (n - one) / users.size() + (i < (n - one) % users.size() ? 1 : 0);
+            if (share > 0) {
+                b.append(',').append(users.get(i)).append('=').append(share);
+            }
+        }
+        return b.toString();
+    }
+
+    private static void tell(OutputStream toChild, String line) throws IOException {
+        toChild.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        toChild.flush();
+    }
+
+    /** Logs the child's lines up to the one starting with {@code word}; fails on ERROR or its end. */
+    private String awaitChild(BufferedReader fromChild, String word) throws IOException {
+        String line;
+        while ((line = fromChild.readLine()) != null) {
+            log("idle: child: %s", line);
+            if (line.startsWith(word)) {
+                return line;
+            }
+            if (line.startsWith("ERROR")) {
+                put("idle.client.error", line);
+                throw new IOException("the idle clients failed: " + line);
+            }
+            checkDeadline();
+        }
+        throw new IOException("the idle clients ended before " + word);
+    }
+
+    private void putSnapshot(String when, Snapshot s) {
+        if (s.heapKb >= 0) {
+            put("idle.heap." + when + ".kb", s.heapKb);
+            put("idle.threads." + when, s.threads);
+            put("idle.rss." + when + ".kb", s.rssKb);
+        }
+        if (!opt.get("procs-matching").isEmpty()) {
+            put("idle.pss." + when + ".kb", s.pssKb);
+            put("idle.procs." + when, s.processes);
+        }
+    }
+
+    /** What the server says of its IMAP sessions ({@code GET /api/backend/sessions}), when it has an HTTP port. */
+    private void serverSessions(String when) {
+        int port = num("http-port");
+        if (port == 0) {
+            return;
+        }
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + port + "/api/backend/sessions"))
+                            .timeout(Duration.ofSeconds(30)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            log("idle: server sessions %s: HTTP %d %s", when, r.statusCode(), r.body());
+            put("idle.sessions." + when, r.statusCode() == 200 ? r.body().trim() : "HTTP " + r.statusCode());
+        } catch (IOException | InterruptedException e) {
+            put("idle.sessions." + when, String.valueOf(e));
+        }
+    }
+
+    /** The server JVM's heap options on its command line, and the heap it reserved (GC.heap_info). */
+    private static String heapFlags(long pid) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.ISO_8859_1);
+            StringBuilder b = new StringBuilder();
+            for (String arg : cmdline.split("\0")) {
+                if (arg.startsWith("-Xm") || arg.startsWith("-XX:MaxRAM") || arg.contains("HeapSize")) {
+                    b.append(arg).append(' ');
+                }
+            }
+            String info = jcmd(pid, "GC.heap_info");
+            return (b.length() == 0 ? "no -Xmx " : b.toString()) + "(GC.heap_info: " + info.lines().filter(l -> l.contains("heap")).findFirst().orElse("?").trim() + ")";
+        } catch (IOException | InterruptedException e) {
+            return "?";
         }
     }
 
@@ -929,7 +1123,7 @@ public final class BackendBench {
     }
 
     /** Nearest-rank percentile of sorted nanosecond values, in milliseconds; NaN when empty. */
-    private static double ms(long[] sortedNanos, double q) {
+    static double ms(long[] sortedNanos, double q) {
         if (sortedNanos.length == 0) {
             return Double.NaN;
         }
@@ -960,9 +1154,9 @@ public final class BackendBench {
             this.cyrus = cyrus;
         }
 
-        static void write(Path oursFile, Path cyrusFile, Path outFile) throws IOException {
+        static void write(Path oursFile, Path cyrusFile, Path outFile, boolean memory) throws IOException {
             Report r = new Report(load(oursFile), load(cyrusFile));
-            String text = r.render();
+            String text = memory ? r.renderMemory() : r.render();
             if (outFile.getParent() != null) {
                 Files.createDirectories(outFile.getParent());
             }
@@ -1049,6 +1243,11 @@ public final class BackendBench {
             b.append("| idle connections: ").append(ours.getProperty("idle.state", "—")).append(" | ")
                     .append(idleDetailOurs()).append(" | ").append(idleDetailCyrus()).append(" |\n");
 
+            problems();
+            return b.toString();
+        }
+
+        private void problems() {
             List<String> problems = new ArrayList<>();
             if (d(ours, "uid.exists") != d(cyrus, "uid.exists")) {
                 problems.add(String.format(Locale.ROOT, "the big mailboxes differ: ours %s messages, Cyrus's %s",
@@ -1065,7 +1264,92 @@ public final class BackendBench {
                 b.append("\nProblems:\n\n");
                 problems.forEach(s -> b.append("- ").append(s.replace("|", "\\|")).append('\n'));
             }
+        }
+
+        /** The idle-sessions target (bench/run-backend.sh memory): both servers, side by side. */
+        private String renderMemory() {
+            b.append("# Idle IMAP sessions on a big mailbox: our node against Debian's Cyrus 3.6\n\n");
+            header("Ours", ours);
+            header("Cyrus", cyrus);
+            b.append(String.format(Locale.ROOT, "%s CPUs; the same client (BackendBench + IdleImapClients, one selector thread, "
+                            + "Java %s) on both, one server at a time. Parameters: idle=%s (ours) / %s (Cyrus: a process each), "
+                            + "idle-users=%s, idle-msgs=%s, big=%s, uid-runs=%s.%n%n",
+                    ours.getProperty("cpus", "?"), System.getProperty("java.version"), ours.getProperty("opt.idle"),
+                    cyrus.getProperty("opt.idle"), ours.getProperty("opt.idle-users"), ours.getProperty("opt.idle-msgs"),
+                    ours.getProperty("opt.big"), ours.getProperty("opt.uid-runs")));
+            b.append("Every session: LOGIN, SELECT INBOX, IDLE (held from the continuation `+` on). Layout ours: `")
+                    .append(ours.getProperty("idle.layout", "?")).append("`; Cyrus: `").append(cyrus.getProperty("idle.layout", "?"))
+                    .append("`. Our server JVM: ").append(ours.getProperty("idle.server.heap.flags", "?")).append(".\n\n");
+            double n = d(ours, "idle.n");
+            double heapKb = d(ours, "idle.heap.kb.per.conn");
+            double rssKb = d(ours, "idle.rss.kb.per.conn");
+            b.append("| measurement | ours | Cyrus 3.6 (this run) | target | met |\n|---|---|---|---|---|\n");
+            b.append(String.format(Locale.ROOT, "| sessions in IDLE (all LOGIN + SELECT + IDLE answered) | **%s** | %s | 10,000 | %s |%n",
+                    f(n, "%,.0f"), f(d(cyrus, "idle.n"), "%,.0f"), met(n >= 10_000, n)));
+            b.append(String.format(Locale.ROOT, "| messages in each selected INBOX (EXISTS, least – most) | %s – %s | %s – %s | 100,000 | %s |%n",
+                    f(d(ours, "idle.exists.min"), "%,.0f"), f(d(ours, "idle.exists.max"), "%,.0f"),
+                    f(d(cyrus, "idle.exists.min"), "%,.0f"), f(d(cyrus, "idle.exists.max"), "%,.0f"),
+                    met(d(ours, "idle.exists.min") >= 100_000, d(ours, "idle.exists.min"))));
+            b.append(String.format(Locale.ROOT, "| opening them: wall clock; per session connect → IDLE p50 / p99 / max (%s at a time) | %s | %s | — | — |%n",
+                    ours.getProperty("opt.idle-window", "?"), opening(ours), opening(cyrus)));
+            b.append(String.format(Locale.ROOT, "| server heap used after full GC: before / with / after closing | %s / %s / %s KB | — | — | — |%n",
+                    f(d(ours, "idle.heap.before.kb"), "%,.0f"), f(d(ours, "idle.heap.with.kb"), "%,.0f"),
+                    f(d(ours, "idle.heap.closed.kb"), "%,.0f")));
+            b.append(String.format(Locale.ROOT, "| **heap per session** (with − before) / N | **%s KB** | — | ≤ 50 KB | %s |%n",
+                    f(heapKb, "%.1f"), met(heapKb <= 50, heapKb)));
+            b.append(String.format(Locale.ROOT, "| process memory: RSS of our JVM / PSS of all Cyrus processes, before / with / after closing | %s / %s / %s KB | %s / %s / %s KB | — | — |%n",
+                    f(d(ours, "idle.rss.before.kb"), "%,.0f"), f(d(ours, "idle.rss.with.kb"), "%,.0f"),
+                    f(d(ours, "idle.rss.closed.kb"), "%,.0f"), f(d(cyrus, "idle.pss.before.kb"), "%,.0f"),
+                    f(d(cyrus, "idle.pss.with.kb"), "%,.0f"), f(d(cyrus, "idle.pss.closed.kb"), "%,.0f")));
+            b.append(String.format(Locale.ROOT, "| **process memory per session** (with − before) / N: RSS ours, PSS Cyrus | **%s KB** | %s KB | ≤ 50 KB | %s |%n",
+                    f(rssKb, "%.1f"), f(d(cyrus, "idle.pss.kb.per.conn"), "%,.0f"), met(rssKb <= 50, rssKb)));
+            b.append(String.format(Locale.ROOT, "| server threads (Cyrus: processes): before / with / after closing | %s / %s / %s | %s / %s / %s | no thread per session | %s |%n",
+                    f(d(ours, "idle.threads.before"), "%.0f"), f(d(ours, "idle.threads.with"), "%.0f"),
+                    f(d(ours, "idle.threads.closed"), "%.0f"), f(d(cyrus, "idle.procs.before"), "%.0f"),
+                    f(d(cyrus, "idle.procs.with"), "%.0f"), f(d(cyrus, "idle.procs.closed"), "%.0f"),
+                    met(d(ours, "idle.threads.with") - d(ours, "idle.threads.before") < n / 10, d(ours, "idle.threads.with"))));
+            double ok = d(ours, "idle.noop.ok");
+            b.append(String.format(Locale.ROOT, "| then DONE + NOOP on every session: both answered OK | **%s** of %s in %s s | %s of %s in %s s | all | %s |%n",
+                    f(ok, "%,.0f"), f(n, "%,.0f"), ours.getProperty("idle.noop.seconds", "—"), f(d(cyrus, "idle.noop.ok"), "%,.0f"),
+                    f(d(cyrus, "idle.n"), "%,.0f"), cyrus.getProperty("idle.noop.seconds", "—"), met(ok == n, ok)));
+            b.append(String.format(Locale.ROOT, "| the server's own count (GET /api/backend/sessions) with them / after closing | `%s` / `%s` | — | — | — |%n",
+                    ours.getProperty("idle.sessions.with", "—"), ours.getProperty("idle.sessions.closed", "—")));
+            double uidRatio = d(cyrus, "uid.seconds") / d(ours, "uid.seconds");
+            b.append(String.format(Locale.ROOT, "| UID FETCH 1:* (FLAGS) of benchbig's %s messages, send → tagged OK, median of %s; ratio Cyrus's time / ours | **%s s** (**%s**) | %s s | ratio ≥ 1 | %s |%n",
+                    f(d(ours, "uid.exists"), "%,.0f"), ours.getProperty("uid.runs", "?"), f(d(ours, "uid.seconds"), "%.3f"),
+                    f(uidRatio, "%.2f"), f(d(cyrus, "uid.seconds"), "%.3f"), met(uidRatio >= 1.0, uidRatio)));
+            b.append("\nDetails\n\n| | ours | Cyrus 3.6 |\n|---|---|---|\n");
+            b.append("| UID FETCH 1:* (FLAGS): first / min / max; octets | ").append(uidDetail(ours)).append(" | ")
+                    .append(uidDetail(cyrus)).append(" |\n");
+            b.append("| SELECT INBOX of the big mailbox, alone | ").append(f(d(ours, "uid.select.seconds"), "%.3f s"))
+                    .append(" | ").append(f(d(cyrus, "uid.select.seconds"), "%.3f s")).append(" |\n");
+            b.append("| populating the idle users' INBOXes by COPY from benchbig's (this run) | ").append(copied(ours))
+                    .append(" | ").append(copied(cyrus)).append(" |\n");
+            b.append(String.format(Locale.ROOT, "| heap after closing − before: what the node keeps once the sessions are gone (the indexes of the mailboxes they opened, while unselected ones total ≤ 1,000,000 rows; benchbig's was kept from the UID FETCH phase, before) | %s KB | — |%n",
+                    f(d(ours, "idle.heap.closed.kb") - d(ours, "idle.heap.before.kb"), "%,.0f")));
+            b.append("| the client JVM's threads with every session open | ").append(ours.getProperty("idle.client.threads", "—"))
+                    .append(" | ").append(cyrus.getProperty("idle.client.threads", "—")).append(" |\n");
+            problems();
             return b.toString();
+        }
+
+        private void header(String who, Properties p) {
+            b.append(String.format(Locale.ROOT, "%s: %s, IMAP %s:%s, measured %s → %s (load average %s → %s).%n", who,
+                    p.getProperty("greeting", "?"), p.getProperty("host"), p.getProperty("imap"), p.getProperty("started"),
+                    p.getProperty("finished"), p.getProperty("loadavg.start"), p.getProperty("loadavg.end")));
+        }
+
+        private static String opening(Properties p) {
+            return f(d(p, "idle.open.seconds"), "%,.1f s") + "; " + f(d(p, "idle.open.p50.ms"), "%,.0f") + " / "
+                    + f(d(p, "idle.open.p99.ms"), "%,.0f") + " / " + f(d(p, "idle.open.max.ms"), "%,.0f") + " ms";
+        }
+
+        private static String copied(Properties p) {
+            if (p.getProperty("populate.copy.msgs") == null) {
+                return "nothing to copy (kept from an earlier run)";
+            }
+            return f(d(p, "populate.copy.msgs"), "%,.0f") + " messages in " + f(d(p, "populate.copy.seconds"), "%,.0f")
+                    + " s (" + f(d(p, "populate.copy.rate"), "%,.0f") + "/s)";
         }
 
         private void rate(String what, String key, String unit, String reference) {

@@ -37,6 +37,7 @@ import org.murder.protocol.sasl.Base64Lines;
         @ActivationConfigProperty(propertyName = "port", propertyValue = "${imap_port:1143}"),
         @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${imap_connections_max:10000}"),
         @ActivationConfigProperty(propertyName = "memoryShedPercent", propertyValue = "${memory_shed_percent:90}"),
+        @ActivationConfigProperty(propertyName = "maxConnectionsPerAddress", propertyValue = "${imap_connections_per_address:0}"),
         @ActivationConfigProperty(propertyName = "maxLineLength", propertyValue = "65536"),
         @ActivationConfigProperty(propertyName = "maxLiteralSize", propertyValue = "${imap_max_literal:67108864}"),
         @ActivationConfigProperty(propertyName = "maxFrameSize", propertyValue = "${imap_max_literal:67108864}"),

@@ -430,7 +430,15 @@ public class MailboxCommands {
             return store.unseen(m.id());
         }
         java.util.TreeSet<Long> seen = seenStore.seen(m.id(), s.user());
-        return store.messages(m.id()).stream().filter(x -> !seen.contains(x.uid())).count();
+        // from the shared index (UIDs only), not every message as an entity
+        MailboxIndex index = store.index(m.id());
+        long unseen = 0;
+        for (int i = 0; i < index.size(); i++) {
+            if (!seen.contains(index.uid(i))) {
+                unseen++;
+            }
+        }
+        return unseen;
     }
 
     private Map<String, Long> statusItems(ImapSession s, StoreMailbox m, List<StatusItem> wanted) {

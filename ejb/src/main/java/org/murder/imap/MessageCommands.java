@@ -229,8 +229,14 @@ public class MessageCommands {
         private final List<InputStream> opened = new ArrayList<>();
         private int nextFile;
 
+        /** Only UID, FLAGS and MODSEQ: each response is written straight from the index (UID FETCH 1:* (FLAGS)). */
+        private final boolean indexOnly;
+        private final StringBuilder line = new StringBuilder(128);
+
         FetchResponse(ImapSession s, SelectedMailbox sel, ImapCommand.Fetch f, int[] positions, List<FetchItem> items,
                       boolean withUid, boolean setsSeen) {
+            this.indexOnly = items.stream().allMatch(i -> i == FetchItem.Attribute.UID || i == FetchItem.Attribute.FLAGS
+                    || i == FetchItem.Attribute.MODSEQ);
             this.s = s;
             this.sel = sel;
             this.f = f;
@@ -242,6 +248,17 @@ public class MessageCommands {
 
         @Override
         public boolean produce(Connection c) {
+            if (indexOnly) {
+                while (next < positions.length && out.size() < CHUNK) {
+                    writeIndexOnly(positions[next++]);
+                }
+                if (next < positions.length) {
+                    c.write(out.toByteArray());
+                    out.reset();
+                    return true;
+                }
+                return startNext(c); // none left: the completion
+            }
             while (out.size() < CHUNK) {
                 if (segments == null && !startNext(c)) {
                     return false;
@@ -255,6 +272,52 @@ public class MessageCommands {
             c.write(out.toByteArray());
             out.reset();
             return true;
+        }
+
+        /** {@code * n FETCH (UID u FLAGS (...) MODSEQ (m))}, as FetchResponseBuilder writes it, without its objects. */
+        private void writeIndexOnly(int i) {
+            MailboxIndex view = sel.view();
+            long uid = view.uid(i);
+            StringBuilder b = line;
+            b.setLength(0);
+            b.append("* ").append(i + 1).append(" FETCH (");
+            boolean first = true;
+            if (withUid) {
+                b.append("UID ").append(uid);
+                first = false;
+            }
+            for (FetchItem item : items) {
+                if (item == FetchItem.Attribute.UID) {
+                    continue;
+                }
+                if (!first) {
+                    b.append(' ');
+                }
+                first = false;
+                if (item == FetchItem.Attribute.FLAGS) {
+                    MessageFlags flags = view.flags(i);
+                    if (sel.sharedSeen) {
+                        flags = flags.withSeen(sel.seen.contains(uid));
+                    }
+                    b.append("FLAGS (");
+                    boolean firstFlag = true;
+                    for (String atom : flags.atoms()) {
+                        if (!org.murder.protocol.imap.response.ImapWriter.isFlag(atom)) {
+                            throw new IllegalArgumentException("not a flag: " + atom);
+                        }
+                        b.append(firstFlag ? "" : " ").append(atom);
+                        firstFlag = false;
+                    }
+                    if (sel.isRecent(uid)) {
+                        b.append(firstFlag ? "" : " ").append("\\Recent");
+                    }
+                    b.append(')');
+                } else {
+                    b.append("MODSEQ (").append(view.modSeq(i)).append(')');
+                }
+            }
+            b.append(")\r\n");
+            out.writeBytes(b.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)); // ASCII (isFlag)
         }
 
         /** Opens the next message; false when the response is complete (or ended with NO). */
@@ -367,13 +430,20 @@ public class MessageCommands {
         }
     }
 
+    private static boolean fromIndex(FetchItem item) {
+        return item == FetchItem.Attribute.UID || item == FetchItem.Attribute.FLAGS || item == FetchItem.Attribute.MODSEQ
+                || item == FetchItem.Attribute.RFC822_SIZE || item == FetchItem.Attribute.INTERNALDATE;
+    }
+
     private List<Segment> fetchOne(SelectedMailbox sel, long msn, SelectedMailbox.Message m, List<FetchItem> items,
                                    boolean withUid, boolean seenNow) throws IOException {
         FetchResponseBuilder b = new FetchResponseBuilder(msn);
         if (withUid) {
             b.uid(m.uid());
         }
-        Path file = spool.messagePath(sel.partition, sel.mailboxId, m.uid());
+        // FLAGS, UID, sizes and dates come from the index: no path to build for them (UID FETCH 1:* (FLAGS))
+        Path file = items.stream().allMatch(MessageCommands::fromIndex) ? null
+                : spool.messagePath(sel.partition, sel.mailboxId, m.uid());
         MessageCacheData cache = null;
         MessageStructure structure = null;
         for (FetchItem item : items) {
@@ -565,11 +635,21 @@ public class MessageCommands {
         }
         // the view takes this STORE's changes without a second FETCH for them; others' changes are told as usual
         sync(c, s, false, false, told(changed));
-        if (!st.silent() || st.unchangedSince().isPresent()) {
-            List<Long> uids = uidsOf(sel, st.set(), st.uid());
-            for (long uid : uids) {
+        boolean answer = !st.silent() || st.unchangedSince().isPresent();
+        List<Long> uids = answer ? uidsOf(sel, st.set(), st.uid()) : List.of();
+        Set<Long> notChanged = new java.util.HashSet<>(failed);
+        boolean withModSeq = st.unchangedSince().isPresent() || s.enabled.contains("CONDSTORE");
+        byte[] completion = failed.isEmpty()
+                ? ImapResponses.tagged(st.tag(), ImapStatus.OK, Optional.empty(), "Completed")
+                : ImapResponses.tagged(st.tag(), ImapStatus.OK, Optional.of("MODIFIED " + SequenceSet.of(failed.stream()
+                        .mapToLong(Long::longValue).toArray())), "Conditional STORE failed");
+        // a FETCH a message, produced as the client reads (a STORE on 1:* of a big mailbox is megabytes)
+        java.util.Iterator<Long> next = uids.iterator();
+        c.stream(new ChunkedResponse(() -> {
+            while (next.hasNext()) {
+                long uid = next.next();
                 int msn = sel.msnOf(uid);
-                if (msn == 0 || failed.contains(uid)) {
+                if (msn == 0 || notChanged.contains(uid)) {
                     continue;
                 }
                 SelectedMailbox.Message m = sel.message(msn - 1);
@@ -578,17 +658,49 @@ public class MessageCommands {
                     b.uid(uid);
                 }
                 b.flags(sel.flagAtoms(m));
-                if (st.unchangedSince().isPresent() || s.enabled.contains("CONDSTORE")) {
+                if (withModSeq) {
                     b.modseq(m.modSeq());
                 }
-                c.write(inMemory(b.build()));
+                return inMemory(b.build());
             }
+            return null;
+        }, completion));
+    }
+
+    /**
+     * Untagged responses made one at a time, sent about 64 KiB at a time as the client reads, then the completion.
+     * The parts come from the command's own data (not the store), so producing them later is safe.
+     */
+    private static final class ChunkedResponse implements org.murder.connector.api.ResponseProducer {
+        private final java.util.function.Supplier<byte[]> parts;
+        private final byte[] completion;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK + 1024);
+
+        /** @param parts the next response, or null when there are no more */
+        ChunkedResponse(java.util.function.Supplier<byte[]> parts, byte[] completion) {
+            this.parts = parts;
+            this.completion = completion;
         }
-        if (!failed.isEmpty()) {
-            ImapEndpoint.tagged(c, st.tag(), ImapStatus.OK, "MODIFIED " + SequenceSet.of(failed.stream()
-                    .mapToLong(Long::longValue).toArray()), "Conditional STORE failed");
-        } else {
-            ok(c, st.tag(), "Completed");
+
+        @Override
+        public boolean produce(Connection c) {
+            while (out.size() < CHUNK) {
+                byte[] part = parts.get();
+                if (part == null) {
+                    out.writeBytes(completion);
+                    c.write(out.toByteArray());
+                    return false;
+                }
+                out.writeBytes(part);
+            }
+            c.write(out.toByteArray());
+            out.reset();
+            return true;
+        }
+
+        @Override
+        public void abandon() {
+            // nothing held but memory
         }
     }
 

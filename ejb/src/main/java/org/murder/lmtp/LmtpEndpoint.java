@@ -46,6 +46,7 @@ import org.murder.store.StoreMailbox;
         @ActivationConfigProperty(propertyName = "port", propertyValue = "${lmtp_port:2003}"),
         @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${lmtp_connections_max:200}"),
         @ActivationConfigProperty(propertyName = "memoryShedPercent", propertyValue = "${memory_shed_percent:90}"),
+        @ActivationConfigProperty(propertyName = "maxConnectionsPerAddress", propertyValue = "${lmtp_connections_per_address:0}"),
         @ActivationConfigProperty(propertyName = "maxLineLength", propertyValue = "4096"),
         @ActivationConfigProperty(propertyName = "maxMessageSize", propertyValue = "${maxmessagesize:0}"),
         @ActivationConfigProperty(propertyName = "tlsCertificate", propertyValue = "${tls_server_cert:}"),

@@ -43,8 +43,12 @@ public class MailboxIndexes {
         long[] expungedSince(long mailboxId, long modSeq);
     }
 
+    /** A version refreshed longer ago than this is read whole again: the records of expunges may be gone. */
+    static final long DELTA_HORIZON_MILLIS = 24L * 3600 * 1000;
+
     private static final class Entry {
         volatile MailboxIndex index;
+        long refreshedAt;
         int users;
         volatile long lastUse;
     }
@@ -74,25 +78,54 @@ public class MailboxIndexes {
         MailboxIndex now;
         synchronized (e) {
             MailboxIndex cached = e.index;
-            if (cached != null && cached.highestModSeq() >= head.highestModSeq() && cached.size() == head.messages()) {
+            if (cached != null && (cached.highestModSeq() > head.highestModSeq()
+                    || cached.highestModSeq() == head.highestModSeq() && cached.size() == head.messages())) {
+                // as new as what was just read (another thread refreshed it meanwhile), or the same
                 return cached;
             }
             now = null;
-            if (cached != null) {
+            long nowMillis = System.currentTimeMillis();
+            if (cached != null && cached.highestModSeq() < head.highestModSeq() && nowMillis - e.refreshedAt < DELTA_HORIZON_MILLIS) {
+                // rows and expunges since: complete while the records of expunges are (see expunge_days). The count
+                // is not compared: deliveries committed between the reads make it differ, and are applied again
+                // (idempotently) at the next refresh, which starts from the older MODSEQ read here
                 long since = cached.highestModSeq();
-                MailboxIndex next = cached.apply(source.changedSince(mailboxId, since), source.expungedSince(mailboxId, since),
+                now = cached.apply(source.changedSince(mailboxId, since), source.expungedSince(mailboxId, since),
                         head.highestModSeq());
-                if (next.size() == head.messages()) {
-                    now = next;
-                }
             }
             if (now == null) {
+                // first use, a change that took no MODSEQ (reconstruct), or a version too old for the records
                 now = MailboxIndex.of(source.changedSince(mailboxId, 0), head.highestModSeq());
             }
             e.index = now;
+            e.refreshedAt = nowMillis;
         }
         trim();
         return now;
+    }
+
+    /**
+     * A change this node just committed, applied in memory when it is the very next one the kept version lacks
+     * (its MODSEQs follow the version's): a delivery to a selected mailbox then costs no database read. Anything
+     * else (out of order, not kept) is left to {@link #current}, which reads what changed.
+     *
+     * @param upserts  rows added or changed, in UID order
+     * @param removed  UIDs expunged, ascending
+     * @param fromModSeq the mailbox's HIGHESTMODSEQ before the change
+     * @param toModSeq   after it
+     */
+    public void applyIfNext(long mailboxId, List<IndexRow> upserts, long[] removed, long fromModSeq, long toModSeq) {
+        Entry e = entries.get(mailboxId);
+        if (e == null || toModSeq <= fromModSeq) {
+            return;
+        }
+        synchronized (e) {
+            MailboxIndex cached = e.index;
+            if (cached != null && cached.highestModSeq() == fromModSeq) {
+                e.index = cached.apply(upserts, removed, toModSeq);
+                e.refreshedAt = System.currentTimeMillis();
+            }
+        }
     }
 
     /** A session selected the mailbox: its index stays while any session has it selected. */

@@ -60,7 +60,23 @@ public record MessageFlags(boolean seen, boolean answered, boolean flagged, bool
         return new MessageFlags(seen, answered, flagged, deleted, draft, keywords);
     }
 
+    /** The atoms of the 32 keyword-less combinations, built once: FETCH FLAGS of a big mailbox asks for them a lot. */
+    private static final List<List<String>> PLAIN_ATOMS = new ArrayList<>();
+
+    static {
+        for (int i = 0; i < 32; i++) {
+            PLAIN_ATOMS.add(List.copyOf(PLAIN[i].build()));
+        }
+    }
+
     public List<String> atoms() {
+        if (keywords.isEmpty()) {
+            return PLAIN_ATOMS.get((seen ? 1 : 0) | (answered ? 2 : 0) | (flagged ? 4 : 0) | (deleted ? 8 : 0) | (draft ? 16 : 0));
+        }
+        return build();
+    }
+
+    private List<String> build() {
         List<String> out = new ArrayList<>();
         if (answered) {
             out.add("\\Answered");

@@ -69,6 +69,7 @@ public class MessageStore {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public Appended append(Spool spool, long mailboxId, NewMessage message) {
         StoreMailbox box = lockMailbox(mailboxId);
+        long before = box.highestModSeq();
         Linked linked;
         try {
             linked = linkAtNewUid(spool, message.file().path(), box);
@@ -82,6 +83,7 @@ public class MessageStore {
                 message.file().size(), message.file().sha256());
         em.persist(row);
         onCommit(() -> caches.offer(row.id(), message.cache()));
+        indexAfterCommit(box.id(), List.of(indexRow(row)), new long[0], before, modSeq);
         box.counted(1, message.file().size());
         return new Appended(box.id(), box.uidValidity(), uid, modSeq);
     }
@@ -206,13 +208,10 @@ public class MessageStore {
     public List<StoreMessage> store(long mailboxId, List<Long> uids, FlagChange change, long unchangedSince,
                                     List<Long> failedModified) {
         StoreMailbox box = lockMailbox(mailboxId);
+        long before = box.highestModSeq();
         List<StoreMessage> changed = new ArrayList<>();
-        for (long uid : uids) {
-            StoreMessage m = em.createNamedQuery("StoreMessage.byUid", StoreMessage.class)
-                    .setParameter("mailbox", mailboxId).setParameter("uid", uid).getResultStream().findFirst().orElse(null);
-            if (m == null) {
-                continue;
-            }
+        for (StoreMessage m : byUids(mailboxId, uids)) {
+            long uid = m.uid();
             if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
                 failedModified.add(uid);
                 continue;
@@ -223,6 +222,10 @@ public class MessageStore {
                 m.modSeq(box.takeModSeq());
                 changed.add(m);
             }
+        }
+        if (!changed.isEmpty()) {
+            indexAfterCommit(mailboxId, changed.stream().map(MessageStore::indexRow).toList(), new long[0], before,
+                    box.highestModSeq());
         }
         return changed;
     }
@@ -246,7 +249,9 @@ public class MessageStore {
             size += m.size();
         }
         if (!gone.isEmpty()) {
+            long before = box.highestModSeq();
             long modSeq = box.takeModSeq();
+            indexAfterCommit(mailboxId, List.of(), gone.stream().mapToLong(Long::longValue).sorted().toArray(), before, modSeq);
             long now = System.currentTimeMillis();
             gone.forEach(uid -> em.persist(new StoreExpunged(mailboxId, uid, modSeq, now)));
             box.counted(-gone.size(), -size);
@@ -260,13 +265,34 @@ public class MessageStore {
         return gone;
     }
 
+    /** The rows of some UIDs, in UID order: one query over their range (not one per UID: STORE or COPY of 1:*). */
     private List<StoreMessage> byUids(long mailboxId, List<Long> uids) {
-        List<StoreMessage> out = new ArrayList<>();
-        for (long uid : uids) {
-            em.createNamedQuery("StoreMessage.byUid", StoreMessage.class).setParameter("mailbox", mailboxId)
-                    .setParameter("uid", uid).getResultStream().findFirst().ifPresent(out::add);
+        if (uids.isEmpty()) {
+            return List.of();
         }
-        return out;
+        if (uids.size() == 1) {
+            return em.createNamedQuery("StoreMessage.byUid", StoreMessage.class).setParameter("mailbox", mailboxId)
+                    .setParameter("uid", uids.get(0)).getResultList();
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (long u : uids) {
+            lo = Math.min(lo, u);
+            hi = Math.max(hi, u);
+        }
+        java.util.Set<Long> wanted = new java.util.HashSet<>(uids);
+        return em.createQuery("SELECT m FROM StoreMessage m WHERE m.mailboxId = :mailbox AND m.uid BETWEEN :lo AND :hi"
+                + " ORDER BY m.uid", StoreMessage.class).setParameter("mailbox", mailboxId).setParameter("lo", lo)
+                .setParameter("hi", hi).getResultStream().filter(m -> wanted.contains(m.uid())).toList();
+    }
+
+    static IndexRow indexRow(StoreMessage m) {
+        return new IndexRow(m.id(), m.uid(), m.modSeq(), m.flags(), m.size(), m.internalDate());
+    }
+
+    /** After commit, this change goes into the node's shared index in memory when it is the next one it lacks. */
+    private void indexAfterCommit(long mailboxId, List<IndexRow> upserts, long[] removed, long before, long after) {
+        onCommit(() -> indexes.applyIfNext(mailboxId, upserts, removed, before, after));
     }
 
     /** COPY: the same files linked again into the target, new UIDs; returns source UID → target UID pairs. */
@@ -274,6 +300,8 @@ public class MessageStore {
     public List<long[]> copy(Spool spool, long fromMailboxId, List<Long> uids, long toMailboxId) {
         StoreMailbox from = em.find(StoreMailbox.class, fromMailboxId);
         StoreMailbox to = lockMailbox(toMailboxId);
+        long before = to.highestModSeq();
+        List<IndexRow> added = new ArrayList<>();
         List<long[]> pairs = new ArrayList<>();
         for (StoreMessage m : byUids(fromMailboxId, uids)) {
             Linked linked;
@@ -289,9 +317,13 @@ public class MessageStore {
             onRollback(() -> spool.delete(linked.path()));
             StoreMessage copy = new StoreMessage(to.id(), uid, modSeq, m.flags(), m.internalDate(), m.size(), m.sha256());
             em.persist(copy);
+            added.add(indexRow(copy));
             cache(m.id()).ifPresent(data -> onCommit(() -> caches.offer(copy.id(), data)));
             to.counted(1, m.size());
             pairs.add(new long[] {m.uid(), uid});
+        }
+        if (!added.isEmpty()) {
+            indexAfterCommit(to.id(), added, new long[0], before, to.highestModSeq());
         }
         return pairs;
     }

@@ -93,14 +93,62 @@ class MailboxIndexesTest {
     }
 
     @Test
-    void aCountThatStillDiffersIsReadWhole() {
+    void thisNodesNextChangeIsAppliedInMemoryWithoutARead() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(3000);
+        indexes.current(7, box);
+        long before = box.modSeq;
+        box.append();
+        IndexRow appended = box.rows.get(box.rows.size() - 1);
+        indexes.applyIfNext(7, List.of(appended), new long[0], before, box.modSeq);
+        assertEquals(box.rows, indexes.known(7).rows());
+        indexes.current(7, box);
+        assertEquals(0, box.deltaReads.get(), "the delivery cost no database read");
+        assertEquals(1, box.fullReads.get());
+
+        // out of order (a MODSEQ the kept version does not follow from): left to the next read
+        long skipped = box.modSeq;
+        box.see(0);
+        box.see(1);
+        indexes.applyIfNext(7, List.of(box.rows.get(1)), new long[0], skipped + 1, box.modSeq);
+        assertEquals(skipped, indexes.known(7).highestModSeq());
+        assertEquals(box.rows, indexes.current(7, box).rows());
+        assertEquals(1, box.deltaReads.get());
+    }
+
+    @Test
+    void aChangeWithoutModSeqIsReadWhole() {
         MailboxIndexes indexes = new MailboxIndexes();
         Box box = new Box(50);
         indexes.current(7, box);
-        box.forgetExpunges = true;
-        box.expunge(10);
+        box.rows.remove(10); // as a reconstruct might: the count changes, the MODSEQ does not
         assertEquals(box.rows, indexes.current(7, box).rows());
         assertEquals(2, box.fullReads.get());
+    }
+
+    @Test
+    void aVersionNewerThanWhatWasReadIsKept() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(50);
+        MailboxIndex first = indexes.current(7, box);
+        // a reader that read the head before another thread refreshed: it gets the newer version, not a reload
+        MailboxIndexes.Source stale = new MailboxIndexes.Source() {
+            @Override
+            public MailboxIndexes.Head head(long mailboxId) {
+                return new MailboxIndexes.Head(first.highestModSeq() - 1, 49);
+            }
+
+            @Override
+            public List<IndexRow> changedSince(long mailboxId, long modSeq) {
+                throw new AssertionError("no read needed");
+            }
+
+            @Override
+            public long[] expungedSince(long mailboxId, long modSeq) {
+                throw new AssertionError("no read needed");
+            }
+        };
+        assertSame(first, indexes.current(7, stale));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.murder.it.cyrus;
 
+import org.murder.it.Peers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,9 +62,9 @@ class CyrusHarnessSelfIT {
 
     @BeforeAll
     void startMurder() {
-        assumeTrue(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
+        Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
-        assumeTrue(Files.isExecutable(MupdateTest.defaultBinary()), "mupdatetest (cyrus-clients) is not installed");
+        Peers.require(Files.isExecutable(MupdateTest.defaultBinary()), "mupdatetest (cyrus-clients) is not installed");
         startedAt = Instant.now().minusSeconds(1);
         Path root = Path.of(System.getProperty("cyrus.it.dir", "target/cyrus-it")).toAbsolutePath();
         List<Long> stale = CyrusInstance.killStaleInstances(root);

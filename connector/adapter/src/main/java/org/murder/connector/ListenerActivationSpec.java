@@ -32,6 +32,7 @@ public class ListenerActivationSpec implements ActivationSpec {
     private Integer highWater = 256 * 1024;
     private Long maxMessageSize = 0L;
     private Integer memoryShedPercent = TransportSettings.DEFAULT_SHED_PERCENT;
+    private Integer maxConnectionsPerAddress = 0;
     private String tlsCertificate = "";
     private String tlsKey = "";
     private String tlsKeyStore = "";
@@ -56,7 +57,7 @@ public class ListenerActivationSpec implements ActivationSpec {
     TransportSettings toSettings() throws ResourceException {
         return new TransportSettings(new InetSocketAddress(bindAddress, port), maxConnections, maxLineLength,
                 maxLiteralSize, maxFrameSize, tls(), highWater, maxMessageSize <= 0 ? Long.MAX_VALUE : maxMessageSize,
-                memoryShedPercent);
+                memoryShedPercent, maxConnectionsPerAddress == null ? 0 : Math.max(0, maxConnectionsPerAddress));
     }
 
     private SSLContext tls() throws ResourceException {
@@ -154,6 +155,15 @@ public class ListenerActivationSpec implements ActivationSpec {
 
     public void setMaxMessageSize(Long maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public Integer getMaxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** Connections one client address may hold at once (0: no limit beside maxConnections). */
+    public void setMaxConnectionsPerAddress(Integer maxConnectionsPerAddress) {
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
     }
 
     public Integer getMemoryShedPercent() {

@@ -27,16 +27,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
+import org.murder.connector.api.OutboundConnections;
 import org.murder.connector.api.ProtocolListener;
 import org.murder.connector.transport.EndpointSource;
 import org.murder.connector.transport.ImapBinding;
 import org.murder.connector.transport.LmtpBinding;
 import org.murder.connector.transport.MupdateBinding;
+import org.murder.connector.transport.NioConnector;
 import org.murder.connector.transport.NioListener;
+import org.murder.connector.transport.OutboundSettings;
 import org.murder.connector.transport.ProtocolBinding;
 
 /**
- * Accepts the murder's sockets and hands each decoded command to a message endpoint (an MDB).
+ * Accepts the murder's sockets and hands each decoded command to a message endpoint (an MDB); opens connections to
+ * other nodes for the outbound connection definition ({@code org.murder.connector.outbound}).
  * One {@link NioListener} per activated endpoint; its selector loop is a long-running Work, and each
  * connection's commands run as short Works, one at a time per connection.
  */
@@ -56,6 +60,8 @@ public class MurderResourceAdapter implements ResourceAdapter {
             "imap", new ImapBinding());
 
     private final Map<MessageEndpointFactory, NioListener> listeners = new ConcurrentHashMap<>();
+    /** One outbound transport per connection definition, started on its first use. */
+    private final Map<Object, NioConnector> connectors = new ConcurrentHashMap<>();
     private volatile BootstrapContext bootstrap;
     /** Used only when the work manager refuses work (saturated), so no command is ever dropped. */
     private volatile ExecutorService overflow;
@@ -77,6 +83,10 @@ public class MurderResourceAdapter implements ResourceAdapter {
     public void stop() {
         listeners.values().forEach(NioListener::stop);
         listeners.clear();
+        synchronized (connectors) {
+            connectors.values().forEach(NioConnector::stop);
+            connectors.clear();
+        }
         if (overflow != null) {
             overflow.shutdown();
         }
@@ -101,7 +111,8 @@ public class MurderResourceAdapter implements ResourceAdapter {
             throw new ResourceException("MURDER-RA-010 cannot listen for " + s + ": " + e.getMessage(), e);
         }
         try {
-            bootstrap.getWorkManager().scheduleWork(new LongRunning(listener), WorkManager.INDEFINITE, null, null);
+            bootstrap.getWorkManager().scheduleWork(new LongRunning(listener, listener::stop), WorkManager.INDEFINITE,
+                    null, null);
         } catch (WorkException e) {
             listener.stop();
             throw new ResourceException("MURDER-RA-011 no thread for the " + s + " selector", e);
@@ -115,6 +126,43 @@ public class MurderResourceAdapter implements ResourceAdapter {
         if (listener != null) {
             listener.stop();
             LOG.info(() -> "MURDER-RA-012 stopped listening: " + spec);
+        }
+    }
+
+    /** Where an outbound connection definition gets its settings (they may fail to load: a trust store). */
+    @FunctionalInterface
+    public interface OutboundSettingsSource {
+        OutboundSettings get() throws ResourceException;
+    }
+
+    /**
+     * The outbound transport of one connection definition: the first call starts it (its selector loop a
+     * long-running Work, handler calls short Works), {@link #stop()} closes it with every connection.
+     */
+    public OutboundConnections outbound(Object definition, OutboundSettingsSource settings) throws ResourceException {
+        synchronized (connectors) {
+            NioConnector connector = connectors.get(definition);
+            if (connector != null) {
+                return connector;
+            }
+            if (bootstrap == null) {
+                throw new ResourceException("MURDER-RA-028 the resource adapter has not started");
+            }
+            try {
+                connector = new NioConnector(settings.get(), workers());
+            } catch (IOException e) {
+                throw new ResourceException("MURDER-RA-028 cannot open the outbound selector: " + e.getMessage(), e);
+            }
+            try {
+                bootstrap.getWorkManager().scheduleWork(new LongRunning(connector, connector::stop),
+                        WorkManager.INDEFINITE, null, null);
+            } catch (WorkException e) {
+                connector.stop();
+                throw new ResourceException("MURDER-RA-011 no thread for the outbound selector", e);
+            }
+            connectors.put(definition, connector);
+            LOG.info("MURDER-RA-029 outbound transport started");
+            return connector;
         }
     }
 
@@ -160,15 +208,15 @@ public class MurderResourceAdapter implements ResourceAdapter {
     }
 
     /** A selector loop: tells the work manager not to take it from the short-running pool. */
-    private record LongRunning(NioListener listener) implements Work, WorkContextProvider {
+    private record LongRunning(Runnable loop, Runnable stop) implements Work, WorkContextProvider {
         @Override
         public void run() {
-            listener.run();
+            loop.run();
         }
 
         @Override
         public void release() {
-            listener.stop();
+            stop.run();
         }
 
         @Override

@@ -234,10 +234,12 @@ public final class ImapReader {
             throw new ImapSyntaxException(INVALID_LITERAL);
         }
         String digits = takeWhile(ImapReader::isDigit);
-        if (digits.isEmpty() || digits.length() > 10) {
+        // number is 1*DIGIT: leading zeros count for nothing, as in the framer (and Cyrus)
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        if (digits.isEmpty() || significant.length() > 10) {
             throw new ImapSyntaxException(INVALID_LITERAL);
         }
-        long size = Long.parseLong(digits);
+        long size = Long.parseLong(significant);
         tryChar('+');
         if (!tryChar('}')) {
             throw new ImapSyntaxException(INVALID_LITERAL);

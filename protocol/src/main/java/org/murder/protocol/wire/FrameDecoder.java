@@ -19,8 +19,12 @@ public final class FrameDecoder {
 
     private enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL }
 
-    /** Longest literal marker we need to recognise at the end of a discarded line: "{" + 10 digits + "+}\r". */
-    private static final int TAIL = 16;
+    /**
+     * Longest literal marker we need to recognise at the end of a discarded line: "{" + one digit more than
+     * LiteralMarker reads + "+}\r" (leading zeros collapse into one as they arrive, and digits past those are
+     * dropped, see {@link #pushTail}): a marker of any length is seen, as in a line that is kept.
+     */
+    private static final int TAIL = 24;
     private static final byte LF = '\n';
     private static final byte CR = '\r';
 
@@ -215,9 +219,9 @@ public final class FrameDecoder {
         String tag = tag();
         tailLen = 0;
         if (midLine) {
-            // Keep the end of what we saw: the discarded line may still end in a literal marker.
-            int from = Math.max(lineStart, frameLen - TAIL);
-            for (int i = from; i < frameLen; i++) {
+            // Keep the end of what we saw: the discarded line may still end in a literal marker. From the line's
+            // start, not its last TAIL bytes, so that a marker's leading zeros collapse (once per refused line).
+            for (int i = lineStart; i < frameLen; i++) {
                 pushTail(frame[i]);
             }
             mode = Mode.DISCARD_LINE;
@@ -244,11 +248,27 @@ public final class FrameDecoder {
     }
 
     private void pushTail(byte b) {
+        if (b >= '0' && b <= '9') {
+            if (tailLen >= 2 && tail[tailLen - 1] == '0' && tail[tailLen - 2] == '{') {
+                tailLen--; // "{0" then a digit: the zero leads, drop it, so any number of them fits the tail
+            } else if (sizeDigitsAtTailEnd() > LiteralMarker.MAX_DIGITS) {
+                return; // already more digits than any size: more of them change nothing, and the "{" must stay
+            }
+        }
         if (tailLen == TAIL) {
             System.arraycopy(tail, 1, tail, 0, TAIL - 1);
             tailLen--;
         }
         tail[tailLen++] = b;
+    }
+
+    /** The digits ending the tail if a "{" opens them (a literal size being announced), else 0. */
+    private int sizeDigitsAtTailEnd() {
+        int i = tailLen - 1;
+        while (i >= 0 && tail[i] >= '0' && tail[i] <= '9') {
+            i--;
+        }
+        return i >= 0 && tail[i] == '{' ? tailLen - 1 - i : 0;
     }
 
     private void startFrame() {

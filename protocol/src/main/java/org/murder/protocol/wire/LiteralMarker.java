@@ -6,8 +6,8 @@ package org.murder.protocol.wire;
  */
 record LiteralMarker(long size, boolean synchronizing) {
 
-    /** More digits than this cannot be a literal any bound accepts; stop before {@code long} overflows. */
-    private static final int MAX_DIGITS = 18;
+    /** More significant digits than this cannot be a literal any bound accepts; stop before {@code long} overflows. */
+    static final int MAX_DIGITS = 18;
 
     /** The marker ending {@code bytes[from, to)}, or null when the line does not end in one. */
     static LiteralMarker find(byte[] bytes, int from, int to) {
@@ -30,11 +30,16 @@ record LiteralMarker(long size, boolean synchronizing) {
             return null;
         }
         long size = 0;
+        int significant = 0;
         for (int d = i + 1; d <= lastDigit; d++) {
-            if (d - (i + 1) >= MAX_DIGITS) {
+            int digit = bytes[d] - '0';
+            if (significant == 0 && digit == 0) {
+                continue; // number is 1*DIGIT: "{0000005+}" announces 5 bytes, however many zeros lead
+            }
+            if (++significant > MAX_DIGITS) {
                 return new LiteralMarker(Long.MAX_VALUE, sync);
             }
-            size = size * 10 + (bytes[d] - '0');
+            size = size * 10 + digit;
         }
         return new LiteralMarker(size, sync);
     }

@@ -124,8 +124,11 @@ public final class WireReader {
         pos++; // '{'
         long size = 0;
         int digits = 0;
+        int significant = 0;
         while (!atEnd() && bytes[pos] >= '0' && bytes[pos] <= '9') {
-            if (++digits > 10) {
+            digits++;
+            // leading zeros count for nothing (number is 1*DIGIT), as in the framer
+            if ((size > 0 || bytes[pos] != '0') && ++significant > 10) {
                 throw new WireSyntaxException("Bad literal length");
             }
             size = size * 10 + (bytes[pos++] - '0');

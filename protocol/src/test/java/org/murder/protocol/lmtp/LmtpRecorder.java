@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Records what an {@link LmtpDecoder} reports, as a server would use it: a {@code DATA} line starts the
+ * Records what an {@link LmtpDecoder} reports, as a server would use it: a line that parses to {@code DATA} starts the
  * message at once (as after {@code 354}), chunks of one message are joined into one {@link Body} (so that how
  * the input was cut does not show), and a message that turns out too large loses its body (the server throws the
  * spooled prefix away).
@@ -23,7 +23,36 @@ final class LmtpRecorder implements LmtpSink {
     record LineTooLong() implements Event {
     }
 
-    record Body(String text) implements Event {
+    /** A message's text so far; chunks append to it in place (whole messages of any size, in linear time). */
+    static final class Body implements Event {
+        private final StringBuilder text;
+
+        Body(String text) {
+            this.text = new StringBuilder(text);
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        int length() {
+            return text.length();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Body b && text.compareTo(b.text) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return text.toString().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Body[text=" + text + "]";
+        }
     }
 
     record End(long size) implements Event {
@@ -36,16 +65,22 @@ final class LmtpRecorder implements LmtpSink {
     private final LmtpDecoder decoder;
     /** The most message octets handed out for one message: never more than the bound. */
     long largestBody;
+    /** The largest single chunk: the decoder's buffer is fixed. */
+    int largestChunk;
     private long currentBody;
 
     LmtpRecorder(LmtpDecoder decoder) {
         this.decoder = decoder;
     }
 
+    LmtpDecoder decoder() {
+        return decoder;
+    }
+
     @Override
     public void commandLine(String line) {
         events.add(new Line(line));
-        if (line.equalsIgnoreCase("DATA")) {
+        if (LmtpCommandParser.parse(line) instanceof LmtpParseResult.Parsed p && p.command() instanceof LmtpCommand.Data) {
             decoder.startData();
         }
     }
@@ -60,11 +95,12 @@ final class LmtpRecorder implements LmtpSink {
         if (length <= 0) {
             throw new AssertionError("empty chunk");
         }
+        largestChunk = Math.max(largestChunk, length);
         currentBody += length;
         largestBody = Math.max(largestBody, currentBody);
         String text = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
         if (!events.isEmpty() && events.get(events.size() - 1) instanceof Body b) {
-            events.set(events.size() - 1, new Body(b.text() + text));
+            b.text.append(text);
         } else {
             events.add(new Body(text));
         }

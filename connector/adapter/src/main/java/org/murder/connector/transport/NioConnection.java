@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import org.murder.connector.api.Connection;
 import org.murder.connector.api.ProtocolListener;
 import org.murder.connector.api.ResponseProducer;
@@ -22,12 +21,9 @@ import org.murder.connector.api.ResponseProducer;
  * queued and flushed by whoever gets there first, the rest by the selector when the socket drains.
  * An idle connection holds no thread and only its small buffers.
  */
-final class NioConnection implements Connection {
+final class NioConnection implements Connection, SelectorLoop.Selectable {
 
     private static final Logger LOG = Logger.getLogger(NioConnection.class.getName());
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Output marker: everything before it goes in the clear, everything after through TLS. */
-    private static final ByteBuffer TLS_SWITCH = ByteBuffer.allocate(0);
     private static final int MAX_QUEUED_FRAMES = 64;
     private static final int BATCH = 32;
 
@@ -78,20 +74,14 @@ final class NioConnection implements Connection {
     private boolean inputEnded;
     /** The engine wants to wrap before it unwraps more, and our output cannot move yet: input waits. */
     private boolean unwrapStalled;
-    private SSLEngine inEngine;
-    private ByteBuffer netIn;
-    private ByteBuffer appIn;
+    private TlsInput tlsIn;
     private volatile boolean expectContinuation;
     /** The current command's streamed response, if any: no input is dispatched until it is done. Worker only. */
     private volatile ResponseProducer producing;
 
     // ---- output: guarded by outLock
     private final Object outLock = new Object();
-    private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>();
-    private long backlog;
-    private SSLEngine outEngine;
-    private SSLEngine pendingEngine;
-    private ByteBuffer netOut;
+    private final SocketOutput output = new SocketOutput();
     private boolean closeRequested;
     /** The producer waits for the client to read: the next flush below the low-water mark resumes it. */
     private boolean parked;
@@ -136,12 +126,13 @@ final class NioConnection implements Connection {
     };
 
     /** Called by the selector thread when the socket is readable. */
-    void onReadable(ByteBuffer scratch) {
+    @Override
+    public void onReadable(ByteBuffer scratch) {
         lastActivityNanos = System.nanoTime();
         try {
             synchronized (inLock) {
                 int n;
-                if (inEngine == null) {
+                if (tlsIn == null) {
                     scratch.clear();
                     n = channel.read(scratch);
                     if (n > 0) {
@@ -149,8 +140,8 @@ final class NioConnection implements Connection {
                         decoder.decode(scratch, sink);
                     }
                 } else {
-                    n = channel.read(netIn);
-                    if (n > 0 || netIn.position() > 0) {
+                    n = tlsIn.readFrom(channel);
+                    if (n > 0 || tlsIn.hasNetworkInput()) {
                         unwrapLocked();
                     }
                 }
@@ -171,72 +162,15 @@ final class NioConnection implements Connection {
     }
 
     private void unwrapLocked() throws IOException {
-        netIn.flip();
-        try {
-            while (true) {
-                SSLEngineResult r = inEngine.unwrap(netIn, appIn);
-                runTasks(inEngine, r.getHandshakeStatus());
-                if (inEngine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                    flush();
-                    if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0
-                            && r.bytesProduced() == 0 && !inputEnded
-                            && inEngine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                        // unwrap() only answers NEED_WRAP until our handshake output goes out, and it
-                        // cannot now (the cleartext OK is still queued, or the socket is full): stop
-                        // reading instead of spinning; onWritable() resumes once output has moved
-                        unwrapStalled = true;
-                        listener.interest(key, SelectionKey.OP_READ, false);
-                        break;
-                    }
-                }
-                if (inEngine != null && inputEnded) {
-                    break;
-                }
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    appIn = grow(appIn, inEngine.getSession().getApplicationBufferSize());
-                    continue;
-                }
-                if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-                    if (netIn.limit() == netIn.capacity()) {
-                        ByteBuffer bigger = ByteBuffer.allocate(
-                                Math.max(netIn.capacity() * 2, inEngine.getSession().getPacketBufferSize()));
-                        bigger.put(netIn);
-                        bigger.flip();
-                        netIn = bigger;
-                    }
-                    break;
-                }
-                if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    endInputLocked();
-                    break;
-                }
-                if (!netIn.hasRemaining()) {
-                    break;
-                }
-            }
-        } finally {
-            netIn.compact();
+        TlsInput.Status status = tlsIn.unwrap(this::flush, () -> inputEnded, app -> decoder.decode(app, sink));
+        if (status == TlsInput.Status.STALLED) {
+            unwrapStalled = true;
+            listener.interest(key, SelectionKey.OP_READ, false);
         }
-        appIn.flip();
-        decoder.decode(appIn, sink);
-        appIn.compact();
+        if (status == TlsInput.Status.CLOSED) {
+            endInputLocked();
+        }
         flush(); // a finished handshake may release queued output
-    }
-
-    private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {
-        ByteBuffer bigger = ByteBuffer.allocate(buffer.capacity() + atLeast);
-        buffer.flip();
-        bigger.put(buffer);
-        return bigger;
-    }
-
-    private static void runTasks(SSLEngine engine, SSLEngineResult.HandshakeStatus status) {
-        if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-            Runnable task;
-            while ((task = engine.getDelegatedTask()) != null) {
-                task.run();
-            }
-        }
     }
 
     private void peerClosedLocked() {
@@ -331,7 +265,7 @@ final class NioConnection implements Connection {
     /** One part of the streamed response, unless the client has not read enough yet. */
     private Step produce(ProtocolListener endpoint) {
         synchronized (outLock) {
-            if (open && backlog > listener.settings().highWater()) {
+            if (open && output.backlog() > listener.settings().highWater()) {
                 parked = true;
                 return Step.PARKED;
             }
@@ -382,7 +316,7 @@ final class NioConnection implements Connection {
         }
         boolean stalled;
         synchronized (outLock) {
-            stalled = parked || backlog > listener.settings().highWater();
+            stalled = parked || output.backlog() > listener.settings().highWater();
         }
         if (stalled) {
             // it neither writes nor reads: nothing said to it would arrive
@@ -410,7 +344,7 @@ final class NioConnection implements Connection {
 
     /** The client read enough (or the connection went): the parked producer goes on, on a worker. */
     private void unparkLocked() {
-        if (parked && (!open || backlog <= listener.settings().highWater() / 2)) {
+        if (parked && (!open || output.backlog() <= listener.settings().highWater() / 2)) {
             parked = false;
             listener.execute(this::drain);
         }
@@ -478,10 +412,9 @@ final class NioConnection implements Connection {
             if (!open || closeRequested) {
                 return;
             }
-            overflow = backlog + bytes.length > maxBacklog();
+            overflow = output.backlog() + bytes.length > maxBacklog();
             if (!overflow) {
-                outQueue.add(ByteBuffer.wrap(bytes));
-                backlog += bytes.length;
+                output.add(ByteBuffer.wrap(bytes));
             }
         }
         if (overflow) {
@@ -499,104 +432,27 @@ final class NioConnection implements Connection {
     void flush() {
         boolean closeNow = false;
         synchronized (outLock) {
-            long before = backlog;
+            long before = output.backlog();
             try {
-                boolean blocked = outEngine == null ? flushClearLocked() : flushTlsLocked();
-                if (!blocked && pendingEngine != null && outQueue.peek() == TLS_SWITCH) {
-                    // everything before the switch is out: from here on (including what was written
-                    // after startTls and is queued behind the switch), TLS
-                    outQueue.poll();
-                    outEngine = pendingEngine;
-                    pendingEngine = null;
-                    netOut = ByteBuffer.allocate(outEngine.getSession().getPacketBufferSize());
-                    netOut.flip();
-                    blocked = flushTlsLocked();
-                }
+                boolean blocked = output.flush(channel);
                 listener.interest(key, SelectionKey.OP_WRITE, blocked);
-                if (closeRequested && !blocked && outQueue.isEmpty() && pendingEngine == null) {
+                if (closeRequested && !blocked && output.drained()) {
                     closeNow = true;
                 }
                 outLock.notifyAll();
-                if (backlog < before) {
+                if (output.backlog() < before) {
                     lastActivityNanos = System.nanoTime();
                 }
                 unparkLocked();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "connection " + id + " write failed", e);
                 closeNow = true;
-                outQueue.clear();
-                backlog = 0;
+                output.clear();
                 outLock.notifyAll();
             }
         }
         if (closeNow) {
             abort();
-        }
-    }
-
-    /** @return true when the socket would not take more (the selector must wait for OP_WRITE) */
-    private boolean flushClearLocked() throws IOException {
-        while (!outQueue.isEmpty()) {
-            ByteBuffer head = outQueue.peek();
-            if (head == TLS_SWITCH) {
-                return false; // flush() takes the switch; nothing behind it may go out in the clear
-            }
-            int n = channel.write(head);
-            backlog -= n;
-            if (head.hasRemaining()) {
-                return true;
-            }
-            outQueue.poll();
-        }
-        return false;
-    }
-
-    /** @return true when the socket would not take more (the selector must wait for OP_WRITE) */
-    private boolean flushTlsLocked() throws IOException {
-        while (true) {
-            if (netOut.hasRemaining()) {
-                channel.write(netOut);
-                if (netOut.hasRemaining()) {
-                    return true;
-                }
-            }
-            SSLEngineResult.HandshakeStatus hs = outEngine.getHandshakeStatus();
-            if (hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
-                    || hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN) {
-                return false; // the peer speaks next; input processing calls flush() again
-            }
-            boolean handshaking = hs != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                    && hs != SSLEngineResult.HandshakeStatus.FINISHED;
-            if (!handshaking && outQueue.isEmpty()) {
-                return false;
-            }
-            ByteBuffer src = handshaking ? EMPTY : outQueue.peek();
-            netOut.clear();
-            SSLEngineResult r;
-            try {
-                r = outEngine.wrap(src, netOut);
-            } finally {
-                netOut.flip();
-            }
-            runTasks(outEngine, r.getHandshakeStatus());
-            if (src != EMPTY) {
-                backlog -= r.bytesConsumed();
-                if (!src.hasRemaining()) {
-                    outQueue.poll();
-                }
-            }
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                outQueue.clear();
-                backlog = 0;
-                if (netOut.hasRemaining()) {
-                    channel.write(netOut);
-                }
-                return netOut.hasRemaining();
-            }
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                netOut = ByteBuffer.allocate(netOut.capacity() * 2);
-                netOut.flip();
-            }
         }
     }
 
@@ -609,7 +465,7 @@ final class NioConnection implements Connection {
     public boolean awaitWritable(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (outLock) {
-            while (open && backlog > listener.settings().highWater()) {
+            while (open && output.backlog() > listener.settings().highWater()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -628,7 +484,7 @@ final class NioConnection implements Connection {
     @Override
     public long outboundBacklog() {
         synchronized (outLock) {
-            return backlog;
+            return output.backlog();
         }
     }
 
@@ -640,21 +496,17 @@ final class NioConnection implements Connection {
         SSLEngine engine = listener.settings().tls().createSSLEngine(remote.getHostString(), remote.getPort());
         engine.setUseClientMode(false);
         synchronized (inLock) {
-            if (inEngine != null) {
+            if (tlsIn != null) {
                 throw new IllegalStateException("TLS already active");
             }
             // what the client pipelined after STARTTLS was sent in the clear: never a command
             inbound.removeIf(item -> item instanceof Decoded || item instanceof Bad);
             decoder = listener.binding().newDecoder(listener.settings());
-            inEngine = engine;
-            netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-            appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            tlsIn = new TlsInput(engine);
         }
         synchronized (outLock) {
-            outQueue.add(ByteBuffer.wrap(clearResponse));
-            backlog += clearResponse.length;
-            outQueue.add(TLS_SWITCH);
-            pendingEngine = engine;
+            output.add(ByteBuffer.wrap(clearResponse));
+            output.switchToTls(engine);
         }
         flush();
     }
@@ -667,7 +519,7 @@ final class NioConnection implements Connection {
     @Override
     public boolean isTls() {
         synchronized (inLock) {
-            return inEngine != null;
+            return tlsIn != null;
         }
     }
 
@@ -691,12 +543,16 @@ final class NioConnection implements Connection {
         flush();
     }
 
+    @Override
+    public void abort(Throwable cause) {
+        abort();
+    }
+
     /** Closes at once; the endpoint still hears {@code onDisconnect}. */
     void abort() {
         synchronized (outLock) {
             open = false;
-            outQueue.clear();
-            backlog = 0;
+            output.clear();
             outLock.notifyAll();
             unparkLocked();
         }
@@ -745,12 +601,13 @@ final class NioConnection implements Connection {
     }
 
     /** Selector thread: the socket drained. */
-    void onWritable() {
+    @Override
+    public void onWritable() {
         flush();
         try {
             synchronized (inLock) {
                 if (!unwrapStalled || inputEnded
-                        || inEngine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                        || tlsIn.needsWrap()) {
                     return;
                 }
                 // our handshake output went out: unwrap what was read meanwhile, then read again

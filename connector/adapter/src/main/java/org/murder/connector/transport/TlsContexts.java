@@ -2,6 +2,7 @@ package org.murder.connector.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,17 +12,23 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Builds a server {@link SSLContext} from what operators coming from Cyrus have: a PEM certificate
  * chain and a PEM (PKCS#8) private key, as in {@code tls_server_cert} / {@code tls_server_key}; or a
- * PKCS#12 key store.
+ * PKCS#12 key store. And the client side's, for connections this node opens: the CAs it trusts, as in
+ * {@code tls_client_ca_file} (PEM) or a PKCS#12 trust store.
  */
 public final class TlsContexts {
 
@@ -77,5 +84,73 @@ public final class TlsContexts {
             }
         }
         throw new GeneralSecurityException(source + ": unsupported private key algorithm");
+    }
+
+    /**
+     * A client context trusting the CAs in {@code trustStore}: PEM certificates ({@code .pem}, {@code .crt}) or a
+     * PKCS#12 store.
+     */
+    public static SSLContext client(Path trustStore, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        String file = trustStore.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (file.endsWith(".pem") || file.endsWith(".crt")) {
+            ks.load(null, null);
+            int n = 0;
+            try (InputStream in = Files.newInputStream(trustStore)) {
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    ks.setCertificateEntry("ca-" + n++, c);
+                }
+            }
+            if (n == 0) {
+                throw new GeneralSecurityException("no certificate in " + trustStore);
+            }
+        } else {
+            try (InputStream in = Files.newInputStream(trustStore)) {
+                ks.load(in, password);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** A client context that trusts any certificate: for tests only, and only when configured explicitly. */
+    public static SSLContext trustAll() throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+        return ctx;
+    }
+
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 }

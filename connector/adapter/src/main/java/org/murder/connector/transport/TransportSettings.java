@@ -10,6 +10,7 @@ import javax.net.ssl.SSLContext;
  * @param highWater output queued per connection before writers are asked to wait
  * @param maxMessageSize largest message a streaming protocol (LMTP DATA) accepts; Long.MAX_VALUE for none
  * @param shedPercent heap in use after a collection, in percent, past which new connections are refused (0: never)
+ * @param maxPerAddress connections one client address may hold at once (0: no limit beside maxConnections)
  */
 public record TransportSettings(
         InetSocketAddress address,
@@ -20,7 +21,14 @@ public record TransportSettings(
         SSLContext tls,
         int highWater,
         long maxMessageSize,
-        int shedPercent) {
+        int shedPercent,
+        int maxPerAddress) {
+
+    public TransportSettings(InetSocketAddress address, int maxConnections, int maxLineLength, int maxLiteralSize,
+                             int maxFrameSize, SSLContext tls, int highWater, long maxMessageSize, int shedPercent) {
+        this(address, maxConnections, maxLineLength, maxLiteralSize, maxFrameSize, tls, highWater, maxMessageSize,
+                shedPercent, 0);
+    }
 
     /** Past 90 % of the heap live, new connections are refused. */
     public static final int DEFAULT_SHED_PERCENT = 90;

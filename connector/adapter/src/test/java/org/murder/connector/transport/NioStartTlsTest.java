@@ -10,15 +10,12 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +38,12 @@ class NioStartTlsTest {
 
     @BeforeAll
     static void keyStore() throws Exception {
+        serverContext = selfSigned(dir);
+        clientContext = TlsContexts.trustAll();
+    }
+
+    /** A server context with a throw-away self-signed certificate for localhost / 127.0.0.1, made by keytool. */
+    static SSLContext selfSigned(Path dir) throws Exception {
         Path ks = dir.resolve("server.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
@@ -50,13 +53,11 @@ class NioStartTlsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keytool timed out");
         assertEquals(0, p.exitValue(), "keytool: " + out);
-        serverContext = TlsContexts.fromKeyStore(ks, "changeit".toCharArray());
-        clientContext = SSLContext.getInstance("TLS");
-        clientContext.init(null, new TrustManager[] {new TrustAll()}, null);
+        return TlsContexts.fromKeyStore(ks, "changeit".toCharArray());
     }
 
     /** Answers STARTTLS with startTls(OK) then the banner again; a second STARTTLS with NO. */
-    private static RecordingEndpoint tlsEndpoint() {
+    static RecordingEndpoint tlsEndpoint() {
         RecordingEndpoint endpoint = new RecordingEndpoint();
         endpoint.onCommand = (c, cmd) -> {
             if (cmd instanceof MupdateCommand.StartTls) {
@@ -332,36 +333,5 @@ class NioStartTlsTest {
         }
         out.flip();
         return out;
-    }
-
-    static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

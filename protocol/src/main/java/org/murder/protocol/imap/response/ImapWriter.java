@@ -354,7 +354,7 @@ public final class ImapWriter {
         return tag;
     }
 
-    static boolean isFlag(String flag) {
+    public static boolean isFlag(String flag) {
         if (flag.equals("\\*")) {
             return true;
         }

@@ -16,17 +16,6 @@ import org.junit.jupiter.api.Test;
 /** Hostile sizes: deep nesting, many parts, giant header fields and lines, a big message that is only streamed. */
 class StructureBoundsTest {
 
-    private static int depth(MessagePart p) {
-        int deepest = 0;
-        for (MessagePart c : p.children()) {
-            deepest = Math.max(deepest, depth(c));
-        }
-        if (p.message().isPresent()) {
-            deepest = Math.max(deepest, depth(p.message().get()));
-        }
-        return deepest + 1;
-    }
-
     @Test
     void deeplyNestedMultipartsStopAtTheDepthBound() {
         StringBuilder m = new StringBuilder();
@@ -42,7 +31,7 @@ class StructureBoundsTest {
         byte[] raw = m.toString().getBytes(StandardCharsets.US_ASCII);
         MessageStructure s = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> Corpus.parse(raw));
         StructureInvariants.check(s, raw);
-        assertEquals(StructureParser.MAX_DEPTH + 1, depth(s.root()));
+        assertEquals(StructureParser.MAX_DEPTH + 1, StructureInvariants.depth(s.root()));
         assertTrue(s.bodyStructure().contains("\"APPLICATION\" \"OCTET-STREAM\""), "the part beyond the bound is opaque");
         assertEquals(s, MessageStructure.deserialize(s.serialize()));
     }
@@ -53,7 +42,7 @@ class StructureBoundsTest {
         byte[] raw = m.getBytes(StandardCharsets.US_ASCII);
         MessageStructure s = Corpus.parse(raw);
         StructureInvariants.check(s, raw);
-        assertEquals(StructureParser.MAX_DEPTH + 1, depth(s.root()));
+        assertEquals(StructureParser.MAX_DEPTH + 1, StructureInvariants.depth(s.root()));
         assertEquals(s, MessageStructure.deserialize(s.serialize()));
     }
 

@@ -50,4 +50,16 @@ final class StructureInvariants {
         }
         p.message().ifPresent(inner -> part(inner, raw));
     }
+
+    /** Entities on the longest path from {@code p} down, {@code p} included. */
+    static int depth(MessagePart p) {
+        int deepest = 0;
+        for (MessagePart c : p.children()) {
+            deepest = Math.max(deepest, depth(c));
+        }
+        if (p.message().isPresent()) {
+            deepest = Math.max(deepest, depth(p.message().get()));
+        }
+        return deepest + 1;
+    }
 }

@@ -221,6 +221,11 @@ public class MurderSettings {
         return java.time.Duration.ofMinutes(Math.max(30, Long.parseLong(get("timeout", "32"))));
     }
 
+    /** How long a client's next command waits after a failed login (Cyrus: {@code failedloginpause}, 3 s). */
+    public java.time.Duration failedLoginPause() {
+        return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(get("failedloginpause", "3"))));
+    }
+
     /** How long an IMAP client may stay quiet before it has logged in (seconds, default 120). */
     public java.time.Duration imapPreloginTimeout() {
         return java.time.Duration.ofSeconds(Math.max(10, Long.parseLong(get("imap_prelogin_timeout", "120"))));

@@ -24,7 +24,7 @@ import org.murder.protocol.imap.ImapParseResult;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
-import org.murder.protocol.sasl.Base64Lines;
+import org.murder.protocol.sasl.SaslExchange;
 
 /**
  * The IMAP server of a backend: the adapter calls it once per command, in order per connection. The
@@ -221,6 +221,7 @@ public class ImapEndpoint implements ImapListener {
             } else {
                 LOG.info(() -> "MURDER-IMAP-001 login failed for " + l.user() + " from " + c.remoteAddress());
                 tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
+                c.pauseInput(settings.failedLoginPause());
             }
         } else if (command instanceof ImapCommand.Authenticate a) {
             authenticate(c, s, a);
@@ -247,39 +248,29 @@ public class ImapEndpoint implements ImapListener {
             tagged(c, a.tag(), ImapStatus.NO, "Unsupported authentication mechanism");
             return;
         }
-        byte[] initial = new byte[0];
-        if (a.initialResponse().isPresent()) {
-            try {
-                initial = Base64Lines.decode(a.initialResponse().get());
-            } catch (SaslException e) {
-                tagged(c, a.tag(), ImapStatus.BAD, "Invalid base64");
-                return;
-            }
-        }
-        step(c, s, a.tag(), sasl.get(), initial);
+        SaslExchange exchange = new SaslExchange(sasl.get(), authenticator::mayActAs);
+        answer(c, s, a.tag(), exchange, exchange.start(a.initialResponse()));
     }
 
-    private void step(Connection c, ImapSession s, String tag, AuthenticatingSaslServer sasl, byte[] response) {
-        byte[] challenge;
-        try {
-            challenge = sasl.evaluateResponse(response);
-        } catch (SaslException e) {
-            tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
-            return;
-        }
-        if (!sasl.isComplete()) {
-            s.await(new ImapSession.SaslExchange(tag, sasl));
+    /** One step of AUTHENTICATE, in IMAP's words. */
+    private void answer(Connection c, ImapSession s, String tag, SaslExchange exchange, SaslExchange.Step step) {
+        if (step instanceof SaslExchange.Challenge challenge) {
+            s.await(new ImapSession.Authenticating(tag, exchange));
             c.expectContinuation(true);
-            c.write(ImapResponses.continuation(Base64Lines.encode(challenge == null ? new byte[0] : challenge)));
-            return;
+            c.write(ImapResponses.continuation(challenge.base64()));
+        } else if (step instanceof SaslExchange.Success success) {
+            loggedIn(c, s, tag, success.authorized());
+        } else if (step instanceof SaslExchange.Failure failure) {
+            switch (failure.reason()) {
+                case MALFORMED -> tagged(c, tag, ImapStatus.BAD, "Invalid base64");
+                case CANCELLED -> tagged(c, tag, ImapStatus.BAD, "Authentication cancelled");
+                case AUTHORIZATION_FAILED -> tagged(c, tag, ImapStatus.NO, "AUTHORIZATIONFAILED", failure.detail());
+                case AUTHENTICATION_FAILED -> {
+                    tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
+                    c.pauseInput(settings.failedLoginPause());
+                }
+            }
         }
-        String authz = sasl.getAuthorizationID();
-        String authn = sasl.authenticationId();
-        if (!authenticator.mayActAs(authn, authz)) {
-            tagged(c, tag, ImapStatus.NO, "AUTHORIZATIONFAILED", "Not authorized to act as " + authz);
-            return;
-        }
-        loggedIn(c, s, tag, authz);
     }
 
     @Override
@@ -291,18 +282,10 @@ public class ImapEndpoint implements ImapListener {
             return;
         }
         s.stopAwaiting();
-        if (awaiting.isEmpty() || !(awaiting.get() instanceof ImapSession.SaslExchange exchange)) {
+        if (awaiting.isEmpty() || !(awaiting.get() instanceof ImapSession.Authenticating authenticating)) {
             c.write(ImapResponses.tagged("*", ImapStatus.BAD, Optional.empty(), "Unexpected continuation"));
             return;
         }
-        if (Base64Lines.isCancel(line)) {
-            tagged(c, exchange.tag(), ImapStatus.BAD, "Authentication cancelled");
-            return;
-        }
-        try {
-            step(c, s, exchange.tag(), exchange.sasl(), Base64Lines.decode(line.trim()));
-        } catch (SaslException e) {
-            tagged(c, exchange.tag(), ImapStatus.BAD, "Invalid base64");
-        }
+        answer(c, s, authenticating.tag(), authenticating.exchange(), authenticating.exchange().line(line));
     }
 }

@@ -3,7 +3,6 @@ package org.murder.imap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.murder.protocol.sasl.AuthenticatingSaslServer;
 
 /**
  * One IMAP connection's state, attached to the adapter's connection: RFC 3501's states as types
@@ -33,10 +32,11 @@ final class ImapSession {
     }
 
     /** A command in progress that reads continuation lines. */
-    sealed interface Awaiting permits SaslExchange, Idling {
+    sealed interface Awaiting permits Authenticating, Idling {
     }
 
-    record SaslExchange(String tag, AuthenticatingSaslServer sasl) implements Awaiting {
+    /** AUTHENTICATE: the SASL exchange waiting for the client's next line. */
+    record Authenticating(String tag, org.murder.protocol.sasl.SaslExchange exchange) implements Awaiting {
     }
 
     /** IDLE: {@code stop} unregisters what the idling session listens to. */

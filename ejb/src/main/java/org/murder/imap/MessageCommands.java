@@ -924,16 +924,22 @@ public class MessageCommands {
             return;
         }
         SelectedMailbox sel = selected.get();
+        // changes faster than the session tells them (a burst of deliveries) share one telling: at most one waits
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.function.Consumer<MailboxIndex> push = now -> {
+            if (!queued.compareAndSet(false, true)) {
+                return;
+            }
             try {
                 executor.execute(() -> {
+                    queued.set(false);
                     if (s.awaiting().filter(a -> a instanceof ImapSession.Idling).isPresent()
                             && s.selected().filter(m -> m == sel).isPresent()) {
                         sync(c, s, true);
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException busy) {
-                // the client hears of it at DONE
+                queued.set(false); // the client hears of it at DONE
             }
         };
         events.watch(sel.mailboxId, push);

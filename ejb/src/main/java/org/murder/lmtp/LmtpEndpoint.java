@@ -30,7 +30,7 @@ import org.murder.protocol.lmtp.LmtpParseResult;
 import org.murder.protocol.lmtp.LmtpReplies;
 import org.murder.protocol.lmtp.Recipient;
 import org.murder.protocol.lmtp.RecipientRules;
-import org.murder.protocol.sasl.Base64Lines;
+import org.murder.protocol.sasl.SaslExchange;
 import org.murder.store.MessageCacheData;
 import org.murder.store.Spool;
 import org.murder.store.StoreMailbox;
@@ -350,61 +350,42 @@ public class LmtpEndpoint implements LmtpListener {
             c.write(LmtpReplies.unrecognizedMechanism());
             return;
         }
-        byte[] initial = new byte[0];
-        if (a.initialResponse().isPresent()) {
-            try {
-                initial = Base64Lines.decode(a.initialResponse().get());
-            } catch (SaslException e) {
-                c.write(LmtpReplies.reply(501, "5.5.2", "Cannot decode the response"));
-                return;
-            }
-        }
-        step(c, s, sasl.get(), initial);
+        SaslExchange exchange = new SaslExchange(sasl.get(), authenticator::mayActAs);
+        answer(c, s, exchange, exchange.start(a.initialResponse()));
     }
 
     @Override
     public void onContinuation(Connection c, String line) {
         LmtpSession s = session(c);
-        AuthenticatingSaslServer sasl = s.sasl;
+        SaslExchange exchange = s.sasl;
         s.sasl = null;
-        if (sasl == null) {
+        if (exchange == null) {
             c.write(LmtpReplies.reply(500, "5.5.2", "Unexpected continuation"));
             return;
         }
-        if (Base64Lines.isCancel(line)) {
-            c.write(LmtpReplies.authenticationCancelled());
-            return;
-        }
-        try {
-            step(c, s, sasl, Base64Lines.decode(line.trim()));
-        } catch (SaslException e) {
-            c.write(LmtpReplies.reply(501, "5.5.2", "Cannot decode the response"));
-        }
+        answer(c, s, exchange, exchange.line(line));
     }
 
-    private void step(Connection c, LmtpSession s, AuthenticatingSaslServer sasl, byte[] response) {
-        byte[] challenge;
-        try {
-            challenge = sasl.evaluateResponse(response);
-        } catch (SaslException e) {
-            c.write(LmtpReplies.authenticationFailed());
-            return;
-        }
-        if (!sasl.isComplete()) {
-            s.sasl = sasl;
+    /** One step of AUTH, in LMTP's words (RFC 4954). */
+    private void answer(Connection c, LmtpSession s, SaslExchange exchange, SaslExchange.Step step) {
+        if (step instanceof SaslExchange.Challenge challenge) {
+            s.sasl = exchange;
             c.expectContinuation(true);
-            c.write(LmtpReplies.saslChallenge(challenge == null ? new byte[0] : challenge));
-            return;
+            c.write(LmtpReplies.saslChallenge(java.util.Base64.getDecoder().decode(challenge.base64())));
+        } else if (step instanceof SaslExchange.Success success) {
+            s.user = success.authorized();
+            c.write(LmtpReplies.authenticated());
+        } else if (step instanceof SaslExchange.Failure failure) {
+            switch (failure.reason()) {
+                case MALFORMED -> c.write(LmtpReplies.reply(501, "5.5.2", "Cannot decode the response"));
+                case CANCELLED -> c.write(LmtpReplies.authenticationCancelled());
+                case AUTHENTICATION_FAILED -> c.write(LmtpReplies.authenticationFailed());
+                case AUTHORIZATION_FAILED -> {
+                    // an authzid is a claim to act as that user (an admin's rights included): proxyservers and admins only
+                    LOG.info(() -> "MURDER-LMTP-007 " + failure.detail() + " (from " + c.remoteAddress() + ")");
+                    c.write(LmtpReplies.authorizationFailed());
+                }
+            }
         }
-        String authz = sasl.getAuthorizationID();
-        String authn = sasl.authenticationId();
-        if (!authenticator.mayActAs(authn, authz)) {
-            // an authzid is a claim to act as that user (an admin's rights included): proxyservers and admins only
-            LOG.info(() -> "MURDER-LMTP-007 " + authn + " may not act as " + authz + " (from " + c.remoteAddress() + ")");
-            c.write(LmtpReplies.authorizationFailed());
-            return;
-        }
-        s.user = authz;
-        c.write(LmtpReplies.authenticated());
     }
 }

@@ -2,7 +2,6 @@ package org.murder.lmtp;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.protocol.lmtp.ReversePath;
 import org.murder.store.Spool;
 
@@ -16,7 +15,7 @@ final class LmtpSession {
     String lhloHost;
     String user;
     boolean trusted;
-    AuthenticatingSaslServer sasl;
+    org.murder.protocol.sasl.SaslExchange sasl;
     ReversePath sender;
     final List<Rcpt> recipients = new ArrayList<>();
     Spool.TempWriter data;

@@ -22,7 +22,7 @@ import org.murder.map.MailboxMap;
 import org.murder.map.MailboxRecord;
 import org.murder.protocol.mupdate.MupdateCommand;
 import org.murder.protocol.mupdate.MupdateResponses;
-import org.murder.protocol.sasl.Base64Lines;
+import org.murder.protocol.sasl.SaslExchange;
 
 /**
  * The MUPDATE master's endpoint: the resource adapter calls it once per decoded command, in order per
@@ -208,16 +208,10 @@ public class MupdateEndpoint implements MupdateListener {
             c.write(MupdateResponses.no(a.tag(), "unsupported SASL mechanism"));
             return;
         }
-        byte[] initial = new byte[0];
-        if (a.initialResponse().isPresent()) {
-            try {
-                initial = Base64Lines.decode(a.initialResponse().get());
-            } catch (SaslException e) {
-                c.write(MupdateResponses.no(a.tag(), "Invalid base64"));
-                return;
-            }
-        }
-        step(c, session, a.tag(), sasl.get(), initial);
+        // Cyrus: only admins may authenticate to the master (backends and slaves are admins)
+        SaslExchange exchange = new SaslExchange(sasl.get(),
+                (authn, authz) -> settings.isAdmin(authz) && authenticator.mayActAs(authn, authz));
+        answer(c, session, a.tag(), exchange, exchange.start(a.initialResponse()));
     }
 
     @Override
@@ -227,49 +221,37 @@ public class MupdateEndpoint implements MupdateListener {
             c.write(MupdateResponses.bad("*", "Unexpected continuation"));
             return;
         }
-        if (Base64Lines.isCancel(line)) {
-            session.state(new MupdateSession.NotAuthenticated());
-            c.write(MupdateResponses.no(a.tag(), "Client canceled authentication"));
-            return;
-        }
-        byte[] response;
-        try {
-            response = Base64Lines.decode(line.trim());
-        } catch (SaslException e) {
-            session.state(new MupdateSession.NotAuthenticated());
-            c.write(MupdateResponses.no(a.tag(), "Invalid base64"));
-            return;
-        }
-        step(c, session, a.tag(), a.sasl(), response);
+        answer(c, session, a.tag(), a.exchange(), a.exchange().line(line));
     }
 
-    private void step(Connection c, MupdateSession session, String tag, AuthenticatingSaslServer sasl, byte[] response) {
-        byte[] challenge;
-        try {
-            challenge = sasl.evaluateResponse(response);
-        } catch (SaslException e) {
-            session.state(new MupdateSession.NotAuthenticated());
-            LOG.info(() -> "MURDER-MUPDATE-001 authentication failed from " + c.remoteAddress() + ": " + e.getMessage());
-            c.write(MupdateResponses.no(tag, "Authentication failed"));
-            return;
-        }
-        if (!sasl.isComplete()) {
-            session.state(new MupdateSession.Authenticating(tag, sasl));
+    /** One step of AUTHENTICATE, in MUPDATE's (Cyrus's) words. */
+    private void answer(Connection c, MupdateSession session, String tag, SaslExchange exchange, SaslExchange.Step step) {
+        if (step instanceof SaslExchange.Challenge challenge) {
+            session.state(new MupdateSession.Authenticating(tag, exchange));
             c.expectContinuation(true);
-            c.write(MupdateResponses.saslChallenge(challenge == null ? new byte[0] : challenge));
+            c.write(MupdateResponses.saslChallenge(java.util.Base64.getDecoder().decode(challenge.base64())));
             return;
         }
-        String user = sasl.getAuthorizationID();
-        if (!settings.isAdmin(user) || !authenticator.mayActAs(sasl.authenticationId(), user)) {
-            // Cyrus: only admins may authenticate to the master (backends and slaves are admins)
-            session.state(new MupdateSession.NotAuthenticated());
-            LOG.info(() -> "MURDER-MUPDATE-002 " + user + " is not an admin; refused from " + c.remoteAddress());
-            c.write(MupdateResponses.no(tag, "Only admins may authenticate"));
+        if (step instanceof SaslExchange.Success success) {
+            session.state(new MupdateSession.Authenticated(success.authorized()));
+            LOG.fine(() -> "MUPDATE login of " + success.authorized() + " from " + c.remoteAddress());
+            c.write(MupdateResponses.ok(tag, "Authenticated"));
             return;
         }
-        session.state(new MupdateSession.Authenticated(user));
-        LOG.fine(() -> "MUPDATE login of " + user + " from " + c.remoteAddress());
-        c.write(MupdateResponses.ok(tag, "Authenticated"));
+        SaslExchange.Failure failure = (SaslExchange.Failure) step;
+        session.state(new MupdateSession.NotAuthenticated());
+        switch (failure.reason()) {
+            case MALFORMED -> c.write(MupdateResponses.no(tag, "Invalid base64"));
+            case CANCELLED -> c.write(MupdateResponses.no(tag, "Client canceled authentication"));
+            case AUTHENTICATION_FAILED -> {
+                LOG.info(() -> "MURDER-MUPDATE-001 authentication failed from " + c.remoteAddress());
+                c.write(MupdateResponses.no(tag, "Authentication failed"));
+            }
+            case AUTHORIZATION_FAILED -> {
+                LOG.info(() -> "MURDER-MUPDATE-002 " + failure.detail() + " (not an admin); refused from " + c.remoteAddress());
+                c.write(MupdateResponses.no(tag, "Only admins may authenticate"));
+            }
+        }
     }
 
     private static MupdateSession session(Connection c) {

@@ -1,7 +1,6 @@
 package org.murder.mupdate;
 
 import java.util.Optional;
-import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.map.UpdateStream;
 
 /**
@@ -16,7 +15,7 @@ final class MupdateSession {
     record NotAuthenticated() implements State {
     }
 
-    record Authenticating(String tag, AuthenticatingSaslServer sasl) implements State {
+    record Authenticating(String tag, org.murder.protocol.sasl.SaslExchange exchange) implements State {
     }
 
     record Authenticated(String user) implements State {

@@ -64,6 +64,23 @@ public final class MailboxIndex {
             keywords = kw.isEmpty() ? Map.of() : Collections.unmodifiableMap(kw);
         }
 
+        /** Rows from..to of gathered rows (a change's new chunks: no object per row). */
+        Chunk(Rows rows, int from, int to) {
+            uids = Arrays.copyOfRange(rows.uids, from, to);
+            ids = Arrays.copyOfRange(rows.ids, from, to);
+            modSeqs = Arrays.copyOfRange(rows.modSeqs, from, to);
+            sizes = Arrays.copyOfRange(rows.sizes, from, to);
+            dates = Arrays.copyOfRange(rows.dates, from, to);
+            flags = Arrays.copyOfRange(rows.flags, from, to);
+            Map<String, String> kw = new LinkedHashMap<>();
+            for (MessageFlags f : flags) {
+                for (String k : f.keywords()) {
+                    kw.putIfAbsent(k.toLowerCase(Locale.ROOT), k);
+                }
+            }
+            keywords = kw.isEmpty() ? Map.of() : Collections.unmodifiableMap(kw);
+        }
+
         int size() {
             return uids.length;
         }
@@ -253,10 +270,10 @@ public final class MailboxIndex {
                 out.add(c);
                 continue;
             }
-            List<IndexRow> rows = merge(c, upserts.subList(u, uEnd), Arrays.copyOfRange(removed, r, rEnd));
+            Rows rows = merge(c, upserts.subList(u, uEnd), Arrays.copyOfRange(removed, r, rEnd));
             u = uEnd;
             r = rEnd;
-            split(rows, out);
+            rows.splitInto(out);
         }
         if (chunks.length == 0) {
             split(upserts, out);
@@ -269,14 +286,75 @@ public final class MailboxIndex {
         return next;
     }
 
-    private static void split(List<IndexRow> rows, List<Chunk> out) {
-        for (int from = 0; from < rows.size(); from += CHUNK) {
-            out.add(new Chunk(rows.subList(from, Math.min(rows.size(), from + CHUNK))));
+    /** Rows gathered for new chunks, in UID order: copied from an old chunk's arrays or taken from a row. */
+    static final class Rows {
+        int n;
+        int[] uids;
+        long[] ids;
+        long[] modSeqs;
+        int[] sizes;
+        int[] dates;
+        MessageFlags[] flags;
+
+        Rows(int capacity) {
+            int c = Math.max(16, capacity);
+            uids = new int[c];
+            ids = new long[c];
+            modSeqs = new long[c];
+            sizes = new int[c];
+            dates = new int[c];
+            flags = new MessageFlags[c];
+        }
+
+        private void room() {
+            if (n == uids.length) {
+                int c = uids.length * 2;
+                uids = Arrays.copyOf(uids, c);
+                ids = Arrays.copyOf(ids, c);
+                modSeqs = Arrays.copyOf(modSeqs, c);
+                sizes = Arrays.copyOf(sizes, c);
+                dates = Arrays.copyOf(dates, c);
+                flags = Arrays.copyOf(flags, c);
+            }
+        }
+
+        void add(Chunk c, int i) {
+            room();
+            uids[n] = c.uids[i];
+            ids[n] = c.ids[i];
+            modSeqs[n] = c.modSeqs[i];
+            sizes[n] = c.sizes[i];
+            dates[n] = c.dates[i];
+            flags[n] = c.flags[i];
+            n++;
+        }
+
+        void add(IndexRow r) {
+            room();
+            uids[n] = (int) r.uid();
+            ids[n] = r.id();
+            modSeqs[n] = r.modSeq();
+            sizes[n] = (int) Math.min(Integer.MAX_VALUE, r.size());
+            dates[n] = (int) r.internalDate().getEpochSecond();
+            flags[n] = intern(r.flags());
+            n++;
+        }
+
+        void splitInto(List<Chunk> out) {
+            for (int from = 0; from < n; from += CHUNK) {
+                out.add(new Chunk(this, from, Math.min(n, from + CHUNK)));
+            }
         }
     }
 
-    private static List<IndexRow> merge(Chunk c, List<IndexRow> upserts, long[] removed) {
-        List<IndexRow> rows = new ArrayList<>(c.size() + upserts.size());
+    private static void split(List<IndexRow> rows, List<Chunk> out) {
+        Rows gathered = new Rows(rows.size());
+        rows.forEach(gathered::add);
+        gathered.splitInto(out);
+    }
+
+    private static Rows merge(Chunk c, List<IndexRow> upserts, long[] removed) {
+        Rows rows = new Rows(c.size() + upserts.size());
         int u = 0;
         int r = 0;
         for (int i = 0; i < c.size(); i++) {
@@ -296,7 +374,7 @@ public final class MailboxIndex {
             if (u < upserts.size() && upserts.get(u).uid() == uid) {
                 rows.add(upserts.get(u++));
             } else {
-                rows.add(c.row(i));
+                rows.add(c, i);
             }
         }
         while (u < upserts.size()) {

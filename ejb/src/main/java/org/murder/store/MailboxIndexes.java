@@ -49,6 +49,8 @@ public class MailboxIndexes {
     private static final class Entry {
         volatile MailboxIndex index;
         long refreshedAt;
+        /** Changes of this node that came before the one they follow, by the MODSEQ they start from. */
+        final java.util.TreeMap<Long, Change> pending = new java.util.TreeMap<>();
         int users;
         volatile long lastUse;
     }
@@ -77,6 +79,20 @@ public class MailboxIndexes {
         e.lastUse = clock.incrementAndGet();
         MailboxIndex now;
         synchronized (e) {
+            applyPending(e);
+            // a change that came early waits for the one before it, normally a moment away (its committing thread
+            // had not reported yet): wait a little for it rather than read the mailbox's changes from the database
+            long deadline = System.nanoTime() + 100_000_000L;
+            while (e.index != null && e.index.highestModSeq() < head.highestModSeq() && !e.pending.isEmpty()
+                    && System.nanoTime() < deadline) {
+                try {
+                    e.wait(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                applyPending(e);
+            }
             MailboxIndex cached = e.index;
             if (cached != null && (cached.highestModSeq() > head.highestModSeq()
                     || cached.highestModSeq() == head.highestModSeq() && cached.size() == head.messages())) {
@@ -99,6 +115,7 @@ public class MailboxIndexes {
             }
             e.index = now;
             e.refreshedAt = nowMillis;
+            e.pending.headMap(now.highestModSeq()).clear();
         }
         trim();
         return now;
@@ -121,10 +138,37 @@ public class MailboxIndexes {
         }
         synchronized (e) {
             MailboxIndex cached = e.index;
-            if (cached != null && cached.highestModSeq() == fromModSeq) {
-                e.index = cached.apply(upserts, removed, toModSeq);
-                e.refreshedAt = System.currentTimeMillis();
+            if (cached == null || fromModSeq < cached.highestModSeq()) {
+                return; // already in (a read got it first)
             }
+            // concurrent deliveries commit in MODSEQ order but may report out of it: one that comes early waits
+            // for the one before it, so the version still never needs a database read
+            e.pending.put(fromModSeq, new Change(upserts, removed, toModSeq));
+            if (e.pending.size() > MAX_PENDING) {
+                e.pending.clear(); // a change got lost: the next read brings the version up to date
+            }
+            applyPending(e);
+            e.notifyAll();
+        }
+    }
+
+    /** A change waiting for the one before it. */
+    private record Change(List<IndexRow> upserts, long[] removed, long toModSeq) {
+    }
+
+    /** Changes that came early are kept up to this many. */
+    static final int MAX_PENDING = 256;
+
+    private static void applyPending(Entry e) {
+        MailboxIndex index = e.index;
+        Change next;
+        while (index != null && (next = e.pending.remove(index.highestModSeq())) != null) {
+            index = index.apply(next.upserts(), next.removed(), next.toModSeq());
+        }
+        e.pending.headMap(index == null ? 0 : index.highestModSeq()).clear();
+        if (index != e.index) {
+            e.index = index;
+            e.refreshedAt = System.currentTimeMillis();
         }
     }
 

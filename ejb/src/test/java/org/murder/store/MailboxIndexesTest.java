@@ -117,6 +117,24 @@ class MailboxIndexesTest {
     }
 
     @Test
+    void changesReportedOutOfOrderWaitForTheOneBefore() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        Box box = new Box(3000);
+        indexes.current(7, box);
+        long m0 = box.modSeq;
+        box.append();
+        IndexRow first = box.rows.get(box.rows.size() - 1);
+        box.append();
+        IndexRow second = box.rows.get(box.rows.size() - 1);
+        indexes.applyIfNext(7, List.of(second), new long[0], m0 + 1, m0 + 2); // its predecessor not yet reported
+        assertEquals(m0, indexes.known(7).highestModSeq());
+        indexes.applyIfNext(7, List.of(first), new long[0], m0, m0 + 1);
+        assertEquals(m0 + 2, indexes.known(7).highestModSeq());
+        assertEquals(box.rows, indexes.current(7, box).rows());
+        assertEquals(0, box.deltaReads.get(), "no database read for either");
+    }
+
+    @Test
     void aChangeWithoutModSeqIsReadWhole() {
         MailboxIndexes indexes = new MailboxIndexes();
         Box box = new Box(50);

@@ -223,6 +223,15 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                         continue;
                     }
                 }
+                if (pausedUntilNanos != 0 && open && System.nanoTime() < pausedUntilNanos) {
+                    synchronized (inLock) {
+                        if (!inbound.isEmpty()) {
+                            paused = true;
+                            listener.paused(this);
+                            return; // dispatching stays on: the selector's round resumes this drain when it is time
+                        }
+                    }
+                }
                 Item item;
                 synchronized (inLock) {
                     item = inbound.poll();
@@ -300,6 +309,25 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                 LOG.log(Level.WARNING, "connection " + id + ": releasing an unfinished response failed", e);
             }
         }
+    }
+
+    /** Commands wait until then (a failed login's pause). */
+    private volatile long pausedUntilNanos;
+    private volatile boolean paused;
+
+    @Override
+    public void pauseInput(Duration pause) {
+        pausedUntilNanos = System.nanoTime() + Math.max(0, pause.toNanos());
+    }
+
+    /** Selector thread: a paused connection whose time has come (or that closed) goes on. */
+    boolean resumeIfDue(long now) {
+        if (paused && (!open || now - pausedUntilNanos >= 0)) {
+            paused = false;
+            listener.execute(this::drain);
+            return true;
+        }
+        return !paused;
     }
 
     @Override

@@ -66,6 +66,18 @@ public final class NioListener extends SelectorLoop {
     @Override
     void afterSelect() {
         sweepIdle();
+        if (!pausedConnections.isEmpty()) {
+            long now = System.nanoTime();
+            pausedConnections.removeIf(c -> c.resumeIfDue(now));
+        }
+    }
+
+    /** Connections whose input waits (a failed login's pause), resumed by the selector's rounds. */
+    private final Set<NioConnection> pausedConnections = ConcurrentHashMap.newKeySet();
+
+    void paused(NioConnection c) {
+        pausedConnections.add(c);
+        selector.wakeup();
     }
 
     /** Every few seconds: connections past their idle timeout are told to go. */

@@ -43,6 +43,12 @@ public interface Connection {
      */
     void idleTimeout(Duration timeout);
 
+    /**
+     * Holds the client's next commands for this long (the answer to the current one still goes at once): Cyrus's
+     * pause after a failed login, which slows password guessing without holding a thread.
+     */
+    void pauseInput(Duration pause);
+
     /** Bytes queued but not yet handed to the socket. */
     long outboundBacklog();
 

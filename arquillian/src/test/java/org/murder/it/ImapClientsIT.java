@@ -79,8 +79,6 @@ import org.eclipse.angus.mail.util.CRLFOutputStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -1267,9 +1265,6 @@ class ImapClientsIT {
 
     // ------------------------------------------------------------------ issue 11: who may make a mailbox name
 
-    @ArquillianResource
-    ManagementClient management;
-
     /** An attacker and a victim of this run (the victim never logged in), and their shared password. */
     private static final String MALLORY = "mal" + MurderNode.RUN;
     private static final String VICTIM = "vic" + MurderNode.RUN;
@@ -1278,8 +1273,8 @@ class ImapClientsIT {
 
     private synchronized void attackerAndVictim() throws IOException {
         if (!usersAdded) {
-            RealmUsers.addToNode(management, MALLORY, PW);
-            RealmUsers.addToNode(management, VICTIM, PW);
+            RealmUsers.addToNode(MALLORY, PW);
+            RealmUsers.addToNode(VICTIM, PW);
             usersAdded = true;
         }
     }

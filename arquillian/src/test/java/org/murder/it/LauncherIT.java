@@ -1,6 +1,7 @@
 package org.murder.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * this test's own ({@code MURDER_HOME}, {@code MURDER_CONF}), and the server's JVM is killed under it.
  *
  * <ul>
- * <li>{@code adduser NAME} takes the password from standard input; users, roles and settings are mode 0600;</li>
+ * <li>{@code adduser NAME} takes the password from standard input and writes SCRAM keys, no password; {@code hashusers}
+ * rewrites a clear-text line; the user file and the settings are mode 0600; {@code status} reads /api/node as
+ * {@code murder_node_user};</li>
  * <li>the JVM runs with {@code java_heap} and {@code -XX:+ExitOnOutOfMemoryError};</li>
  * <li>a start while another process holds the IMAP port fails, naming that process;</li>
  * <li>after {@code kill -9} of the JVM, {@code status} says it is down (or the supervisor already brought it back),
@@ -71,10 +75,19 @@ class LauncherIT {
             Run add = murder("secret-pw\n", "adduser", "alice");
             assertEquals(0, add.status(), add::toString);
             Path users = home.resolve("configuration/murder-users.properties");
-            assertTrue(Files.readString(users).contains("alice=secret-pw"), Files.readString(users));
-            for (Path p : List.of(users, home.resolve("configuration/murder-roles.properties"), conf)) {
+            String hashed = Files.readString(users);
+            assertTrue(hashed.contains("alice=SCRAM-SHA-256$4096:") && hashed.contains(" SCRAM-SHA-1$4096:"), hashed);
+            assertFalse(hashed.contains("secret-pw"), "no clear password: " + hashed);
+            for (Path p : List.of(users, conf)) {
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
             }
+            // a clear-text line of an earlier version: accepted, and rewritten hashed by hashusers
+            Files.writeString(users, "bob=bob-pw\n", StandardOpenOption.APPEND);
+            Run migrate = murder(null, "hashusers");
+            assertEquals(0, migrate.status(), migrate::toString);
+            assertTrue(migrate.output().contains("1 clear-text password(s) rewritten"), migrate::toString);
+            assertFalse(Files.readString(users).contains("bob-pw"), Files.readString(users));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(users)));
 
             // ---- a foreign listener on the IMAP port: no start
             try (ServerSocket squatter = new ServerSocket()) {
@@ -100,6 +113,8 @@ class LauncherIT {
             greets(MUPDATE, "* AUTH");
             Run up = murder(null, "status");
             assertEquals(0, up.status(), up::toString);
+            // status shows /api/node as murder_node_user (an admin, from the 0600 settings file)
+            assertTrue(up.output().contains("\"servername\":\"launcher-node\""), up::toString);
             Run json = murder(null, "status", "--json");
             assertEquals(0, json.status(), json::toString);
             try (jakarta.json.JsonReader r = jakarta.json.Json.createReader(new java.io.StringReader(json.output()))) {
@@ -203,7 +218,7 @@ class LauncherIT {
         Files.createDirectories(base);
         // settings the launcher did not create: it makes its own copies 0600, this one the test makes so
         Files.writeString(conf, String.join("\n",
-                "servername: launcher-node", "admins: alice",
+                "servername: launcher-node", "admins: alice", "murder_node_user: alice", "murder_node_password: secret-pw",
                 "imap_port: " + IMAP, "lmtp_port: " + LMTP, "mupdate_port: " + MUPDATE, "http_port: " + HTTP,
                 "https_port: 7443", "management_port: 7990", "management_https_port: 7993",
                 "txn_recovery_port: 7712", "txn_status_port: 7713", "iiop_port: 7528", "iiop_ssl_port: 7529",

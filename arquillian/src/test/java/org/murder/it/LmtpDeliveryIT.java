@@ -38,8 +38,6 @@ import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -77,9 +75,6 @@ class LmtpDeliveryIT {
     private static final String UNKNOWN = "nosuchuser" + R.substring(2);
     private static final Duration IO = Duration.ofSeconds(30);
     private static final ReversePath SENDER = ReversePath.of(Address.of("sender", "example.org"));
-
-    @ArquillianResource
-    ManagementClient management;
 
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
@@ -365,7 +360,7 @@ class LmtpDeliveryIT {
 
     /** A user of this run in the node's file realm, as ./murder adduser makes one (a line, then the realm's load). */
     private void addUser(String user, String password) throws Exception {
-        RealmUsers.addToNode(management, user, password);
+        RealmUsers.addToNode(user, password);
     }
 
     // ------------------------------------------------------------------ Cyrus's lmtptest

@@ -103,11 +103,74 @@ class MapCopyIT {
         assertEquals(a, onServer1.getJsonObject(0).getString("name"));
         assertEquals("restsrv2!default", object("/api/map/mailbox/" + b).getString("location"));
         assertEquals(404, MurderNode.get("/api/map/mailbox/" + P + "nosuch").statusCode());
+        // what a frontend that is not the master bootstraps from (MasterSnapshots): the snapshot, as the node's admin
+        String snapshot = MurderNode.get("/api/map/snapshot").body();
+        assertTrue(snapshot.contains("\"" + a + "\"") && snapshot.contains("\"restsrv2\""), snapshot);
+        assertEquals(401, MurderNode.http("GET", "/api/map/snapshot", null, null, false).statusCode(),
+                "no snapshot (with every ACL) for anyone who can reach the port");
         String page = MurderNode.get("/").body();
         assertTrue(page.contains("Mailbox map"), "the console page is served");
         try (MupdateClient c = MurderNode.admin()) {
             c.delete(a);
             c.delete(b);
+        }
+    }
+
+    /**
+     * Node to node: a frontend-only node (a second server, {@link StandaloneNode}) bootstraps its copy from this
+     * master's REST snapshot over HTTP, presenting its murder_node_user credentials (the master's API answers admins
+     * only), and catches up again through the version check.
+     */
+    @Test
+    void aFrontendOfAnotherNodeFetchesTheMastersSnapshotWithItsCredentials() throws Exception {
+        String before = P + "fe.before";
+        String after = P + "fe.after";
+        try (MupdateClient c = MurderNode.admin()) {
+            c.activate(before, new Location("fesrv", "default"), "");
+        }
+        int offset = 20000;
+        try (StandaloneNode fe = StandaloneNode.in(StandaloneNode.baseDir("frontend"), offset)
+                .user(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)
+                .setting("servername", "fe-it")
+                .setting("murder_roles", "frontend")
+                .setting("admins", MurderNode.ADMIN)
+                .setting("mupdate_server", "127.0.0.1:" + MurderNode.mupdatePort())
+                .setting("mupdate_master_url", "http://127.0.0.1:" + MurderNode.httpPort())
+                .setting("murder_node_user", MurderNode.ADMIN)
+                .setting("murder_node_password", MurderNode.ADMIN_PASSWORD)
+                .setting("murder_map_check_seconds", "2")
+                .setting("http_port", "8080")
+                .setting("imap_port", Integer.toString(offset + 1143))
+                .setting("lmtp_port", Integer.toString(offset + 2003))
+                .setting("mupdate_port", Integer.toString(offset + 3905))
+                .setting("pop3_port", Integer.toString(offset + 1110))
+                .listener("127.0.0.1", offset + 1143)
+                .prepare()
+                .start()) {
+            int fePort = offset + 8080;
+            java.util.function.Predicate<String> inCopy = name -> {
+                try {
+                    return MurderNode.http(fePort, "GET", "/api/copy?prefix=" + name, MurderNode.ADMIN,
+                            MurderNode.ADMIN_PASSWORD, false).body().contains("\"" + name + "\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            };
+            assertTrue(MurderNode.await(Duration.ofSeconds(60), () -> inCopy.test(before)),
+                    "the frontend's copy bootstrapped from the master's snapshot: " + fe.logTail());
+            try (MupdateClient c = MurderNode.admin()) {
+                c.activate(after, new Location("fesrv", "default"), "");
+            }
+            // no JMS between the two servers here: the version check (GET /api/map/version) sees the copy behind
+            // and resynchronises from the snapshot
+            assertTrue(MurderNode.await(Duration.ofSeconds(60), () -> inCopy.test(after)),
+                    "the frontend caught up with the master: " + fe.logTail());
+            assertEquals(401, MurderNode.http(fePort, "GET", "/api/copy", null, null, false).statusCode());
+        } finally {
+            try (MupdateClient c = MurderNode.admin()) {
+                c.delete(before);
+                c.delete(after);
+            }
         }
     }
 }

@@ -113,9 +113,33 @@ public final class MurderNode {
         return c;
     }
 
+    /** A GET of the node's REST API (or console) as the admin: the API answers admins only. */
     public static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort() + path))
-                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http("GET", path, ADMIN, ADMIN_PASSWORD, true);
+    }
+
+    /**
+     * A request to the node's HTTP port: as {@code user} (HTTP BASIC; null: no credentials), with the header the API
+     * asks of unsafe methods or without it.
+     */
+    public static HttpResponse<String> http(String method, String path, String user, String password, boolean requestedBy)
+            throws IOException, InterruptedException {
+        return http(httpPort(), method, path, user, password, requestedBy);
+    }
+
+    /** The same on another node's HTTP port. */
+    public static HttpResponse<String> http(int port, String method, String path, String user, String password,
+                                            boolean requestedBy) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + path))
+                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (user != null) {
+            b.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        if (requestedBy) {
+            b.header("X-Requested-By", "it");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Polls until the condition holds; bounded. */

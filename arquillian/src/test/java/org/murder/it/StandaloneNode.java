@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * A WildFly node of a test's own, started the way {@code ./murder} starts one and not by Arquillian (which
  * cannot bring back a server killed under it, nor run a second node): {@code standalone.sh -c murder.xml
  * -Djboss.server.base.dir=<base> -Djboss.socket.binding.port-offset=<offset> -P <base>/murder.conf} on a copy of
- * the provisioned configuration, with users added to the Elytron properties realm as {@code ./murder adduser} adds them and the
+ * the provisioned configuration, with users added to the node's user file as {@code ./murder adduser} adds them and the
  * EAR copied into {@code <base>/deployments}.
  *
  * <p>{@link #prepare()} makes a fresh base directory; {@link #start()} (again after {@link #kill9()} or
@@ -93,7 +93,7 @@ public final class StandaloneNode implements AutoCloseable {
             return this;
         }
 
-        /** A user of the node's realm (a clear-text line, as {@code ./murder adduser} writes). */
+        /** A user of the node's realm (hashed, as {@code ./murder adduser} writes). */
         public Builder user(String user, String password) {
             users.put(user, password);
             return this;

@@ -378,7 +378,7 @@ public final class MupdateBench {
         try (MupdateClient writer = login()) {
             warmUp(writer);
             Thread.sleep(500); // let the warm-up changes reach the copy before the histogram is reset
-            httpGet("/api/copy/latency?reset=true");
+            http("POST", "/api/copy/latency/reset");
             AtomicLongArray sent = new AtomicLongArray(latencyOps);
             long[] rtt = spacedWrites(writer, sent);
             Latency h = copyLatency();
@@ -600,18 +600,27 @@ public final class MupdateBench {
     }
 
     private Latency copyLatency() throws IOException {
-        String body = httpGet("/api/copy/latency?reset=false");
+        String body = httpGet("/api/copy/latency");
         return new Latency(jsonLong(body, "samples"), jsonLong(body, "p50Millis"), jsonLong(body, "p90Millis"),
                 jsonLong(body, "p99Millis"), jsonLong(body, "maxMillis"));
     }
 
     private String httpGet(String path) throws IOException {
+        return http("GET", path);
+    }
+
+    /** The node's REST API as the bench's user (an admin of the node), with the header unsafe methods need. */
+    private String http(String method, String path) throws IOException {
+        String basic = java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + httpPort + path))
-                .timeout(Duration.ofSeconds(30)).header("Accept", "application/json").GET().build();
+                .timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
+                .header("Authorization", "Basic " + basic).header("X-Requested-By", "bench")
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IOException("GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
+                throw new IOException(method + " " + path + ": HTTP " + response.statusCode() + " " + response.body());
             }
             return response.body();
         } catch (InterruptedException e) {

@@ -2,8 +2,7 @@ package org.murder.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.security.SecureRandom;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -14,21 +13,20 @@ import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.protocol.sasl.SaslMechanisms;
 import org.murder.protocol.sasl.ScramHash;
 import org.murder.protocol.sasl.ScramKeys;
-import org.wildfly.security.credential.PasswordCredential;
-import org.wildfly.security.password.interfaces.ClearPassword;
+import org.wildfly.security.credential.SecretKeyCredential;
 import org.wildfly.security.auth.server.RealmUnavailableException;
 import org.wildfly.security.auth.server.SecurityDomain;
 import org.wildfly.security.evidence.PasswordGuessEvidence;
 
 /**
  * Checks passwords against the application server's identity store: the Elytron security domain the
- * deployment is bound to ({@code murder} → MurderDomain, a file realm by default). Never a table of ours.
+ * deployment is bound to ({@code murder} → MurderDomain → MurderRealm, the node's hashed user file). Never a table
+ * of ours.
  */
 @ApplicationScoped
 public class Authenticator {
 
     private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
     MurderSettings settings;
@@ -72,8 +70,9 @@ public class Authenticator {
     }
 
     /**
-     * SCRAM keys for a user, derived from the clear password the realm keeps (as Cyrus derives them from
-     * sasldb's), with a fresh salt each time. Empty for an unknown user or a realm that keeps only digests.
+     * A user's SCRAM keys as the realm keeps them (salt, iterations, StoredKey, ServerKey; MurderFileRealm hands them
+     * over as a {@link SecretKeyCredential} named after the mechanism). Empty for an unknown user or a realm that
+     * keeps none.
      */
     Optional<ScramKeys> scramKeys(String user, ScramHash hash) {
         SecurityDomain domain = SecurityDomain.getCurrent();
@@ -85,20 +84,13 @@ public class Authenticator {
             if (!ctx.exists()) {
                 return Optional.empty();
             }
-            PasswordCredential credential = ctx.getCredential(PasswordCredential.class, ClearPassword.ALGORITHM_CLEAR);
-            ClearPassword clear = credential == null ? null : credential.getPassword(ClearPassword.class);
-            if (clear == null) {
-                LOG.fine(() -> "no clear password for " + user + ": SCRAM impossible");
+            SecretKeyCredential credential = ctx.getCredential(SecretKeyCredential.class, hash.mechanism());
+            if (credential == null) {
+                LOG.fine(() -> "no " + hash.mechanism() + " keys for " + user);
                 return Optional.empty();
             }
-            char[] password = clear.getPassword();
-            try {
-                byte[] salt = new byte[16];
-                RANDOM.nextBytes(salt);
-                return Optional.of(ScramKeys.derive(hash, password, salt, ScramKeys.DEFAULT_ITERATIONS));
-            } finally {
-                Arrays.fill(password, '\0');
-            }
+            return ScramKeys.decode(new String(credential.getSecretKey().getEncoded(), StandardCharsets.US_ASCII))
+                    .filter(k -> k.hash() == hash);
         } catch (RealmUnavailableException | RuntimeException e) {
             LOG.log(Level.FINE, "cannot get SCRAM keys for " + user, e);
             return Optional.empty();

@@ -170,6 +170,20 @@ public class MurderSettings {
         return get("mupdate_password", "");
     }
 
+    /**
+     * The admin this node presents to another node's REST API (a frontend fetching the master's map snapshot), and
+     * {@code ./murder} to its own: {@code murder_node_user}, else the MUPDATE identity, which a master lists in
+     * {@code admins} already.
+     */
+    public String nodeUser() {
+        return get("murder_node_user", mupdateAuthname());
+    }
+
+    /** {@code murder_node_password}, else {@code mupdate_password}. */
+    public String nodePassword() {
+        return get("murder_node_password", mupdatePassword());
+    }
+
     /** LMTP over quota: 452 4.2.2 (temporary, Cyrus's default) or, when set, 552 5.2.2. */
     public boolean lmtpOverQuotaPermFailure() {
         return bool("lmtp_over_quota_perm_failure", false);

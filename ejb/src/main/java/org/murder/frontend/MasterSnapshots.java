@@ -26,7 +26,8 @@ import org.murder.map.MapStore;
 
 /**
  * Where a frontend's copy bootstraps from: the master's map at one version. In-process when this node
- * is the master; otherwise the master's REST snapshot ({@code mupdate_master_url}).
+ * is the master; otherwise the master's REST snapshot ({@code mupdate_master_url}), as this node's admin
+ * ({@code murder_node_user}, HTTP BASIC).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -67,14 +68,30 @@ public class MasterSnapshots {
         }
     }
 
+    /** HTTP BASIC (RFC 7617, UTF-8) for the node's own admin credentials; null when it has none. */
+    static String basicAuthorization(String user, String password) {
+        if (user.isEmpty()) {
+            return null;
+        }
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private InputStream get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.masterHttpUrl() + path))
-                .timeout(Duration.ofSeconds(60)).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(settings.masterHttpUrl() + path))
+                .timeout(Duration.ofSeconds(60)).GET();
+        String authorization = basicAuthorization(settings.nodeUser(), settings.nodePassword());
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
                 r.body().close();
-                throw new IOException("master answered " + r.statusCode() + " for " + request.uri());
+                throw new IOException("master answered " + r.statusCode() + " for " + request.uri()
+                        + (r.statusCode() == 401 || r.statusCode() == 403
+                        ? " (this node's murder_node_user / murder_node_password must be an admin of the master)" : ""));
             }
             return r.body();
         } catch (InterruptedException e) {

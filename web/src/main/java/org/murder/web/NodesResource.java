@@ -5,10 +5,13 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.murder.config.MurderSettings;
 import org.murder.frontend.MapCopy;
@@ -55,16 +58,33 @@ public class NodesResource {
     public record LatencyView(long samples, long p50Millis, long p90Millis, long p99Millis, long maxMillis) {
     }
 
-    /** Change-to-copy latency through the JMS topic, as this node's copy measured it. */
+    /**
+     * Change-to-copy latency through the JMS topic, as this node's copy measured it. Read-only: the reset that an
+     * earlier version did on {@code GET ?reset=true} is {@link #resetLatency()}; such a GET is refused (405) rather
+     * than answered without the reset its caller expects.
+     */
     @GET
     @Path("/copy/latency")
     public LatencyView latency(@QueryParam("reset") @DefaultValue("false") boolean reset) {
-        var h = copy.latency();
-        LatencyView v = new LatencyView(h.count(), h.percentile(0.5), h.percentile(0.9), h.percentile(0.99), h.percentile(1.0));
         if (reset) {
-            h.reset();
+            throw new WebApplicationException(Response.status(Response.Status.METHOD_NOT_ALLOWED).header("Allow", "POST")
+                    .entity("a GET changes nothing: POST /api/copy/latency/reset").type(MediaType.TEXT_PLAIN).build());
         }
+        return latencyView();
+    }
+
+    /** Empties the latency histogram; answers what it held. */
+    @POST
+    @Path("/copy/latency/reset")
+    public LatencyView resetLatency() {
+        LatencyView v = latencyView();
+        copy.latency().reset();
         return v;
+    }
+
+    private LatencyView latencyView() {
+        var h = copy.latency();
+        return new LatencyView(h.count(), h.percentile(0.5), h.percentile(0.9), h.percentile(0.99), h.percentile(1.0));
     }
 
     /** This frontend's local copy, by name prefix. */

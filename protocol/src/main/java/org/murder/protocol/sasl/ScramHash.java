@@ -59,6 +59,16 @@ public enum ScramHash {
         }
     }
 
+    /** The hash of a mechanism name ({@code SCRAM-SHA-256}), case-insensitive. */
+    public static java.util.Optional<ScramHash> forMechanism(String mechanism) {
+        for (ScramHash h : values()) {
+            if (h.mechanism.equalsIgnoreCase(mechanism)) {
+                return java.util.Optional.of(h);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     int length() {
         return length;
     }

@@ -2,8 +2,13 @@ package org.murder.protocol.sasl;
 
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a SCRAM server keeps of a password (RFC 5802 section 3): salt, iteration count, StoredKey and ServerKey.
@@ -36,6 +41,49 @@ public record ScramKeys(ScramHash hash, byte[] salt, int iterations, byte[] stor
         } finally {
             Arrays.fill(salted, (byte) 0);
         }
+    }
+
+    /**
+     * The keys as one word, in PostgreSQL's notation: {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}
+     * (base64). What the user file keeps of a password.
+     */
+    public String encode() {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return hash.mechanism() + "$" + iterations + ":" + b64.encodeToString(salt) + "$" + b64.encodeToString(storedKey)
+                + ":" + b64.encodeToString(serverKey);
+    }
+
+    /** The inverse of {@link #encode()}; empty when the word is not one (a clear password, another scheme). */
+    public static Optional<ScramKeys> decode(String word) {
+        Matcher m = ENCODED.matcher(word);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        ScramHash hash = ScramHash.forMechanism(m.group(1)).orElse(null);
+        Base64.Decoder b64 = Base64.getDecoder();
+        try {
+            byte[] storedKey = b64.decode(m.group(4));
+            byte[] serverKey = b64.decode(m.group(5));
+            int iterations = Integer.parseInt(m.group(2));
+            if (hash == null || storedKey.length != hash.length() || serverKey.length != hash.length()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ScramKeys(hash, b64.decode(m.group(3)), iterations, storedKey, serverKey));
+        } catch (IllegalArgumentException e) { // bad base64, iteration count out of range, empty salt
+            return Optional.empty();
+        }
+    }
+
+    private static final Pattern ENCODED =
+            Pattern.compile("(SCRAM-SHA-[0-9]+)\\$([0-9]{1,9}):([A-Za-z0-9+/=]+)\\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)");
+
+    /**
+     * Whether {@code password} is the one these keys were derived from: Hi() with the stored salt and iteration
+     * count, then H(ClientKey) compared with StoredKey in constant time. What PLAIN and LOGIN check against.
+     */
+    public boolean matches(char[] password) {
+        ScramKeys candidate = derive(hash, password, salt, iterations);
+        return MessageDigest.isEqual(candidate.storedKey, storedKey);
     }
 
     /**

@@ -310,7 +310,7 @@ public class MessageStore {
         for (StoreMessage m : byUids(fromMailboxId, uids)) {
             Linked linked;
             try {
-                linked = linkAtNewUid(spool, spool.messagePath(from.partition(), from.id(), m.uid()), to);
+                linked = linkAtNewUid(spool, spool.messagePath(from.partition(), from.id(), m.uid()), to, true);
             } catch (java.nio.file.NoSuchFileException expungedMeanwhile) {
                 continue; // its expunge committed after we read the row; the UID taken stays unused
             } catch (IOException e) {
@@ -327,6 +327,11 @@ public class MessageStore {
             pairs.add(new long[] {m.uid(), uid});
         }
         if (!added.isEmpty()) {
+            try {
+                spool.syncMailboxDir(to.partition(), to.id()); // every new name at once, before the commit
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot sync " + to.name(), e);
+            }
             indexAfterCommit(to.id(), added, new long[0], before, to.highestModSeq());
         }
         return pairs;
@@ -341,10 +346,16 @@ public class MessageStore {
      * that crashed before its commit) is never replaced: its UID is skipped, and reconstruct indexes the file.
      */
     private static Linked linkAtNewUid(Spool spool, Path file, StoreMailbox box) throws IOException {
+        return linkAtNewUid(spool, file, box, false);
+    }
+
+    /** @param durableFile the file's data is already on disk (COPY): only the names are synced, later, together */
+    private static Linked linkAtNewUid(Spool spool, Path file, StoreMailbox box, boolean durableFile) throws IOException {
         for (int attempt = 1; ; attempt++) {
             long uid = box.takeUid();
             try {
-                return new Linked(uid, spool.link(file, box.partition(), box.id(), uid));
+                return new Linked(uid, durableFile ? spool.linkDurableFile(file, box.partition(), box.id(), uid)
+                        : spool.link(file, box.partition(), box.id(), uid));
             } catch (FileAlreadyExistsException e) {
                 LOG.warning(() -> "MURDER-STORE-001 " + box.name() + ": UID " + uid + " skipped: " + e.getMessage()
                         + " (./murder reconstruct indexes it)");

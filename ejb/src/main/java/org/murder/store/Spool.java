@@ -156,6 +156,27 @@ public final class Spool {
      * at that name is left as it is: {@link FileAlreadyExistsException} (the caller takes another UID).
      */
     public Path link(Path existing, String partition, long mailboxId, long uid) throws IOException {
+        Path target = linkOnly(existing, partition, mailboxId, uid);
+        fsync.force(target); // a second link of an already synced file finds nothing to write
+        fsync.force(target.getParent());
+        return target;
+    }
+
+    /**
+     * COPY's link of a message file that is already durable (the same inode under a second name, or a durable copy
+     * on another file system): the new names become durable together, by {@link #syncMailboxDir} once for the
+     * whole COPY before its commit, not one directory fsync per message.
+     */
+    public Path linkDurableFile(Path existing, String partition, long mailboxId, long uid) throws IOException {
+        return linkOnly(existing, partition, mailboxId, uid);
+    }
+
+    /** Makes the names linked into a mailbox's directory durable (after {@link #linkDurableFile}). */
+    public void syncMailboxDir(String partition, long mailboxId) throws IOException {
+        fsync.force(mailboxDir(partition, mailboxId));
+    }
+
+    private Path linkOnly(Path existing, String partition, long mailboxId, long uid) throws IOException {
         Path dir = createMailboxDir(partition, mailboxId);
         Path target = dir.resolve(uid + ".");
         try {
@@ -168,6 +189,7 @@ public final class Spool {
             // another file system (a partition on its own disk): a copy beside the target, linked to its name
             Path copy = dir.resolve(UUID.randomUUID() + ".copy");
             Files.copy(existing, copy);
+            fsync.force(copy); // a new inode: its data must be on disk before its name is
             try {
                 Files.createLink(target, copy);
             } catch (FileAlreadyExistsException taken) {
@@ -176,8 +198,6 @@ public final class Spool {
                 Files.deleteIfExists(copy);
             }
         }
-        fsync.force(target); // a second link of an already synced file finds nothing to write
-        fsync.force(dir);
         return target;
     }
 

@@ -94,6 +94,25 @@ class SpoolTest {
         assertThrows(IOException.class, () -> broken.createMailboxDir("default", 4));
     }
 
+    @Test
+    void aCopysLinksAreSyncedOnceTogether() throws IOException {
+        List<Path> synced = new ArrayList<>();
+        Spool s = new Spool(Map.of("default", root.resolve("default")), synced::add);
+        Spool.TempMessage m = s.writeTemp("default", new java.io.ByteArrayInputStream("Subject: x\r\n\r\nbody\r\n".getBytes()));
+        Path first = s.link(m.path(), "default", 1, 1);
+        synced.clear();
+        Path a = s.linkDurableFile(first, "default", 2, 1);
+        Path b = s.linkDurableFile(first, "default", 2, 2);
+        assertEquals(List.of(root.resolve("default")), synced,
+                "only the new directory's name in its parent; no fsync per message");
+        synced.clear();
+        s.syncMailboxDir("default", 2);
+        assertEquals(List.of(root.resolve("default/2")), synced, "the names, once");
+        assertArrayEquals(java.nio.file.Files.readAllBytes(first), java.nio.file.Files.readAllBytes(a));
+        assertTrue(java.nio.file.Files.exists(b));
+        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> s.linkDurableFile(first, "default", 2, 2));
+    }
+
     /** A spool whose fsync fails with EIO for the paths {@code fails} picks. */
     private Spool failing(Predicate<Path> fails) {
         return new Spool(Map.of("default", root.resolve("default")), p -> {

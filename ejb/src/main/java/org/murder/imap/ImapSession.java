@@ -95,7 +95,7 @@ final class ImapSession {
     /** Selects a mailbox, leaving the one selected before (RFC 3501 6.3.1). */
     synchronized void select(SelectedMailbox mailbox) {
         Identity who = identity().orElseThrow(() -> new IllegalStateException("not authenticated"));
-        leaveSelected();
+        unselect();
         state = new Selected(who, mailbox);
     }
 
@@ -105,10 +105,6 @@ final class ImapSession {
             state = new Authenticated(s.identity());
             s.mailbox().close();
         }
-    }
-
-    private void leaveSelected() {
-        unselect();
     }
 
     Optional<Awaiting> awaiting() {

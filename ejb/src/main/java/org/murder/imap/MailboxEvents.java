@@ -2,41 +2,31 @@ package org.murder.imap;
 
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.murder.store.MailboxIndex;
-import org.murder.store.MessageStore;
 
 /**
- * A change to a mailbox on this node (after its commit): the mailbox's shared index is brought up to date once,
- * here, and the sessions idling on it hear of the new version. Sessions not idling compare their view with the
- * newest version at their next command; they register nothing, so nothing of theirs can be left behind.
+ * A change to a mailbox on this node (after its commit) wakes the sessions idling on it; they tell their clients
+ * what the mailbox's shared index now holds (the change went into it in memory after its commit, see
+ * {@code MailboxIndexes.applyIfNext}). Sessions not idling compare their view with the newest version at their next
+ * command; they register nothing, so nothing of theirs can be left behind.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // in-memory apart from the index's refresh
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED) // in-memory only: no transaction per call
 public class MailboxEvents {
 
-    private static final Logger LOG = Logger.getLogger(MailboxEvents.class.getName());
+    private final Map<Long, Set<Runnable>> watchers = new ConcurrentHashMap<>();
 
-    @EJB
-    MessageStore store;
-
-    private final Map<Long, Set<Consumer<MailboxIndex>>> watchers = new ConcurrentHashMap<>();
-
-    public void watch(long mailboxId, Consumer<MailboxIndex> listener) {
+    public void watch(long mailboxId, Runnable listener) {
         watchers.computeIfAbsent(mailboxId, k -> ConcurrentHashMap.newKeySet()).add(listener);
     }
 
-    public void unwatch(long mailboxId, Consumer<MailboxIndex> listener) {
+    public void unwatch(long mailboxId, Runnable listener) {
         watchers.computeIfPresent(mailboxId, (k, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;
@@ -45,7 +35,7 @@ public class MailboxEvents {
 
     /** How many listeners are registered (tests: a session gone leaves none). */
     public int watching(long mailboxId) {
-        Set<Consumer<MailboxIndex>> set = watchers.get(mailboxId);
+        Set<Runnable> set = watchers.get(mailboxId);
         return set == null ? 0 : set.size();
     }
 
@@ -56,18 +46,9 @@ public class MailboxEvents {
 
     /** Something in the mailbox changed and committed. */
     public void changed(long mailboxId) {
-        MailboxIndex now = null;
-        try {
-            now = store.refreshIndex(mailboxId);
-        } catch (RuntimeException e) {
-            // the change is committed; sessions catch up at their next command, which reads the database again
-            LOG.log(Level.WARNING, "MURDER-IMAP-006 cannot refresh the index of mailbox " + mailboxId, e);
-        }
-        Set<Consumer<MailboxIndex>> set = watchers.get(mailboxId);
+        Set<Runnable> set = watchers.get(mailboxId);
         if (set != null) {
-            for (Consumer<MailboxIndex> listener : set) {
-                listener.accept(now);
-            }
+            set.forEach(Runnable::run);
         }
     }
 }

@@ -231,12 +231,15 @@ public class MessageCommands {
 
         /** Only UID, FLAGS and MODSEQ: each response is written straight from the index (UID FETCH 1:* (FLAGS)). */
         private final boolean indexOnly;
+        /** Some item reads the message: FLAGS, UID, sizes and dates come from the index, no path to build for them. */
+        private final boolean needsFile;
         private final StringBuilder line = new StringBuilder(128);
 
         FetchResponse(ImapSession s, SelectedMailbox sel, ImapCommand.Fetch f, int[] positions, List<FetchItem> items,
                       boolean withUid, boolean setsSeen) {
             this.indexOnly = items.stream().allMatch(i -> i == FetchItem.Attribute.UID || i == FetchItem.Attribute.FLAGS
                     || i == FetchItem.Attribute.MODSEQ);
+            this.needsFile = !items.stream().allMatch(MessageCommands::fromIndex);
             this.s = s;
             this.sel = sel;
             this.f = f;
@@ -326,7 +329,7 @@ public class MessageCommands {
                 int i = positions[next++];
                 SelectedMailbox.Message m = sel.message(i);
                 try {
-                    List<Segment> segs = fetchOne(sel, i + 1, m, items, withUid, setsSeen);
+                    List<Segment> segs = fetchOne(sel, i + 1, m, items, withUid, setsSeen, needsFile);
                     for (Segment seg : segs) {
                         if (seg instanceof Segment.FileRegion r) {
                             InputStream in = Files.newInputStream(r.file());
@@ -435,15 +438,14 @@ public class MessageCommands {
                 || item == FetchItem.Attribute.RFC822_SIZE || item == FetchItem.Attribute.INTERNALDATE;
     }
 
+    /** @param needsFile some item reads the message (not only the index): its spool path is built */
     private List<Segment> fetchOne(SelectedMailbox sel, long msn, SelectedMailbox.Message m, List<FetchItem> items,
-                                   boolean withUid, boolean seenNow) throws IOException {
+                                   boolean withUid, boolean seenNow, boolean needsFile) throws IOException {
         FetchResponseBuilder b = new FetchResponseBuilder(msn);
         if (withUid) {
             b.uid(m.uid());
         }
-        // FLAGS, UID, sizes and dates come from the index: no path to build for them (UID FETCH 1:* (FLAGS))
-        Path file = items.stream().allMatch(MessageCommands::fromIndex) ? null
-                : spool.messagePath(sel.partition, sel.mailboxId, m.uid());
+        Path file = needsFile ? spool.messagePath(sel.partition, sel.mailboxId, m.uid()) : null;
         MessageCacheData cache = null;
         MessageStructure structure = null;
         for (FetchItem item : items) {
@@ -926,7 +928,7 @@ public class MessageCommands {
         SelectedMailbox sel = selected.get();
         // changes faster than the session tells them (a burst of deliveries) share one telling: at most one waits
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.function.Consumer<MailboxIndex> push = now -> {
+        Runnable push = () -> {
             if (!queued.compareAndSet(false, true)) {
                 return;
             }

@@ -118,16 +118,6 @@ public class MessageStore {
         return indexes.current(mailboxId, source);
     }
 
-    /**
-     * After a change of this node's: the newest version kept (the change itself went in after its commit, see
-     * {@link MailboxIndexes#applyIfNext}), or null when the node keeps none. No database read: many deliveries in
-     * flight would otherwise each read the mailbox's changes.
-     */
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public MailboxIndex refreshIndex(long mailboxId) {
-        return indexes.known(mailboxId);
-    }
-
     private final MailboxIndexes.Source source = new MailboxIndexes.Source() {
         @Override
         public MailboxIndexes.Head head(long mailboxId) {

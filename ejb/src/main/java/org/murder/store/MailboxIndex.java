@@ -40,30 +40,6 @@ public final class MailboxIndex {
         /** Keywords in use in this chunk, lower case → first spelling; FLAGS lists the union. */
         final Map<String, String> keywords;
 
-        Chunk(List<IndexRow> rows) {
-            int n = rows.size();
-            uids = new int[n];
-            ids = new long[n];
-            modSeqs = new long[n];
-            sizes = new int[n];
-            dates = new int[n];
-            flags = new MessageFlags[n];
-            Map<String, String> kw = new LinkedHashMap<>();
-            for (int i = 0; i < n; i++) {
-                IndexRow r = rows.get(i);
-                uids[i] = (int) r.uid();
-                ids[i] = r.id();
-                modSeqs[i] = r.modSeq();
-                sizes[i] = (int) Math.min(Integer.MAX_VALUE, r.size());
-                dates[i] = (int) r.internalDate().getEpochSecond();
-                flags[i] = intern(r.flags());
-                for (String k : r.flags().keywords()) {
-                    kw.putIfAbsent(k.toLowerCase(Locale.ROOT), k);
-                }
-            }
-            keywords = kw.isEmpty() ? Map.of() : Collections.unmodifiableMap(kw);
-        }
-
         /** Rows from..to of gathered rows (a change's new chunks: no object per row). */
         Chunk(Rows rows, int from, int to) {
             uids = Arrays.copyOfRange(rows.uids, from, to);
@@ -128,9 +104,7 @@ public final class MailboxIndex {
     /** From rows in UID order. */
     public static MailboxIndex of(List<IndexRow> rows, long highestModSeq) {
         List<Chunk> out = new ArrayList<>();
-        for (int from = 0; from < rows.size(); from += CHUNK) {
-            out.add(new Chunk(rows.subList(from, Math.min(rows.size(), from + CHUNK))));
-        }
+        split(rows, out);
         return new MailboxIndex(out.toArray(new Chunk[0]), highestModSeq);
     }
 

@@ -246,6 +246,69 @@ public class MurderSettings {
         return Long.parseLong(get("maxmessagesize", "0"));
     }
 
+    // ------------------------------------------------------------------ frontend: reaching backends
+
+    /** A service of a backend a frontend connects to. */
+    public enum Service {
+        IMAP("imap_port", 1143), LMTP("lmtp_port", 2003), POP3("pop3_port", 1110);
+
+        private final String portSetting;
+        private final int defaultPort;
+
+        Service(String portSetting, int defaultPort) {
+            this.portSetting = portSetting;
+            this.defaultPort = defaultPort;
+        }
+    }
+
+    /**
+     * Where a frontend reaches {@code server}'s service: {@code <server>_imap_address} ({@code _lmtp_address},
+     * {@code _pop3_address}) as {@code host:port}; by default the server's name as host name at the port this node
+     * uses itself, which is how a murder of one host per server, all alike, needs no setting at all.
+     */
+    public java.net.InetSocketAddress backendAddress(String server, Service service) {
+        String name = service.name().toLowerCase(Locale.ROOT);
+        String value = get(server + "_" + name + "_address", "");
+        int ownPort = Integer.parseInt(get(service.portSetting, Integer.toString(service.defaultPort)));
+        if (value.isEmpty()) {
+            return java.net.InetSocketAddress.createUnresolved(server, ownPort);
+        }
+        int colon = value.lastIndexOf(':');
+        if (colon < 0 || value.endsWith("]")) {
+            return java.net.InetSocketAddress.createUnresolved(value, ownPort);
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return java.net.InetSocketAddress.createUnresolved(host, Integer.parseInt(value.substring(colon + 1)));
+    }
+
+    /** Who a frontend authenticates as at {@code server} (Cyrus: {@code <server>_authname}, else {@code proxy_authname}). */
+    public String proxyAuthname(String server) {
+        return get(server + "_authname", get("proxy_authname", "proxy"));
+    }
+
+    /** Its password there (Cyrus: {@code <server>_password}, else {@code proxy_password}); empty when none is set. */
+    public String proxyPassword(String server) {
+        return get(server + "_password", get("proxy_password", ""));
+    }
+
+    /** The SASL mechanisms a frontend may use at {@code server} ({@code <server>_mechs}); empty: any it offers. */
+    public Set<String> proxyMechanisms(String server) {
+        return words(get(server + "_mechs", get("proxy_mechs", "")).toUpperCase(Locale.ROOT));
+    }
+
+    /** Whether a frontend starts TLS towards {@code server} before it authenticates ({@code <server>_tls}). */
+    public boolean proxyTls(String server) {
+        return bool(server + "_tls", bool("proxy_tls", false));
+    }
+
+    /** How long a frontend waits for a backend to connect and greet, and for a command's answer to begin. */
+    public java.time.Duration proxyTimeout() {
+        return java.time.Duration.ofSeconds(Long.parseLong(get("proxy_timeout", "30")));
+    }
+
     private boolean bool(String key, boolean fallback) {
         String v = get(key, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
         return v.equals("1") || v.equals("yes") || v.equals("true") || v.equals("on") || v.equals("t");

@@ -70,6 +70,8 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     private final ArrayDeque<Item> inbound = new ArrayDeque<>();
     private InputDecoder decoder;
     private boolean dispatching;
+    /** A proxied command is waiting for its answer: no more input is dispatched until it is released. */
+    private boolean held;
     private boolean readPaused;
     private boolean inputEnded;
     /** The engine wants to wrap before it unwraps more, and our output cannot move yet: input waits. */
@@ -85,6 +87,8 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     private boolean closeRequested;
     /** The producer waits for the client to read: the next flush below the low-water mark resumes it. */
     private boolean parked;
+    /** What {@link #whenWritable} was asked to run once the output drains. */
+    private final java.util.List<Runnable> onDrained = new java.util.ArrayList<>(1);
 
     private volatile boolean open = true;
     private volatile Object attachment;
@@ -180,6 +184,11 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
         inputEnded = true;
         listener.interest(key, SelectionKey.OP_READ, false);
         inbound.add(new PeerClosed());
+        if (held) {
+            // a client that hangs up while another server answers for it is gone: its session (and the connections
+            // it holds to that server) ends now, not whenever that server answers
+            listener.execute(this::abort);
+        }
         scheduleLocked();
     }
 
@@ -200,7 +209,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     // ------------------------------------------------------------------ dispatch (worker threads)
 
     private void scheduleLocked() {
-        if (!dispatching && !inbound.isEmpty()) {
+        if (!dispatching && !inbound.isEmpty() && (!held || !open)) {
             dispatching = true;
             listener.execute(this::drain);
         }
@@ -234,6 +243,11 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                 }
                 Item item;
                 synchronized (inLock) {
+                    if (held && open) {
+                        dispatching = false; // releaseInput schedules the next drain
+                        resumeReadLocked();
+                        return;
+                    }
                     item = inbound.poll();
                     if (item == null) {
                         dispatching = false;
@@ -372,9 +386,49 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
 
     /** The client read enough (or the connection went): the parked producer goes on, on a worker. */
     private void unparkLocked() {
-        if (parked && (!open || output.backlog() <= listener.settings().highWater() / 2)) {
+        boolean drained = !open || output.backlog() <= listener.settings().highWater() / 2;
+        if (parked && drained) {
             parked = false;
             listener.execute(this::drain);
+        }
+        if (drained && !onDrained.isEmpty()) {
+            for (Runnable r : onDrained) {
+                listener.execute(r);
+            }
+            onDrained.clear();
+        }
+    }
+
+    @Override
+    public boolean congested() {
+        synchronized (outLock) {
+            return open && output.backlog() > listener.settings().highWater();
+        }
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        synchronized (outLock) {
+            if (open && output.backlog() > listener.settings().highWater() / 2) {
+                onDrained.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    @Override
+    public void holdInput() {
+        synchronized (inLock) {
+            held = true;
+        }
+    }
+
+    @Override
+    public void releaseInput() {
+        synchronized (inLock) {
+            held = false;
+            scheduleLocked();
         }
     }
 

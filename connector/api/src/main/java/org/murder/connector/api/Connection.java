@@ -52,6 +52,30 @@ public interface Connection {
     /** Bytes queued but not yet handed to the socket. */
     long outboundBacklog();
 
+    /**
+     * True while more than the listener's high-water mark of output is queued: a relay (a frontend passing a
+     * backend's answer on) stops reading its source and asks {@link #whenWritable} to be told when to go on.
+     */
+    boolean congested();
+
+    /**
+     * Runs {@code action} once the queued output has drained to half the high-water mark (or the connection has
+     * closed): at once on the calling thread when that is already so, otherwise later on a worker thread. How a
+     * relay resumes reading its source without a thread waiting for a slow client.
+     */
+    void whenWritable(Runnable action);
+
+    /**
+     * Holds the dispatch of the client's next commands until {@link #releaseInput()}: a command answered by
+     * another server (a frontend's proxied command) keeps the session's order without a worker waiting for
+     * that server. Input still arrives into the connection's bounded queue, then reading stops. A connection that
+     * closes releases itself, so its disconnect is always heard. Any thread.
+     */
+    void holdInput();
+
+    /** Dispatches the commands that waited; idempotent; any thread. */
+    void releaseInput();
+
     /** Flushes what was written, then closes. */
     void close();
 

@@ -304,6 +304,11 @@ public class MurderSettings {
         return bool(server + "_tls", bool("proxy_tls", false));
     }
 
+    /** Where a frontend creates a top-level mailbox (Cyrus: {@code defaultserver}); empty: it refuses. */
+    public String defaultServer() {
+        return get("defaultserver", "");
+    }
+
     /** How long a frontend waits for a backend to connect and greet, and for a command's answer to begin. */
     public java.time.Duration proxyTimeout() {
         return java.time.Duration.ofSeconds(Long.parseLong(get("proxy_timeout", "30")));

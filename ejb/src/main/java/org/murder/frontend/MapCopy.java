@@ -204,6 +204,11 @@ public class MapCopy {
         return store.find(name);
     }
 
+    /** Every mailbox in the copy (a frontend's LIST); empty on a node that keeps none. */
+    public java.util.List<MailboxRecord> all() {
+        return enabled ? store.all() : java.util.List.of();
+    }
+
     /** Waits until the copy has applied at least {@code version} (read-your-writes for tests and tools). */
     public boolean awaitVersion(long version, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;

@@ -66,6 +66,9 @@ public class ImapEndpoint implements ImapListener {
     @Inject
     MessageCommands messageCommands;
 
+    @Inject
+    ImapProxy proxy;
+
     static ImapSession session(Connection c) {
         Object s = c.attachment();
         if (s instanceof ImapSession is) {
@@ -175,10 +178,12 @@ public class ImapEndpoint implements ImapListener {
         } else if (command instanceof ImapCommand.Selected sel) {
             if (state instanceof ImapSession.Selected selected) {
                 messageCommands.run(c, s, selected, sel);
+            } else if (state instanceof ImapSession.Proxied proxied) {
+                proxy.selected(c, s, proxied, sel);
             } else {
                 tagged(c, tag, ImapStatus.BAD, "Please select a mailbox first");
             }
-        } else {
+        } else if (!proxy.route(c, s, command)) {
             mailboxCommands.run(c, s, command);
         }
     }
@@ -188,6 +193,8 @@ public class ImapEndpoint implements ImapListener {
         if (command instanceof ImapCommand.Capability) {
             c.write(ImapResponses.capability(capabilities(c, s)));
             tagged(c, tag, ImapStatus.OK, "Completed");
+        } else if (command instanceof ImapCommand.Noop && s.proxied().isPresent()) {
+            proxy.noop(c, s.proxied().get(), command);
         } else if (command instanceof ImapCommand.Noop) {
             messageCommands.sync(c, s, true, true, Map.of());
             tagged(c, tag, ImapStatus.OK, "Completed");
@@ -278,7 +285,11 @@ public class ImapEndpoint implements ImapListener {
         ImapSession s = session(c);
         Optional<ImapSession.Awaiting> awaiting = s.awaiting();
         if (awaiting.isPresent() && awaiting.get() instanceof ImapSession.Idling) {
-            messageCommands.endIdle(c, s, line);
+            if (s.proxied().isPresent()) {
+                proxy.endIdle(c, s, line);
+            } else {
+                messageCommands.endIdle(c, s, line);
+            }
             return;
         }
         s.stopAwaiting();

@@ -16,7 +16,7 @@ final class ImapSession {
     record Identity(String user, boolean admin) {
     }
 
-    sealed interface State permits NotAuthenticated, Authenticated, Selected, Logout {
+    sealed interface State permits NotAuthenticated, Authenticated, Selected, Proxied, Logout {
     }
 
     record NotAuthenticated() implements State {
@@ -26,6 +26,14 @@ final class ImapSession {
     }
 
     record Selected(Identity identity, SelectedMailbox mailbox) implements State {
+    }
+
+    /** Selected, on another backend: the session's commands on it are relayed to that backend's session. */
+    record Proxied(Identity identity, ProxiedMailbox mailbox) implements State {
+    }
+
+    /** The mailbox a proxied session has selected there, as the client named it. */
+    record ProxiedMailbox(org.murder.proxy.BackendConnection backend, String name, boolean readOnly) {
     }
 
     record Logout() implements State {
@@ -45,6 +53,8 @@ final class ImapSession {
 
     private volatile State state = new NotAuthenticated();
     private Awaiting awaiting;
+    /** This session's connections to other backends (a frontend's proxied mailboxes). */
+    final org.murder.proxy.BackendSessions backends = new org.murder.proxy.BackendSessions();
     /** Extensions the client turned on (ENABLE, or implicitly: CONDSTORE by SELECT (CONDSTORE), FETCH MODSEQ…). */
     final Set<String> enabled = ConcurrentHashMap.newKeySet();
 
@@ -53,7 +63,7 @@ final class ImapSession {
     }
 
     boolean authenticated() {
-        return state instanceof Authenticated || state instanceof Selected;
+        return state instanceof Authenticated || state instanceof Selected || state instanceof Proxied;
     }
 
     Optional<Identity> identity() {
@@ -63,6 +73,9 @@ final class ImapSession {
         }
         if (s instanceof Selected sel) {
             return Optional.of(sel.identity());
+        }
+        if (s instanceof Proxied p) {
+            return Optional.of(p.identity());
         }
         return Optional.empty();
     }
@@ -99,11 +112,29 @@ final class ImapSession {
         state = new Selected(who, mailbox);
     }
 
-    /** Back to the authenticated state (CLOSE, UNSELECT, a failed SELECT, the mailbox deleted). */
+    /** Selects a mailbox on another backend, leaving the one selected before. */
+    synchronized void selectProxied(ProxiedMailbox mailbox) {
+        Identity who = identity().orElseThrow(() -> new IllegalStateException("not authenticated"));
+        if (state instanceof Selected s) {
+            s.mailbox().close();
+        }
+        state = new Proxied(who, mailbox);
+    }
+
+    Optional<ProxiedMailbox> proxied() {
+        return state instanceof Proxied p ? Optional.of(p.mailbox()) : Optional.empty();
+    }
+
+    /**
+     * Back to the authenticated state (CLOSE, UNSELECT, a failed SELECT, the mailbox deleted). A mailbox selected on
+     * another backend is left there by whoever changes the state (UNSELECT sent to that backend).
+     */
     synchronized void unselect() {
         if (state instanceof Selected s) {
             state = new Authenticated(s.identity());
             s.mailbox().close();
+        } else if (state instanceof Proxied p) {
+            state = new Authenticated(p.identity());
         }
     }
 
@@ -126,9 +157,12 @@ final class ImapSession {
     }
 
     /** LOGOUT or the connection gone: everything the session registered is released. */
-    synchronized void end() {
-        stopAwaiting();
-        unselect();
-        state = new Logout();
+    void end() {
+        synchronized (this) {
+            stopAwaiting();
+            unselect();
+            state = new Logout();
+        }
+        backends.closeAll(); // outside the session's lock: the backends' last replies may reach the session
     }
 }

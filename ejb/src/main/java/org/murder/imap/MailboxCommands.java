@@ -72,6 +72,12 @@ public class MailboxCommands {
     @Inject
     AclQuotaCommands aclQuota;
 
+    @Inject
+    org.murder.routing.MailboxLocator locator;
+
+    @EJB
+    org.murder.frontend.MapCopy mapCopy;
+
     @EJB
     org.murder.store.SeenStore seenStore;
 
@@ -114,12 +120,13 @@ public class MailboxCommands {
 
     /** Cyrus's autocreate at login: a user always has an INBOX to open. */
     void ensureInbox(ImapSession s) {
-        if (!settings.autocreateInbox()) {
+        if (!settings.autocreateInbox() || !settings.hasRole(MurderSettings.Role.BACKEND)) {
             return;
         }
         Optional<String> inbox = namespace.toInternal("INBOX", s.user());
-        if (inbox.isEmpty() || mailboxes.find(inbox.get()).isPresent()) {
-            return;
+        if (inbox.isEmpty() || mailboxes.find(inbox.get()).isPresent()
+                || !(locator.locate(inbox.get()) instanceof org.murder.routing.Route.Unknown)) {
+            return; // there already, or on another backend (or not certainly nowhere): not ours to create
         }
         try {
             mailboxes.create(inbox.get(), "", mailboxes.initialAcl(inbox.get()), s.user(), s.admin());
@@ -142,14 +149,8 @@ public class MailboxCommands {
             subscribe(c, s, tag, sub.mailbox(), true);
         } else if (command instanceof ImapCommand.Unsubscribe sub) {
             subscribe(c, s, tag, sub.mailbox(), false);
-        } else if (command instanceof ImapCommand.ListCommand l) {
-            if (l.extended()) {
-                listExtended(c, s, l);
-            } else {
-                list(c, s, tag, l.reference(), l.patterns(), false);
-            }
-        } else if (command instanceof ImapCommand.Lsub l) {
-            list(c, s, tag, l.reference(), List.of(l.pattern()), true);
+        } else if (command instanceof ImapCommand.ListCommand || command instanceof ImapCommand.Lsub) {
+            list(c, s, command, subscriptions.of(s.user()).stream().map(n -> external(s, n)).toList());
         } else if (command instanceof ImapCommand.Status st) {
             status(c, s, tag, st);
         } else if (command instanceof ImapCommand.Append a) {
@@ -358,7 +359,19 @@ public class MailboxCommands {
         ok(c, tag, "Completed");
     }
 
-    private void list(Connection c, ImapSession s, String tag, String reference, List<String> patterns, boolean lsub) {
+    /** LIST or LSUB, given the user's subscriptions (external names) from wherever they are kept. */
+    void list(Connection c, ImapSession s, ImapCommand command, List<String> subscribed) {
+        if (command instanceof ImapCommand.ListCommand l && l.extended()) {
+            listExtended(c, s, l, subscribed);
+        } else if (command instanceof ImapCommand.ListCommand l) {
+            list(c, s, l.tag(), l.reference(), l.patterns(), false, subscribed);
+        } else if (command instanceof ImapCommand.Lsub l) {
+            list(c, s, l.tag(), l.reference(), List.of(l.pattern()), true, subscribed);
+        }
+    }
+
+    private void list(Connection c, ImapSession s, String tag, String reference, List<String> patterns, boolean lsub,
+                      List<String> subscribed) {
         char sep = namespace.separator();
         if (!lsub && patterns.size() == 1 && ListPattern.isDelimiterRequest(patterns.get(0))) {
             c.write(ImapResponses.list(List.of("\\Noselect"), sep, ""));
@@ -366,15 +379,9 @@ public class MailboxCommands {
             return;
         }
         List<ListPattern> compiled = patterns.stream().map(p -> ListPattern.compile(reference, p, sep)).toList();
-        List<String> visible = new ArrayList<>();
-        for (StoreMailbox m : store.allMailboxes()) {
-            if ((s.admin() || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
-                visible.add(external(s, m.name()));
-            }
-        }
+        List<String> visible = new ArrayList<>(listable(s).keySet());
         List<ListEntry> entries;
         if (lsub) {
-            List<String> subscribed = subscriptions.of(s.user()).stream().map(n -> external(s, n)).toList();
             entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep, false);
         } else {
             entries = MailboxListing.list(compiled, visible, sep, false);
@@ -387,17 +394,13 @@ public class MailboxCommands {
     }
 
     /** LIST-EXTENDED (RFC 5258) with SUBSCRIBED, CHILDREN, SPECIAL-USE (RFC 6154) and STATUS (RFC 5819). */
-    private void listExtended(Connection c, ImapSession s, ImapCommand.ListCommand l) {
+    private void listExtended(Connection c, ImapSession s, ImapCommand.ListCommand l, List<String> subscribedNames) {
         char sep = namespace.separator();
         List<ListPattern> compiled = l.patterns().stream().map(p -> ListPattern.compile(l.reference(), p, sep)).toList();
+        Map<String, Optional<StoreMailbox>> listable = listable(s);
         Map<String, StoreMailbox> byExternal = new LinkedHashMap<>();
-        for (StoreMailbox m : store.allMailboxes()) {
-            if ((s.admin() || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
-                byExternal.put(external(s, m.name()), m);
-            }
-        }
-        java.util.Set<String> subscribed = new java.util.HashSet<>();
-        subscriptions.of(s.user()).forEach(n -> subscribed.add(external(s, n)));
+        listable.forEach((name, local) -> byExternal.put(name, local.orElse(null)));
+        java.util.Set<String> subscribed = new java.util.LinkedHashSet<>(subscribedNames);
         boolean selSubscribed = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SUBSCRIBED);
         boolean selSpecial = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SPECIAL_USE);
         boolean retSubscribed = selSubscribed || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SUBSCRIBED);
@@ -405,6 +408,8 @@ public class MailboxCommands {
         List<ListEntry> entries = selSubscribed
                 ? MailboxListing.lsub(compiled, new ArrayList<>(subscribed), byExternal::containsKey, sep, true)
                 : MailboxListing.list(compiled, byExternal.keySet(), sep, true);
+        // a mailbox on another backend is listed from the map; what only its backend knows (special use, STATUS)
+        // is not shown for it
         for (ListEntry e : entries) {
             StoreMailbox m = byExternal.get(e.name());
             if (selSpecial && (m == null || m.specialUse() == null)) {
@@ -423,6 +428,29 @@ public class MailboxCommands {
             }
         }
         ok(c, l.tag(), "Completed");
+    }
+
+    /**
+     * The mailboxes the session may see, by external name, in LIST order of discovery: this node's store (a backend)
+     * and, on a frontend, the map copy's mailboxes on other backends with the ACL the map carries (Cyrus's frontends
+     * answer LIST from their mailboxes.db the same way). The value is the local mailbox, empty for a remote one.
+     */
+    Map<String, Optional<StoreMailbox>> listable(ImapSession s) {
+        Map<String, Optional<StoreMailbox>> out = new LinkedHashMap<>();
+        java.util.Set<String> local = new java.util.HashSet<>();
+        for (StoreMailbox m : store.allMailboxes()) {
+            local.add(m.name());
+            if ((s.admin() || rights(s, m).has('l')) && !m.name().startsWith("DELETED.")) {
+                out.put(external(s, m.name()), Optional.of(m));
+            }
+        }
+        for (org.murder.map.MailboxRecord r : mapCopy.all()) {
+            if (r.kind() == org.murder.map.MailboxKind.ACTIVE && !local.contains(r.name())
+                    && !r.name().startsWith("DELETED.") && (s.admin() || rights(s, r.acl()).has('l'))) {
+                out.putIfAbsent(external(s, r.name()), Optional.empty());
+            }
+        }
+        return out;
     }
 
     private long unseenFor(ImapSession s, StoreMailbox m) {

@@ -640,6 +640,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
         }
         synchronized (inLock) {
             endInputLocked();
+            scheduleLocked(); // a connection that was held dispatches what waited, its disconnect last
         }
     }
 

@@ -1,0 +1,96 @@
+package org.murder.proxy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.murder.connector.api.Connection;
+import org.murder.protocol.imap.client.ImapResponse;
+import org.murder.protocol.imap.client.ImapResponseHead;
+
+/**
+ * Passes one proxied command's answer to the client as the backend wrote it (message bodies are not re-encoded or
+ * held whole): untagged responses byte for byte, the tagged one under the client's tag; then lets the client's next
+ * command go. A client that does not read stops the relay reading its backend until it has caught up.
+ */
+public class ClientRelay implements BackendReply {
+
+    private final Connection client;
+    private final String clientTag;
+    private final BackendConnection backend;
+    private final Predicate<ImapResponseHead> relayed;
+    private final Consumer<ImapResponse> onTagged;
+    private boolean relaying;
+    /** Part of an untagged response has reached the client: a failure now leaves it mid-response. */
+    private boolean midResponse;
+
+    /**
+     * @param relayed  which untagged responses reach the client (the others are dropped)
+     * @param onTagged runs before the tagged answer is written and the client's next command may go: the session's
+     *                 state follows the backend's answer (SELECT succeeded or not)
+     */
+    public ClientRelay(Connection client, String clientTag, BackendConnection backend,
+                       Predicate<ImapResponseHead> relayed, Consumer<ImapResponse> onTagged) {
+        this.client = client;
+        this.clientTag = clientTag;
+        this.backend = backend;
+        this.relayed = relayed;
+        this.onTagged = onTagged;
+    }
+
+    /** Everything but a BYE, which ends the backend's session and not the client's. */
+    public static boolean allButBye(ImapResponseHead head) {
+        return !head.untagged("BYE");
+    }
+
+    @Override
+    public void untagged(ImapResponseHead head) {
+        relaying = relayed.test(head);
+    }
+
+    @Override
+    public void untaggedEnd() {
+        midResponse = false;
+    }
+
+    @Override
+    public void bytes(ByteBuffer bytes) {
+        if (!relaying) {
+            return;
+        }
+        midResponse = true;
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        client.write(copy);
+        if (client.congested()) {
+            backend.suspendReading();
+            client.whenWritable(backend::resumeReading);
+        }
+    }
+
+    @Override
+    public void tagged(ImapResponse response) {
+        try {
+            onTagged.accept(response);
+        } finally {
+            client.write(response.retag(clientTag));
+            client.releaseInput();
+        }
+    }
+
+    @Override
+    public void failed(String why) {
+        try {
+            onTagged.accept(null);
+        } finally {
+            if (midResponse) {
+                // half a response (a literal cut short) cannot be followed by anything the client would read right
+                client.close();
+                return;
+            }
+            client.write((clientTag + " NO [UNAVAILABLE] " + why.replace('\r', ' ').replace('\n', ' ') + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            client.releaseInput();
+        }
+    }
+}

@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.security.sasl.SaslException;
 import org.murder.map.MailboxKind;
 import org.murder.map.MailboxRecord;
 import org.murder.protocol.mupdate.Location;
 import org.murder.protocol.mupdate.MupdateClient;
 import org.murder.protocol.mupdate.MupdateResponse;
+import org.murder.protocol.sasl.SaslClientExchange;
 
 /**
  * The registry over MUPDATE, as a Cyrus backend does it: one short connection per operation,
- * authenticated with mupdate_authname / mupdate_password (acting as mupdate_username when given). It
- * works with our master and with Cyrus's.
+ * authenticated with mupdate_authname / mupdate_password (acting as mupdate_username when given) by the
+ * strongest SASL mechanism the master offers. It works with our master and with Cyrus's.
  */
 public final class MupdateRegistry implements MurderRegistry {
 
@@ -64,14 +66,8 @@ public final class MupdateRegistry implements MurderRegistry {
 
     private <T> T withMaster(String what, Call<T> call) throws RegistryException {
         try (MupdateClient c = new MupdateClient(host, port, TIMEOUT)) {
-            MupdateClient.Banner banner = c.greeting();
-            if (!banner.authMechanisms().contains("PLAIN") && banner.has("STARTTLS")) {
-                // as Cyrus's backend does: no usable mechanism in the clear (allowplaintext off), so TLS first;
-                // the master's certificate must be trusted by the JVM (javax.net.ssl.trustStore)
-                c.startTls((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
-            }
             String authzid = username.isEmpty() || username.equals(authname) ? "" : username;
-            MupdateResponse.Completion auth = c.authenticatePlain(authzid, authname, password);
+            MupdateResponse.Completion auth = c.authenticate(login(c, authzid));
             if (auth.status() != MupdateResponse.Status.OK) {
                 throw new RegistryException("MUPDATE master " + host + ":" + port + " refused our login as " + authname
                         + ": " + auth.text(), true, null);
@@ -79,10 +75,31 @@ public final class MupdateRegistry implements MurderRegistry {
             T result = call.run(c);
             c.logout();
             return result;
+        } catch (SaslException e) {
+            throw new RegistryException("MUPDATE master " + host + ":" + port + ": no login as " + authname + " during "
+                    + what + ": " + e.getMessage(), true, e);
         } catch (IOException e) {
             throw new RegistryException("MUPDATE master " + host + ":" + port + " unreachable during " + what + ": "
                     + e.getMessage(), true, e);
         }
+    }
+
+    /**
+     * The exchange with the strongest mechanism the master offers (SCRAM before PLAIN). As Cyrus's backend does:
+     * when none is usable in the clear (allowplaintext off and no SCRAM), STARTTLS first and ask again; the master's
+     * certificate must be trusted by the JVM (javax.net.ssl.trustStore).
+     */
+    private SaslClientExchange login(MupdateClient c, String authzid) throws IOException {
+        MupdateClient.Banner banner = c.greeting();
+        try {
+            return new SaslClientExchange(banner.authMechanisms(), authname, password.toCharArray(), authzid);
+        } catch (SaslException e) {
+            if (!banner.has("STARTTLS")) {
+                throw e;
+            }
+        }
+        banner = c.startTls((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+        return new SaslClientExchange(banner.authMechanisms(), authname, password.toCharArray(), authzid);
     }
 
     private void expectOk(String what, MupdateResponse.Completion c) throws RegistryException {

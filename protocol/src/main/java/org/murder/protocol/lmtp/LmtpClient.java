@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +19,9 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.security.sasl.SaslException;
 
+import org.murder.protocol.sasl.SaslClientExchange;
 import org.murder.protocol.wire.ClientSockets;
 
 /**
@@ -137,12 +138,40 @@ public final class LmtpClient implements AutoCloseable {
 
     /** AUTH PLAIN acting as {@code authzid} (proxy authorization); an empty authzid means none. */
     public LmtpReply authPlain(String authzid, String user, String password) throws IOException {
-        byte[] credentials = (authzid + "\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8);
-        LmtpReply reply = run(new LmtpCommand.Auth("PLAIN", Optional.of(Base64.getEncoder().encodeToString(credentials))));
+        return auth(new SaslClientExchange(List.of("PLAIN"), user, password.toCharArray(), authzid));
+    }
+
+    /**
+     * AUTH with the strongest mechanism the last LHLO offered that we use (SCRAM before PLAIN, LOGIN only without
+     * an authzid), as {@code authcid} acting as {@code authzid} (empty: as itself).
+     *
+     * @throws SaslException when no mechanism is in common, or as {@link #auth(SaslClientExchange)}
+     */
+    public LmtpReply auth(String authcid, String password, String authzid) throws IOException {
+        return auth(new SaslClientExchange(authMechanisms(), authcid, password.toCharArray(), authzid));
+    }
+
+    /**
+     * AUTH driven by {@code exchange}, with its initial response (RFC 4954). The final reply is returned whatever
+     * its code; a {@code 235} only once the exchange is done, SCRAM's server signature included.
+     *
+     * @throws SaslException when our side ends the exchange: a challenge we cannot answer, a server signature that
+     *                       does not verify (we cancel with {@code *} first), or a {@code 235} from a server that
+     *                       has not proven itself (do not use the connection)
+     */
+    public LmtpReply auth(SaslClientExchange exchange) throws IOException {
+        LmtpReply reply = run(new LmtpCommand.Auth(exchange.mechanism(), exchange.initialResponse()));
         while (reply.code() == 334) {
-            // PLAIN has nothing more to say; a server that asks anyway gets a cancel (RFC 4954 §4)
-            send("*\r\n".getBytes(StandardCharsets.US_ASCII));
+            SaslClientExchange.Step step = exchange.step(reply.text());
+            if (step instanceof SaslClientExchange.Failed failed) {
+                send("*\r\n".getBytes(StandardCharsets.US_ASCII));
+                throw new SaslException(failed.reason() + "; cancelled, the server answered " + readReply());
+            }
+            send((((SaslClientExchange.Respond) step).base64() + "\r\n").getBytes(StandardCharsets.US_ASCII));
             reply = readReply();
+        }
+        if (reply.positive() && exchange.success(Optional.empty()) instanceof SaslClientExchange.Failed failed) {
+            throw new SaslException(failed.reason() + " (the server said " + reply + ")");
         }
         return reply;
     }

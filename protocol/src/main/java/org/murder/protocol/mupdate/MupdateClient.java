@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +19,9 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.security.sasl.SaslException;
 
+import org.murder.protocol.sasl.SaslClientExchange;
 import org.murder.protocol.wire.ClientSockets;
 import org.murder.protocol.wire.FrameDecoder;
 import org.murder.protocol.wire.FrameSink;
@@ -112,14 +113,59 @@ public final class MupdateClient implements AutoCloseable {
     /** PLAIN acting as {@code authzid} (proxy authorization); an empty authzid means none. */
     public MupdateResponse.Completion authenticatePlain(String authzid, String user, String password)
             throws IOException {
-        byte[] credentials = (authzid + "\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8);
-        String initial = Base64.getEncoder().encodeToString(credentials);
-        return authenticate("PLAIN", Optional.of(initial), List.of());
+        return authenticate(new SaslClientExchange(List.of("PLAIN"), user, password.toCharArray(), authzid));
     }
 
     /** LOGIN: the user name answers the first challenge, the password the second. */
     public MupdateResponse.Completion authenticateLogin(String user, String password) throws IOException {
-        return authenticate("LOGIN", Optional.empty(), List.of(user, password));
+        return authenticate(new SaslClientExchange(List.of("LOGIN"), user, password.toCharArray(), ""));
+    }
+
+    /**
+     * The strongest mechanism the banner offers that we use (SCRAM before PLAIN, LOGIN only without an authzid),
+     * as {@code authcid} acting as {@code authzid} (empty: as itself).
+     *
+     * @throws SaslException when no mechanism is in common, or as {@link #authenticate(SaslClientExchange)}
+     */
+    public MupdateResponse.Completion authenticate(String authcid, String password, String authzid) throws IOException {
+        return authenticate(new SaslClientExchange(greeting().authMechanisms(), authcid, password.toCharArray(), authzid));
+    }
+
+    /**
+     * AUTHENTICATE (tag {@code A01}) driven by {@code exchange}, with its initial response. The server's completion
+     * is returned whatever its status ({@code NO} is a value); an {@code OK} only once the exchange is done, SCRAM's
+     * server signature included.
+     *
+     * @throws SaslException when our side ends the exchange: a challenge we cannot answer, a server signature that
+     *                       does not verify (we cancel with {@code *} first), or an {@code OK} from a server that
+     *                       has not proven itself (do not use the connection)
+     */
+    public MupdateResponse.Completion authenticate(SaslClientExchange exchange) throws IOException {
+        greeting();
+        String tag = "A01";
+        send(MupdateCommandEncoder.encode(new MupdateCommand.Authenticate(tag, exchange.mechanism(),
+                exchange.initialResponse())));
+        while (true) {
+            MupdateResponse response = next();
+            if (response instanceof MupdateResponse.SaslChallengeLine challenge) {
+                // Cyrus's challenges are bare base64 lines, and so are the answers
+                SaslClientExchange.Step step = exchange.step(challenge.base64());
+                if (step instanceof SaslClientExchange.Failed failed) {
+                    send("*\r\n".getBytes(StandardCharsets.US_ASCII));
+                    MupdateResponse.Completion c = collect(tag).completion();
+                    throw new SaslException(failed.reason() + "; cancelled, the server answered " + c.status() + " "
+                            + c.text());
+                }
+                send((((SaslClientExchange.Respond) step).base64() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            } else if (response instanceof MupdateResponse.Completion c && c.tag().equals(tag)) {
+                if (c.ok() && exchange.success(Optional.empty()) instanceof SaslClientExchange.Failed failed) {
+                    throw new SaslException(failed.reason() + " (the server said OK)");
+                }
+                return c;
+            } else if (response instanceof MupdateResponse.Bye bye) {
+                throw new IOException("server said BYE during AUTHENTICATE: " + bye.text());
+            }
+        }
     }
 
     /** STARTTLS with the factory given to the constructor. */
@@ -246,28 +292,6 @@ public final class MupdateClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
-    }
-
-    private MupdateResponse.Completion authenticate(String mechanism, Optional<String> initial, List<String> answers)
-            throws IOException {
-        greeting();
-        String tag = "A01";
-        send(MupdateCommandEncoder.encode(new MupdateCommand.Authenticate(tag, mechanism, initial)));
-        int answered = 0;
-        while (true) {
-            MupdateResponse response = next();
-            if (response instanceof MupdateResponse.SaslChallengeLine) {
-                // Cyrus's challenges are bare base64 lines; answer in order, cancel when out of answers.
-                String line = answered < answers.size()
-                        ? Base64.getEncoder().encodeToString(answers.get(answered++).getBytes(StandardCharsets.UTF_8))
-                        : "*";
-                send((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            } else if (response instanceof MupdateResponse.Completion c && c.tag().equals(tag)) {
-                return c;
-            } else if (response instanceof MupdateResponse.Bye bye) {
-                throw new IOException("server said BYE during AUTHENTICATE: " + bye.text());
-            }
-        }
     }
 
     private Reply run(MupdateCommand command) throws IOException {

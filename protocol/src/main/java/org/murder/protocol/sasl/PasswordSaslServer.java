@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
-import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
 
@@ -97,20 +96,17 @@ public abstract sealed class PasswordSaslServer implements AuthenticatingSaslSer
 
     @Override
     public final byte[] unwrap(byte[] incoming, int offset, int len) throws SaslException {
-        requireComplete();
-        throw new IllegalStateException(mechanism + " has no security layer");
+        return NoSecurityLayer.refuse(mechanism, complete);
     }
 
     @Override
     public final byte[] wrap(byte[] outgoing, int offset, int len) throws SaslException {
-        requireComplete();
-        throw new IllegalStateException(mechanism + " has no security layer");
+        return NoSecurityLayer.refuse(mechanism, complete);
     }
 
     @Override
     public final Object getNegotiatedProperty(String propName) {
-        requireComplete();
-        return Sasl.QOP.equals(propName) ? "auth" : null;
+        return NoSecurityLayer.property(mechanism, complete, propName);
     }
 
     @Override

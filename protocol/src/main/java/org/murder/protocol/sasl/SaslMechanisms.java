@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The SASL mechanisms we serve, without going through the JDK's provider lookup. */
+import javax.security.sasl.SaslClient;
+
+/** The SASL mechanisms we serve and use as a client, without going through the JDK's provider lookup. */
 public final class SaslMechanisms {
 
     /** Every mechanism we implement, strongest first (the order of {@code * AUTH} and {@code AUTH=}). */
@@ -38,6 +40,26 @@ public final class SaslMechanisms {
                 return Optional.of(new ScramSaslServer(ScramHash.SHA_256, scram));
             case "SCRAM-SHA-1":
                 return Optional.of(new ScramSaslServer(ScramHash.SHA_1, scram));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    /**
+     * A fresh client for one exchange, logging in as {@code authcid} and acting as {@code authzid} (empty: as
+     * itself); empty for an unknown mechanism and for LOGIN with an authzid, which it cannot carry. Names are
+     * case-insensitive; the password is copied (the caller wipes its array).
+     */
+    public static Optional<SaslClient> client(String mechanismName, String authcid, char[] password, String authzid) {
+        switch (mechanismName.toUpperCase(Locale.ROOT)) {
+            case "PLAIN":
+                return Optional.of(new PlainSaslClient(authcid, password, authzid));
+            case "LOGIN":
+                return authzid.isEmpty() ? Optional.of(new LoginSaslClient(authcid, password)) : Optional.empty();
+            case "SCRAM-SHA-256":
+                return Optional.of(new ScramSaslClient(ScramHash.SHA_256, authcid, password, authzid));
+            case "SCRAM-SHA-1":
+                return Optional.of(new ScramSaslClient(ScramHash.SHA_1, authcid, password, authzid));
             default:
                 return Optional.empty();
         }

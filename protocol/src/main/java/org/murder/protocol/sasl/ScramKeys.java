@@ -31,16 +31,52 @@ public record ScramKeys(ScramHash hash, byte[] salt, int iterations, byte[] stor
 
     /** Derives the keys from a clear password; the caller wipes its array. */
     public static ScramKeys derive(ScramHash hash, char[] password, byte[] salt, int iterations) {
+        ClientKeys derived = deriveForClient(hash, password, salt, iterations);
+        Arrays.fill(derived.clientKey(), (byte) 0);
+        return derived.keys();
+    }
+
+    /**
+     * What a client derives from the password (RFC 5802 section 3): its ClientKey, for the proof, and the keys a
+     * server keeps, to check the server's signature. The caller wipes {@code clientKey}.
+     */
+    record ClientKeys(byte[] clientKey, ScramKeys keys) {
+    }
+
+    /** SASLprep, Hi(), then the keys; the caller wipes its password array and the ClientKey. */
+    static ClientKeys deriveForClient(ScramHash hash, char[] password, byte[] salt, int iterations) {
         char[] normalized = normalize(password);
         byte[] salted = hash.saltedPassword(normalized, salt, iterations);
         Arrays.fill(normalized, '\0');
         try {
             byte[] clientKey = hash.hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
             byte[] serverKey = hash.hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
-            return new ScramKeys(hash, salt, iterations, hash.hash(clientKey), serverKey);
+            return new ClientKeys(clientKey, new ScramKeys(hash, salt, iterations, hash.hash(clientKey), serverKey));
         } finally {
             Arrays.fill(salted, (byte) 0);
         }
+    }
+
+    /** ClientSignature := HMAC(StoredKey, AuthMessage); the proof is ClientKey XOR ClientSignature. */
+    byte[] clientSignature(byte[] authMessage) {
+        return hash.hmac(storedKey, authMessage);
+    }
+
+    /** ServerSignature := HMAC(ServerKey, AuthMessage): how the server proves it knows the keys. */
+    byte[] serverSignature(byte[] authMessage) {
+        return hash.hmac(serverKey, authMessage);
+    }
+
+    /** Byte-wise XOR of two arrays of the same length (a proof from a key and a signature, and back). */
+    static byte[] xor(byte[] a, byte[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("XOR of arrays of different lengths");
+        }
+        byte[] out = new byte[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (byte) (a[i] ^ b[i]);
+        }
+        return out;
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslException;
 
 /**
@@ -40,7 +39,7 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
     private boolean knownUser;
 
     ScramSaslServer(ScramHash hash, ScramCredentials credentials) {
-        this(hash, credentials, ScramSaslServer::randomNonce);
+        this(hash, credentials, ScramSyntax::randomNonce);
     }
 
     /** With a chosen server nonce, for the RFC's test vectors. */
@@ -106,7 +105,7 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
             if (!authzField.startsWith("a=")) {
                 throw new SaslException("bad SCRAM authorization identity");
             }
-            authzid = saslName(authzField.substring(2));
+            authzid = ScramSyntax.decodeName(authzField.substring(2));
         }
         gs2Header = message.substring(0, comma2 + 1);
         clientFirstBare = message.substring(comma2 + 1);
@@ -117,12 +116,12 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
         if (!attrs[0].startsWith("n=") || !attrs[1].startsWith("r=")) {
             throw new SaslException("SCRAM client-first-message must start with n= and r=");
         }
-        authcid = saslName(attrs[0].substring(2));
+        authcid = ScramSyntax.decodeName(attrs[0].substring(2));
         if (authcid.isEmpty()) {
             throw new SaslException("empty authentication identity");
         }
         String clientNonce = attrs[1].substring(2);
-        if (clientNonce.isEmpty() || !printable(clientNonce)) {
+        if (!ScramSyntax.isNonce(clientNonce)) {
             throw new SaslException("bad SCRAM client nonce");
         }
         Optional<ScramKeys> found = credentials.lookup(authcid, hash);
@@ -157,16 +156,12 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
             throw new SaslException("SCRAM proof is not base64");
         }
         byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
-        byte[] storedKey = keys.storedKey();
-        byte[] clientSignature = hash.hmac(storedKey, authMessage);
+        byte[] clientSignature = keys.clientSignature(authMessage);
         if (proof.length != clientSignature.length) {
             throw new SaslException("authentication failed");
         }
-        byte[] clientKey = new byte[proof.length];
-        for (int i = 0; i < proof.length; i++) {
-            clientKey[i] = (byte) (proof[i] ^ clientSignature[i]);
-        }
-        boolean match = MessageDigest.isEqual(hash.hash(clientKey), storedKey);
+        byte[] clientKey = ScramKeys.xor(proof, clientSignature);
+        boolean match = MessageDigest.isEqual(hash.hash(clientKey), keys.storedKey());
         Arrays.fill(clientKey, (byte) 0);
         if (!match || !knownUser) {
             throw new SaslException("authentication failed");
@@ -174,8 +169,7 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
         if (authzid == null || authzid.isEmpty()) {
             authzid = authcid;
         }
-        byte[] serverSignature = hash.hmac(keys.serverKey(), authMessage);
-        return ("v=" + Base64.getEncoder().encodeToString(serverSignature)).getBytes(StandardCharsets.US_ASCII);
+        return ("v=" + Base64.getEncoder().encodeToString(keys.serverSignature(authMessage))).getBytes(StandardCharsets.US_ASCII);
     }
 
     private ScramKeys madeUpKeys() {
@@ -186,51 +180,12 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
         return new ScramKeys(hash, salt, ScramKeys.DEFAULT_ITERATIONS, junk, junk);
     }
 
-    /** saslname: "=2C" is ',' and "=3D" is '='; any other '=' is malformed (RFC 5802 section 5.1). */
-    static String saslName(String s) throws SaslException {
-        if (s.indexOf('=') < 0) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch != '=') {
-                b.append(ch);
-            } else if (s.startsWith("=2C", i)) {
-                b.append(',');
-                i += 2;
-            } else if (s.startsWith("=3D", i)) {
-                b.append('=');
-                i += 2;
-            } else {
-                throw new SaslException("malformed SCRAM name");
-            }
-        }
-        return b.toString();
-    }
-
-    private static boolean printable(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch < 0x21 || ch > 0x7e || ch == ',') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static String ascii(byte[] bytes, String what) throws SaslException {
         String s = PasswordSaslServer.utf8(bytes, what);
         if (s.indexOf('\0') >= 0) {
             throw new SaslException(what + " contains NUL");
         }
         return s;
-    }
-
-    private static String randomNonce() {
-        byte[] b = new byte[18];
-        RANDOM.nextBytes(b);
-        return Base64.getEncoder().encodeToString(b);
     }
 
     @Override
@@ -257,20 +212,17 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
 
     @Override
     public byte[] unwrap(byte[] incoming, int offset, int len) {
-        requireComplete();
-        throw new IllegalStateException(getMechanismName() + " has no security layer");
+        return NoSecurityLayer.refuse(getMechanismName(), isComplete());
     }
 
     @Override
     public byte[] wrap(byte[] outgoing, int offset, int len) {
-        requireComplete();
-        throw new IllegalStateException(getMechanismName() + " has no security layer");
+        return NoSecurityLayer.refuse(getMechanismName(), isComplete());
     }
 
     @Override
     public Object getNegotiatedProperty(String propName) {
-        requireComplete();
-        return Sasl.QOP.equals(propName) ? "auth" : null;
+        return NoSecurityLayer.property(getMechanismName(), isComplete(), propName);
     }
 
     @Override

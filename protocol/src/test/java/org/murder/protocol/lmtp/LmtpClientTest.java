@@ -12,19 +12,29 @@ import static org.murder.protocol.testing.ScriptedServer.send;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocketFactory;
+import javax.security.sasl.SaslException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.murder.protocol.lmtp.LmtpCommand.Mail;
 import org.murder.protocol.lmtp.LmtpCommand.Rcpt;
+import org.murder.protocol.sasl.SaslExchange;
+import org.murder.protocol.sasl.SaslMechanisms;
+import org.murder.protocol.sasl.ScramCredentials;
+import org.murder.protocol.sasl.ScramKeys;
+import org.murder.protocol.testing.SaslPeer;
 import org.murder.protocol.testing.ScriptedServer;
 import org.murder.protocol.testing.ScriptedServer.Step;
 import org.murder.protocol.testing.Transcripts;
@@ -278,8 +288,52 @@ class LmtpClientTest {
         List<Step> script = List.of(send(GREETING), expect("AUTH PLAIN AHUAcA==\r\n"), send("334 \r\n"),
                 expect("*\r\n"), send("501 5.5.4 client canceled authentication\r\n"));
         try (ScriptedServer server = new ScriptedServer(script); LmtpClient client = connect(server)) {
-            assertEquals(LmtpReply.of(501, "5.5.4", "client canceled authentication"), client.authPlain("u", "p"));
+            SaslException e = assertThrows(SaslException.class, () -> client.authPlain("u", "p"));
+            assertTrue(e.getMessage().endsWith("the server answered 501 5.5.4 client canceled authentication"),
+                    e.getMessage());
             server.verify();
+        }
+    }
+
+    // --- SCRAM against our own server side, whose nonces no script knows
+
+    private static SaslPeer.Dialect lmtp(UnaryOperator<String> challenge) {
+        return new SaslPeer.Dialect("220 backend LMTP ready", Pattern.compile("AUTH ([A-Z0-9-]+)(?: (\\S+))?"),
+                b64 -> "334 " + challenge.apply(b64),
+                step -> step instanceof SaslExchange.Success ? "235 2.7.0 Authenticated!" : "535 5.7.8 no",
+                line -> line.startsWith("LHLO") ? "250-backend\r\n250-PIPELINING\r\n250 AUTH PLAIN SCRAM-SHA-1" : "500 5.5.1 what");
+    }
+
+    private static SaslExchange proxyServer(String mechanism) {
+        ScramCredentials keys = (user, hash) -> Optional.of(
+                ScramKeys.derive(hash, "cyrus-FAKE-pw".toCharArray(), "salt".getBytes(), 4096));
+        return new SaslExchange(SaslMechanisms.server(mechanism, (u, p) -> false, keys).orElseThrow(),
+                (authn, authz) -> authn.equals("cyrus"));
+    }
+
+    @Test
+    void authNegotiatesScramFromLhlo() throws Exception {
+        try (SaslPeer peer = new SaslPeer(lmtp(UnaryOperator.identity()), LmtpClientTest::proxyServer);
+             LmtpClient client = new LmtpClient("127.0.0.1", peer.port(), TIMEOUT)) {
+            client.lhlo("frontend");
+            assertEquals(LmtpReply.of(235, "2.7.0", "Authenticated!"), client.auth("cyrus", "cyrus-FAKE-pw", "alice"));
+            client.close();
+            assertEquals(new SaslExchange.Success("cyrus", "alice"), peer.outcome());
+            assertTrue(peer.received().get(1).startsWith("AUTH SCRAM-SHA-1 "), peer.received().get(1));
+        }
+    }
+
+    @Test
+    void aForgedServerSignatureIsCancelledAndThrown() throws Exception {
+        UnaryOperator<String> forge = b64 -> new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8)
+                .startsWith("v=") ? Base64.getEncoder().encodeToString("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=".getBytes()) : b64;
+        try (SaslPeer peer = new SaslPeer(lmtp(forge), LmtpClientTest::proxyServer);
+             LmtpClient client = new LmtpClient("127.0.0.1", peer.port(), TIMEOUT)) {
+            client.lhlo("frontend");
+            SaslException e = assertThrows(SaslException.class, () -> client.auth("cyrus", "cyrus-FAKE-pw", ""));
+            assertTrue(e.getMessage().contains("server signature does not verify"), e.getMessage());
+            client.close();
+            assertInstanceOf(SaslExchange.Failure.class, peer.outcome());
         }
     }
 

@@ -12,24 +12,35 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
+import javax.security.sasl.SaslException;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.murder.protocol.mupdate.MupdateResponse.Status;
+import org.murder.protocol.sasl.SaslExchange;
+import org.murder.protocol.sasl.SaslMechanisms;
+import org.murder.protocol.sasl.ScramCredentials;
+import org.murder.protocol.sasl.ScramKeys;
+import org.murder.protocol.testing.SaslPeer;
 import org.murder.protocol.testing.ScriptedServer;
 import org.murder.protocol.testing.ScriptedServer.Step;
 import org.murder.protocol.testing.Transcripts;
@@ -182,8 +193,64 @@ class MupdateClientTest {
                 expect("dQ==\r\n"), send("UGFzc3dvcmQ6\r\n"), expect("cA==\r\n"), send("UGFzc3dvcmQ6\r\n"),
                 expect("*\r\n"), send("A01 NO Client canceled authentication\r\n"));
         try (ScriptedServer server = new ScriptedServer(script); MupdateClient client = connect(server)) {
-            assertEquals(new MupdateResponse.Completion("A01", Status.NO, "Client canceled authentication"),
-                    client.authenticateLogin("u", "p"));
+            SaslException e = assertThrows(SaslException.class, () -> client.authenticateLogin("u", "p"));
+            assertTrue(e.getMessage().endsWith("the server answered NO Client canceled authentication"), e.getMessage());
+            server.verify();
+        }
+    }
+
+    // --- SCRAM against our own server side, whose nonces no script knows
+
+    private static final String SCRAM_BANNER = "* AUTH \"SCRAM-SHA-256\" \"SCRAM-SHA-1\" \"PLAIN\"\r\n"
+            + "* OK MUPDATE \"master\" \"Murder\" \"test\" \"(master)\"";
+
+    private static SaslPeer.Dialect mupdate(UnaryOperator<String> challenge) {
+        return new SaslPeer.Dialect(SCRAM_BANNER, Pattern.compile("A01 AUTHENTICATE \"([A-Z0-9-]+)\"(?: (\\S+))?"),
+                challenge, step -> step instanceof SaslExchange.Success ? "A01 OK \"Authenticated\"" : "A01 NO \"no\"",
+                line -> line.startsWith("Q01 ") ? "Q01 OK \"bye-bye\"" : "* BAD \"unexpected\"");
+    }
+
+    private static SaslExchange proxyServer(String mechanism) {
+        ScramCredentials keys = (user, hash) -> Optional.of(
+                ScramKeys.derive(hash, "murder-FAKE-pw".toCharArray(), "salt".getBytes(), 4096));
+        return new SaslExchange(SaslMechanisms.server(mechanism, (u, p) -> false, keys).orElseThrow(),
+                (authn, authz) -> authn.equals("murder"));
+    }
+
+    @Test
+    void theStrongestOfferedMechanismLogsInAsProxy() throws Exception {
+        try (SaslPeer peer = new SaslPeer(mupdate(UnaryOperator.identity()), MupdateClientTest::proxyServer);
+             MupdateClient client = new MupdateClient("127.0.0.1", peer.port(), TIMEOUT)) {
+            assertEquals(ok("A01", "Authenticated"), client.authenticate("murder", "murder-FAKE-pw", "alice"));
+            client.logout();
+            assertEquals(new SaslExchange.Success("murder", "alice"), peer.outcome());
+            assertTrue(peer.received().get(0).startsWith("A01 AUTHENTICATE \"SCRAM-SHA-256\" {"), peer.received().get(0));
+        }
+    }
+
+    @Test
+    void aForgedServerSignatureIsCancelledAndThrown() throws Exception {
+        UnaryOperator<String> forge = b64 -> {
+            String text = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+            return text.startsWith("v=") ? Base64.getEncoder().encodeToString("v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".getBytes())
+                    : b64;
+        };
+        try (SaslPeer peer = new SaslPeer(mupdate(forge), MupdateClientTest::proxyServer);
+             MupdateClient client = new MupdateClient("127.0.0.1", peer.port(), TIMEOUT)) {
+            SaslException e = assertThrows(SaslException.class, () -> client.authenticate("murder", "murder-FAKE-pw", ""));
+            assertTrue(e.getMessage().contains("server signature does not verify"), e.getMessage());
+            client.close();
+            assertInstanceOf(SaslExchange.Failure.class, peer.outcome(), "we cancelled: the server never logged us in");
+            assertEquals("*", peer.received().get(peer.received().size() - 1));
+        }
+    }
+
+    @Test
+    void noMechanismInCommonIsThrownBeforeAnythingIsSent() throws Exception {
+        List<Step> script = List.of(send("* AUTH \"GSSAPI\"\r\n* OK MUPDATE \"m\" \"x\" \"y\" \"(master)\"\r\n"));
+        try (ScriptedServer server = new ScriptedServer(script); MupdateClient client = connect(server)) {
+            SaslException e = assertThrows(SaslException.class, () -> client.authenticate("murder", "pw", "alice"));
+            assertTrue(e.getMessage().startsWith("no SASL mechanism in common"), e.getMessage());
             server.verify();
         }
     }

@@ -1,14 +1,20 @@
 package org.murder.lmtp.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import javax.security.sasl.SaslException;
 import org.murder.protocol.lmtp.LmtpCommand;
 import org.murder.protocol.lmtp.LmtpReply;
+import org.murder.protocol.sasl.SaslClientExchange;
+import org.murder.protocol.sasl.SaslMechanisms;
 
 /**
  * The steps from a new connection to one ready for transactions, each the handler of the reply before it: greeting
  * (220), LHLO, then STARTTLS and LHLO again when the profile asks for TLS (RFC 3207: what was said before TLS is
- * forgotten), then AUTH when the profile has a password. Any other answer ends the connection with the reason.
+ * forgotten), then AUTH when the profile has a password (SCRAM first, as {@link SaslClientExchange} prefers; the
+ * backend's signature is checked). Any other answer ends the connection with the reason.
  */
 final class BackendLogin {
 
@@ -47,9 +53,71 @@ final class BackendLogin {
         authenticate();
     }
 
+    /**
+     * AUTH as {@code proxy_authname} for itself (no authzid: one LMTP connection carries mail for every user, as
+     * Cyrus's lmtpproxyd's does; the backend lists this identity in {@code proxyservers} or {@code admins}). Without a
+     * password the backend must trust this frontend as it is (its loopback, {@code lmtp_trust_loopback}).
+     */
     private void authenticate() {
-        // AUTH comes with the SASL client (branch sasl); until then a backend must trust this frontend's address
-        connection.loggedIn();
+        if (profile.password().isEmpty()) {
+            connection.loggedIn();
+            return;
+        }
+        List<String> preferred = SaslMechanisms.supported().stream()
+                .filter(m -> profile.mechanisms().isEmpty() || profile.mechanisms().contains(m))
+                .toList();
+        SaslClientExchange exchange;
+        try {
+            exchange = new SaslClientExchange(authMechanisms(), preferred, profile.authname(),
+                    profile.password().toCharArray(), "");
+        } catch (SaslException e) {
+            connection.fail("cannot authenticate to " + profile.server() + ": " + e.getMessage());
+            return;
+        }
+        send(new LmtpCommand.Auth(exchange.mechanism(), exchange.initialResponse()), authReply(exchange));
+    }
+
+    /** The mechanisms of the LHLO reply's {@code AUTH} line. */
+    List<String> authMechanisms() {
+        for (String c : capabilities) {
+            String[] words = c.trim().split("\\s+");
+            if (words.length > 1 && words[0].equalsIgnoreCase("AUTH")) {
+                return List.of(words).subList(1, words.length);
+            }
+        }
+        return List.of();
+    }
+
+    private BackendConnection.ReplyHandler authReply(SaslClientExchange exchange) {
+        return new BackendConnection.ReplyHandler() {
+            @Override
+            public void reply(LmtpReply reply) {
+                if (reply.code() == 334) {
+                    SaslClientExchange.Step step = exchange.step(reply.text());
+                    if (step instanceof SaslClientExchange.Respond respond) {
+                        connection.send((respond.base64() + "\r\n").getBytes(StandardCharsets.US_ASCII),
+                                List.of(authReply(exchange)));
+                    } else {
+                        connection.fail("AUTH to " + profile.server() + " abandoned: " + ((SaslClientExchange.Failed) step).reason());
+                    }
+                } else if (reply.code() == 235) {
+                    SaslClientExchange.Step done = exchange.success(Optional.empty());
+                    if (done instanceof SaslClientExchange.Done) {
+                        connection.loggedIn();
+                    } else {
+                        connection.fail("AUTH to " + profile.server() + ": " + ((SaslClientExchange.Failed) done).reason());
+                    }
+                } else {
+                    connection.fail("AUTH as " + profile.authname() + " refused by " + profile.server() + ": "
+                            + reply.code() + " " + reply.text());
+                }
+            }
+
+            @Override
+            public void failed(String why) {
+                // the connection's end already told whoever waits for the login
+            }
+        };
     }
 
     List<String> capabilities() {

@@ -407,4 +407,35 @@ class ProxyTransactionTest {
         await(() -> pool.openCount() == 0);
         await(() -> be1.commands.contains("QUIT"));
     }
+
+    @Test
+    void theFrontendAuthenticatesOnceAsTheProxyUserWithoutAnAuthorizationIdentity() {
+        be1.plainUser = "proxy";
+        be1.plainPassword = "secret";
+        BackendProfile withLogin = new BackendProfile("be1", be1.address(), "frontend.test", false, "proxy", "secret",
+                java.util.Set.of());
+        for (int i = 0; i < 2; i++) {
+            Client client = new Client();
+            ProxyTransaction tx = new ProxyTransaction(mail(), pool, client, TRACE);
+            tx.rcpt(withLogin, rcpt("alice@x"));
+            assertEquals("250 2.1.5 Ok\r\n", client.next());
+            tx.data();
+            client.next();
+            assertEquals(1, lines(body(tx, client, "m", 10)).size());
+        }
+        assertEquals(List.of("proxy"), be1.authenticated);
+    }
+
+    @Test
+    void aBackendThatRefusesTheProxyLoginGivesItsRecipients451() {
+        be1.plainUser = "proxy";
+        be1.plainPassword = "secret";
+        BackendProfile wrong = new BackendProfile("be1", be1.address(), "frontend.test", false, "proxy", "wrong",
+                java.util.Set.of());
+        Client client = new Client();
+        ProxyTransaction tx = new ProxyTransaction(mail(), pool, client, TRACE);
+        tx.rcpt(wrong, rcpt("alice@x"));
+        assertEquals("451 4.4.3 Remote server unavailable\r\n", client.next());
+        await(() -> pool.openCount() == 0);
+    }
 }

@@ -38,6 +38,10 @@ final class TestLmtpServer implements AutoCloseable {
     volatile Function<String, String> dataReply = a -> "250 2.1.5 Ok SESSIONID=<" + a + ">";
     volatile String mailReply = "250 2.1.0 Ok";
     volatile AfterData afterData = AfterData.REPLY;
+    /** When set, LHLO offers AUTH PLAIN and only this authcid/password (no authzid) gets 235. */
+    volatile String plainUser;
+    volatile String plainPassword;
+    final List<String> authenticated = new CopyOnWriteArrayList<>();
     /** Counted down by the test to let a server that stopped reading go on. */
     volatile CountDownLatch readGate = new CountDownLatch(0);
     private final List<Socket> open = new CopyOnWriteArrayList<>();
@@ -83,7 +87,17 @@ final class TestLmtpServer implements AutoCloseable {
                 String upper = line.toUpperCase();
                 if (upper.startsWith("LHLO")) {
                     lhlos.incrementAndGet();
-                    say(out, "250-" + name + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n250 IGNOREQUOTA");
+                    say(out, "250-" + name + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n"
+                            + (plainUser != null ? "250-AUTH PLAIN\r\n" : "") + "250 IGNOREQUOTA");
+                } else if (upper.startsWith("AUTH PLAIN ") && plainUser != null) {
+                    String decoded = new String(java.util.Base64.getDecoder().decode(line.substring(11).trim()),
+                            StandardCharsets.UTF_8);
+                    if (decoded.equals("\0" + plainUser + "\0" + plainPassword)) {
+                        authenticated.add(plainUser);
+                        say(out, "235 2.0.0 Authenticated");
+                    } else {
+                        say(out, "535 5.7.8 Authentication failed");
+                    }
                 } else if (upper.startsWith("MAIL FROM:")) {
                     accepted.clear();
                     say(out, mailReply);

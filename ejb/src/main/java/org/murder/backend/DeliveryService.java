@@ -58,19 +58,9 @@ public class DeliveryService {
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Optional<StoreMailbox> target(Optional<String> user, List<String> folders, boolean postAsAdmin) {
-        if (user.isEmpty()) {
-            return folders.isEmpty() ? Optional.empty()
-                    : store.mailbox(String.join(".", folders)).filter(m -> postAsAdmin || mayPost(m));
-        }
-        String inbox = "user." + user.get().replace('.', '^');
-        if (!folders.isEmpty()) {
-            Optional<StoreMailbox> folder = store.mailbox(inbox + "." + String.join(".", folders))
-                    .filter(m -> postAsAdmin || mayPost(m));
-            if (folder.isPresent()) {
-                return folder;
-            }
-        }
-        return store.mailbox(inbox);
+        DeliveryMailboxes names = DeliveryMailboxes.of(user, folders);
+        Optional<StoreMailbox> folder = names.folder().flatMap(store::mailbox).filter(m -> postAsAdmin || mayPost(m));
+        return folder.isPresent() ? folder : names.inbox().flatMap(store::mailbox);
     }
 
     private static boolean mayPost(StoreMailbox m) {

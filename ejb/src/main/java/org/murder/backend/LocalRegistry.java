@@ -43,6 +43,11 @@ public final class LocalRegistry implements MurderRegistry {
     }
 
     @Override
+    public java.util.Optional<MailboxRecord> find(String mailbox) {
+        return map.find(mailbox);
+    }
+
+    @Override
     public List<MailboxRecord> listOwn() {
         return map.list(servername + "!");
     }

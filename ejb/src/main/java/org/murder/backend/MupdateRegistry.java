@@ -127,6 +127,22 @@ public final class MupdateRegistry implements MurderRegistry {
     }
 
     @Override
+    public java.util.Optional<MailboxRecord> find(String mailbox) throws RegistryException {
+        MupdateClient.Reply reply = withMaster("FIND", m -> m.find(mailbox));
+        expectOk("FIND " + mailbox, reply.completion());
+        for (MupdateResponse r : reply.data()) {
+            if (r instanceof MupdateResponse.MailboxData d && d.name().equals(mailbox)) {
+                return java.util.Optional.of(new MailboxRecord(d.name(), d.location().server(), d.location().partition(),
+                        d.acl(), MailboxKind.ACTIVE, 0));
+            } else if (r instanceof MupdateResponse.ReserveData d && d.name().equals(mailbox)) {
+                return java.util.Optional.of(new MailboxRecord(d.name(), d.location().server(), d.location().partition(),
+                        "", MailboxKind.RESERVED, 0));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public List<MailboxRecord> listOwn() throws RegistryException {
         MupdateClient.Reply reply = withMaster("LIST", m -> m.list(servername + "!"));
         expectOk("LIST", reply.completion());

@@ -1,6 +1,7 @@
 package org.murder.backend;
 
 import java.util.List;
+import java.util.Optional;
 import org.murder.map.MailboxRecord;
 
 /**
@@ -17,6 +18,12 @@ public interface MurderRegistry {
     void activate(String mailbox, String partition, String acl) throws RegistryException;
 
     void delete(String mailbox) throws RegistryException;
+
+    /**
+     * What the master records for one mailbox ({@code FIND}): a frontend asks on a miss in its map copy when
+     * {@code lmtp_proxy_lookup: master}. Empty when the master has no such mailbox (or there is no master).
+     */
+    Optional<MailboxRecord> find(String mailbox) throws RegistryException;
 
     /** What the master records for this backend ({@code LIST servername!}). */
     List<MailboxRecord> listOwn() throws RegistryException;

@@ -24,6 +24,11 @@ public final class StandaloneRegistry implements MurderRegistry {
     }
 
     @Override
+    public java.util.Optional<MailboxRecord> find(String mailbox) {
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public List<MailboxRecord> listOwn() {
         return List.of();
     }

@@ -314,6 +314,32 @@ public class MurderSettings {
         return java.time.Duration.ofSeconds(Long.parseLong(get("proxy_timeout", "30")));
     }
 
+    /** Where a frontend looks up an LMTP recipient's mailbox (seed 004's delivery modes). */
+    public enum LmtpLookup {
+        /** This node's copy of the map only: mail is delivered while the master is down. */
+        MAP,
+        /** The map copy, and on a miss the MUPDATE master ({@code FIND}); a master that does not answer gives 4xx. */
+        MASTER
+    }
+
+    /** {@code lmtp_proxy_lookup}: {@code map} (the default) or {@code master} (ask the master on a miss). */
+    public LmtpLookup lmtpProxyLookup() {
+        return LmtpLookup.valueOf(get("lmtp_proxy_lookup", "map").toUpperCase(Locale.ROOT));
+    }
+
+    /** Idle LMTP connections a frontend keeps per backend ({@code lmtp_proxy_idle_connections}, 8). */
+    public int lmtpProxyIdleConnections() {
+        return Math.max(0, Integer.parseInt(get("lmtp_proxy_idle_connections", "8")));
+    }
+
+    /**
+     * How long an idle pooled LMTP connection is kept ({@code lmtp_proxy_idle_timeout}, seconds, 60): below the
+     * backends' own {@code lmtp_timeout}, so that the frontend, not the backend, ends it.
+     */
+    public java.time.Duration lmtpProxyIdleTimeout() {
+        return java.time.Duration.ofSeconds(Math.max(1, Long.parseLong(get("lmtp_proxy_idle_timeout", "60"))));
+    }
+
     private boolean bool(String key, boolean fallback) {
         String v = get(key, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
         return v.equals("1") || v.equals("yes") || v.equals("true") || v.equals("on") || v.equals("t");

@@ -5,6 +5,8 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +22,13 @@ import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
 import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.auth.Authenticator;
+import org.murder.backend.DeliveryMailboxes;
 import org.murder.backend.DeliveryService;
+import org.murder.backend.MurderRegistry;
+import org.murder.lmtp.proxy.LmtpProxy;
+import org.murder.lmtp.proxy.ProxyTransaction;
+import org.murder.routing.MailboxLocator;
+import org.murder.routing.Route;
 import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
@@ -78,6 +86,18 @@ public class LmtpEndpoint implements LmtpListener {
     @Inject
     Spool spool;
 
+    @EJB
+    LmtpProxy lmtpProxy;
+
+    @Inject
+    MailboxLocator locator;
+
+    @Inject
+    MurderRegistry registry;
+
+    @Resource
+    ManagedExecutorService executor;
+
     private static LmtpSession session(Connection c) {
         Object s = c.attachment();
         if (s instanceof LmtpSession ls) {
@@ -104,7 +124,7 @@ public class LmtpEndpoint implements LmtpListener {
 
     @Override
     public void onDisconnect(Connection c) {
-        session(c).closeData();
+        session(c).abandonTransaction();
     }
 
     @Override
@@ -122,19 +142,19 @@ public class LmtpEndpoint implements LmtpListener {
         LmtpSession s = session(c);
         if (command instanceof LmtpCommand.Lhlo l) {
             s.lhloHost = l.domain();
-            s.resetTransaction();
+            s.abandonTransaction();
             c.write(LmtpReplies.lhlo(settings.servername(), LmtpReplies.capabilities(settings.maxMessageSize(),
                     c.tlsAvailable(), s.user == null ? authenticator.mechanisms(c) : List.of())));
         } else if (command instanceof LmtpCommand.Helo || command instanceof LmtpCommand.Ehlo) {
             c.write(LmtpReplies.useLhlo());
         } else if (command instanceof LmtpCommand.Quit) {
-            s.resetTransaction();
+            s.abandonTransaction();
             c.write(LmtpReplies.bye());
             c.close();
         } else if (command instanceof LmtpCommand.Noop) {
             c.write(LmtpReplies.noop());
         } else if (command instanceof LmtpCommand.Rset) {
-            s.resetTransaction();
+            s.abandonTransaction();
             c.write(LmtpReplies.reset(Optional.empty()));
         } else if (command instanceof LmtpCommand.Vrfy) {
             c.write(LmtpReplies.vrfy());
@@ -162,7 +182,7 @@ public class LmtpEndpoint implements LmtpListener {
         }
         // RFC 3207: the session starts over
         s.lhloHost = null;
-        s.resetTransaction();
+        s.abandonTransaction();
         c.startTls(LmtpReplies.startTls());
     }
 
@@ -181,6 +201,11 @@ public class LmtpEndpoint implements LmtpListener {
             return;
         }
         s.sender = m.from();
+        if (settings.hasRole(MurderSettings.Role.FRONTEND)) {
+            // cheap until a recipient turns out to be on a backend; it keeps every recipient's place from now on
+            s.proxy = new ProxyTransaction(m, lmtpProxy.pool(), proxyClient(c),
+                    receivedLine(c, s).getBytes(StandardCharsets.UTF_8));
+        }
         c.write(LmtpReplies.senderOk());
     }
 
@@ -195,6 +220,101 @@ public class LmtpEndpoint implements LmtpListener {
             return;
         }
         Recipient who = recipient.get();
+        if (s.proxy != null) {
+            route(c, s, r, who);
+            return;
+        }
+        rcptLocal(c, s, r, who);
+    }
+
+    /**
+     * A frontend's RCPT: where the recipient's mailbox is (its folder, else its INBOX) decides. Here: delivered as
+     * on a backend. On a backend: proxied. Certainly nowhere: 550. Not known for certain now: 451, never a bounce.
+     */
+    private void route(Connection c, LmtpSession s, LmtpCommand.Rcpt r, Recipient who) {
+        DeliveryMailboxes names = DeliveryMailboxes.of(who.userId(), who.folders(settings.unixHierarchySep() ? '/' : '.'));
+        Route route;
+        try {
+            route = RecipientRoutes.route(names, locator::locate);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "MURDER-LMTP-008 cannot route " + r.to().wire(), e);
+            c.write(LmtpReplies.temporaryFailure("Mailbox lookup failed, try again later"));
+            return;
+        }
+        if (settings.lmtpProxyLookup() == MurderSettings.LmtpLookup.MASTER
+                && (route instanceof Route.Unknown || route instanceof Route.Uncertain)) {
+            askMaster(c, s, r, who, names);
+            return;
+        }
+        routed(c, s, r, who, route);
+    }
+
+    private void routed(Connection c, LmtpSession s, LmtpCommand.Rcpt r, Recipient who, Route route) {
+        if (route instanceof Route.Remote remote) {
+            s.proxy.rcpt(lmtpProxy.profile(remote.location().server()), r);
+        } else if (route instanceof Route.Local || (route instanceof Route.Unknown && settings.hasRole(MurderSettings.Role.BACKEND))) {
+            rcptLocal(c, s, r, who); // a unified node's own mailbox, or one its backend role may create (autocreate_post)
+        } else if (route instanceof Route.Uncertain u) {
+            LOG.fine(() -> "MURDER-LMTP-009 " + r.to().wire() + ": " + u.why());
+            c.write(LmtpReplies.reply(451, "4.4.3", "Mailbox location not known now, try again later"));
+        } else {
+            c.write(LmtpReplies.userUnknown(true));
+        }
+    }
+
+    /**
+     * {@code lmtp_proxy_lookup: master}: the map copy missed, so the master decides (MUPDATE FIND). The call blocks,
+     * so it runs on the managed executor while the client's input is held; a master that does not answer gives 451.
+     */
+    private void askMaster(Connection c, LmtpSession s, LmtpCommand.Rcpt r, Recipient who, DeliveryMailboxes names) {
+        c.holdInput();
+        try {
+            executor.execute(() -> {
+                Route route;
+                try {
+                    route = RecipientRoutes.route(names, name -> RecipientRoutes.fromMaster(registry.find(name),
+                            settings.servername(), settings.hasRole(MurderSettings.Role.BACKEND)));
+                } catch (RuntimeException | MurderRegistry.RegistryException e) {
+                    LOG.info(() -> "MURDER-LMTP-010 the MUPDATE master did not answer for " + r.to().wire() + ": " + e.getMessage());
+                    route = new Route.Uncertain("the master did not answer");
+                }
+                if (route instanceof Route.Remote) {
+                    routed(c, s, r, who, route); // the proxy releases the input once the backend has answered
+                    return;
+                }
+                try {
+                    routed(c, s, r, who, route);
+                } finally {
+                    c.releaseInput();
+                }
+            });
+        } catch (RuntimeException e) {
+            c.releaseInput();
+            c.write(LmtpReplies.remoteServerUnavailable());
+        }
+    }
+
+    private static ProxyTransaction.Client proxyClient(Connection c) {
+        return new ProxyTransaction.Client() {
+            @Override
+            public void write(byte[] bytes) {
+                c.write(bytes);
+            }
+
+            @Override
+            public void holdInput() {
+                c.holdInput();
+            }
+
+            @Override
+            public void releaseInput() {
+                c.releaseInput();
+            }
+        };
+    }
+
+    /** The recipient is delivered here (a backend, or a unified node's own mailbox). */
+    private void rcptLocal(Connection c, LmtpSession s, LmtpCommand.Rcpt r, Recipient who) {
         Optional<StoreMailbox> target;
         try {
             target = delivery.target(who.userId(), who.folders(settings.unixHierarchySep() ? '/' : '.'),
@@ -216,7 +336,8 @@ public class LmtpEndpoint implements LmtpListener {
             c.write(LmtpReplies.overQuota(settings.lmtpOverQuotaPermFailure(), Optional.empty()));
             return;
         }
-        s.recipients.add(new LmtpSession.Rcpt(r.to().wire(), target.get().id(), r.ignoreQuota()));
+        s.recipients.add(new LmtpSession.Rcpt(r.to().wire(), target.get().id(), r.ignoreQuota(),
+                s.proxy == null ? -1 : s.proxy.addLocal()));
         c.write(LmtpReplies.recipientOk());
     }
 
@@ -232,32 +353,46 @@ public class LmtpEndpoint implements LmtpListener {
     }
 
     private void data(Connection c, LmtpSession s) {
-        if (s.recipients.isEmpty()) {
+        boolean proxied = s.proxy != null && s.proxy.hasRemoteRecipients();
+        if (s.recipients.isEmpty() && !proxied) {
             c.write(LmtpReplies.badSequence(s.sender == null ? "Need MAIL command" : "No valid recipients"));
             return;
         }
-        try {
-            s.data = spool.openTemp(settings.defaultPartition());
-            s.data.write(traceHeaders(c, s));
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "MURDER-LMTP-002 cannot open a spool file", e);
-            s.closeData();
-            c.write(LmtpReplies.temporaryFailure("Cannot store the message now, try again later"));
-            return;
+        if (!s.recipients.isEmpty()) {
+            try {
+                s.data = spool.openTemp(settings.defaultPartition());
+                s.data.write(traceHeaders(c, s));
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "MURDER-LMTP-002 cannot open a spool file", e);
+                s.closeData();
+                if (!proxied) {
+                    c.write(LmtpReplies.temporaryFailure("Cannot store the message now, try again later"));
+                    return;
+                }
+                s.dataFailed = true; // the local recipients hear 451 at the end, the proxied ones are delivered
+            }
         }
         c.signalDecoder(START_DATA);
-        c.write(LmtpReplies.goAhead());
+        if (proxied) {
+            s.proxying = true;
+            s.proxy.data(); // the 354 goes out once the backends have answered their DATA
+        } else {
+            c.write(LmtpReplies.goAhead());
+        }
     }
 
     /** Cyrus's Return-Path and Received lines, which every delivered copy starts with. */
     private byte[] traceHeaders(Connection c, LmtpSession s) {
+        return ("Return-Path: " + s.sender.wire() + "\r\n" + receivedLine(c, s)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** This node's Received line (a frontend puts it before the message it passes on; the backend adds its own). */
+    private String receivedLine(Connection c, LmtpSession s) {
         String date = RFC822.format(Instant.now().atZone(ZoneId.systemDefault()));
-        String text = "Return-Path: " + s.sender.wire() + "\r\n"
-                + "Received: from " + clean(s.lhloHost) + " ([" + c.remoteAddress().getAddress().getHostAddress() + "])\r\n"
+        return "Received: from " + clean(s.lhloHost) + " ([" + c.remoteAddress().getAddress().getHostAddress() + "])\r\n"
                 + "\tby " + settings.servername() + " (" + settings.product() + " " + settings.version() + ") with LMTP"
                 + (s.user != null ? "A" : "") + (c.isTls() ? "S" : "") + ";\r\n"
                 + "\t" + date + "\r\n";
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String clean(String s) {
@@ -267,6 +402,9 @@ public class LmtpEndpoint implements LmtpListener {
     @Override
     public void onDataChunk(Connection c, byte[] chunk) {
         LmtpSession s = session(c);
+        if (s.proxying) {
+            s.proxy.chunk(chunk);
+        }
         if (s.data == null || s.dataFailed) {
             return;
         }
@@ -282,21 +420,36 @@ public class LmtpEndpoint implements LmtpListener {
     public void onDataEnd(Connection c, long size, boolean tooLarge) {
         LmtpSession s = session(c);
         try {
-            if (tooLarge) {
-                s.recipients.forEach(r -> c.write(LmtpReplies.messageTooLarge(settings.maxMessageSize())));
-                return;
+            if (s.proxying) {
+                // the backends' final dots go out first, so that they deliver while this node does
+                s.proxy.end(tooLarge, LmtpReplies.messageTooLarge(settings.maxMessageSize()));
             }
-            if (s.data == null || s.dataFailed) {
-                s.recipients.forEach(r -> c.write(LmtpReplies.temporaryFailure("Cannot store the message now")));
-                return;
+            List<byte[]> replies;
+            if (s.recipients.isEmpty()) {
+                replies = List.of();
+            } else if (tooLarge) {
+                replies = s.recipients.stream().map(r -> LmtpReplies.messageTooLarge(settings.maxMessageSize())).toList();
+            } else if (s.data == null || s.dataFailed) {
+                replies = s.recipients.stream().map(r -> LmtpReplies.temporaryFailure("Cannot store the message now")).toList();
+            } else {
+                replies = deliver(s);
             }
-            deliver(c, s);
+            if (s.proxying) {
+                for (int i = 0; i < replies.size(); i++) {
+                    s.proxy.localReply(s.recipients.get(i).slot(), replies.get(i));
+                }
+            } else {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                replies.forEach(all::writeBytes);
+                c.write(all.toByteArray());
+            }
         } finally {
             s.resetTransaction();
         }
     }
 
-    private void deliver(Connection c, LmtpSession s) {
+    /** Delivers to this node's recipients; one reply each, in their order. */
+    private List<byte[]> deliver(LmtpSession s) {
         Spool.TempMessage file;
         MessageCacheData cache;
         try {
@@ -304,11 +457,10 @@ public class LmtpEndpoint implements LmtpListener {
             cache = MessageCacheData.parse(file.path());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "MURDER-LMTP-004 cannot prepare the message for delivery", e);
-            s.recipients.forEach(r -> c.write(LmtpReplies.temporaryFailure("Cannot store the message now")));
-            return;
+            return s.recipients.stream().map(r -> LmtpReplies.temporaryFailure("Cannot store the message now")).toList();
         }
         Instant now = Instant.now();
-        ByteArrayOutputStream replies = new ByteArrayOutputStream();
+        List<byte[]> replies = new java.util.ArrayList<>(s.recipients.size());
         try {
             for (LmtpSession.Rcpt r : s.recipients) {
                 DeliveryService.Result result;
@@ -316,13 +468,13 @@ public class LmtpEndpoint implements LmtpListener {
                     result = delivery.deliver(r.mailboxId(), file, cache, now, r.ignoreQuota());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "MURDER-LMTP-005 delivery to " + r.address() + " failed", e);
-                    replies.writeBytes(LmtpReplies.temporaryFailure("Delivery failed, try again later"));
+                    replies.add(LmtpReplies.temporaryFailure("Delivery failed, try again later"));
                     continue;
                 }
                 if (result == DeliveryService.Result.DELIVERED) {
                     events.changed(r.mailboxId()); // sessions with it selected hear EXISTS (at once when idling)
                 }
-                replies.writeBytes(switch (result) {
+                replies.add(switch (result) {
                     case DELIVERED, DUPLICATE -> LmtpReplies.delivered(Optional.empty());
                     case OVER_QUOTA -> LmtpReplies.overQuota(settings.lmtpOverQuotaPermFailure(), Optional.empty());
                     case NO_MAILBOX -> LmtpReplies.userUnknown(false);
@@ -331,7 +483,7 @@ public class LmtpEndpoint implements LmtpListener {
         } finally {
             spool.delete(file.path());
         }
-        c.write(replies.toByteArray());
+        return replies;
     }
 
     // ------------------------------------------------------------------ AUTH

@@ -20,11 +20,21 @@ public class MailboxLocator {
     @EJB
     MapCopy copy;
 
+    @EJB
+    org.murder.map.MailboxMap master;
+
     public Route locate(String internalName) {
         boolean backend = settings.hasRole(MurderSettings.Role.BACKEND);
         boolean frontend = copy.enabled();
         boolean local = backend && mailboxes.find(internalName).isPresent();
-        return Routing.route(new Routing.Known(settings.servername(), backend, frontend, local,
-                frontend && !local ? copy.find(internalName) : java.util.Optional.empty(), copy.synchronizedWithMaster()));
+        if (!frontend || local) {
+            return Routing.route(new Routing.Known(settings.servername(), backend, frontend, local,
+                    java.util.Optional.empty(), true));
+        }
+        // a frontend that is also the master asks the authoritative map itself: never behind, never unsynchronized
+        boolean isMaster = settings.hasRole(MurderSettings.Role.MASTER);
+        return Routing.route(new Routing.Known(settings.servername(), backend, frontend, false,
+                isMaster ? master.find(internalName) : copy.find(internalName),
+                isMaster || copy.synchronizedWithMaster()));
     }
 }

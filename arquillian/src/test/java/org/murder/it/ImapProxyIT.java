@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,17 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.murder.it.cyrus.ImapAdminClient;
-import org.murder.it.cyrus.LmtpClient;
 
 /**
- * The IMAP proxy on a murder of real processes ({@link ProxyMurder}: this node as master, backends be1 and be2, a
- * frontend fe1): a client talks only to the frontend, which finds each mailbox in its copy of the map and relays to the
+ * The IMAP proxy on a murder of real processes ({@link ProxyMurder}: a master, backends be1 and be2, a frontend
+ * fe1): a client talks only to the frontend, which finds each mailbox in its copy of the map and relays to the
  * backend that holds it. One test per behaviour.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @Tag("h2-only")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,11 +32,6 @@ class ImapProxyIT {
     static final String ALICE_PW = MurderNode.USER_PASSWORD;
 
     private ProxyMurder murder;
-
-    @Deployment(testable = false)
-    static EnterpriseArchive ear() {
-        return MurderNode.ear();
-    }
 
     @BeforeAll
     void startMurder() throws Exception {
@@ -158,7 +145,8 @@ class ImapProxyIT {
             assertTrue(r.ok(), r.toString());
         }
         assertTrue(inFrontendCopy("user." + ALICE + ".projects"));
-        String location = MurderNode.get("/api/map/mailbox/user." + ALICE + ".projects").body();
+        String location = MurderNode.http(ProxyMurder.MASTER.http(), "GET", "/api/map/mailbox/user." + ALICE + ".projects",
+                MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD, false).body();
         assertTrue(location.contains("be1!"), location);
         try (ImapAdminClient direct = login(ProxyMurder.BE1, ALICE, ALICE_PW)) {
             assertTrue(direct.select("INBOX.projects").ok(), "it is on be1");

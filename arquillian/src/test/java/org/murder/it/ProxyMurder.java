@@ -8,8 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A murder of real processes on the loopback for the proxy's scenario tests: the Arquillian node (it-node) as the
- * MUPDATE master, two backends ({@code be1}, {@code be2}: {@code murder_roles: backend}) and a frontend ({@code fe1}:
+ * A murder of real processes on the loopback for the proxy's scenario tests: a MUPDATE master ({@code pxmaster}), two
+ * backends ({@code be1}, {@code be2}: {@code murder_roles: backend}) and a frontend ({@code fe1}:
  * {@code murder_roles: frontend}), each its own WildFly ({@link StandaloneNode}), started in parallel. Users alice
  * and bob exist on every node; the frontend logs in to the backends as {@link #PROXY}, which the backends list in
  * {@code proxyservers}.
@@ -45,26 +45,36 @@ final class ProxyMurder implements AutoCloseable {
         }
     }
 
+    static final Ports MASTER = new Ports(39000);
     static final Ports BE1 = new Ports(40000);
     static final Ports BE2 = new Ports(41000);
     static final Ports FE1 = new Ports(42000);
 
+    final StandaloneNode master;
     final StandaloneNode be1;
     final StandaloneNode be2;
     final StandaloneNode fe1;
 
-    private ProxyMurder(StandaloneNode be1, StandaloneNode be2, StandaloneNode fe1) {
+    private ProxyMurder(StandaloneNode master, StandaloneNode be1, StandaloneNode be2, StandaloneNode fe1) {
+        this.master = master;
         this.be1 = be1;
         this.be2 = be2;
         this.fe1 = fe1;
     }
 
     static ProxyMurder start() throws Exception {
+        StandaloneNode master = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-master"), MASTER.offset()),
+                "pxmaster", MASTER)
+                .setting("murder_roles", "master")
+                .setting("mupdate_server", "")
+                .setting("mupdate_allowplaintext", "yes")
+                .listener(HOST, MASTER.mupdate())
+                .prepare();
         StandaloneNode be1 = backend("be1", BE1).prepare();
         StandaloneNode be2 = backend("be2", BE2).prepare();
         StandaloneNode fe1 = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-fe1"), FE1.offset()), "fe1", FE1)
                 .setting("murder_roles", "frontend")
-                .setting("mupdate_master_url", "http://" + HOST + ":" + MurderNode.httpPort())
+                .setting("mupdate_master_url", "http://" + HOST + ":" + MASTER.http())
                 .setting("murder_node_user", MurderNode.ADMIN)
                 .setting("murder_node_password", MurderNode.ADMIN_PASSWORD)
                 .setting("murder_map_check_seconds", "1")
@@ -76,7 +86,7 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("be2_lmtp_address", HOST + ":" + BE2.lmtp())
                 .setting("defaultserver", "be2")
                 .prepare();
-        List<StandaloneNode> all = List.of(be1, be2, fe1);
+        List<StandaloneNode> all = List.of(master, be1, be2, fe1);
         ExecutorService starters = Executors.newFixedThreadPool(all.size());
         try {
             List<Future<StandaloneNode>> started = new ArrayList<>();
@@ -102,7 +112,7 @@ final class ProxyMurder implements AutoCloseable {
         } finally {
             starters.shutdownNow();
         }
-        return new ProxyMurder(be1, be2, fe1);
+        return new ProxyMurder(master, be1, be2, fe1);
     }
 
     private static StandaloneNode.Builder backend(String name, Ports p) {
@@ -121,7 +131,7 @@ final class ProxyMurder implements AutoCloseable {
                 .user(BOB, BOB_PASSWORD)
                 .setting("servername", name)
                 .setting("admins", MurderNode.ADMIN)
-                .setting("mupdate_server", HOST + ":" + MurderNode.mupdatePort())
+                .setting("mupdate_server", HOST + ":" + MASTER.mupdate())
                 .setting("allowplaintext", "yes")
                 .setting("http_port", "8080")
                 .setting("imap_port", Integer.toString(p.imap()))
@@ -133,7 +143,7 @@ final class ProxyMurder implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        for (StandaloneNode n : List.of(fe1, be1, be2)) {
+        for (StandaloneNode n : List.of(fe1, be1, be2, master)) {
             n.close();
         }
     }

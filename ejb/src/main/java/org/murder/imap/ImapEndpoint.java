@@ -69,6 +69,9 @@ public class ImapEndpoint implements ImapListener {
     @Inject
     ImapProxy proxy;
 
+    @Inject
+    org.murder.proxy.BackendCapabilities backendCapabilities;
+
     static ImapSession session(Connection c) {
         Object s = c.attachment();
         if (s instanceof ImapSession is) {
@@ -105,8 +108,9 @@ public class ImapEndpoint implements ImapListener {
             if (!plaintextAllowed(c)) {
                 caps.add("LOGINDISABLED");
             }
+            return caps;
         }
-        return caps;
+        return backendCapabilities.filter(caps);
     }
 
     @Override

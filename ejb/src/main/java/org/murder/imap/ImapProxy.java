@@ -40,6 +40,12 @@ public class ImapProxy {
     @Inject
     MailboxCommands mailboxCommands;
 
+    @Inject
+    org.murder.store.model.Namespace namespace;
+
+    @Inject
+    org.murder.proxy.BackendCapabilities capabilities;
+
     @Resource(lookup = OutboundConnections.JNDI_NAME)
     OutboundConnections outbound;
 
@@ -51,6 +57,9 @@ public class ImapProxy {
      * it is this node's to run.
      */
     boolean route(Connection c, ImapSession s, ImapCommand command) {
+        if (!settings.hasRole(MurderSettings.Role.FRONTEND)) {
+            return false; // a backend alone serves its own mailboxes and knows of no others
+        }
         if (needsSubscriptions(command)) {
             Route inbox = locate(s, "INBOX");
             if (inbox instanceof Route.Remote remote) {
@@ -231,7 +240,7 @@ public class ImapProxy {
                 } else {
                     subscribed = knownSubscriptions.get(user);
                     if (subscribed == null) {
-                        char sep = mailboxCommands.namespace.separator();
+                        char sep = namespace.separator();
                         subscribed = mailboxCommands.listable(s).keySet().stream()
                                 .filter(n -> n.equalsIgnoreCase("INBOX") || n.regionMatches(true, 0, "INBOX" + sep, 0, 6))
                                 .toList();
@@ -332,7 +341,7 @@ public class ImapProxy {
 
     /** For CREATE: the nearest existing ancestor decides where the new mailbox goes; none: here. */
     private Optional<String> parentOf(ImapSession s, String external) {
-        char sep = mailboxCommands.namespace.separator();
+        char sep = namespace.separator();
         String name = external;
         for (int cut = name.lastIndexOf(sep); cut > 0; cut = name.lastIndexOf(sep)) {
             name = name.substring(0, cut);
@@ -355,7 +364,8 @@ public class ImapProxy {
             InetSocketAddress a = settings.backendAddress(srv, MurderSettings.Service.IMAP);
             BackendConnection b = BackendConnection.open(outbound, srv, new InetSocketAddress(a.getHostString(), a.getPort()),
                     new BackendConnection.Login(settings.proxyAuthname(srv), settings.proxyPassword(srv).toCharArray(),
-                            s.user(), settings.proxyMechanisms(srv), settings.proxyTls(srv)),
+                            s.user(), settings.proxyMechanisms(srv), settings.proxyTls(srv),
+                            caps -> capabilities.learned(srv, caps)),
                     settings.proxyTimeout(), timer);
             if (!s.enabled.isEmpty()) {
                 b.send(new ImapCommand.Enable("E", List.copyOf(s.enabled)), ignored());

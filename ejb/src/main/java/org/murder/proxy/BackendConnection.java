@@ -50,8 +50,12 @@ public final class BackendConnection implements OutboundHandler {
     private static final ImapResponseLimits LIMITS = new ImapResponseLimits(8 << 20, Long.MAX_VALUE, 100_000,
             Long.MAX_VALUE);
 
-    /** How to log in to the backend. */
-    public record Login(String authname, char[] password, String authorize, Set<String> mechanisms, boolean tls) {
+    /**
+     * How to log in to the backend; {@code onReady} hears what it announced once logged in (a frontend offers only
+     * what every backend serves).
+     */
+    public record Login(String authname, char[] password, String authorize, Set<String> mechanisms, boolean tls,
+                        java.util.function.Consumer<Set<String>> onReady) {
     }
 
     sealed interface State permits Opening, Asking, StartingTls, Authenticating, Ready, Closed {
@@ -444,6 +448,7 @@ public final class BackendConnection implements OutboundHandler {
     private void ready() {
         state = new Ready(Set.copyOf(capabilities), ImapEncoding.forCapabilities(capabilities));
         cancelDeadline();
+        login.onReady().accept(capabilities);
         pump();
     }
 

@@ -135,7 +135,7 @@ public final class BackendConnection implements OutboundHandler {
                                          Login login, Duration timeout, ScheduledExecutorService timer) {
         BackendConnection b = new BackendConnection(server, login, timeout, timer);
         synchronized (b) {
-            b.armDeadline("connecting to and logging in at " + server + " took too long");
+            b.armDeadline("connecting to and logging in at " + server + " took too long", timeout);
             b.connection = transport.open(address, b);
         }
         return b;
@@ -213,6 +213,11 @@ public final class BackendConnection implements OutboundHandler {
 
     @Override
     public void onInput(OutboundConnection c, ByteBuffer input) {
+        synchronized (this) {
+            if (state instanceof Ready) {
+                cancelDeadline(); // the backend answers: a long answer (a big FETCH, a slow SEARCH) is not a dead one
+            }
+        }
         try {
             reader.feed(input);
         } catch (ImapResponseException e) {
@@ -477,7 +482,7 @@ public final class BackendConnection implements OutboundHandler {
         }
         current = new Exchange(tag, encoded, next.reply());
         if (!(next.command() instanceof ImapCommand.Idle)) {
-            armDeadline("the backend " + server + " did not answer in time");
+            armDeadline("the backend " + server + " did not answer in time", timeout.multipliedBy(10));
         }
         writeParts(current);
     }
@@ -519,7 +524,7 @@ public final class BackendConnection implements OutboundHandler {
         }
     }
 
-    private void armDeadline(String why) {
+    private void armDeadline(String why, Duration timeout) {
         cancelDeadline();
         if (timeout.isZero() || timeout.isNegative()) {
             return;

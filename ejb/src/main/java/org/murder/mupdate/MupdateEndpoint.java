@@ -32,7 +32,7 @@ import org.murder.protocol.sasl.SaslExchange;
 @MessageDriven(name = "MupdateEndpoint", activationConfig = {
         @ActivationConfigProperty(propertyName = "protocol", propertyValue = "mupdate"),
         @ActivationConfigProperty(propertyName = "bindAddress", propertyValue = "${mupdate_listen:127.0.0.1}"),
-        @ActivationConfigProperty(propertyName = "port", propertyValue = "${mupdate_port:3905}"),
+        @ActivationConfigProperty(propertyName = "port", propertyValue = "${mupdate_listen_port:${mupdate_port:3905}}"),
         @ActivationConfigProperty(propertyName = "maxConnections", propertyValue = "${mupdate_connections_max:128}"),
         @ActivationConfigProperty(propertyName = "memoryShedPercent", propertyValue = "${memory_shed_percent:90}"),
         @ActivationConfigProperty(propertyName = "tlsCertificate", propertyValue = "${tls_server_cert:}"),

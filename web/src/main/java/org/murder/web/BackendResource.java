@@ -89,6 +89,42 @@ public class BackendResource {
         return new RouteView(name, r instanceof org.murder.routing.Route.Local ? "local" : "unknown", null, null);
     }
 
+    @EJB
+    org.murder.backend.MailboxService mailboxes;
+
+    /** A mailbox to create on this backend: its internal name ({@code user.alice}) and partition (empty: the default). */
+    public record NewMailbox(String name, String partition) {
+    }
+
+    /** What a create made, or why it did not. */
+    public record CreatedView(String name, String partition, String error) {
+    }
+
+    /**
+     * Creates a mailbox in this backend's store and registers it with the master, as an admin's IMAP CREATE does
+     * ({@code ./murder adduser} in a topology puts a new user's INBOX on the backend the placement chose, before the
+     * user's first login could autocreate it wherever that login lands).
+     */
+    @POST
+    @Path("/mailboxes")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public Response createMailbox(NewMailbox m, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext caller) {
+        if (m == null || m.name() == null || m.name().isBlank()) {
+            return Response.status(400).entity(new CreatedView(null, null, "name is required")).build();
+        }
+        String partition = m.partition() == null ? "" : m.partition();
+        try {
+            org.murder.store.StoreMailbox made = mailboxes.create(m.name(), partition, mailboxes.initialAcl(m.name()),
+                    caller.getUserPrincipal().getName(), true);
+            return Response.status(201).entity(new CreatedView(made.name(), made.partition(), null)).build();
+        } catch (org.murder.backend.MailboxService.MailboxException e) {
+            String why = e.getMessage();
+            int status = why.startsWith("Mailbox already exists") ? 409
+                    : why.startsWith("Server(s) unavailable") ? 503 : 400;
+            return Response.status(status).entity(new CreatedView(m.name(), partition, why)).build();
+        }
+    }
+
     public record PushView(boolean dryRun, List<String> steps) {
     }
 

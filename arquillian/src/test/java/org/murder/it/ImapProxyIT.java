@@ -215,6 +215,45 @@ class ImapProxyIT {
 
     @Test
     @Order(7)
+    void copyAndMoveAcrossBackendsKeepFlagsAndDatesWithHonestCopyUid() throws Exception {
+        // alice's INBOX is on be1; a mailbox of hers on be2, made there by the admin
+        try (ImapAdminClient admin = login(ProxyMurder.BE2, MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)) {
+            ImapAdminClient.Result made = admin.create("user." + ALICE + ".onbe2");
+            assertTrue(made.ok(), made.toString());
+        }
+        assertTrue(inFrontendCopy("user." + ALICE + ".onbe2"));
+        deliver(ProxyMurder.BE1, ALICE, "Subject: to copy\n\ncopied across\n");
+        deliver(ProxyMurder.BE1, ALICE, "Subject: to move\n\nmoved across\n");
+        try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
+            assertTrue(alice.select("INBOX").ok());
+            ImapAdminClient.Result search = alice.command("UID SEARCH SUBJECT \"to copy\"");
+            String copyUid = search.untagged().get(0).replace("* SEARCH ", "").trim();
+            String moveUid = alice.command("UID SEARCH SUBJECT \"to move\"").untagged().get(0).replace("* SEARCH ", "").trim();
+            assertTrue(alice.command("UID STORE " + copyUid + " +FLAGS (\\Flagged $Work)").ok());
+            String date = alice.command("UID FETCH " + copyUid + " (INTERNALDATE)").untagged().get(0);
+            date = date.substring(date.indexOf("INTERNALDATE"), date.lastIndexOf(')'));
+
+            ImapAdminClient.Result copied = alice.command("UID COPY " + copyUid + " INBOX.onbe2");
+            assertTrue(copied.ok() && copied.text().startsWith("[COPYUID "), copied.toString());
+            ImapAdminClient.Result moved = alice.command("UID MOVE " + moveUid + " INBOX.onbe2");
+            assertTrue(moved.ok(), moved.toString());
+            assertTrue(moved.untagged().stream().anyMatch(l -> l.startsWith("* OK [COPYUID ")), moved.toString());
+            assertTrue(moved.untagged().stream().anyMatch(l -> l.matches("\\* \\d+ EXPUNGE")), "the original goes: " + moved);
+            assertEquals("* SEARCH", alice.command("UID SEARCH SUBJECT \"to move\"").untagged().get(0).trim(),
+                    "the moved message left the INBOX");
+
+            ImapAdminClient.Result there = alice.select("INBOX.onbe2");
+            assertTrue(there.untagged().contains("* 2 EXISTS"), there.toString());
+            ImapAdminClient.Result fetched = alice.command("FETCH 1:2 (FLAGS INTERNALDATE BODY.PEEK[TEXT])");
+            String all = String.join("\n", fetched.untagged());
+            assertTrue(all.contains("copied across") && all.contains("moved across"), all);
+            assertTrue(all.contains("\\Flagged") && all.contains("$Work"), "flags kept: " + all);
+            assertTrue(all.contains(date), "internal date kept (" + date + "): " + all);
+        }
+    }
+
+    @Test
+    @Order(8)
     void aBackendDownGivesUnavailableForItsMailboxesOnly() throws Exception {
         try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
             assertTrue(alice.select("INBOX").ok());

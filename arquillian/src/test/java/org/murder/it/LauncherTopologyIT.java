@@ -59,6 +59,8 @@ class LauncherTopologyIT {
     private static final int BE2_HTTP = BASE + 280;
     private static final int BE2_IMAP = BASE + 243;
     private static final int FE1_HTTP = BASE + 380;
+    private static final int FE1_IMAP = BASE + 343;
+    private static final int FE2_LMTP = BASE + 424;
     private static final int FE2_HTTP = BASE + 480;
 
     private final Path var = StandaloneNode.baseDir("launcher-topology");
@@ -149,6 +151,40 @@ class LauncherTopologyIT {
                 c.send("b STATUS INBOX (MESSAGES)\r\n");
                 assertTrue(c.lineStartingWith("* STATUS").contains("MESSAGES 0"), "alice's INBOX is on be2");
             }
+            // ---- the murder at work: one LMTP transaction at fe2 for users on two backends, read back through fe1
+            awaitInCopy(FE2_HTTP, "user.bob", "be1!default", System.nanoTime());
+            try (RawLineClient lmtp = new RawLineClient(MurderNode.HOST, FE2_LMTP)) {
+                assertTrue(lmtp.line().startsWith("220"));
+                lmtp.send("LHLO it\r\n");
+                lmtp.lineStartingWith("250 ");
+                lmtp.send("MAIL FROM:<it@example.org>\r\n");
+                assertTrue(lmtp.line().startsWith("250"));
+                lmtp.send("RCPT TO:<alice>\r\n");
+                assertTrue(lmtp.line().startsWith("250"), "alice, on be2");
+                lmtp.send("RCPT TO:<bob>\r\n");
+                assertTrue(lmtp.line().startsWith("250"), "bob, on be1");
+                lmtp.send("DATA\r\n");
+                assertTrue(lmtp.line().startsWith("354"));
+                lmtp.send("Subject: through the murder\r\n\r\nproxied both ways\r\n.\r\n");
+                String forAlice = lmtp.line();
+                String forBob = lmtp.line();
+                assertTrue(forAlice.startsWith("250") && forBob.startsWith("250"), forAlice + " / " + forBob);
+            }
+            for (String user : List.of("alice", "bob")) {
+                try (RawLineClient c = new RawLineClient(MurderNode.HOST, FE1_IMAP)) {
+                    c.line();
+                    c.send("a LOGIN " + user + " " + user + "-pw\r\n");
+                    assertTrue(c.lineStartingWith("a ").startsWith("a OK"), user + " logs in at fe1");
+                    c.send("b SELECT INBOX\r\n");
+                    c.lineStartingWith("* 1 EXISTS"); // user's INBOX, through fe1, with the one message
+                    assertTrue(c.lineStartingWith("b ").startsWith("b OK"));
+                    c.send("c FETCH 1 BODY.PEEK[TEXT]\r\n");
+                    c.lineStartingWith("* 1 FETCH");
+                    assertEquals("proxied both ways", c.line());
+                    c.lineStartingWith("c OK");
+                }
+            }
+
             Run elsewhere = murder("adduser", "dave", "dave-pw", "fe1");
             assertEquals(1, elsewhere.status(), elsewhere::toString);
             assertTrue(elsewhere.output().contains("'fe1' is not a backend"), elsewhere::toString);

@@ -22,33 +22,54 @@ final class ProxyMurder implements AutoCloseable {
     static final String BOB = "bob";
     static final String BOB_PASSWORD = "bob-pw";
 
-    /** One node's ports: WildFly's offset and our listeners. */
-    record Ports(int offset) {
+    /**
+     * One node's ports, the launcher's table ({@code docs/topologies.md}): {@code base} + 05 MUPDATE, 10 POP3, 12/13
+     * transactions, 24 LMTP, 28/29 IIOP, 43 IMAP, 80 HTTP, 88 HTTPS, 90/93 management — every one a setting, so
+     * WildFly's port offset stays 0 and nothing lands in the kernel's ephemeral range (32768-60999), where an
+     * outgoing connection may hold a port first.
+     */
+    record Ports(int base) {
         int imap() {
-            return offset + 1143;
+            return base + 43;
         }
 
         int lmtp() {
-            return offset + 2003;
+            return base + 24;
         }
 
         int mupdate() {
-            return offset + 3905;
+            return base + 5;
         }
 
         int pop3() {
-            return offset + 1110;
+            return base + 10;
         }
 
         int http() {
-            return offset + 8080;
+            return base + 80;
+        }
+
+        StandaloneNode.Builder apply(StandaloneNode.Builder b) {
+            return b.setting("imap_port", Integer.toString(imap()))
+                    .setting("lmtp_port", Integer.toString(lmtp()))
+                    .setting("mupdate_port", Integer.toString(mupdate()))
+                    .setting("pop3_port", Integer.toString(pop3()))
+                    .setting("http_port", Integer.toString(http()))
+                    .setting("https_port", Integer.toString(base + 88))
+                    .setting("management_port", Integer.toString(base + 90))
+                    .setting("management_https_port", Integer.toString(base + 93))
+                    .setting("txn_recovery_port", Integer.toString(base + 12))
+                    .setting("txn_status_port", Integer.toString(base + 13))
+                    .setting("iiop_port", Integer.toString(base + 28))
+                    .setting("iiop_ssl_port", Integer.toString(base + 29));
         }
     }
 
-    static final Ports MASTER = new Ports(39000);
-    static final Ports BE1 = new Ports(40000);
-    static final Ports BE2 = new Ports(41000);
-    static final Ports FE1 = new Ports(42000);
+    /** 30000-30399: the launcher's default base, which tests never share with a running murder of the developer's. */
+    static final Ports MASTER = new Ports(30000);
+    static final Ports BE1 = new Ports(30100);
+    static final Ports BE2 = new Ports(30200);
+    static final Ports FE1 = new Ports(30300);
 
     final StandaloneNode master;
     final StandaloneNode be1;
@@ -63,7 +84,7 @@ final class ProxyMurder implements AutoCloseable {
     }
 
     static ProxyMurder start() throws Exception {
-        StandaloneNode master = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-master"), MASTER.offset()),
+        StandaloneNode master = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-master"), 0),
                 "pxmaster", MASTER)
                 .setting("murder_roles", "master")
                 .setting("mupdate_server", "")
@@ -72,7 +93,7 @@ final class ProxyMurder implements AutoCloseable {
                 .prepare();
         StandaloneNode be1 = backend("be1", BE1).prepare();
         StandaloneNode be2 = backend("be2", BE2).prepare();
-        StandaloneNode fe1 = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-fe1"), FE1.offset()), "fe1", FE1)
+        StandaloneNode fe1 = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-fe1"), 0), "fe1", FE1)
                 .setting("murder_roles", "frontend")
                 .setting("mupdate_master_url", "http://" + HOST + ":" + MASTER.http())
                 .setting("murder_node_user", MurderNode.ADMIN)
@@ -116,7 +137,7 @@ final class ProxyMurder implements AutoCloseable {
     }
 
     private static StandaloneNode.Builder backend(String name, Ports p) {
-        return common(StandaloneNode.in(StandaloneNode.baseDir("proxy-" + name), p.offset()), name, p)
+        return common(StandaloneNode.in(StandaloneNode.baseDir("proxy-" + name), 0), name, p)
                 .user(PROXY, PROXY_PASSWORD)
                 .setting("murder_roles", "backend")
                 .setting("proxyservers", PROXY)
@@ -126,18 +147,13 @@ final class ProxyMurder implements AutoCloseable {
     }
 
     private static StandaloneNode.Builder common(StandaloneNode.Builder b, String name, Ports p) {
-        return b.user(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)
+        return p.apply(b).user(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)
                 .user(MurderNode.USER, MurderNode.USER_PASSWORD)
                 .user(BOB, BOB_PASSWORD)
                 .setting("servername", name)
                 .setting("admins", MurderNode.ADMIN)
                 .setting("mupdate_server", HOST + ":" + MASTER.mupdate())
                 .setting("allowplaintext", "yes")
-                .setting("http_port", "8080")
-                .setting("imap_port", Integer.toString(p.imap()))
-                .setting("lmtp_port", Integer.toString(p.lmtp()))
-                .setting("mupdate_port", Integer.toString(p.mupdate()))
-                .setting("pop3_port", Integer.toString(p.pop3()))
                 .listener(HOST, p.imap());
     }
 

@@ -155,7 +155,25 @@ public class ImapProxy {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
             return;
         }
-        new org.murder.proxy.CrossBackendCopy(c, tag, uid, set, move, source, backend(s, server), destination).start();
+        new org.murder.proxy.CrossBackendCopy(c, tag, move, new org.murder.proxy.BackendCopySource(c, source, uid, set),
+                backend(s, server), destination).start();
+    }
+
+    /** Whether {@code external} is a mailbox another backend holds (a COPY from here must go there). */
+    boolean onAnotherBackend(ImapSession s, String external) {
+        return settings.hasRole(MurderSettings.Role.FRONTEND) && locate(s, external) instanceof Route.Remote;
+    }
+
+    /** COPY/MOVE from the mailbox selected in this node's store to one on another backend. */
+    void copyFromHere(Connection c, ImapSession s, String tag, boolean move, org.murder.proxy.CopySource source,
+                      String destination) {
+        Route r = locate(s, destination);
+        if (!(r instanceof Route.Remote remote)) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            return;
+        }
+        new org.murder.proxy.CrossBackendCopy(c, tag, move, source, backend(s, remote.location().server()), destination)
+                .start();
     }
 
     /** NOOP while selected on another backend: that backend's news. */

@@ -99,6 +99,9 @@ public class MessageCommands {
         ImapEndpoint.tagged(c, tag, ImapStatus.NO, text);
     }
 
+    @Inject
+    ImapProxy proxy;
+
     void run(Connection c, ImapSession s, ImapSession.Selected state, ImapCommand.Selected command) {
         String tag = command.tag();
         SelectedMailbox sel = state.mailbox();
@@ -759,6 +762,14 @@ public class MessageCommands {
             return;
         }
         Optional<StoreMailbox> to = namespace.toInternal(MailboxNames.encodeUtf7(target), s.user(), s.admin()).flatMap(store::mailbox);
+        if (to.isEmpty() && proxy.onAnotherBackend(s, target)) {
+            if (move && (sel.readOnly || !(sel.rights.has('t') && sel.rights.has('e')))) {
+                no(c, tag, sel.readOnly ? "Mailbox is read-only" : "Permission denied");
+                return;
+            }
+            proxy.copyFromHere(c, s, tag, move, new LocalCopySource(c, s, sel, uidsOf(sel, set, uid), spool, this), target);
+            return;
+        }
         if (to.isEmpty()) {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
             return;
@@ -799,6 +810,11 @@ public class MessageCommands {
             sync(c, s, true);
             ImapEndpoint.tagged(c, tag, ImapStatus.OK, code, "Completed");
         }
+    }
+
+    /** A MOVE's originals, once copied to another backend: expunged, the client told as by its own EXPUNGE. */
+    void expungeCopied(Connection c, ImapSession s, SelectedMailbox sel, List<Long> uids) {
+        expunge(c, s, sel, "*", uids, false);
     }
 
     private void expunge(Connection c, ImapSession s, SelectedMailbox sel, String tag, List<Long> onlyUids, boolean answer) {

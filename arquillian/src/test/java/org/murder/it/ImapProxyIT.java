@@ -254,6 +254,28 @@ class ImapProxyIT {
 
     @Test
     @Order(8)
+    void createWithALocationPutsTheMailboxThereAndTheMasterRefusesADuplicate() throws Exception {
+        try (ImapAdminClient admin = login(ProxyMurder.FE1, MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)) {
+            ImapAdminClient.Result made = admin.create("projects", "be2!default");
+            assertTrue(made.ok(), made.toString());
+            assertTrue(inFrontendCopy("projects"));
+            String location = MurderNode.http(ProxyMurder.MASTER.http(), "GET", "/api/map/mailbox/projects",
+                    MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD, false).body();
+            assertTrue(location.contains("be2!default"), location);
+            ImapAdminClient.Result again = admin.create("projects", "be1!default");
+            assertEquals("NO", again.status(), "a name that exists elsewhere: " + again);
+            ImapAdminClient.Result top = admin.create("toplevel");
+            assertTrue(top.ok(), "a top-level CREATE at a frontend goes to defaultserver: " + top);
+            assertTrue(inFrontendCopy("toplevel"));
+        }
+        try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
+            ImapAdminClient.Result refused = alice.create("INBOX.mine", "be2!default");
+            assertEquals("NO", refused.status(), "only admins say where: " + refused);
+        }
+    }
+
+    @Test
+    @Order(9)
     void aBackendDownGivesUnavailableForItsMailboxesOnly() throws Exception {
         try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
             assertTrue(alice.select("INBOX").ok());

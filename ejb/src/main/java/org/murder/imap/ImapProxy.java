@@ -68,6 +68,9 @@ public class ImapProxy {
             }
             return false;
         }
+        if (command instanceof ImapCommand.Create cr && cr.location().filter(l -> l.indexOf('!') > 0).isPresent()) {
+            return createAt(c, s, cr);
+        }
         Optional<String> mailbox = routedBy(s, command);
         if (command instanceof ImapCommand.Idle && s.proxied().isPresent()) {
             idle(c, s, command.tag());
@@ -111,6 +114,27 @@ public class ImapProxy {
         } else {
             relay(c, command, backend, ClientRelay::allButBye, r -> { });
         }
+        return true;
+    }
+
+    /**
+     * {@code CREATE name server!partition}: an admin puts a mailbox on a backend of their choosing (seed 000); this
+     * node's own name is served here, another's is passed to that backend with the partition alone.
+     */
+    private boolean createAt(Connection c, ImapSession s, ImapCommand.Create cr) {
+        String location = cr.location().orElseThrow();
+        String server = location.substring(0, location.indexOf('!'));
+        if (!s.admin()) {
+            ImapEndpoint.tagged(c, cr.tag(), ImapStatus.NO, "Permission denied");
+            return true;
+        }
+        if (server.equalsIgnoreCase(settings.servername())) {
+            return false;
+        }
+        String partition = location.substring(location.indexOf('!') + 1);
+        relay(c, new ImapCommand.Create(cr.tag(), cr.mailbox(), cr.specialUse(),
+                partition.isEmpty() ? Optional.empty() : Optional.of(partition)), backend(s, server),
+                ClientRelay::allButBye, r -> { });
         return true;
     }
 

@@ -142,7 +142,7 @@ public class MailboxCommands {
         } else if (command instanceof ImapCommand.Examine ex) {
             select(c, s, tag, ex.mailbox(), true, ex.condstore());
         } else if (command instanceof ImapCommand.Create cr) {
-            create(c, s, tag, cr.mailbox(), cr.specialUse());
+            create(c, s, tag, cr.mailbox(), cr.specialUse(), cr.location());
         } else if (command instanceof ImapCommand.Delete d) {
             delete(c, s, tag, d.mailbox());
         } else if (command instanceof ImapCommand.Subscribe sub) {
@@ -242,7 +242,27 @@ public class MailboxCommands {
     private static final java.util.Set<String> SPECIAL_USES = java.util.Set.of("\\All", "\\Archive", "\\Drafts",
             "\\Flagged", "\\Junk", "\\Sent", "\\Trash");
 
-    private void create(Connection c, ImapSession s, String tag, String mailbox, List<String> specialUse) {
+    private void create(Connection c, ImapSession s, String tag, String mailbox, List<String> specialUse,
+                        Optional<String> location) {
+        String partition = "";
+        if (location.isPresent()) {
+            // Cyrus: only an admin says where; "server!partition" names this server or is another's to make
+            if (!s.admin()) {
+                no(c, tag, "Permission denied");
+                return;
+            }
+            String l = location.get();
+            int bang = l.indexOf('!');
+            if (bang >= 0 && !l.substring(0, bang).equalsIgnoreCase(settings.servername())) {
+                no(c, tag, "Server " + l.substring(0, bang) + " is not this one");
+                return;
+            }
+            partition = l.substring(bang + 1);
+            if (!settings.partitions().containsKey(partition)) {
+                no(c, tag, "Partition " + partition + " does not exist");
+                return;
+            }
+        }
         if (specialUse.size() > 1 || specialUse.stream().anyMatch(u -> SPECIAL_USES.stream().noneMatch(u::equalsIgnoreCase))) {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "USEATTR", "Unsupported special use");
             return;
@@ -257,7 +277,7 @@ public class MailboxCommands {
         String in = internal.get();
         try {
             // who may create what (parent's k, own tree, admins) is AccessRules.checkCreate, inside create
-            StoreMailbox created = mailboxes.create(in, "", mailboxes.initialAcl(in), s.user(), s.admin());
+            StoreMailbox created = mailboxes.create(in, partition, mailboxes.initialAcl(in), s.user(), s.admin());
             if (!specialUse.isEmpty()) {
                 String use = SPECIAL_USES.stream().filter(specialUse.get(0)::equalsIgnoreCase).findFirst().orElseThrow();
                 mailboxes.setSpecialUse(created.id(), use);

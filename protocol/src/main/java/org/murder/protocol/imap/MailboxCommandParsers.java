@@ -2,6 +2,7 @@ package org.murder.protocol.imap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import org.murder.protocol.imap.command.ImapCommand;
@@ -101,13 +102,21 @@ final class MailboxCommandParsers {
         return condstore;
     }
 
-    /** {@code CREATE mailbox [SP "(" "USE" SP "(" [use-attr *(SP use-attr)] ")" ")"]} (RFC 4466, RFC 6154). */
+    /**
+     * {@code CREATE mailbox [SP "(" "USE" SP "(" [use-attr *(SP use-attr)] ")" ")"]} (RFC 4466, RFC 6154), or Cyrus's
+     * {@code CREATE mailbox SP astring}, the partition or {@code server!partition} to make it on.
+     */
     private static ImapCommand create(String tag, ImapReader args, ImapParserContext ctx) throws ImapSyntaxException {
         args.sp();
         String mailbox = args.mailbox(ctx);
         List<String> uses = new ArrayList<>();
         if (args.hasMore()) {
             args.sp();
+            if (args.peek() != '(') {
+                String location = args.astring(INVALID_CREATE_PARAMETER);
+                args.end();
+                return new ImapCommand.Create(tag, mailbox, uses, Optional.of(location));
+            }
             List<List<String>> params = args.parenthesized(() -> {
                 if (!args.keyword(INVALID_CREATE_PARAMETER).equals("USE")) {
                     throw new ImapSyntaxException(INVALID_CREATE_PARAMETER);

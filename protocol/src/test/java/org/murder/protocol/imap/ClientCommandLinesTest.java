@@ -168,6 +168,10 @@ class ClientCommandLinesTest {
                 new ImapCommand.SetQuota("S0000", "#user/alice", Map.of("STORAGE", 510L))));
         s.add(new Sample("rfc 6154 create", "t1 CREATE MySpecial (USE (\\Drafts \\Sent))",
                 new ImapCommand.Create("t1", "MySpecial", List.of("\\Drafts", "\\Sent"))));
+        s.add(new Sample("cyrus create on a location", "t2 CREATE user.bob be2!default",
+                new ImapCommand.Create("t2", "user.bob", List.of(), java.util.Optional.of("be2!default"))));
+        s.add(new Sample("cyrus create on a partition, quoted", "t3 CREATE \"user.bob.x\" \"spool2\"",
+                new ImapCommand.Create("t3", "user.bob.x", List.of(), java.util.Optional.of("spool2"))));
         s.add(new Sample("rfc 5161 enable", "t2 ENABLE CONDSTORE X-GOOD-IDEA",
                 new ImapCommand.Enable("t2", List.of("CONDSTORE", "X-GOOD-IDEA"))));
         s.add(new Sample("rfc 6851 move", "a UID MOVE 42:69 foo",

@@ -26,6 +26,7 @@ final class MailboxCommandEncoder {
             select(w, "EXAMINE", c.mailbox(), c.condstore());
         } else if (command instanceof ImapCommand.Create c) {
             w.raw("CREATE").sp().mailbox(c.mailbox());
+            c.location().ifPresent(l -> w.sp().astring(l));
             if (!c.specialUse().isEmpty()) {
                 w.raw(" (USE ");
                 ImapCommandEncoder.flags(w, c.specialUse());

@@ -135,11 +135,20 @@ public sealed interface ImapCommand {
     }
 
     /** {@code CREATE mailbox [(USE (\Sent ...))]}: special-use attributes from RFC 6154, canonical case. */
-    record Create(String tag, String mailbox, List<String> specialUse) implements Authenticated {
+    /**
+     * {@code CREATE mailbox [(USE (...))]} (RFC 6154), or Cyrus's {@code CREATE mailbox location} where an admin names
+     * the partition, or in a murder {@code server!partition}, the mailbox is made on.
+     */
+    record Create(String tag, String mailbox, List<String> specialUse, Optional<String> location) implements Authenticated {
         public Create {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(mailbox, "mailbox");
             specialUse = List.copyOf(specialUse);
+            Objects.requireNonNull(location, "location");
+        }
+
+        public Create(String tag, String mailbox, List<String> specialUse) {
+            this(tag, mailbox, specialUse, Optional.empty());
         }
     }
 

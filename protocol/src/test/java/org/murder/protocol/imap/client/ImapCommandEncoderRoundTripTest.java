@@ -73,6 +73,7 @@ class ImapCommandEncoderRoundTripTest {
         c.add(new Examine("b4", "user.carol", false));
         c.add(new Create("b5", "INBOX.new folder", List.of()));
         c.add(new Create("b6", "Sent", List.of("\\Sent", "\\Archive")));
+        c.add(new Create("b7", "user.bob", List.of(), java.util.Optional.of("be2!default")));
         c.add(new Delete("b7", "a \"quoted\" name"));
         c.add(new Rename("b8", "INBOX.old", "INBOX.\u65b0\u3057\u3044"));
         c.add(new Subscribe("b9", "INBOX.Sent"));

@@ -171,6 +171,15 @@ class ImapProxyIT {
             assertTrue(shared.ok(), shared.toString());
             ImapAdminClient.Result fetch = alice.command("FETCH 1 (BODY.PEEK[TEXT])");
             assertTrue(String.join("\n", fetch.untagged()).contains("from bob's side"), fetch.toString());
+            // LIST from the frontend's map, LIST-STATUS asked of be2, LSUB from be1 checked against the map
+            ImapAdminClient.Result list = alice.command("LIST \"\" \"user.bob.*\" RETURN (STATUS (MESSAGES))");
+            assertTrue(list.untagged().stream().anyMatch(l -> l.startsWith("* LIST") && l.contains("user.bob.shared")), list.toString());
+            assertTrue(list.untagged().stream().anyMatch(l -> l.startsWith("* STATUS") && l.contains("user.bob.shared")
+                    && l.contains("MESSAGES 1")), list.toString());
+            assertTrue(alice.command("SUBSCRIBE \"user.bob.shared\"").ok());
+            ImapAdminClient.Result lsub = alice.command("LSUB \"\" \"*\"");
+            assertTrue(lsub.untagged().stream().anyMatch(l -> l.contains("user.bob.shared") && !l.contains("\\Noselect")),
+                    "subscribed on be1, the mailbox on be2: " + lsub);
             ImapAdminClient.Result back = alice.select("INBOX");
             assertTrue(back.ok(), back.toString());
             ImapAdminClient.Result fetchInbox = alice.command("FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
@@ -277,10 +286,17 @@ class ImapProxyIT {
     @Test
     @Order(9)
     void aBackendDownGivesUnavailableForItsMailboxesOnly() throws Exception {
-        try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
+        try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW);
+             ImapAdminClient bob = login(ProxyMurder.FE1, ProxyMurder.BOB, ProxyMurder.BOB_PASSWORD)) {
             assertTrue(alice.select("INBOX").ok());
+            assertTrue(bob.command("SUBSCRIBE INBOX").ok());
+            assertTrue(bob.command("LSUB \"\" \"*\"").untagged().stream().anyMatch(l -> l.endsWith("INBOX")));
             murder.be2.stop();
             try {
+                // bob's INBOX backend is down: his subscriptions come from what the frontend knows, never a bare NO
+                ImapAdminClient.Result lsub = bob.command("LSUB \"\" \"*\"");
+                assertTrue(lsub.ok(), lsub.toString());
+                assertTrue(lsub.untagged().stream().anyMatch(l -> l.endsWith("INBOX")), lsub.toString());
                 ImapAdminClient.Result r = alice.command("EXAMINE \"user.bob.shared\"");
                 assertEquals("NO", r.status(), r.toString());
                 assertTrue(r.text().startsWith("[UNAVAILABLE]"), r.toString());

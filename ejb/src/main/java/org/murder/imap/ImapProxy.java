@@ -68,6 +68,9 @@ public class ImapProxy {
             }
             return false;
         }
+        if (command instanceof ImapCommand.ListCommand l && !l.statusItems().isEmpty()) {
+            return listStatus(c, s, l);
+        }
         if (command instanceof ImapCommand.Create cr && cr.location().filter(l -> l.indexOf('!') > 0).isPresent()) {
             return createAt(c, s, cr);
         }
@@ -295,6 +298,46 @@ public class ImapProxy {
                 c.releaseInput();
             }
         }));
+    }
+
+    /**
+     * LIST-STATUS (RFC 5819) naming mailboxes on other backends: their STATUS is asked of their backends first, one
+     * after another, then the whole answer written in LIST order. A backend that does not answer leaves its
+     * mailboxes without STATUS (RFC 5819 allows leaving it out), not the LIST without an answer.
+     */
+    private boolean listStatus(Connection c, ImapSession s, ImapCommand.ListCommand l) {
+        List<String> remote = mailboxCommands.listed(s, l).entrySet().stream().filter(e -> e.getValue().isEmpty())
+                .map(java.util.Map.Entry::getKey).toList();
+        if (remote.isEmpty()) {
+            return false;
+        }
+        c.holdInput();
+        java.util.Map<String, byte[]> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        askStatus(c, s, l, remote, 0, statuses);
+        return true;
+    }
+
+    private void askStatus(Connection c, ImapSession s, ImapCommand.ListCommand l, List<String> remote, int next,
+                           java.util.Map<String, byte[]> statuses) {
+        if (next == remote.size()) {
+            try {
+                mailboxCommands.list(c, s, l, mailboxCommands.subscriptionsHere(s), statuses);
+            } finally {
+                c.releaseInput();
+            }
+            return;
+        }
+        String name = remote.get(next);
+        if (!(locate(s, name) instanceof Route.Remote r)) {
+            askStatus(c, s, l, remote, next + 1, statuses);
+            return;
+        }
+        backend(s, r.location().server()).send(new ImapCommand.Status("T", name, l.statusItems()),
+                new org.murder.proxy.CollectingReply(4, (responses, tagged) -> {
+                    responses.stream().filter(resp -> resp.head().untagged("STATUS")).findFirst()
+                            .ifPresent(resp -> statuses.put(name, resp.bytes()));
+                    askStatus(c, s, l, remote, next + 1, statuses);
+                }));
     }
 
     // ------------------------------------------------------------------ IDLE

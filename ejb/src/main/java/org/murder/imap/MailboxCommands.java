@@ -150,7 +150,7 @@ public class MailboxCommands {
         } else if (command instanceof ImapCommand.Unsubscribe sub) {
             subscribe(c, s, tag, sub.mailbox(), false);
         } else if (command instanceof ImapCommand.ListCommand || command instanceof ImapCommand.Lsub) {
-            list(c, s, command, subscriptions.of(s.user()).stream().map(n -> external(s, n)).toList());
+            list(c, s, command, subscriptionsHere(s));
         } else if (command instanceof ImapCommand.Status st) {
             status(c, s, tag, st);
         } else if (command instanceof ImapCommand.Append a) {
@@ -379,10 +379,23 @@ public class MailboxCommands {
         ok(c, tag, "Completed");
     }
 
+    /** The user's subscriptions in this node's store, as external names. */
+    List<String> subscriptionsHere(ImapSession s) {
+        return subscriptions.of(s.user()).stream().map(n -> external(s, n)).toList();
+    }
+
     /** LIST or LSUB, given the user's subscriptions (external names) from wherever they are kept. */
     void list(Connection c, ImapSession s, ImapCommand command, List<String> subscribed) {
+        list(c, s, command, subscribed, Map.of());
+    }
+
+    /**
+     * As {@link #list(Connection, ImapSession, ImapCommand, List)}, with the STATUS responses other backends gave for
+     * their mailboxes (LIST-STATUS at a frontend), passed on as they came.
+     */
+    void list(Connection c, ImapSession s, ImapCommand command, List<String> subscribed, Map<String, byte[]> remoteStatus) {
         if (command instanceof ImapCommand.ListCommand l && l.extended()) {
-            listExtended(c, s, l, subscribed);
+            listExtended(c, s, l, subscribed, remoteStatus);
         } else if (command instanceof ImapCommand.ListCommand l) {
             list(c, s, l.tag(), l.reference(), l.patterns(), false, subscribed);
         } else if (command instanceof ImapCommand.Lsub l) {
@@ -414,7 +427,8 @@ public class MailboxCommands {
     }
 
     /** LIST-EXTENDED (RFC 5258) with SUBSCRIBED, CHILDREN, SPECIAL-USE (RFC 6154) and STATUS (RFC 5819). */
-    private void listExtended(Connection c, ImapSession s, ImapCommand.ListCommand l, List<String> subscribedNames) {
+    private void listExtended(Connection c, ImapSession s, ImapCommand.ListCommand l, List<String> subscribedNames,
+                              Map<String, byte[]> remoteStatus) {
         char sep = namespace.separator();
         List<ListPattern> compiled = l.patterns().stream().map(p -> ListPattern.compile(l.reference(), p, sep)).toList();
         Map<String, Optional<StoreMailbox>> listable = listable(s);
@@ -445,9 +459,26 @@ public class MailboxCommands {
             c.write(ImapResponses.list(attrs, sep, e.name()));
             if (!l.statusItems().isEmpty() && m != null && rights(s, m).has('r')) {
                 c.write(ImapResponses.status(e.name(), false, statusItems(s, m, l.statusItems())));
+            } else if (m == null && remoteStatus.containsKey(e.name())) {
+                c.write(remoteStatus.get(e.name()));
             }
         }
         ok(c, l.tag(), "Completed");
+    }
+
+    /** The mailboxes a LIST names, by external name: empty for one on another backend (LIST-STATUS asks there). */
+    Map<String, Optional<StoreMailbox>> listed(ImapSession s, ImapCommand.ListCommand l) {
+        char sep = namespace.separator();
+        List<ListPattern> compiled = l.patterns().stream().map(p -> ListPattern.compile(l.reference(), p, sep)).toList();
+        Map<String, Optional<StoreMailbox>> listable = listable(s);
+        Map<String, Optional<StoreMailbox>> out = new LinkedHashMap<>();
+        for (ListEntry e : MailboxListing.list(compiled, listable.keySet(), sep, true)) {
+            Optional<StoreMailbox> m = listable.get(e.name());
+            if (m != null) {
+                out.put(e.name(), m);
+            }
+        }
+        return out;
     }
 
     /**

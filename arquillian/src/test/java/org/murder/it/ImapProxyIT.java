@@ -283,8 +283,95 @@ class ImapProxyIT {
         }
     }
 
+    /**
+     * Python's smtplib.LMTP at the frontend: one transaction for alice (be1), bob (be2), a certainly unknown user and
+     * one whose INBOX is being created (RESERVEd at the master): 250, 250 from each backend, 550 for the unknown,
+     * 451 (never a bounce) for the uncertain one — in the client's order.
+     */
     @Test
     @Order(9)
+    void lmtpThroughTheFrontendToUsersOnTwoBackendsUnknownAndUncertain() throws Exception {
+        try (org.murder.protocol.mupdate.MupdateClient m = new org.murder.protocol.mupdate.MupdateClient(ProxyMurder.HOST,
+                ProxyMurder.MASTER.mupdate(), Duration.ofSeconds(20))) {
+            assertEquals(org.murder.protocol.mupdate.MupdateResponse.Status.OK,
+                    m.authenticatePlain(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD).status());
+            assertEquals(org.murder.protocol.mupdate.MupdateResponse.Status.OK,
+                    m.reserve("user.carol", new org.murder.protocol.mupdate.Location("be1", "default")).status());
+        }
+        assertTrue(inFrontendCopy("user.carol"));
+        String script = """
+                import smtplib, sys
+                lmtp = smtplib.LMTP(sys.argv[1], int(sys.argv[2]), timeout=30)
+                lmtp.ehlo_or_helo_if_needed()
+                lmtp.mail("sender@example.org")
+                for rcpt in ["alice", "nosuch", "bob", "carol"]:
+                    code, text = lmtp.rcpt(rcpt)
+                    print("RCPT", rcpt, code)
+                code, text = lmtp.docmd("DATA")
+                print("DATA", code)
+                lmtp.send(b"Subject: smtplib through fe1\\r\\n\\r\\nto two backends\\r\\n.\\r\\n")
+                for rcpt in ["alice", "bob"]:
+                    code, text = lmtp.getreply()
+                    print("DONE", rcpt, code)
+                lmtp.quit()
+                """;
+        java.nio.file.Path py = java.nio.file.Files.createTempFile("murder-lmtp", ".py");
+        java.nio.file.Files.writeString(py, script);
+        Peers.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3")), "python3 is not installed");
+        Process p = new ProcessBuilder("/usr/bin/python3", py.toString(), ProxyMurder.HOST,
+                Integer.toString(ProxyMurder.FE1.lmtp())).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "smtplib finished");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("RCPT alice 250") && out.contains("RCPT bob 250"), out);
+        assertTrue(out.contains("RCPT nosuch 550"), "certainly unknown: " + out);
+        assertTrue(out.contains("RCPT carol 451"), "being created: uncertain, never a bounce: " + out);
+        assertTrue(out.contains("DATA 354") && out.contains("DONE alice 250") && out.contains("DONE bob 250"), out);
+        for (var who : java.util.List.of(java.util.Map.entry(ProxyMurder.BE1, ALICE + ":" + ALICE_PW),
+                java.util.Map.entry(ProxyMurder.BE2, ProxyMurder.BOB + ":" + ProxyMurder.BOB_PASSWORD))) {
+            String[] cred = who.getValue().split(":");
+            try (ImapAdminClient direct = login(who.getKey(), cred[0], cred[1])) {
+                assertTrue(direct.command("EXAMINE INBOX").ok());
+                ImapAdminClient.Result found = direct.command("SEARCH SUBJECT \"smtplib through fe1\"");
+                assertTrue(found.untagged().get(0).matches("\\* SEARCH \\d+"), cred[0] + " has it on its backend: " + found);
+            }
+        }
+    }
+
+    /** Angus Mail (Jakarta Mail's IMAP store) through the frontend: folders on two backends, messages read. */
+    @Test
+    @Order(10)
+    void angusMailThroughTheFrontend() throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("mail.imap.host", ProxyMurder.HOST);
+        props.put("mail.imap.port", Integer.toString(ProxyMurder.FE1.imap()));
+        props.put("mail.imap.connectiontimeout", "10000");
+        props.put("mail.imap.timeout", "20000");
+        jakarta.mail.Session session = jakarta.mail.Session.getInstance(props);
+        jakarta.mail.Store store = session.getStore("imap");
+        store.connect(ALICE, ALICE_PW);
+        try {
+            jakarta.mail.Folder inbox = store.getFolder("INBOX");
+            inbox.open(jakarta.mail.Folder.READ_ONLY);
+            assertTrue(inbox.getMessageCount() > 0);
+            boolean found = false;
+            for (jakarta.mail.Message m : inbox.getMessages()) {
+                found |= "for alice on be1".equals(m.getSubject());
+            }
+            assertTrue(found, "alice's mail on be1, read through fe1");
+            inbox.close(false);
+            jakarta.mail.Folder shared = store.getFolder("user.bob.shared");
+            assertTrue(shared.exists(), "bob's folder on be2 is listed");
+            shared.open(jakarta.mail.Folder.READ_ONLY);
+            assertEquals("shared with alice", shared.getMessage(1).getSubject());
+            shared.close(false);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    @Order(11)
     void aBackendDownGivesUnavailableForItsMailboxesOnly() throws Exception {
         try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW);
              ImapAdminClient bob = login(ProxyMurder.FE1, ProxyMurder.BOB, ProxyMurder.BOB_PASSWORD)) {

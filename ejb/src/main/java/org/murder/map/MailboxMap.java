@@ -211,7 +211,7 @@ public class MailboxMap {
                 continue;
             }
             if ((old != null && s.matches(old.server())) || s.matches(stored.server())) {
-                s.changed(stored.name(), executor);
+                s.changed(stored.name());
             }
         }
     }
@@ -267,7 +267,7 @@ public class MailboxMap {
 
     /** Registers a subscriber and sends it the dump; every later change follows on the same tag. */
     public UpdateStream startUpdate(Connection connection, String tag, Set<String> hosts) {
-        UpdateStream stream = new UpdateStream(connection, tag, hosts, this::find);
+        UpdateStream stream = new UpdateStream(connection, tag, hosts, this::find, executor);
         List<MailboxRecord> dump;
         stream.holdForDump();
         writes.lock();

@@ -7,8 +7,8 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
-import java.time.Duration;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
@@ -16,6 +16,7 @@ import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.auth.Authenticator;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
+import org.murder.connector.api.ResponseProducer;
 import org.murder.connector.api.MupdateListener;
 import org.murder.map.MailboxKind;
 import org.murder.map.MailboxMap;
@@ -99,7 +100,13 @@ public class MupdateEndpoint implements MupdateListener {
         }
         if (command instanceof MupdateCommand.Noop) {
             if (session.state() instanceof MupdateSession.Streaming s) {
-                s.stream().flush(); // the barrier: everything changed before this NOOP is on the wire
+                // the barrier: the answer follows everything changed before this NOOP; the next command waits for it
+                c.holdInput();
+                s.stream().afterQueued(() -> {
+                    c.write(MupdateResponses.ok(tag, "Noop done"));
+                    c.releaseInput();
+                });
+                return;
             }
             c.write(MupdateResponses.ok(tag, "Noop done"));
             return;
@@ -133,8 +140,7 @@ public class MupdateEndpoint implements MupdateListener {
             map.find(f.mailbox()).ifPresent(r -> c.write(encode(tag, r)));
             c.write(MupdateResponses.ok(tag, "Search completed"));
         } else if (command instanceof MupdateCommand.ListMailboxes l) {
-            sendAll(c, tag, map.list(l.locationPrefix().orElse("")));
-            c.write(MupdateResponses.ok(tag, "list complete"));
+            sendAll(c, tag, map.list(l.locationPrefix().orElse("")), MupdateResponses.ok(tag, "list complete"));
         } else if (command instanceof MupdateCommand.Update u) {
             session.state(new MupdateSession.Streaming(session.user().orElseThrow(),
                     map.startUpdate(c, tag, new HashSet<>(u.hosts()))));
@@ -161,20 +167,28 @@ public class MupdateEndpoint implements MupdateListener {
                 : MupdateResponses.reserve(tag, r.name(), r.location());
     }
 
-    /** Large answers go out in socket-sized pieces, waiting for the client to read. */
-    private static void sendAll(Connection c, String tag, List<MailboxRecord> records) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(CHUNK + 1024);
-        for (MailboxRecord r : records) {
-            buf.writeBytes(encode(tag, r));
-            if (buf.size() >= CHUNK) {
-                c.write(buf.toByteArray());
-                buf.reset();
-                if (!c.awaitWritable(Duration.ofSeconds(60))) {
-                    return;
+    /** A large answer goes out as the client reads it (no thread waits for a slow one), then its completion. */
+    private static void sendAll(Connection c, String tag, List<MailboxRecord> records, byte[] completion) {
+        Iterator<MailboxRecord> next = records.iterator();
+        c.stream(new ResponseProducer() {
+            @Override
+            public boolean produce(Connection connection) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream(CHUNK + 1024);
+                while (next.hasNext() && buf.size() < CHUNK) {
+                    buf.writeBytes(encode(tag, next.next()));
                 }
+                if (!next.hasNext()) {
+                    buf.writeBytes(completion);
+                }
+                connection.write(buf.toByteArray());
+                return next.hasNext();
             }
-        }
-        c.write(buf.toByteArray());
+
+            @Override
+            public void abandon() {
+                // nothing held but the list
+            }
+        });
     }
 
     // ------------------------------------------------------------------ STARTTLS and SASL

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -392,6 +393,52 @@ class ImapProxyIT {
             } finally {
                 murder.be2.start();
             }
+        }
+    }
+    /**
+     * Clients that vanish at the frontend — in IDLE, or in the middle of a large FETCH — release their backend
+     * sessions: be1's count of selected and idling sessions goes back to what it was.
+     */
+    @Test
+    @Order(12)
+    void clientsThatHangUpReleaseTheirBackendSessions() throws Exception {
+        long[] before = backendSessions(ProxyMurder.BE1);
+        List<RawLineClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                RawLineClient c = new RawLineClient(ProxyMurder.HOST, ProxyMurder.FE1.imap());
+                clients.add(c);
+                c.lineStartingWith("* OK");
+                c.send("a LOGIN " + ALICE + " " + ALICE_PW + "\r\nb SELECT INBOX\r\n");
+                c.lineStartingWith("b OK");
+                c.send(i % 2 == 0 ? "c IDLE\r\n" : "c FETCH 1:* (BODY.PEEK[] BODY.PEEK[] BODY.PEEK[])\r\n");
+                if (i % 2 == 0) {
+                    c.lineStartingWith("+ ");
+                }
+            }
+            assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> backendSessions(ProxyMurder.BE1)[0] >= before[0] + 5),
+                    "five proxied sessions selected on be1");
+        } finally {
+            for (RawLineClient c : clients) {
+                c.close(); // no DONE, no LOGOUT: gone
+            }
+        }
+        assertTrue(MurderNode.await(Duration.ofSeconds(30), () -> {
+            long[] now = backendSessions(ProxyMurder.BE1);
+            return now[0] <= before[0] && now[1] <= before[1];
+        }), "be1's sessions released: before " + java.util.Arrays.toString(before) + ", now "
+                + java.util.Arrays.toString(backendSessions(ProxyMurder.BE1)));
+    }
+
+    /** {selected, idling} sessions on a backend ({@code GET /api/backend/sessions}). */
+    private static long[] backendSessions(ProxyMurder.Ports node) {
+        try {
+            String body = MurderNode.http(node.http(), "GET", "/api/backend/sessions", MurderNode.ADMIN,
+                    MurderNode.ADMIN_PASSWORD, false).body();
+            jakarta.json.JsonObject o = jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject();
+            return new long[] {o.getJsonNumber("selected").longValue(), o.getJsonNumber("idling").longValue()};
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -163,6 +163,8 @@ write_node_conf() {
       echo
       echo "# backend: the frontends log in as $PROXY_USER for their users (PLAIN allowed on the loopback)"
       echo "proxyservers: $PROXY_USER"
+      echo "# subscriptions live with the INBOX and may name mailboxes on other backends (Cyrus's setting for a murder)"
+      echo "allowallsubscribe: yes"
       echo "imap_allowplaintext: yes"
       echo "lmtp_allowplaintext: yes"
     fi

@@ -226,12 +226,13 @@ class ImapProxyIT {
     @Test
     @Order(7)
     void copyAndMoveAcrossBackendsKeepFlagsAndDatesWithHonestCopyUid() throws Exception {
-        // alice's INBOX is on be1; a mailbox of hers on be2, made there by the admin
+        // alice's INBOX is on be1; a shared mailbox on be2 she may write to, made there by the admin
         try (ImapAdminClient admin = login(ProxyMurder.BE2, MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)) {
-            ImapAdminClient.Result made = admin.create("user." + ALICE + ".onbe2");
+            ImapAdminClient.Result made = admin.create("onbe2");
             assertTrue(made.ok(), made.toString());
+            assertTrue(admin.setAcl("onbe2", ALICE, "lrswite").ok());
         }
-        assertTrue(inFrontendCopy("user." + ALICE + ".onbe2"));
+        assertTrue(inFrontendCopy("onbe2"));
         deliver(ProxyMurder.BE1, ALICE, "Subject: to copy\n\ncopied across\n");
         deliver(ProxyMurder.BE1, ALICE, "Subject: to move\n\nmoved across\n");
         try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
@@ -243,16 +244,16 @@ class ImapProxyIT {
             String date = alice.command("UID FETCH " + copyUid + " (INTERNALDATE)").untagged().get(0);
             date = date.substring(date.indexOf("INTERNALDATE"), date.lastIndexOf(')'));
 
-            ImapAdminClient.Result copied = alice.command("UID COPY " + copyUid + " INBOX.onbe2");
+            ImapAdminClient.Result copied = alice.command("UID COPY " + copyUid + " onbe2");
             assertTrue(copied.ok() && copied.text().startsWith("[COPYUID "), copied.toString());
-            ImapAdminClient.Result moved = alice.command("UID MOVE " + moveUid + " INBOX.onbe2");
+            ImapAdminClient.Result moved = alice.command("UID MOVE " + moveUid + " onbe2");
             assertTrue(moved.ok(), moved.toString());
             assertTrue(moved.untagged().stream().anyMatch(l -> l.startsWith("* OK [COPYUID ")), moved.toString());
             assertTrue(moved.untagged().stream().anyMatch(l -> l.matches("\\* \\d+ EXPUNGE")), "the original goes: " + moved);
             assertEquals("* SEARCH", alice.command("UID SEARCH SUBJECT \"to move\"").untagged().get(0).trim(),
                     "the moved message left the INBOX");
 
-            ImapAdminClient.Result there = alice.select("INBOX.onbe2");
+            ImapAdminClient.Result there = alice.select("onbe2");
             assertTrue(there.untagged().contains("* 2 EXISTS"), there.toString());
             ImapAdminClient.Result fetched = alice.command("FETCH 1:2 (FLAGS INTERNALDATE BODY.PEEK[TEXT])");
             String all = String.join("\n", fetched.untagged());

@@ -141,6 +141,9 @@ final class ProxyMurder implements AutoCloseable {
                 .user(PROXY, PROXY_PASSWORD)
                 .setting("murder_roles", "backend")
                 .setting("proxyservers", PROXY)
+                // Cyrus's setting for a murder's backends: a user's subscriptions (kept with the INBOX) may name
+                // mailboxes on other backends
+                .setting("allowallsubscribe", "yes")
                 .setting("mupdate_authname", MurderNode.ADMIN)
                 .setting("mupdate_password", MurderNode.ADMIN_PASSWORD)
                 .listener(HOST, p.lmtp());

@@ -139,11 +139,20 @@ public final class CrossBackendCopy {
         client.releaseInput();
     }
 
-    /** Ends with the backend's refusal (its code kept: TRYCREATE, OVERQUOTA...), or UNAVAILABLE when it is gone. */
+    /**
+     * Ends with the backend's refusal (its code kept: TRYCREATE, OVERQUOTA...), or UNAVAILABLE when it is gone — after
+     * taking back what was already appended (RFC 3501 6.4.7: a failed COPY leaves the destination as it was).
+     */
     private void finish(CopySource.Failure failure) {
         if (!copiedFrom.isEmpty()) {
             LOG.info(() -> "MURDER-PROXY-007 " + (move ? "MOVE" : "COPY") + " to " + destinationMailbox + " stopped after "
                     + copiedFrom.size() + " of " + uids.size() + " messages: " + failure.why());
+        }
+        if (!copiedTo.isEmpty() && honestUids && destination.usable()) {
+            List<Long> appended = List.copyOf(copiedTo);
+            copiedTo.clear();
+            rollBack(appended, () -> finish(failure));
+            return;
         }
         if (failure.refusal().isPresent()) {
             client.write(failure.refusal().get().retag(tag));
@@ -151,6 +160,21 @@ public final class CrossBackendCopy {
             client.write((tag + " NO [UNAVAILABLE] " + failure.why() + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
         client.releaseInput();
+    }
+
+    /**
+     * Expunges the messages appended so far from the destination, in the session's connection to its backend (which
+     * has nothing selected: the session's selected mailbox is the source), then leaves it unselected again.
+     */
+    private void rollBack(List<Long> appended, Runnable then) {
+        org.murder.protocol.imap.SequenceSet set = org.murder.protocol.imap.SequenceSet.of(
+                appended.stream().mapToLong(Long::longValue).toArray());
+        java.util.function.Function<Runnable, BackendReply> after = next -> new CollectingReply(0, (ignored, tagged) -> next.run());
+        destination.send(new ImapCommand.Select("R", destinationMailbox, false), after.apply(() ->
+                destination.send(new ImapCommand.Store("R", true, set, org.murder.protocol.imap.command.StoreMode.ADD, true,
+                        List.of("\\Deleted"), OptionalLong.empty()), after.apply(() ->
+                        destination.send(new ImapCommand.UidExpunge("R", set), after.apply(() ->
+                                destination.send(new ImapCommand.Unselect("R"), after.apply(then))))))));
     }
 
     /** {@code [APPENDUID uidvalidity uid]} of a tagged OK. */

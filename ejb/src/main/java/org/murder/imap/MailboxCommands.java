@@ -79,6 +79,9 @@ public class MailboxCommands {
     org.murder.frontend.MapCopy mapCopy;
 
     @EJB
+    org.murder.map.MailboxMap masterMap;
+
+    @EJB
     org.murder.store.SeenStore seenStore;
 
     @EJB
@@ -495,7 +498,12 @@ public class MailboxCommands {
                 out.put(external(s, m.name()), Optional.of(m));
             }
         }
-        for (org.murder.map.MailboxRecord r : mapCopy.all()) {
+        // the master's map is in memory; a frontend's copy is read from its table
+        String here = settings.servername();
+        List<org.murder.map.MailboxRecord> elsewhere = !settings.hasRole(MurderSettings.Role.FRONTEND) ? List.of()
+                : settings.hasRole(MurderSettings.Role.MASTER) ? masterMap.select(r -> !r.server().equalsIgnoreCase(here))
+                : mapCopy.all();
+        for (org.murder.map.MailboxRecord r : elsewhere) {
             if (r.kind() == org.murder.map.MailboxKind.ACTIVE && !local.contains(r.name())
                     && !r.name().startsWith("DELETED.") && (s.admin() || rights(s, r.acl()).has('l'))) {
                 out.putIfAbsent(external(s, r.name()), Optional.empty());

@@ -715,6 +715,29 @@ class ImapClientsIT {
         }
     }
 
+    /** RFC 9208 4.3: APPEND and COPY past the quota root's limits are refused with NO [OVERQUOTA]; nothing is added. */
+    @Test
+    void appendAndCopyOverQuotaAreRefused() throws Exception {
+        String box = F + "quota";
+        try (ImapWire admin = ImapWire.loggedIn(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD);
+             ImapWire a = ImapWire.loggedIn()) {
+            assertStatus("OK", "q1", admin.command("q1", "CREATE \"" + box + "\""));
+            assertStatus("OK", "q2", admin.command("q2", "SETACL \"" + box + "\" " + MurderNode.USER + " lrswite"));
+            assertStatus("OK", "q3", admin.command("q3", "SETQUOTA \"" + box + "\" (STORAGE 1 MESSAGE 10)"));
+            appendRaw(a, box, "Subject: fits\r\n\r\nsmall\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] big = ("Subject: too big\r\n\r\n" + "x".repeat(2048) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            List<String> refused = a.command("q4", concat(("q4 APPEND \"" + box + "\" {" + big.length + "+}\r\n")
+                    .getBytes(StandardCharsets.US_ASCII), big, "\r\n".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals("q4 NO [OVERQUOTA] Over quota", refused.get(refused.size() - 1), refused::toString);
+            appendRaw(a, "INBOX", big);
+            a.command("q5", "SELECT INBOX");
+            List<String> copy = a.command("q6", "COPY * \"" + box + "\"");
+            assertEquals("q6 NO [OVERQUOTA] Over quota", copy.get(copy.size() - 1), copy::toString);
+            List<String> status = a.command("q7", "STATUS \"" + box + "\" (MESSAGES)");
+            assertTrue(status.stream().anyMatch(l -> l.contains("(MESSAGES 1)")), "only the one that fits: " + status);
+        }
+    }
+
     /** RFC 3501 6.3.4: "It is an error to attempt to delete INBOX"; Cyrus answers NO and keeps it. */
     @Test
     void inboxCannotBeDeleted() throws Exception {

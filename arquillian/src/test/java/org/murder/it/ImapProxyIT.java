@@ -263,8 +263,30 @@ class ImapProxyIT {
         }
     }
 
+    /** A cross-backend COPY refused part way (over quota) leaves the destination as it was (RFC 3501 6.4.7). */
     @Test
     @Order(8)
+    void aCrossBackendCopyRefusedPartWayTakesBackWhatItAppended() throws Exception {
+        try (ImapAdminClient admin = login(ProxyMurder.BE2, MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)) {
+            assertTrue(admin.create("quotabox").ok());
+            assertTrue(admin.setAcl("quotabox", ALICE, "lrswite").ok());
+            ImapAdminClient.Result q = admin.command("SETQUOTA quotabox (STORAGE 2)");
+            assertTrue(q.ok(), q.toString());
+        }
+        assertTrue(inFrontendCopy("quotabox"));
+        try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
+            assertTrue(alice.select("INBOX").ok());
+            // small messages first (they fit in 2 KB), then the 128 KB one, which does not
+            ImapAdminClient.Result copy = alice.command("UID COPY 1:* quotabox");
+            assertEquals("NO", copy.status(), copy.toString());
+            assertTrue(copy.text().contains("OVERQUOTA"), "the backend's refusal, its code kept: " + copy);
+            ImapAdminClient.Result status = alice.command("STATUS quotabox (MESSAGES)");
+            assertTrue(status.untagged().stream().anyMatch(l -> l.contains("MESSAGES 0")), "nothing left behind: " + status);
+        }
+    }
+
+    @Test
+    @Order(9)
     void createWithALocationPutsTheMailboxThereAndTheMasterRefusesADuplicate() throws Exception {
         try (ImapAdminClient admin = login(ProxyMurder.FE1, MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)) {
             ImapAdminClient.Result made = admin.create("projects", "be2!default");
@@ -291,7 +313,7 @@ class ImapProxyIT {
      * 451 (never a bounce) for the uncertain one — in the client's order.
      */
     @Test
-    @Order(9)
+    @Order(10)
     void lmtpThroughTheFrontendToUsersOnTwoBackendsUnknownAndUncertain() throws Exception {
         try (org.murder.protocol.mupdate.MupdateClient m = new org.murder.protocol.mupdate.MupdateClient(ProxyMurder.HOST,
                 ProxyMurder.MASTER.mupdate(), Duration.ofSeconds(20))) {
@@ -342,7 +364,7 @@ class ImapProxyIT {
 
     /** Angus Mail (Jakarta Mail's IMAP store) through the frontend: folders on two backends, messages read. */
     @Test
-    @Order(10)
+    @Order(11)
     void angusMailThroughTheFrontend() throws Exception {
         java.util.Properties props = new java.util.Properties();
         props.put("mail.imap.host", ProxyMurder.HOST);
@@ -373,7 +395,7 @@ class ImapProxyIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aBackendDownGivesUnavailableForItsMailboxesOnly() throws Exception {
         try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW);
              ImapAdminClient bob = login(ProxyMurder.FE1, ProxyMurder.BOB, ProxyMurder.BOB_PASSWORD)) {
@@ -401,7 +423,7 @@ class ImapProxyIT {
      * sessions: be1's count of selected and idling sessions goes back to what it was.
      */
     @Test
-    @Order(12)
+    @Order(13)
     void clientsThatHangUpReleaseTheirBackendSessions() throws Exception {
         long[] before = backendSessions(ProxyMurder.BE1);
         List<RawLineClient> clients = new java.util.ArrayList<>();

@@ -71,6 +71,12 @@ public class DeliveryService {
     /** Whether adding a message of this size would exceed the mailbox's quota root. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean overQuota(StoreMailbox m, long size) {
+        return overQuota(m, size, 1);
+    }
+
+    /** Whether adding {@code count} messages of {@code size} bytes in all would exceed the mailbox's quota root. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean overQuota(StoreMailbox m, long size, long count) {
         if (m.quotaRoot() == null) {
             return false;
         }
@@ -84,7 +90,7 @@ public class DeliveryService {
         long bytes = ((Number) usage[0]).longValue();
         long messages = ((Number) usage[1]).longValue();
         return (q.storageKb() != null && (bytes + size) / 1024 > q.storageKb())
-                || (q.messageLimit() != null && messages + 1 > q.messageLimit());
+                || (q.messageLimit() != null && messages + count > q.messageLimit());
     }
 
     /** Appends the message to one mailbox, in a transaction of its own. */

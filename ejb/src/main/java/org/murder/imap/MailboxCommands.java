@@ -82,6 +82,9 @@ public class MailboxCommands {
     org.murder.map.MailboxMap masterMap;
 
     @EJB
+    org.murder.backend.DeliveryService delivery;
+
+    @EJB
     org.murder.store.SeenStore seenStore;
 
     @EJB
@@ -570,6 +573,10 @@ public class MailboxCommands {
         long max = settings.maxMessageSize();
         if (max > 0 && a.message().length() > max) {
             ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "TOOBIG", "Message too large");
+            return;
+        }
+        if (delivery.overQuota(m, a.message().length())) {
+            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
             return;
         }
         Spool.TempMessage file = null;

@@ -102,6 +102,9 @@ public class MessageCommands {
     @Inject
     ImapProxy proxy;
 
+    @EJB
+    org.murder.backend.DeliveryService delivery;
+
     void run(Connection c, ImapSession s, ImapSession.Selected state, ImapCommand.Selected command) {
         String tag = command.tag();
         SelectedMailbox sel = state.mailbox();
@@ -790,6 +793,15 @@ public class MessageCommands {
         List<Long> uids = uidsOf(sel, set, uid);
         if (uids.isEmpty()) {
             ok(c, tag, "Completed");
+            return;
+        }
+        long bytes = 0;
+        for (long u : uids) {
+            int i = sel.view().indexOf(u);
+            bytes += i < 0 ? 0 : sel.message(i).size();
+        }
+        if (delivery.overQuota(to.get(), bytes, uids.size())) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
             return;
         }
         List<long[]> pairs = store.copy(spool, sel.mailboxId, uids, to.get().id());

@@ -911,6 +911,9 @@ public final class BackendBench {
         try {
             java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + port + "/api/backend/sessions"))
+                            // the API answers admins only (HTTP BASIC): the bench's admin is one
+                            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                    (admin + ":" + adminPassword).getBytes(StandardCharsets.UTF_8)))
                             .timeout(Duration.ofSeconds(30)).GET().build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             log("idle: server sessions %s: HTTP %d %s", when, r.statusCode(), r.body());

@@ -401,13 +401,13 @@ class ImapProxyIT {
              ImapAdminClient bob = login(ProxyMurder.FE1, ProxyMurder.BOB, ProxyMurder.BOB_PASSWORD)) {
             assertTrue(alice.select("INBOX").ok());
             assertTrue(bob.command("SUBSCRIBE INBOX").ok());
-            assertTrue(bob.command("LSUB \"\" \"*\"").untagged().stream().anyMatch(l -> l.endsWith("INBOX")));
+            assertTrue(bob.command("LSUB \"\" \"*\"").untagged().stream().anyMatch(l -> l.contains("INBOX")));
             murder.be2.stop();
             try {
                 // bob's INBOX backend is down: his subscriptions come from what the frontend knows, never a bare NO
                 ImapAdminClient.Result lsub = bob.command("LSUB \"\" \"*\"");
                 assertTrue(lsub.ok(), lsub.toString());
-                assertTrue(lsub.untagged().stream().anyMatch(l -> l.endsWith("INBOX")), lsub.toString());
+                assertTrue(lsub.untagged().stream().anyMatch(l -> l.contains("INBOX")), lsub.toString());
                 ImapAdminClient.Result r = alice.command("EXAMINE \"user.bob.shared\"");
                 assertEquals("NO", r.status(), r.toString());
                 assertTrue(r.text().startsWith("[UNAVAILABLE]"), r.toString());

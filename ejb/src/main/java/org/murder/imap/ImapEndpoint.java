@@ -277,6 +277,7 @@ public class ImapEndpoint implements ImapListener {
                 case CANCELLED -> tagged(c, tag, ImapStatus.BAD, "Authentication cancelled");
                 case AUTHORIZATION_FAILED -> tagged(c, tag, ImapStatus.NO, "AUTHORIZATIONFAILED", failure.detail());
                 case AUTHENTICATION_FAILED -> {
+                    LOG.info(() -> "MURDER-IMAP-001 authentication failed from " + c.remoteAddress() + ": " + failure.detail());
                     tagged(c, tag, ImapStatus.NO, "AUTHENTICATIONFAILED", "Authentication failed");
                     c.pauseInput(settings.failedLoginPause());
                 }

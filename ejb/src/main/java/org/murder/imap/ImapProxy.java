@@ -277,9 +277,10 @@ public class ImapProxy {
             try {
                 List<String> subscribed;
                 if (tagged.isPresent() && tagged.get().head().status().orElse(null) == ImapResponseHead.Status.OK) {
+                    // with "*" LSUB names every subscription and nothing else (no phantom parents); the backend
+                    // marks \Noselect what it does not hold, which may well be on another backend
                     subscribed = responses.stream().map(org.murder.protocol.imap.client.ListResponse::parse)
                             .flatMap(Optional::stream)
-                            .filter(r -> !r.attributes().stream().anyMatch(a -> a.equalsIgnoreCase("\\Noselect")))
                             .map(org.murder.protocol.imap.client.ListResponse::mailbox).toList();
                     knownSubscriptions.put(user, subscribed);
                 } else {

@@ -89,6 +89,18 @@ class SaslClientExchangeTest {
 
     // --- round trips against our own server side
 
+    /** Random nonces on both sides: every one of many exchanges succeeds (no nonce or proof the other side misreads). */
+    @ParameterizedTest
+    @ValueSource(strings = {"SCRAM-SHA-256", "SCRAM-SHA-1"})
+    void manyExchangesWithRandomNoncesAllSucceed(String mechanism) throws Exception {
+        for (int i = 0; i < 3000; i++) {
+            SaslClientExchange c = client(List.of(mechanism), "frontend", "proxy-FAKE-pw", "alice");
+            Outcome o = run(c, server(mechanism), i % 2 == 0);
+            assertEquals(new SaslExchange.Success("frontend", "alice"), o.server(), "exchange " + i);
+            assertEquals(new SaslClientExchange.Done(mechanism), o.client(), "exchange " + i);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"})
     void theProxyIdentityActsForTheUser(String mechanism) throws Exception {

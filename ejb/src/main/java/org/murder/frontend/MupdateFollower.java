@@ -124,8 +124,7 @@ public class MupdateFollower {
         String authname = settings.mupdateAuthname();
         String username = settings.mupdateUsername();
         String authzid = username.isEmpty() || username.equals(authname) ? "" : username;
-        MupdateResponse.Completion auth = c.authenticate(new SaslClientExchange(c.greeting().authMechanisms(), authname,
-                settings.mupdatePassword().toCharArray(), authzid));
+        MupdateResponse.Completion auth = c.authenticate(login(c, authname, authzid));
         if (!auth.ok()) {
             throw new IOException("login as " + authname + " refused: " + auth.status() + " " + auth.text());
         }
@@ -155,6 +154,20 @@ public class MupdateFollower {
             }
             record(r).ifPresent(copy::applyFromStream);
         }
+    }
+
+    /** A mechanism the banner offers in the clear, else STARTTLS first (as our backends log in to a master). */
+    private SaslClientExchange login(MupdateClient c, String authname, String authzid) throws IOException {
+        MupdateClient.Banner banner = c.greeting();
+        try {
+            return new SaslClientExchange(banner.authMechanisms(), authname, settings.mupdatePassword().toCharArray(), authzid);
+        } catch (javax.security.sasl.SaslException e) {
+            if (!banner.has("STARTTLS")) {
+                throw e;
+            }
+        }
+        banner = c.startTls((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+        return new SaslClientExchange(banner.authMechanisms(), authname, settings.mupdatePassword().toCharArray(), authzid);
     }
 
     /** A streamed response as a change of the copy (its version is the copy's to give). */

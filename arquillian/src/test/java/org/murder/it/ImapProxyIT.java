@@ -70,7 +70,7 @@ class ImapProxyIT {
         });
     }
 
-    private static void deliver(ProxyMurder.Ports backend, String user, String message) throws Exception {
+    static void deliver(ProxyMurder.Ports backend, String user, String message) throws Exception {
         try (java.net.Socket s = new java.net.Socket(ProxyMurder.HOST, backend.lmtp())) {
             s.setSoTimeout(15_000);
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));

@@ -21,6 +21,10 @@ final class ProxyMurder implements AutoCloseable {
     static final String PROXY_PASSWORD = "feproxy-pw";
     static final String BOB = "bob";
     static final String BOB_PASSWORD = "bob-pw";
+    /** The transparency suite's two users, alike but for their names (of one length: sizes of delivered mail match). */
+    static final String TESS_DIRECT = "tessd";
+    static final String TESS_PROXIED = "tessf";
+    static final String TESS_PASSWORD = "tess-pw";
 
     /**
      * One node's ports, the launcher's table ({@code docs/topologies.md}): {@code base} + 05 MUPDATE, 10 POP3, 12/13
@@ -153,6 +157,8 @@ final class ProxyMurder implements AutoCloseable {
         return p.apply(b).user(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)
                 .user(MurderNode.USER, MurderNode.USER_PASSWORD)
                 .user(BOB, BOB_PASSWORD)
+                .user(TESS_DIRECT, TESS_PASSWORD)
+                .user(TESS_PROXIED, TESS_PASSWORD)
                 .setting("servername", name)
                 .setting("admins", MurderNode.ADMIN)
                 .setting("mupdate_server", HOST + ":" + MASTER.mupdate())

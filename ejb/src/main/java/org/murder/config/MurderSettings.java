@@ -63,6 +63,21 @@ public class MurderSettings {
         return get("mupdate_server", "");
     }
 
+    /**
+     * Where a frontend that is not the master takes its map from: {@code topic} (default), our master's JMS topic
+     * and REST snapshots; {@code update}, the RFC 3656 UPDATE stream of the master at {@code mupdate_server} (any
+     * MUPDATE master, Cyrus's included), logging in as {@code mupdate_authname}.
+     */
+    public boolean followsUpdateStream() {
+        return "update".equalsIgnoreCase(get("mupdate_follow", "topic")) && !mupdateServer().isEmpty()
+                && !hasRole(Role.MASTER);
+    }
+
+    /** Cyrus's mupdate_retry_delay: seconds between attempts to reach the master's UPDATE stream (at most). */
+    public long mupdateRetryDelay() {
+        return Math.max(1, Long.parseLong(get("mupdate_retry_delay", "20")));
+    }
+
     public int mupdatePort() {
         return Integer.parseInt(get("mupdate_port", "3905"));
     }

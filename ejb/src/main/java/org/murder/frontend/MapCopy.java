@@ -66,6 +66,8 @@ public class MapCopy {
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean enabled;
+    /** Fed by a master's UPDATE stream ({@link MupdateFollower}) rather than our master's topic and snapshots. */
+    private volatile boolean following;
     private volatile long applied;
     private volatile boolean needResync = true;
     private volatile long lastReported = -1;
@@ -79,6 +81,10 @@ public class MapCopy {
             return;
         }
         applied = store.state().appliedVersion();
+        following = settings.followsUpdateStream();
+        if (following) {
+            return; // MupdateFollower feeds it; unsynchronized until the first dump is in
+        }
         // the first resync runs on the timer so a slow master does not hold up deployment
         timers.createIntervalTimer(200, 1000, new TimerConfig("map-copy", false));
     }
@@ -87,7 +93,7 @@ public class MapCopy {
 
     /** One change from the topic, sent by the master at {@code sentAtMillis}. */
     public void onChange(MailboxRecord r, long sentAtMillis) {
-        if (!enabled) {
+        if (!enabled || following) {
             return;
         }
         lock.lock();
@@ -114,7 +120,7 @@ public class MapCopy {
 
     @Timeout
     void tick() {
-        if (!enabled) {
+        if (!enabled || following) {
             return;
         }
         lock.lock();
@@ -193,6 +199,50 @@ public class MapCopy {
 
     public boolean enabled() {
         return enabled;
+    }
+
+    /** Whether this copy follows a master's RFC 3656 UPDATE stream ({@code mupdate_follow: update}). */
+    public boolean followsUpdateStream() {
+        return enabled && following;
+    }
+
+    /** The UPDATE stream's initial dump, complete ({@code OK "streaming starts"}): the whole map; synchronized. */
+    public void replaceFromStream(java.util.List<MailboxRecord> dump, String master) {
+        lock.lock();
+        try {
+            long v = applied + 1;
+            java.util.List<MailboxRecord> versioned = dump.stream().map(r -> withVersion(r, v)).toList();
+            int changed = store.replaceAll(v, versioned);
+            applied = v;
+            needResync = false;
+            LOG.info(() -> "MURDER-COPY-011 map copy synchronized from the UPDATE stream of " + master + ": "
+                    + versioned.size() + " mailboxes, " + changed + " rows changed");
+        } finally {
+            lock.unlock();
+        }
+        report();
+    }
+
+    /** One change streamed after the dump. */
+    public void applyFromStream(MailboxRecord r) {
+        lock.lock();
+        try {
+            long v = applied + 1;
+            store.apply(withVersion(r, v));
+            applied = v;
+        } finally {
+            lock.unlock();
+        }
+        report();
+    }
+
+    /** The UPDATE stream broke: until the next dump, a name the copy lacks proves nothing. */
+    public void streamLost() {
+        needResync = true;
+    }
+
+    private static MailboxRecord withVersion(MailboxRecord r, long v) {
+        return new MailboxRecord(r.name(), r.server(), r.partition(), r.acl(), r.kind(), v);
     }
 
     /** Whether the copy has caught up with the master since start-up (else a missing name proves nothing). */

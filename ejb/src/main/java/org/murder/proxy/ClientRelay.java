@@ -21,6 +21,8 @@ public class ClientRelay implements BackendReply {
     private final Predicate<ImapResponseHead> relayed;
     private final Consumer<ImapResponse> onTagged;
     private boolean relaying;
+    /** An ESEARCH response being held whole, to give its correlator the client's tag; null otherwise. */
+    private java.io.ByteArrayOutputStream esearch;
     /** Part of an untagged response has reached the client: a failure now leaves it mid-response. */
     private boolean midResponse;
 
@@ -46,16 +48,40 @@ public class ClientRelay implements BackendReply {
     @Override
     public void untagged(ImapResponseHead head) {
         relaying = relayed.test(head);
+        esearch = relaying && head.untagged("ESEARCH") ? new java.io.ByteArrayOutputStream(128) : null;
     }
 
     @Override
     public void untaggedEnd() {
+        if (esearch != null) {
+            client.write(retagEsearch(esearch.toString(StandardCharsets.ISO_8859_1), clientTag)
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            esearch = null;
+        }
         midResponse = false;
+    }
+
+    private static final java.util.regex.Pattern ESEARCH_CORRELATOR =
+            java.util.regex.Pattern.compile("^(\\* ESEARCH \\(TAG )(\"[^\"]*\"|[^ )]+)\\)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * RFC 4731's {@code (TAG "…")} names the command an ESEARCH answers: the backend wrote the proxy's tag, the
+     * client must read its own (an IMAP tag has no quote or backslash, so it goes in quotes as it is).
+     */
+    static String retagEsearch(String line, String clientTag) {
+        java.util.regex.Matcher m = ESEARCH_CORRELATOR.matcher(line);
+        return m.find() ? m.group(1) + "\"" + clientTag + "\")" + line.substring(m.end()) : line;
     }
 
     @Override
     public void bytes(ByteBuffer bytes) {
         if (!relaying) {
+            return;
+        }
+        if (esearch != null) {
+            byte[] part = new byte[bytes.remaining()];
+            bytes.get(part);
+            esearch.writeBytes(part);
             return;
         }
         midResponse = true;

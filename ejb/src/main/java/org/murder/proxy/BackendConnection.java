@@ -492,7 +492,7 @@ public final class BackendConnection implements OutboundHandler {
         List<EncodedCommand.Part> parts = e.command.parts();
         while (e.nextPart < parts.size()) {
             EncodedCommand.Part p = parts.get(e.nextPart++);
-            connection.write(p.bytes());
+            connection.write(((EncodedCommand.Bytes) p).bytes()); // no file parts yet: nothing spills
             if (p.awaitContinuation()) {
                 return;
             }

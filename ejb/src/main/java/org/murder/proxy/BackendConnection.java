@@ -552,7 +552,7 @@ public final class BackendConnection implements OutboundHandler {
             }
             // the backend counts on the literal's bytes: the connection cannot carry another command (streaming stays
             // set, so nothing else is sent before fail closes it)
-            LOG.log(Level.WARNING, "MURDER-PROXY-005 cannot read the message to send to " + server, x);
+            LOG.log(Level.WARNING, "MURDER-PROXY-008 cannot read the message to send to " + server, x);
             timer.execute(() -> fail("the message could not be read: " + x.getMessage()));
             return false;
         }

@@ -84,11 +84,11 @@ public class ListenerActivationSpec implements ActivationSpec {
             LiteralSpill spill = new LiteralSpill(Path.of(literalSpillDirectory), literalSpillThreshold);
             int stale = spill.deleteStale();
             if (stale > 0) {
-                LOG.info(() -> "MURDER-RA-012 deleted " + stale + " literal file(s) left in " + spill.directory());
+                LOG.info(() -> "MURDER-RA-030 deleted " + stale + " literal file(s) left in " + spill.directory());
             }
             return Optional.of(spill);
         } catch (IOException | RuntimeException e) {
-            throw new ResourceException("MURDER-RA-012 cannot use " + literalSpillDirectory + " for " + protocol
+            throw new ResourceException("MURDER-RA-030 cannot use " + literalSpillDirectory + " for " + protocol
                     + " literals: " + e, e);
         }
     }

@@ -70,7 +70,7 @@ public final class ImapBinding extends FrameBinding {
 
     @Override
     void spillFailed(ProtocolListener endpoint, Connection connection, FrameInputDecoder.SpillFailed failed) {
-        LOG.warning(() -> "MURDER-RA-013 IMAP connection " + connection.id() + ": " + failed.reason());
+        LOG.warning(() -> "MURDER-RA-031 IMAP connection " + connection.id() + ": " + failed.reason());
         ImapParseResult answer = failed.tag().isEmpty()
                 ? new ImapParseResult.Malformed(Optional.empty(), "Cannot store the literal now")
                 : new ImapParseResult.Refused(failed.tag(), "Cannot store the literal now", Optional.of("SERVERBUG"));

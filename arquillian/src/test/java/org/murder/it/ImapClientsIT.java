@@ -801,6 +801,118 @@ class ImapClientsIT {
         }
     }
 
+    /** Where the node writes literals past {@code imap_literal_spill} (temp_path's default under configdirectory). */
+    private static Path literalSpill() {
+        return Path.of(System.getProperty("murder.node.dir", "target/nodes/h2"), "data", "murder", "tmp", "imap-literals");
+    }
+
+    private static long spilledFiles() {
+        try (java.util.stream.Stream<Path> files = Files.list(literalSpill())) {
+            return files.filter(f -> f.getFileName().toString().startsWith("literal-")).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** A message of about {@code size} bytes: headers, then printable lines. */
+    private static byte[] bigMessage(String subject, int size, long seed) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(size + 200);
+        b.writeBytes(("From: bob@example.org\r\nTo: alice@example.org\r\nSubject: " + subject
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        Random r = new Random(seed);
+        byte[] line = new byte[78];
+        while (b.size() < size) {
+            for (int i = 0; i < line.length; i++) {
+                line[i] = (byte) ('!' + r.nextInt(94));
+            }
+            b.writeBytes(line);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return b.toByteArray();
+    }
+
+    /**
+     * 20 MB APPENDs go to files as they arrive, not to the heap: with three clients each half way through its literal,
+     * three files sit in the spill directory (mode 0600); once each APPEND is answered its file is gone; FETCH BODY[]
+     * gives every message back byte for byte.
+     */
+    @Test
+    void largeAppendsGoThroughFilesAndReadBackByteForByte() throws Exception {
+        String box = F + "big";
+        int clients = 3;
+        List<ImapWire> wires = new ArrayList<>();
+        List<byte[]> messages = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                ImapWire w = ImapWire.loggedIn();
+                wires.add(w);
+                messages.add(bigMessage(MurderNode.RUN + " big " + i, 20 << 20, i));
+            }
+            assertStatus("OK", "c1", wires.get(0).command("c1", "CREATE \"" + box + "\""));
+            long before = spilledFiles();
+            for (int i = 0; i < clients; i++) {
+                ImapWire w = wires.get(i);
+                byte[] m = messages.get(i);
+                w.send(("b" + i + " APPEND \"" + box + "\" {" + m.length + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertEquals("+ go ahead", w.line());
+                w.send(java.util.Arrays.copyOfRange(m, 0, m.length / 2));
+            }
+            assertTrue(MurderNode.await(Duration.ofSeconds(20), () -> spilledFiles() >= before + clients),
+                    "a file per literal being received in " + literalSpill() + ": " + spilledFiles());
+            try (java.util.stream.Stream<Path> files = Files.list(literalSpill())) {
+                for (Path f : files.toList()) {
+                    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(f)), f.toString());
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // a file answered meanwhile
+            }
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(literalSpill())));
+            for (int i = 0; i < clients; i++) {
+                byte[] m = messages.get(i);
+                wires.get(i).send(concat(java.util.Arrays.copyOfRange(m, m.length / 2, m.length),
+                        "\r\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            for (int i = 0; i < clients; i++) {
+                assertStatus("OK", "b" + i, wires.get(i).until("b" + i));
+            }
+            assertTrue(MurderNode.await(Duration.ofSeconds(10), () -> spilledFiles() == 0),
+                    "every literal's file is deleted once its APPEND is answered: " + spilledFiles());
+
+            ImapWire w = wires.get(0);
+            assertStatus("OK", "s1", w.command("s1", "EXAMINE \"" + box + "\""));
+            for (int i = 0; i < clients; i++) {
+                byte[] m = messages.get(i);
+                w.send(("f" + i + " FETCH " + (i + 1) + " BODY.PEEK[]\r\n").getBytes(StandardCharsets.US_ASCII));
+                String head = w.line();
+                assertTrue(head.startsWith("* " + (i + 1) + " FETCH (BODY[] {"), head);
+                int size = Integer.parseInt(head.substring(head.lastIndexOf('{') + 1, head.length() - 1));
+                byte[] body = w.in.readNBytes(size);
+                assertEquals(m.length, size);
+                assertTrue(java.util.Arrays.equals(m, body), "message " + i + " byte for byte");
+                assertStatus("OK", "f" + i, w.until("f" + i));
+            }
+            assertStatus("OK", "d1", w.command("d1", "DELETE \"" + box + "\""));
+        } finally {
+            for (ImapWire w : wires) {
+                w.close();
+            }
+        }
+    }
+
+    /** A client that hangs up in the middle of a large literal leaves no file behind. */
+    @Test
+    void aLargeLiteralCutOffLeavesNoFile() throws Exception {
+        try (ImapWire w = ImapWire.loggedIn()) {
+            w.send(("z1 APPEND INBOX {" + (10 << 20) + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+            w.send(new byte[1 << 20]);
+            assertTrue(MurderNode.await(Duration.ofSeconds(20), () -> spilledFiles() >= 1), "the literal's file");
+        }
+        assertTrue(MurderNode.await(Duration.ofSeconds(20), () -> spilledFiles() == 0),
+                "gone with the connection: " + spilledFiles());
+    }
+
     private static void appendRaw(ImapWire w, String box, byte[] msg) throws IOException {
         assertStatus("OK", "ap", w.command("ap", concat(("ap APPEND \"" + box + "\" {" + msg.length + "+}\r\n")
                 .getBytes(StandardCharsets.US_ASCII), msg, "\r\n".getBytes(StandardCharsets.US_ASCII))));

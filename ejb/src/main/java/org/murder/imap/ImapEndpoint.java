@@ -40,7 +40,11 @@ import org.murder.protocol.sasl.SaslExchange;
         @ActivationConfigProperty(propertyName = "maxConnectionsPerAddress", propertyValue = "${imap_connections_per_address:0}"),
         @ActivationConfigProperty(propertyName = "maxLineLength", propertyValue = "65536"),
         @ActivationConfigProperty(propertyName = "maxLiteralSize", propertyValue = "${imap_max_literal:67108864}"),
-        @ActivationConfigProperty(propertyName = "maxFrameSize", propertyValue = "${imap_max_literal:67108864}"),
+        // what a command holds in memory (lines, literals up to imap_literal_spill); larger literals are in files
+        @ActivationConfigProperty(propertyName = "maxFrameSize", propertyValue = "1048576"),
+        @ActivationConfigProperty(propertyName = "literalSpillThreshold", propertyValue = "${imap_literal_spill:65536}"),
+        @ActivationConfigProperty(propertyName = "literalSpillDirectory",
+                propertyValue = "${temp_path:${configdirectory:${jboss.server.data.dir}/murder}/tmp}/imap-literals"),
         @ActivationConfigProperty(propertyName = "tlsCertificate", propertyValue = "${tls_server_cert:}"),
         @ActivationConfigProperty(propertyName = "tlsKey", propertyValue = "${tls_server_key:}"),
         @ActivationConfigProperty(propertyName = "tlsKeyStore", propertyValue = "${tls_keystore:}"),

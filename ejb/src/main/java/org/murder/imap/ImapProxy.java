@@ -384,7 +384,12 @@ public class ImapProxy {
     private void relay(Connection c, ImapCommand command, BackendConnection backend,
                        java.util.function.Predicate<ImapResponseHead> relayed, Consumer<ImapResponse> onTagged) {
         c.holdInput(); // before sending: the answer may come back before this method returns
-        backend.send(command, new ClientRelay(c, command.tag(), backend, relayed, onTagged));
+        org.murder.proxy.BackendReply reply = new ClientRelay(c, command.tag(), backend, relayed, onTagged);
+        if (command instanceof ImapCommand.Append a && a.message().file().isPresent()) {
+            // the message is in a file the client's frame gives up when this returns; the backend reads it later
+            reply = new org.murder.proxy.HoldingReply(reply, a.message().file().get());
+        }
+        backend.send(command, reply);
     }
 
     /** The mailbox a command is about, for routing: its own, or the user's INBOX for subscriptions. */

@@ -581,7 +581,10 @@ public class MailboxCommands {
         }
         Spool.TempMessage file = null;
         try {
-            file = spool.writeTemp(m.partition(), a.message().openStream());
+            // a large message is already a file (the transport spilled it): linked or copied, never read into memory
+            Optional<org.murder.protocol.wire.SpilledLiteral> spilled = a.message().file();
+            file = spilled.isPresent() ? spool.adoptTemp(m.partition(), spilled.get().path())
+                    : spool.writeTemp(m.partition(), a.message().openStream());
             MessageCacheData cache = MessageCacheData.parse(file.path());
             Instant date = a.internalDate().map(z -> z.toInstant()).orElse(Instant.now());
             MessageStore.Appended done = store.append(spool, m.id(), new MessageStore.NewMessage(file,

@@ -88,6 +88,9 @@ public final class BackendConnection implements OutboundHandler {
         final EncodedCommand command;
         final BackendReply reply;
         int nextPart;
+        /** The file of the region being sent (a spilled APPEND message), open while it is. */
+        java.nio.channels.FileChannel file;
+        long fileSent;
 
         Exchange(String tag, EncodedCommand command, BackendReply reply) {
             this.tag = tag;
@@ -108,6 +111,14 @@ public final class BackendConnection implements OutboundHandler {
     /** Commands of the session, waiting for login and for the one before them. */
     private final ArrayDeque<PendingCommand> waiting = new ArrayDeque<>();
     private Exchange current;
+    /**
+     * The exchange whose file region is being sent, chunk by chunk as the transport takes them: it may outlive its
+     * answer (a backend may refuse a {@code {n+}} APPEND before reading it, and must still read it), and nothing else
+     * is sent before it is done.
+     */
+    private Exchange streaming;
+    /** Read from the file per write: a chunk the transport queues, so the heap holds a few of them, not the message. */
+    private static final int FILE_CHUNK = 64 * 1024;
     private int tags;
     private ScheduledFuture<?> deadline;
 
@@ -466,7 +477,7 @@ public final class BackendConnection implements OutboundHandler {
 
     /** Sends the next session command when nothing is in flight and we are logged in. */
     private void pump() {
-        if (current != null || !(state instanceof Ready ready) || waiting.isEmpty()) {
+        if (current != null || streaming != null || !(state instanceof Ready ready) || waiting.isEmpty()) {
             return;
         }
         PendingCommand next = waiting.poll();
@@ -487,14 +498,90 @@ public final class BackendConnection implements OutboundHandler {
         writeParts(current);
     }
 
-    /** Writes the command's parts up to the next one that must wait for the backend's {@code +}. */
+    /**
+     * Writes the command's parts up to the next one that must wait for the backend's {@code +}, or until the transport's
+     * queue is full in the middle of a file region ({@link #onWritable} goes on).
+     */
     private void writeParts(Exchange e) {
         List<EncodedCommand.Part> parts = e.command.parts();
         while (e.nextPart < parts.size()) {
-            EncodedCommand.Part p = parts.get(e.nextPart++);
-            connection.write(p.bytes());
+            EncodedCommand.Part p = parts.get(e.nextPart);
+            if (p instanceof EncodedCommand.FileRegion region) {
+                if (!writeFile(e, region)) {
+                    return;
+                }
+            } else {
+                connection.write(((EncodedCommand.Bytes) p).bytes());
+            }
+            e.nextPart++;
             if (p.awaitContinuation()) {
                 return;
+            }
+        }
+    }
+
+    /** Sends the region in chunks while the transport takes them; false when it must wait for {@link #onWritable}. */
+    private boolean writeFile(Exchange e, EncodedCommand.FileRegion region) {
+        try {
+            if (streaming != e) {
+                streaming = e;
+                e.fileSent = 0;
+                e.file = java.nio.channels.FileChannel.open(region.file(), java.nio.file.StandardOpenOption.READ);
+            }
+            while (e.fileSent < region.length()) {
+                ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(FILE_CHUNK, region.length() - e.fileSent));
+                while (chunk.hasRemaining()) {
+                    if (e.file.read(chunk, region.offset() + e.fileSent + chunk.position()) < 0) {
+                        throw new java.io.EOFException("the file ends before the literal's " + region.length() + " bytes");
+                    }
+                }
+                e.fileSent += chunk.capacity();
+                if (!connection.write(chunk.flip())) {
+                    return false; // past the high-water mark: onWritable goes on
+                }
+            }
+            closeFile(e);
+            return true;
+        } catch (java.io.IOException x) {
+            try {
+                if (e.file != null) {
+                    e.file.close();
+                }
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // failing anyway
+            }
+            // the backend counts on the literal's bytes: the connection cannot carry another command (streaming stays
+            // set, so nothing else is sent before fail closes it)
+            LOG.log(Level.WARNING, "MURDER-PROXY-008 cannot read the message to send to " + server, x);
+            timer.execute(() -> fail("the message could not be read: " + x.getMessage()));
+            return false;
+        }
+    }
+
+    private void closeFile(Exchange e) {
+        if (e.file != null) {
+            try {
+                e.file.close();
+            } catch (java.io.IOException ignored) {
+                // read only: nothing was lost
+            }
+            e.file = null;
+        }
+        if (streaming == e) {
+            streaming = null;
+        }
+    }
+
+    @Override
+    public void onWritable(OutboundConnection c) {
+        synchronized (this) {
+            Exchange e = streaming;
+            if (e == null || state instanceof Closed) {
+                return;
+            }
+            writeParts(e);
+            if (streaming == null && e != current) {
+                pump(); // it was answered before it was all sent: now the next command may go
             }
         }
     }
@@ -510,6 +597,9 @@ public final class BackendConnection implements OutboundHandler {
             }
             state = new Closed(why);
             cancelDeadline();
+            if (streaming != null) {
+                closeFile(streaming);
+            }
             if (current != null && current.reply != null) {
                 told.add(current.reply);
             }

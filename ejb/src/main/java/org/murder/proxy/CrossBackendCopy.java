@@ -80,7 +80,7 @@ public final class CrossBackendCopy {
         byte[] body = m.body();
         List<String> flags = m.flags().stream().filter(f -> !f.equalsIgnoreCase("\\Recent")).toList();
         destination.send(new ImapCommand.Append("A", destinationMailbox, flags, m.internalDate(),
-                        new MessageLiteral(body, 0, body.length, false)),
+                        MessageLiteral.of(body, false)),
                 new CollectingReply(16, (responses, tagged) -> {
                     if (!BackendCopySource.ok(tagged)) {
                         finish(new CopySource.Failure(tagged, "the destination refused a message"));

@@ -101,6 +101,39 @@ public final class Spool {
         return new TempMessage(tmp, size, HexFormat.of().formatHex(sha.digest()));
     }
 
+    /**
+     * A message that is already a file of its own (an APPEND literal the transport wrote to disk as it arrived): given
+     * a name in the partition's temp directory by a hard link when it is on the same file system, else copied there;
+     * then hashed by reading it. Like {@link #writeTemp}, it becomes durable when {@link #link linked} (which forces the
+     * file: the same inode after a hard link). {@code file} itself is left as it is (its owner deletes it).
+     */
+    public TempMessage adoptTemp(String partition, Path file) throws IOException {
+        Path tmpDir = partition(partition).resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve(UUID.randomUUID() + ".msg");
+        try {
+            Files.createLink(tmp, file);
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (e instanceof NoSuchFileException) {
+                throw (NoSuchFileException) e;
+            }
+            Files.copy(file, tmp); // another file system (EXDEV): one copy, as writeTemp would have made
+        }
+        try (InputStream in = Files.newInputStream(tmp)) {
+            MessageDigest sha = sha256();
+            byte[] buffer = new byte[64 * 1024];
+            long size = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+                size += n;
+            }
+            return new TempMessage(tmp, size, HexFormat.of().formatHex(sha.digest()));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
     /** A message arriving in pieces (LMTP DATA): written as it comes, made durable when linked. */
     public final class TempWriter implements AutoCloseable {
         private final Path path;

@@ -48,6 +48,26 @@ class SpoolTest {
     }
 
     @Test
+    void aSpilledLiteralIsAdoptedByALinkNotACopyAndHashedAsWriteTempWould() throws IOException {
+        Spool s = spool();
+        byte[] msg = "Subject: big\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        Path spilled = root.resolve("literal-x.tmp");
+        Files.write(spilled, msg);
+        Spool.TempMessage adopted = s.adoptTemp("default", spilled);
+        Spool.TempMessage written = s.writeTemp("default", new ByteArrayInputStream(msg));
+        assertEquals(written.size(), adopted.size());
+        assertEquals(written.sha256(), adopted.sha256());
+        assertEquals(root.resolve("default/tmp"), adopted.path().getParent());
+        assertEquals(Files.getAttribute(spilled, "unix:ino"), Files.getAttribute(adopted.path(), "unix:ino"),
+                "the same file, linked");
+        Files.delete(spilled); // the transport releases its literal once the APPEND is handled
+        Path linked = s.link(adopted.path(), "default", 7, 1);
+        s.delete(adopted.path());
+        assertArrayEquals(msg, Files.readAllBytes(linked));
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> s.adoptTemp("default", spilled));
+    }
+
+    @Test
     void aLinkNeverReplacesAFileAlreadyThere() throws IOException {
         Spool s = spool();
         Spool.TempMessage old = s.writeTemp("default", new ByteArrayInputStream("old".getBytes()));

@@ -5,14 +5,18 @@ import jakarta.resource.spi.Activation;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import org.murder.connector.api.ImapListener;
 import org.murder.connector.api.LmtpListener;
 import org.murder.connector.api.MupdateListener;
 import org.murder.connector.transport.TlsContexts;
 import org.murder.connector.transport.TransportSettings;
+import org.murder.protocol.wire.LiteralSpill;
 
 /**
  * One listener: which protocol, where, with which bounds and TLS material. MDBs fill it in through
@@ -20,6 +24,8 @@ import org.murder.connector.transport.TransportSettings;
  */
 @Activation(messageListeners = {MupdateListener.class, LmtpListener.class, ImapListener.class})
 public class ListenerActivationSpec implements ActivationSpec {
+
+    private static final Logger LOG = Logger.getLogger(ListenerActivationSpec.class.getName());
 
     private ResourceAdapter resourceAdapter;
     private String protocol = "mupdate";
@@ -37,6 +43,8 @@ public class ListenerActivationSpec implements ActivationSpec {
     private String tlsKey = "";
     private String tlsKeyStore = "";
     private String tlsKeyStorePassword = "";
+    private String literalSpillDirectory = "";
+    private Integer literalSpillThreshold = 64 * 1024;
 
     @Override
     public void validate() throws InvalidPropertyException {
@@ -49,6 +57,9 @@ public class ListenerActivationSpec implements ActivationSpec {
         if (maxLineLength < 64 || maxLiteralSize < 0 || maxFrameSize < maxLineLength) {
             throw new InvalidPropertyException("inconsistent line/literal/frame bounds");
         }
+        if (literalSpillThreshold == null || literalSpillThreshold < 0) {
+            throw new InvalidPropertyException("literalSpillThreshold must not be negative");
+        }
         if (tlsCertificate.isBlank() != tlsKey.isBlank()) {
             throw new InvalidPropertyException("tlsCertificate and tlsKey go together");
         }
@@ -57,7 +68,29 @@ public class ListenerActivationSpec implements ActivationSpec {
     TransportSettings toSettings() throws ResourceException {
         return new TransportSettings(new InetSocketAddress(bindAddress, port), maxConnections, maxLineLength,
                 maxLiteralSize, maxFrameSize, tls(), highWater, maxMessageSize <= 0 ? Long.MAX_VALUE : maxMessageSize,
-                memoryShedPercent, maxConnectionsPerAddress == null ? 0 : Math.max(0, maxConnectionsPerAddress));
+                memoryShedPercent, maxConnectionsPerAddress == null ? 0 : Math.max(0, maxConnectionsPerAddress),
+                literalSpill());
+    }
+
+    /**
+     * The directory literals past the threshold are written to, made 0700 if missing. Called when the listener starts:
+     * no connection can hold a file then, so any left there (by a crash) are deleted.
+     */
+    private Optional<LiteralSpill> literalSpill() throws ResourceException {
+        if (literalSpillDirectory.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            LiteralSpill spill = new LiteralSpill(Path.of(literalSpillDirectory), literalSpillThreshold);
+            int stale = spill.deleteStale();
+            if (stale > 0) {
+                LOG.info(() -> "MURDER-RA-030 deleted " + stale + " literal file(s) left in " + spill.directory());
+            }
+            return Optional.of(spill);
+        } catch (IOException | RuntimeException e) {
+            throw new ResourceException("MURDER-RA-030 cannot use " + literalSpillDirectory + " for " + protocol
+                    + " literals: " + e, e);
+        }
     }
 
     private SSLContext tls() throws ResourceException {
@@ -205,6 +238,23 @@ public class ListenerActivationSpec implements ActivationSpec {
 
     public void setTlsKeyStorePassword(String tlsKeyStorePassword) {
         this.tlsKeyStorePassword = tlsKeyStorePassword;
+    }
+
+    public String getLiteralSpillDirectory() {
+        return literalSpillDirectory;
+    }
+
+    /** Where literals larger than {@link #getLiteralSpillThreshold()} go (IMAP's temp_path); blank: kept in memory. */
+    public void setLiteralSpillDirectory(String literalSpillDirectory) {
+        this.literalSpillDirectory = literalSpillDirectory.trim();
+    }
+
+    public Integer getLiteralSpillThreshold() {
+        return literalSpillThreshold;
+    }
+
+    public void setLiteralSpillThreshold(Integer literalSpillThreshold) {
+        this.literalSpillThreshold = literalSpillThreshold;
     }
 
     @Override

@@ -46,10 +46,22 @@ public final class ImapCommandParser {
     }
 
     public static ImapParseResult parse(byte[] frame, ImapParserContext ctx) {
-        ImapReader reader = new ImapReader(frame);
+        return parse(new ImapReader(frame), frame.length, ctx);
+    }
+
+    /**
+     * A frame whose large literals the decoder wrote to files: APPEND's message becomes a file-backed
+     * {@link org.murder.protocol.imap.command.MessageLiteral}; a string argument that large is refused. The frame
+     * keeps its files: the caller releases it once the command has been handled.
+     */
+    public static ImapParseResult parse(org.murder.protocol.wire.SpilledFrame frame, ImapParserContext ctx) {
+        return parse(new ImapReader(frame), frame.bytes().length, ctx);
+    }
+
+    private static ImapParseResult parse(ImapReader reader, int frameLength, ImapParserContext ctx) {
         String tag = reader.takeWhile(b -> b != ' ');
         if (tag.isEmpty()) {
-            return new ImapParseResult.Malformed(Optional.empty(), frame.length == 0 ? MISSING_COMMAND : INVALID_TAG);
+            return new ImapParseResult.Malformed(Optional.empty(), frameLength == 0 ? MISSING_COMMAND : INVALID_TAG);
         }
         if (!isTag(tag)) {
             return new ImapParseResult.Malformed(Optional.empty(), INVALID_TAG);

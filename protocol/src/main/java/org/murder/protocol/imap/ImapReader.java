@@ -11,6 +11,7 @@ import static org.murder.protocol.imap.ImapSyntaxException.INVALID_UTF8;
 import static org.murder.protocol.imap.ImapSyntaxException.MISSING_ARGUMENT;
 import static org.murder.protocol.imap.ImapSyntaxException.MISSING_SPACE;
 import static org.murder.protocol.imap.ImapSyntaxException.NUL_NOT_ALLOWED;
+import static org.murder.protocol.imap.ImapSyntaxException.STRING_TOO_LONG;
 import static org.murder.protocol.imap.ImapSyntaxException.TRUNCATED_LITERAL;
 import static org.murder.protocol.imap.ImapSyntaxException.UNBALANCED_PARENTHESES;
 import static org.murder.protocol.imap.ImapSyntaxException.UNTERMINATED_QUOTED;
@@ -24,8 +25,12 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntPredicate;
+
+import org.murder.protocol.wire.SpilledFrame;
+import org.murder.protocol.wire.SpilledLiteral;
 
 /**
  * Reads the tokens of one IMAP command frame (a line plus the literals it announced, as
@@ -42,8 +47,14 @@ public final class ImapReader {
     /** Largest IMAP {@code number}: unsigned 32-bit. */
     public static final long MAX_NUMBER = 0xFFFF_FFFFL;
 
-    /** The position and length of a literal's bytes inside the frame. */
-    public record Literal(int offset, int length, boolean binary) {
+    /**
+     * The position and length of a literal's bytes inside the frame; or, when the frame decoder wrote them to a
+     * file, that file ({@code offset} is then where they would have been, and the frame holds none of them).
+     */
+    public record Literal(int offset, int length, boolean binary, Optional<SpilledLiteral> file) {
+        public Literal(int offset, int length, boolean binary) {
+            this(offset, length, binary, Optional.empty());
+        }
     }
 
     @FunctionalInterface
@@ -52,10 +63,19 @@ public final class ImapReader {
     }
 
     private final byte[] bytes;
+    /** Literals written to files, by the offset where their payload would have started. */
+    private final Map<Integer, SpilledLiteral> spilled;
     private int pos;
 
     public ImapReader(byte[] frame) {
         this.bytes = frame;
+        this.spilled = Map.of();
+    }
+
+    /** A frame whose large literals are in files: {@link #literal} gives them as such. */
+    public ImapReader(SpilledFrame frame) {
+        this.bytes = frame.bytes();
+        this.spilled = frame.literals();
     }
 
     /** The frame being read (not a copy): literals refer into it. */
@@ -248,6 +268,14 @@ public final class ImapReader {
         if (!tryChar('\n')) {
             throw new ImapSyntaxException(INVALID_LITERAL);
         }
+        SpilledLiteral file = spilled.get(pos);
+        if (file != null) {
+            if (file.length() != size) {
+                throw new ImapSyntaxException(TRUNCATED_LITERAL);
+            }
+            // the payload is not in the frame: the next token follows the announcement directly
+            return new Literal(pos, (int) size, binary, Optional.of(file));
+        }
         if (size > MAX_NUMBER || size > bytes.length - pos) {
             throw new ImapSyntaxException(TRUNCATED_LITERAL);
         }
@@ -349,6 +377,9 @@ public final class ImapReader {
         }
         if (c == '{') {
             Literal literal = literal(false);
+            if (literal.file().isPresent()) {
+                throw new ImapSyntaxException(STRING_TOO_LONG); // a string this large is no name, flag or search text
+            }
             return text(literal.offset(), literal.length());
         }
         int start = pos;

@@ -30,6 +30,8 @@ public final class ImapSyntaxException extends Exception {
     public static final String INVALID_ESCAPE = "Invalid escape in quoted string";
     public static final String INVALID_LITERAL = "Invalid literal";
     public static final String TRUNCATED_LITERAL = "Truncated literal";
+    /** A string argument sent as a literal so large that it went to a file (only APPEND's message may). */
+    public static final String STRING_TOO_LONG = "String too long";
 
     private final transient Optional<String> responseCode;
     private final boolean refusal;

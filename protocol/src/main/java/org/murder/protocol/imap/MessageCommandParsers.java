@@ -71,7 +71,9 @@ final class MessageCommandParsers {
         }
         ImapReader.Literal literal = args.literal(true);
         args.end();
-        MessageLiteral message = new MessageLiteral(args.frame(), literal.offset(), literal.length(), literal.binary());
+        MessageLiteral message = literal.file()
+                .map(file -> MessageLiteral.of(file, literal.binary()))
+                .orElseGet(() -> new MessageLiteral.InFrame(args.frame(), literal.offset(), literal.length(), literal.binary()));
         return new ImapCommand.Append(tag, mailbox, flags, date, message);
     }
 }

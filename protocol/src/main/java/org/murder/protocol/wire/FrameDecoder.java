@@ -1,8 +1,11 @@
 package org.murder.protocol.wire;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Incremental, bounded framer for line-and-literal protocols (MUPDATE, IMAP): splits a byte stream into
@@ -13,11 +16,17 @@ import java.util.Arrays;
  * {@link FrameSink#frameTooLarge} and the rest of that command is skipped (honouring non-synchronizing
  * literals the way Cyrus's {@code eatline} does), after which decoding resumes at the next command.
  *
+ * <p>With a {@link LiteralSpill}, a literal larger than its threshold is written to a file as it arrives instead of
+ * into the frame, and the frame comes as a {@link SpilledFrame}; the frame bound then counts what stays in memory
+ * (lines and small literals), and the spilled literals of one command together are bounded by the literal bound. A
+ * file that cannot be written fails the command through {@link FrameSink#spillFailed}; {@link #close()} deletes
+ * the file of a literal still arriving when the connection goes.
+ *
  * <p>Not thread-safe: one decoder per connection direction.
  */
 public final class FrameDecoder {
 
-    private enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL }
+    private enum Mode { LINE, LITERAL, SPILL_LITERAL, DISCARD_LINE, DISCARD_LITERAL }
 
     /**
      * Longest literal marker we need to recognise at the end of a discarded line: "{" + one digit more than
@@ -31,6 +40,8 @@ public final class FrameDecoder {
     private final int maxLineLength;
     private int maxLiteralSize;
     private int maxFrameSize;
+    /** Where large literals go; null: every literal stays in the frame (MUPDATE, the clients). */
+    private final LiteralSpill spill;
 
     private static final int INITIAL_CAPACITY = 128;
     private static final int RETAINED_CAPACITY = 64 * 1024;
@@ -42,6 +53,12 @@ public final class FrameDecoder {
     private long literalRemaining;
     private Mode mode = Mode.LINE;
 
+    /** The file the literal being read goes to (mode SPILL_LITERAL). */
+    private LiteralSpill.Writer spilling;
+    /** The current frame's spilled literals, by the offset their payload would have had. */
+    private Map<Integer, SpilledLiteral> spilled = new HashMap<>();
+    private long spilledBytes;
+
     /** Last bytes of a line being discarded, to spot a literal marker at its end. */
     private final byte[] tail = new byte[TAIL];
     private int tailLen;
@@ -52,6 +69,16 @@ public final class FrameDecoder {
      * @param maxFrameSize   largest whole frame (all lines and literals, final terminator excluded)
      */
     public FrameDecoder(int maxLineLength, int maxLiteralSize, int maxFrameSize) {
+        this(maxLineLength, maxLiteralSize, maxFrameSize, null);
+    }
+
+    /**
+     * A decoder that writes literals larger than {@code spill}'s threshold to files.
+     *
+     * @param maxFrameSize largest whole frame as held in memory: spilled literals do not count
+     */
+    public FrameDecoder(int maxLineLength, int maxLiteralSize, int maxFrameSize, LiteralSpill spill) {
+        this.spill = spill;
         if (maxLineLength < 1 || maxLiteralSize < 0 || maxFrameSize < 1) {
             throw new IllegalArgumentException("bounds must be positive");
         }
@@ -78,6 +105,7 @@ public final class FrameDecoder {
             switch (mode) {
                 case LINE -> lineByte(in.get(), sink);
                 case LITERAL -> literalBytes(in);
+                case SPILL_LITERAL -> spillBytes(in, sink);
                 case DISCARD_LINE -> discardLineByte(in.get());
                 case DISCARD_LITERAL -> discardLiteralBytes(in);
             }
@@ -86,10 +114,19 @@ public final class FrameDecoder {
 
     /** Forgets any partial command, e.g. input pipelined before a STARTTLS handshake. */
     public void reset() {
+        dropSpilled();
         startFrame();
         mode = Mode.LINE;
         tailLen = 0;
         literalRemaining = 0;
+    }
+
+    /**
+     * The connection is gone: the file of a literal still arriving, and those of the unfinished command, are deleted.
+     * The decoder may be used again (as after {@link #reset()}).
+     */
+    public void close() {
+        reset();
     }
 
     /** True when no partial command is buffered (useful before switching a connection to TLS). */
@@ -134,17 +171,35 @@ public final class FrameDecoder {
             }
             byte[] complete = Arrays.copyOf(frame, end);
             startFrame();
-            sink.frame(complete);
+            if (spilled.isEmpty()) {
+                sink.frame(complete);
+            } else {
+                SpilledFrame withFiles = new SpilledFrame(complete, spilled);
+                spilled = new HashMap<>(); // the sink owns those files now
+                spilledBytes = 0;
+                sink.frame(withFiles);
+            }
             return;
         }
+        boolean toFile = spill != null && spill.spills(marker.size());
         if (marker.size() > maxLiteralSize) {
             rejectLiteral(sink, marker, "literal too large");
-        } else if (frameLen + 1 + marker.size() > maxFrameSize) {
+        } else if (toFile ? frameLen + 1 > maxFrameSize || spilledBytes + marker.size() > maxLiteralSize
+                : frameLen + 1 + marker.size() > maxFrameSize) {
             rejectLiteral(sink, marker, "command too large");
         } else {
+            if (toFile) {
+                try {
+                    spilling = spill.open();
+                } catch (IOException | RuntimeException e) {
+                    // before "+ go ahead": a synchronizing literal is simply never sent
+                    refuseLiteral(marker, tag -> sink.spillFailed(tag, spillTrouble(e)));
+                    return;
+                }
+            }
             append(LF);
             literalRemaining = marker.size();
-            mode = Mode.LITERAL;
+            mode = toFile ? Mode.SPILL_LITERAL : Mode.LITERAL;
             if (literalRemaining == 0) {
                 endOfLiteral();
             }
@@ -154,8 +209,18 @@ public final class FrameDecoder {
         }
     }
 
+    private static String spillTrouble(Exception e) {
+        return "cannot store the literal: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
     private void rejectLiteral(FrameSink sink, LiteralMarker marker, String reason) {
+        refuseLiteral(marker, tag -> sink.frameTooLarge(tag, reason));
+    }
+
+    /** Ends the command at a literal it will not take; {@code tell} is called once the decoder's state is settled. */
+    private void refuseLiteral(LiteralMarker marker, java.util.function.Consumer<String> tell) {
         String tag = tag();
+        dropSpilled();
         startFrame();
         if (marker.synchronizing()) {
             // The peer waits for "+ go ahead" that never comes; the command ends here.
@@ -164,7 +229,7 @@ public final class FrameDecoder {
             literalRemaining = marker.size();
             mode = Mode.DISCARD_LITERAL;
         }
-        sink.frameTooLarge(tag, reason);
+        tell.accept(tag);
     }
 
     private void literalBytes(ByteBuffer in) {
@@ -181,6 +246,46 @@ public final class FrameDecoder {
     private void endOfLiteral() {
         mode = Mode.LINE;
         lineStart = frameLen;
+    }
+
+    private void spillBytes(ByteBuffer in, FrameSink sink) {
+        int n = (int) Math.min(literalRemaining, in.remaining());
+        ByteBuffer chunk = in.slice(in.position(), n);
+        in.position(in.position() + n);
+        literalRemaining -= n;
+        try {
+            spilling.write(chunk);
+            if (literalRemaining == 0) {
+                LiteralSpill.Writer done = spilling;
+                spilling = null;
+                SpilledLiteral file = done.finish();
+                // the payload is not in the frame: a parser finds the file by the offset it would have started at
+                spilled.put(frameLen, file);
+                spilledBytes += file.length();
+                endOfLiteral();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client goes on sending the literal and the rest of its command: skip them, then answer NO
+            String tag = tag();
+            dropSpilled();
+            startFrame();
+            tailLen = 0;
+            mode = literalRemaining > 0 ? Mode.DISCARD_LITERAL : Mode.DISCARD_LINE;
+            sink.spillFailed(tag, spillTrouble(e));
+        }
+    }
+
+    /** Deletes the files of the command being given up, and of a literal still being written. */
+    private void dropSpilled() {
+        if (spilling != null) {
+            spilling.abort();
+            spilling = null;
+        }
+        if (!spilled.isEmpty()) {
+            spilled.values().forEach(SpilledLiteral::release);
+            spilled = new HashMap<>();
+        }
+        spilledBytes = 0;
     }
 
     private void discardLineByte(byte b) {
@@ -217,6 +322,7 @@ public final class FrameDecoder {
     /** Gives up on the current command; {@code midLine} means the rest of the line is still to come. */
     private void fail(FrameSink sink, String reason, boolean midLine) {
         String tag = tag();
+        dropSpilled();
         tailLen = 0;
         if (midLine) {
             // Keep the end of what we saw: the discarded line may still end in a literal marker. From the line's

@@ -320,7 +320,7 @@ class ImapCommandParserTest {
     void appendRefersIntoTheFrameWithoutCopying() {
         byte[] frame = ImapTesting.utf8("a APPEND x {5}\r\nhello");
         ImapParseResult.Parsed result = (ImapParseResult.Parsed) ImapCommandParser.parse(frame);
-        MessageLiteral message = ((Append) result.command()).message();
+        MessageLiteral.InFrame message = (MessageLiteral.InFrame) ((Append) result.command()).message();
         assertTrue(message.frame() == frame);
         assertEquals(frame.length - 5, message.offset());
         assertEquals(5, message.length());

@@ -61,4 +61,10 @@ public final class ImapTesting {
         return assertInstanceOf(ImapParseResult.Malformed.class, ImapCommandParser.parse(frame),
                 () -> new String(frame, StandardCharsets.UTF_8));
     }
+
+    /** A command from a frame whose large literals are in files. */
+    public static ImapCommand parsed(org.murder.protocol.wire.SpilledFrame frame) {
+        ImapParseResult r = ImapCommandParser.parse(frame, ImapParserContext.DEFAULT);
+        return assertInstanceOf(ImapParseResult.Parsed.class, r, () -> r.toString()).command();
+    }
 }

@@ -3,6 +3,7 @@ package org.murder.connector.transport;
 import org.murder.connector.api.Connection;
 import org.murder.connector.api.ProtocolListener;
 import org.murder.protocol.wire.FrameDecoder;
+import org.murder.protocol.wire.SpilledFrame;
 
 /** A protocol framed as command lines with literals (MUPDATE, IMAP): only its parser and answers differ. */
 abstract class FrameBinding implements ProtocolBinding {
@@ -60,9 +61,33 @@ abstract class FrameBinding implements ProtocolBinding {
 
     @Override
     public final void dispatch(ProtocolListener endpoint, Connection connection, Object item) {
-        dispatchFrame(endpoint, connection, (byte[]) item);
+        if (item instanceof byte[] frame) {
+            dispatchFrame(endpoint, connection, frame);
+        } else if (item instanceof SpilledFrame frame) {
+            dispatchFrame(endpoint, connection, frame);
+        } else {
+            FrameInputDecoder.SpillFailed failed = (FrameInputDecoder.SpillFailed) item;
+            spillFailed(endpoint, connection, failed);
+        }
+    }
+
+    @Override
+    public final void release(Object item) {
+        if (item instanceof SpilledFrame frame) {
+            frame.release();
+        }
     }
 
     /** Parses one frame and calls the endpoint's matching method. */
     abstract void dispatchFrame(ProtocolListener endpoint, Connection connection, byte[] frame);
+
+    /** A frame whose large literals are in files (only where the decoder has a spill). */
+    void dispatchFrame(ProtocolListener endpoint, Connection connection, SpilledFrame frame) {
+        endpoint.onBadInput(connection, "", "literals in files are not taken here");
+    }
+
+    /** A literal could not be written to its file. */
+    void spillFailed(ProtocolListener endpoint, Connection connection, FrameInputDecoder.SpillFailed failed) {
+        endpoint.onBadInput(connection, failed.tag(), failed.reason());
+    }
 }

@@ -4,9 +4,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.murder.protocol.wire.FrameDecoder;
 import org.murder.protocol.wire.FrameSink;
+import org.murder.protocol.wire.SpilledFrame;
 
-/** The decoder of IMAP-like protocols (MUPDATE, IMAP): command lines with literals, as byte[] frames. */
+/**
+ * The decoder of IMAP-like protocols (MUPDATE, IMAP): command lines with literals, as byte[] frames — or, with a
+ * literal spill, {@link SpilledFrame}s whose large literals are in files, and {@link SpillFailed} when such a file
+ * could not be written.
+ */
 public final class FrameInputDecoder implements InputDecoder {
+
+    /** A command given up because its literal could not be written to a file: the server's trouble, answered NO. */
+    public record SpillFailed(String tag, String reason) {
+    }
 
     private final FrameDecoder frames;
     private final byte[] continuation;
@@ -36,11 +45,26 @@ public final class FrameInputDecoder implements InputDecoder {
     }
 
     @Override
+    public void close() {
+        frames.close();
+    }
+
+    @Override
     public void decode(ByteBuffer in, Sink sink) {
         frames.decode(in, new FrameSink() {
             @Override
             public void frame(byte[] frame) {
                 sink.item(frame);
+            }
+
+            @Override
+            public void frame(SpilledFrame frame) {
+                sink.item(frame);
+            }
+
+            @Override
+            public void spillFailed(String tagOrNull, String reason) {
+                sink.item(new SpillFailed(tagOrNull == null ? "" : tagOrNull, reason));
             }
 
             @Override

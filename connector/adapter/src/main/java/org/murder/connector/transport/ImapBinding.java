@@ -6,10 +6,17 @@ import org.murder.connector.api.ImapListener;
 import org.murder.connector.api.ProtocolListener;
 import org.murder.protocol.imap.ImapCommandParser;
 import org.murder.protocol.imap.ImapParseResult;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.murder.protocol.imap.ImapParserContext;
 import org.murder.protocol.wire.FrameDecoder;
+import org.murder.protocol.wire.LiteralSpill;
+import org.murder.protocol.wire.SpilledFrame;
 
 /** IMAP on the transport: the same line-and-literal framing as MUPDATE, IMAP's parser. */
 public final class ImapBinding extends FrameBinding {
+
+    private static final Logger LOG = Logger.getLogger(ImapBinding.class.getName());
 
     public ImapBinding() {
         super("imap", ImapListener.class, "+ go ahead\r\n".getBytes(StandardCharsets.US_ASCII),
@@ -25,10 +32,16 @@ public final class ImapBinding extends FrameBinding {
     @Override
     public InputDecoder newDecoder(TransportSettings settings) {
         // 10,000 strangers must not be able to make the node hold 10,000 big literals in memory
+        LiteralSpill spill = settings.literalSpill().orElse(null);
+        // after login the frame bound counts what stays in memory; a literal just under the spill threshold must fit
+        int raisedFrame = spill == null ? settings.maxFrameSize()
+                : (int) Math.min(Integer.MAX_VALUE - 8,
+                        Math.max(settings.maxFrameSize(), (long) spill.threshold() + settings.maxLineLength()));
         return new FrameInputDecoder(new FrameDecoder(settings.maxLineLength(),
-                Math.min(PRE_AUTH_LITERAL, settings.maxLiteralSize()), Math.min(PRE_AUTH_FRAME, settings.maxFrameSize())),
+                Math.min(PRE_AUTH_LITERAL, settings.maxLiteralSize()), Math.min(PRE_AUTH_FRAME, settings.maxFrameSize()),
+                spill),
                 continuation(), ImapListener.AUTHENTICATED,
-                settings.maxLiteralSize(), settings.maxFrameSize());
+                settings.maxLiteralSize(), raisedFrame);
     }
 
     @Override
@@ -40,5 +53,27 @@ public final class ImapBinding extends FrameBinding {
         } else {
             imap.onRefused(connection, r);
         }
+    }
+
+    @Override
+    void dispatchFrame(ProtocolListener endpoint, Connection connection, SpilledFrame frame) {
+        // the files stay until the transport releases the frame, after this returns: an endpoint that needs one longer
+        // (a proxy still sending it) retains it
+        ImapListener imap = (ImapListener) endpoint;
+        ImapParseResult r = ImapCommandParser.parse(frame, ImapParserContext.DEFAULT);
+        if (r instanceof ImapParseResult.Parsed p) {
+            imap.onCommand(connection, p.command());
+        } else {
+            imap.onRefused(connection, r);
+        }
+    }
+
+    @Override
+    void spillFailed(ProtocolListener endpoint, Connection connection, FrameInputDecoder.SpillFailed failed) {
+        LOG.warning(() -> "MURDER-RA-031 IMAP connection " + connection.id() + ": " + failed.reason());
+        ImapParseResult answer = failed.tag().isEmpty()
+                ? new ImapParseResult.Malformed(Optional.empty(), "Cannot store the literal now")
+                : new ImapParseResult.Refused(failed.tag(), "Cannot store the literal now", Optional.of("SERVERBUG"));
+        ((ImapListener) endpoint).onRefused(connection, answer);
     }
 }

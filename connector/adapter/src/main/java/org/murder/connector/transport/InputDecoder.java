@@ -16,6 +16,13 @@ public interface InputDecoder {
         throw new IllegalArgumentException("this decoder takes no signal: " + signal);
     }
 
+    /**
+     * The connection is gone (or its decoder replaced): let go of what a partial item holds, such as the file of a
+     * literal still arriving. Called under the same lock as {@link #decode}.
+     */
+    default void close() {
+    }
+
     /** Where decoded input goes. */
     interface Sink {
 

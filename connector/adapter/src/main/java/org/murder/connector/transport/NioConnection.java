@@ -182,6 +182,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
             return;
         }
         inputEnded = true;
+        decoder.close(); // a command cut off mid-literal never completes: its file goes now
         listener.interest(key, SelectionKey.OP_READ, false);
         inbound.add(new PeerClosed());
         if (held) {
@@ -193,6 +194,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     }
 
     private void endInputLocked() {
+        decoder.close(); // the file of a literal still arriving goes with the connection
         if (!inputEnded) {
             inputEnded = true;
             open = false;
@@ -265,6 +267,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
             LOG.log(Level.WARNING, "MURDER-RA-002 endpoint unavailable for connection " + id + "; closing it", e);
             abandonProducer();
             synchronized (inLock) {
+                inbound.forEach(this::releaseLocked);
                 inbound.clear();
                 dispatching = false;
             }
@@ -439,15 +442,27 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
         }
     }
 
+    /** What a decoded item holds (its literals' files) goes once it has been handled, or will never be. */
+    private void releaseLocked(Item item) {
+        if (item instanceof Decoded d) {
+            listener.binding().release(d.value());
+        }
+    }
+
     private void deliver(ProtocolListener endpoint, Item item) {
         try {
             if (item instanceof Decoded d) {
-                String line = expectContinuation ? listener.binding().continuationLine(d.value()) : null;
-                if (line != null) {
-                    expectContinuation = false;
-                    endpoint.onContinuation(this, line);
-                } else {
-                    listener.binding().dispatch(endpoint, this, d.value());
+                try {
+                    String line = expectContinuation ? listener.binding().continuationLine(d.value()) : null;
+                    if (line != null) {
+                        expectContinuation = false;
+                        endpoint.onContinuation(this, line);
+                    } else {
+                        listener.binding().dispatch(endpoint, this, d.value());
+                    }
+                } finally {
+                    // the command has been handled, whatever came of it: an endpoint that keeps a file retained it
+                    listener.binding().release(d.value());
                 }
             } else if (item instanceof Bad b) {
                 expectContinuation = false;
@@ -582,7 +597,11 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                 throw new IllegalStateException("TLS already active");
             }
             // what the client pipelined after STARTTLS was sent in the clear: never a command
-            inbound.removeIf(item -> item instanceof Decoded || item instanceof Bad);
+            inbound.removeIf(item -> {
+                releaseLocked(item);
+                return item instanceof Decoded || item instanceof Bad;
+            });
+            decoder.close();
             decoder = listener.binding().newDecoder(listener.settings());
             tlsIn = new TlsInput(engine);
         }

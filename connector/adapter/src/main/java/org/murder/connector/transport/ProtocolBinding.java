@@ -23,4 +23,11 @@ public interface ProtocolBinding {
 
     /** Calls the endpoint's method for one decoded item (parsing it first where the decoder did not). */
     void dispatch(ProtocolListener endpoint, Connection connection, Object item);
+
+    /**
+     * The transport is done with a decoded item: it was dispatched (the command has been handled) or will never be
+     * (the connection went first). Frees what the item holds, such as its literals' files.
+     */
+    default void release(Object item) {
+    }
 }

@@ -1,7 +1,9 @@
 package org.murder.connector.transport;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.murder.protocol.wire.LiteralSpill;
 
 /**
  * One listener's settings.
@@ -11,6 +13,7 @@ import javax.net.ssl.SSLContext;
  * @param maxMessageSize largest message a streaming protocol (LMTP DATA) accepts; Long.MAX_VALUE for none
  * @param shedPercent heap in use after a collection, in percent, past which new connections are refused (0: never)
  * @param maxPerAddress connections one client address may hold at once (0: no limit beside maxConnections)
+ * @param literalSpill where literals past a threshold go instead of the heap (IMAP); empty: every literal in memory
  */
 public record TransportSettings(
         InetSocketAddress address,
@@ -22,7 +25,15 @@ public record TransportSettings(
         int highWater,
         long maxMessageSize,
         int shedPercent,
-        int maxPerAddress) {
+        int maxPerAddress,
+        Optional<LiteralSpill> literalSpill) {
+
+    public TransportSettings(InetSocketAddress address, int maxConnections, int maxLineLength, int maxLiteralSize,
+                             int maxFrameSize, SSLContext tls, int highWater, long maxMessageSize, int shedPercent,
+                             int maxPerAddress) {
+        this(address, maxConnections, maxLineLength, maxLiteralSize, maxFrameSize, tls, highWater, maxMessageSize,
+                shedPercent, maxPerAddress, Optional.empty());
+    }
 
     public TransportSettings(InetSocketAddress address, int maxConnections, int maxLineLength, int maxLiteralSize,
                              int maxFrameSize, SSLContext tls, int highWater, long maxMessageSize, int shedPercent) {

@@ -130,6 +130,16 @@ final class CommandWriter {
      * synchronizing literal ends the current part: the rest waits for the server's {@code +}. A large payload (an
      * APPEND's message) becomes a part of its own, a view of the caller's bytes rather than a copy.
      */
+    /** A literal whose payload is a file region: streamed by the sender, never read here. */
+    CommandWriter literal(EncodedCommand.FileRegion payload, boolean binary) {
+        long size = payload.length();
+        boolean nonSync = encoding.nonSynchronizing(size);
+        raw((binary ? "~{" : "{") + size + (nonSync ? "+}" : "}") + "\r\n");
+        flush(!nonSync);
+        parts.add(payload);
+        return this;
+    }
+
     CommandWriter literal(ByteBuffer payload, boolean binary) {
         int size = payload.remaining();
         boolean nonSync = encoding.nonSynchronizing(size);
@@ -139,7 +149,7 @@ final class CommandWriter {
         }
         if (size > MAX_COPIED) {
             flush(false);
-            parts.add(new EncodedCommand.Part(payload.slice(), false));
+            parts.add(new EncodedCommand.Bytes(payload.slice(), false));
         } else {
             ByteBuffer b = payload.duplicate();
             while (b.hasRemaining()) {
@@ -185,7 +195,7 @@ final class CommandWriter {
 
     private void flush(boolean awaitContinuation) {
         if (current.size() > 0 || awaitContinuation) {
-            parts.add(new EncodedCommand.Part(ByteBuffer.wrap(current.toByteArray()), awaitContinuation));
+            parts.add(new EncodedCommand.Bytes(ByteBuffer.wrap(current.toByteArray()), awaitContinuation));
             current = new ByteArrayOutputStream(64);
         }
     }

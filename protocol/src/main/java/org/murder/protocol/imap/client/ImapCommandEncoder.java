@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.murder.protocol.imap.ImapCommandParser;
 import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.MessageLiteral;
 import org.murder.protocol.imap.command.StoreMode;
 import org.murder.protocol.imap.response.ImapDateTimes;
 
@@ -115,7 +116,13 @@ public final class ImapCommandEncoder {
             if (!c.message().binary() && c.message().containsNul()) {
                 throw new ImapEncodingException("NUL in a message needs a literal8 (BINARY)");
             }
-            w.literal(c.message().buffer(), c.message().binary());
+            if (c.message() instanceof MessageLiteral.InFile file) {
+                // streamed from the file by the sender: a large message is never read into memory here
+                w.literal(new EncodedCommand.FileRegion(file.spilled().path(), 0, file.length()), file.binary());
+            } else {
+                MessageLiteral.InFrame bytes = (MessageLiteral.InFrame) c.message();
+                w.literal(bytes.buffer(), bytes.binary());
+            }
         } else {
             throw unknown(command);
         }

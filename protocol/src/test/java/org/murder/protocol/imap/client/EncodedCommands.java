@@ -27,7 +27,7 @@ final class EncodedCommands {
         RecordingSink sink = new RecordingSink();
         for (EncodedCommand.Part part : encoded.parts()) {
             int before = sink.events.size();
-            decoder.decode(part.bytes(), sink);
+            decoder.decode(wire(part), sink);
             List<RecordingSink.Event> added = sink.events.subList(before, sink.events.size());
             if (part.awaitContinuation()) {
                 assertEquals(List.of(RecordingSink.continuation()), added, "a waiting part ends in {n}CRLF");
@@ -49,5 +49,22 @@ final class EncodedCommands {
 
     static String text(EncodedCommand encoded) {
         return new String(encoded.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** What a part puts on the wire (a file region read from its file). */
+    static java.nio.ByteBuffer wire(EncodedCommand.Part part) {
+        if (part instanceof EncodedCommand.Bytes b) {
+            return b.bytes();
+        }
+        EncodedCommand.FileRegion r = (EncodedCommand.FileRegion) part;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(r.file())) {
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(Math.toIntExact(r.length()));
+            while (out.hasRemaining() && ch.read(out, r.offset() + out.position()) >= 0) {
+                // reads until full
+            }
+            return out.flip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -26,7 +26,7 @@ class CommandValuesTest {
     @Test
     void messageLiteralComparesBytesNotArrays() throws IOException {
         byte[] frame = "a APPEND x {5}\r\nhello".getBytes(StandardCharsets.US_ASCII);
-        MessageLiteral inFrame = new MessageLiteral(frame, frame.length - 5, 5, false);
+        MessageLiteral.InFrame inFrame = new MessageLiteral.InFrame(frame, frame.length - 5, 5, false);
         MessageLiteral alone = MessageLiteral.of("hello".getBytes(StandardCharsets.US_ASCII), false);
         assertEquals(alone, inFrame);
         assertEquals(alone.hashCode(), inFrame.hashCode());
@@ -36,7 +36,7 @@ class CommandValuesTest {
         assertTrue(inFrame.buffer().isReadOnly());
         assertEquals("MessageLiteral[5 bytes]", inFrame.toString());
         assertFalse(inFrame.containsNul());
-        assertThrows(IndexOutOfBoundsException.class, () -> new MessageLiteral(frame, frame.length - 4, 5, false));
+        assertThrows(IndexOutOfBoundsException.class, () -> new MessageLiteral.InFrame(frame, frame.length - 4, 5, false));
     }
 
     @Test

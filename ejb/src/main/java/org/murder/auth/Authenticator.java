@@ -77,6 +77,7 @@ public class Authenticator {
     Optional<ScramKeys> scramKeys(String user, ScramHash hash) {
         SecurityDomain domain = SecurityDomain.getCurrent();
         if (domain == null) {
+            LOG.warning(() -> "MURDER-AUTH-003 no security domain on this thread: no " + hash.mechanism() + " keys for " + user);
             return Optional.empty();
         }
         try (org.wildfly.security.auth.server.ServerAuthenticationContext ctx = domain.createNewAuthenticationContext()) {
@@ -92,7 +93,7 @@ public class Authenticator {
             return ScramKeys.decode(new String(credential.getSecretKey().getEncoded(), StandardCharsets.US_ASCII))
                     .filter(k -> k.hash() == hash);
         } catch (RealmUnavailableException | RuntimeException e) {
-            LOG.log(Level.FINE, "cannot get SCRAM keys for " + user, e);
+            LOG.log(Level.WARNING, "MURDER-AUTH-004 cannot get SCRAM keys for " + user, e);
             return Optional.empty();
         }
     }

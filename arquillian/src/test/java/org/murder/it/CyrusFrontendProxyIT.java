@@ -56,8 +56,8 @@ class CyrusFrontendProxyIT {
     static final String HOST = MurderNode.HOST;
     static final String CYRUS_IP = "127.0.0.31";
     static final String LOCATION = CYRUS_IP + "!default";
-    static final ProxyMurder.Ports MASTER = new ProxyMurder.Ports(43000);
-    static final ProxyMurder.Ports FE = new ProxyMurder.Ports(44000);
+    static final ProxyMurder.Ports MASTER = new ProxyMurder.Ports(30400);
+    static final ProxyMurder.Ports FE = new ProxyMurder.Ports(30500);
     static final String ADMIN = MurderNode.ADMIN;
     static final String ADMIN_PW = MurderNode.ADMIN_PASSWORD;
     static final String PROXY = "feproxy";
@@ -82,7 +82,7 @@ class CyrusFrontendProxyIT {
             System.out.println("killed Cyrus processes left by an earlier run: " + stale);
         }
         try {
-            master = StandaloneNode.in(StandaloneNode.baseDir("cyrus-fe-master"), MASTER.offset())
+            master = MASTER.apply(StandaloneNode.in(StandaloneNode.baseDir("cyrus-fe-master"), 0))
                     .user(ADMIN, ADMIN_PW)
                     .setting("servername", "cfmaster")
                     .setting("murder_roles", "master")
@@ -90,14 +90,9 @@ class CyrusFrontendProxyIT {
                     .setting("mupdate_server", "")
                     .setting("mupdate_allowplaintext", "yes") // Cyrus's MUPDATE client logs in with PLAIN, no TLS
                     .setting("allowplaintext", "yes")
-                    .setting("http_port", "8080")
-                    .setting("mupdate_port", Integer.toString(MASTER.mupdate()))
-                    .setting("imap_port", Integer.toString(MASTER.imap()))
-                    .setting("lmtp_port", Integer.toString(MASTER.lmtp()))
-                    .setting("pop3_port", Integer.toString(MASTER.pop3()))
                     .listener(HOST, MASTER.mupdate())
                     .prepare();
-            frontend = StandaloneNode.in(StandaloneNode.baseDir("cyrus-fe-fe"), FE.offset())
+            frontend = FE.apply(StandaloneNode.in(StandaloneNode.baseDir("cyrus-fe-fe"), 0))
                     .user(ADMIN, ADMIN_PW)
                     .user(ALICE, ALICE_PW)
                     .setting("servername", "cffe")
@@ -109,11 +104,6 @@ class CyrusFrontendProxyIT {
                     .setting("murder_node_password", ADMIN_PW)
                     .setting("murder_map_check_seconds", "1")
                     .setting("allowplaintext", "yes")
-                    .setting("http_port", "8080")
-                    .setting("imap_port", Integer.toString(FE.imap()))
-                    .setting("lmtp_port", Integer.toString(FE.lmtp()))
-                    .setting("mupdate_port", Integer.toString(FE.mupdate()))
-                    .setting("pop3_port", Integer.toString(FE.pop3()))
                     .setting("proxy_authname", PROXY)
                     .setting("proxy_password", PROXY_PW)
                     .setting(CYRUS_IP + "_imap_address", CYRUS_IP + ":143")

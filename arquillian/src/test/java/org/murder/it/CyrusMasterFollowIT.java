@@ -45,7 +45,7 @@ class CyrusMasterFollowIT {
     static final String BACKEND_IP = "127.0.0.32";
     static final String MASTER_IP = "127.0.0.33";
     static final int MUPDATE_PORT = 3905;
-    static final ProxyMurder.Ports FE = new ProxyMurder.Ports(45000);
+    static final ProxyMurder.Ports FE = new ProxyMurder.Ports(30600);
     static final String ADMIN = MurderNode.ADMIN;
     static final String ADMIN_PW = MurderNode.ADMIN_PASSWORD;
     static final String PROXY = "feproxy";
@@ -81,7 +81,7 @@ class CyrusMasterFollowIT {
                 ImapAdminClient.Result r = admin.create("user." + ALICE);
                 assertTrue(r.ok(), () -> "CREATE user.alice on the Cyrus backend: " + r);
             }
-            frontend = StandaloneNode.in(StandaloneNode.baseDir("cyrus-follow-fe"), FE.offset())
+            frontend = FE.apply(StandaloneNode.in(StandaloneNode.baseDir("cyrus-follow-fe"), 0))
                     .user(ADMIN, ADMIN_PW)
                     .user(ALICE, ALICE_PW)
                     .setting("servername", "cfollow")
@@ -93,11 +93,6 @@ class CyrusMasterFollowIT {
                     .setting("mupdate_password", ADMIN_PW)
                     .setting("mupdate_retry_delay", "2")
                     .setting("allowplaintext", "yes")
-                    .setting("http_port", "8080")
-                    .setting("imap_port", Integer.toString(FE.imap()))
-                    .setting("lmtp_port", Integer.toString(FE.lmtp()))
-                    .setting("mupdate_port", Integer.toString(FE.mupdate()))
-                    .setting("pop3_port", Integer.toString(FE.pop3()))
                     .setting("proxy_authname", PROXY)
                     .setting("proxy_password", PROXY_PW)
                     .setting(BACKEND_IP + "_imap_address", BACKEND_IP + ":143")

@@ -349,4 +349,24 @@ class CyrusFrontendProxyIT {
             assertTrue(status.untagged().stream().anyMatch(l -> l.equals("* STATUS INBOX (MESSAGES 3)")), status::toString);
         }
     }
+    /**
+     * Our frontend's LMTP proxy in front of Cyrus's lmtpd: a delivery to our frontend for the Cyrus user is passed to
+     * Cyrus (our pool authenticates as the proxy identity), answered 250 only once Cyrus said 250, and read back
+     * through our frontend.
+     */
+    @Test
+    @Order(5)
+    void lmtpThroughOurFrontendIsDeliveredByCyrus() {
+        String subject = "via our lmtp proxy " + run;
+        try (LmtpClient c = LmtpClient.connect(HOST, FE.lmtp(), BOUND)) {
+            assertEquals(250, c.lhlo("it").code());
+            LmtpClient.Delivery d = c.deliver("tester@example.test", List.of(ALICE), message(subject, "proxied to cyrus"));
+            assertEquals(250, d.perRecipient().get(0).code(), () -> "our frontend passed on Cyrus's 250: " + d + diagnostics());
+        }
+        try (ImapAdminClient c = cyrus.imap(ALICE, ALICE_PW)) {
+            assertTrue(c.command("EXAMINE INBOX").ok());
+            ImapAdminClient.Result found = c.command("SEARCH SUBJECT \"" + subject + "\"");
+            assertTrue(found.untagged().stream().anyMatch(l -> l.matches("\\* SEARCH \\d+")), () -> "on Cyrus: " + found);
+        }
+    }
 }

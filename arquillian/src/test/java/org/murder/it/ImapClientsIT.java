@@ -715,6 +715,34 @@ class ImapClientsIT {
         }
     }
 
+    /**
+     * Twenty SCRAM logins in a row all succeed: each ends the realm's authentication as a success (Elytron's
+     * brute-force protection had counted every SCRAM login as a failure, and locked the user out after ten).
+     */
+    @Test
+    void manyScramLoginsInARowAllSucceed() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (java.net.Socket s = new java.net.Socket(MurderNode.HOST, MurderNode.imapPort())) {
+                s.setSoTimeout(10_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                java.io.OutputStream out = s.getOutputStream();
+                in.readLine();
+                org.murder.protocol.sasl.SaslClientExchange x = new org.murder.protocol.sasl.SaslClientExchange(
+                        List.of("SCRAM-SHA-256"), MurderNode.USER, MurderNode.USER_PASSWORD.toCharArray(), "");
+                out.write(("a AUTHENTICATE SCRAM-SHA-256 " + x.initialResponse().orElseThrow() + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String line;
+                while ((line = in.readLine()) != null && line.startsWith("+")) {
+                    var step = x.step(line.length() > 2 ? line.substring(2) : "");
+                    String answer = step instanceof org.murder.protocol.sasl.SaslClientExchange.Respond r ? r.base64() : "*";
+                    out.write((answer + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                assertNotNull(line);
+                assertTrue(line.startsWith("a OK"), "SCRAM login " + (i + 1) + ": " + line);
+            }
+        }
+    }
+
     /** RFC 9208 4.3: APPEND and COPY past the quota root's limits are refused with NO [OVERQUOTA]; nothing is added. */
     @Test
     void appendAndCopyOverQuotaAreRefused() throws Exception {

@@ -9,8 +9,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
-import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.protocol.sasl.SaslMechanisms;
+import org.murder.protocol.sasl.SaslExchange;
 import org.murder.protocol.sasl.ScramHash;
 import org.murder.protocol.sasl.ScramKeys;
 import org.wildfly.security.credential.SecretKeyCredential;
@@ -57,45 +57,77 @@ public class Authenticator {
     }
 
     /** A server for one exchange of an offered mechanism; empty when the mechanism is not offered. */
-    public Optional<AuthenticatingSaslServer> saslServer(String mechanism) {
+    /**
+     * One server-side SASL exchange of {@code mechanism}, its authorization checked by {@code mayActAs}. A SCRAM
+     * exchange reads the user's keys through an Elytron authentication context that stays open until the exchange
+     * has ended and is then closed as a success or a failure: closing it before (as a bare lookup) counted every SCRAM
+     * login as a failed one, and after ten the realm's brute-force protection locked the user out.
+     */
+    public Optional<SaslExchange> exchange(String mechanism, java.util.function.BiPredicate<String, String> mayActAs) {
         if (mechanisms().stream().noneMatch(m -> m.equalsIgnoreCase(mechanism))) {
             return Optional.empty();
         }
-        return SaslMechanisms.server(mechanism, this::verify, this::scramKeys);
+        ScramLogin login = new ScramLogin();
+        return SaslMechanisms.server(mechanism, this::verify, login).map(s -> new SaslExchange(s, mayActAs, login));
+    }
+
+    /** The Elytron side of one SCRAM exchange: its keys, then its outcome (see {@link #exchange}). */
+    private final class ScramLogin implements org.murder.protocol.sasl.ScramCredentials, SaslExchange.Outcome {
+        private org.wildfly.security.auth.server.ServerAuthenticationContext ctx;
+
+        @Override
+        public Optional<ScramKeys> lookup(String user, ScramHash hash) {
+            SecurityDomain domain = SecurityDomain.getCurrent();
+            if (domain == null) {
+                LOG.warning(() -> "MURDER-AUTH-003 no security domain on this thread: no " + hash.mechanism() + " keys for " + user);
+                return Optional.empty();
+            }
+            ctx = domain.createNewAuthenticationContext();
+            try {
+                ctx.setAuthenticationName(user);
+                if (!ctx.exists()) {
+                    return Optional.empty();
+                }
+                SecretKeyCredential credential = ctx.getCredential(SecretKeyCredential.class, hash.mechanism());
+                if (credential == null) {
+                    LOG.fine(() -> "no " + hash.mechanism() + " keys for " + user);
+                    return Optional.empty();
+                }
+                return ScramKeys.decode(new String(credential.getSecretKey().getEncoded(), StandardCharsets.US_ASCII))
+                        .filter(k -> k.hash() == hash);
+            } catch (RealmUnavailableException | RuntimeException e) {
+                LOG.log(Level.WARNING, "MURDER-AUTH-004 cannot get SCRAM keys for " + user, e);
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public void succeeded() {
+            if (ctx == null) {
+                return; // PLAIN and LOGIN: Elytron checked the password itself
+            }
+            try {
+                if (ctx.authorize()) {
+                    ctx.succeed();
+                }
+            } catch (RealmUnavailableException | RuntimeException e) {
+                LOG.log(Level.FINE, "recording a SCRAM login", e);
+            } finally {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void failed() {
+            if (ctx != null) {
+                ctx.close(); // an unfinished context closes as a failed login: the realm counts it
+            }
+        }
     }
 
     /** Cyrus's proxy policy: only {@code proxyservers} and admins may act as (SASL authzid) someone else. */
     public boolean mayActAs(String authenticated, String authorized) {
         return ProxyAuthorization.permitted(authenticated, authorized, settings.proxyServers(), settings.admins());
-    }
-
-    /**
-     * A user's SCRAM keys as the realm keeps them (salt, iterations, StoredKey, ServerKey; MurderFileRealm hands them
-     * over as a {@link SecretKeyCredential} named after the mechanism). Empty for an unknown user or a realm that
-     * keeps none.
-     */
-    Optional<ScramKeys> scramKeys(String user, ScramHash hash) {
-        SecurityDomain domain = SecurityDomain.getCurrent();
-        if (domain == null) {
-            LOG.warning(() -> "MURDER-AUTH-003 no security domain on this thread: no " + hash.mechanism() + " keys for " + user);
-            return Optional.empty();
-        }
-        try (org.wildfly.security.auth.server.ServerAuthenticationContext ctx = domain.createNewAuthenticationContext()) {
-            ctx.setAuthenticationName(user);
-            if (!ctx.exists()) {
-                return Optional.empty();
-            }
-            SecretKeyCredential credential = ctx.getCredential(SecretKeyCredential.class, hash.mechanism());
-            if (credential == null) {
-                LOG.fine(() -> "no " + hash.mechanism() + " keys for " + user);
-                return Optional.empty();
-            }
-            return ScramKeys.decode(new String(credential.getSecretKey().getEncoded(), StandardCharsets.US_ASCII))
-                    .filter(k -> k.hash() == hash);
-        } catch (RealmUnavailableException | RuntimeException e) {
-            LOG.log(Level.WARNING, "MURDER-AUTH-004 cannot get SCRAM keys for " + user, e);
-            return Optional.empty();
-        }
     }
 
     /** Whether the identity store knows this user (for autocreate_post: no mailboxes for strangers). */

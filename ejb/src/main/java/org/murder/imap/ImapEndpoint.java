@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
-import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.protocol.sasl.SaslMechanisms;
 import org.murder.auth.Authenticator;
 import org.murder.backend.MailboxService;
@@ -258,12 +257,12 @@ public class ImapEndpoint implements ImapListener {
             tagged(c, a.tag(), ImapStatus.NO, "PRIVACYREQUIRED", "Authentication only available under a layer");
             return;
         }
-        Optional<AuthenticatingSaslServer> sasl = authenticator.saslServer(a.mechanism());
+        Optional<SaslExchange> sasl = authenticator.exchange(a.mechanism(), authenticator::mayActAs);
         if (sasl.isEmpty()) {
             tagged(c, a.tag(), ImapStatus.NO, "Unsupported authentication mechanism");
             return;
         }
-        SaslExchange exchange = new SaslExchange(sasl.get(), authenticator::mayActAs);
+        SaslExchange exchange = sasl.get();
         answer(c, s, a.tag(), exchange, exchange.start(a.initialResponse()));
     }
 

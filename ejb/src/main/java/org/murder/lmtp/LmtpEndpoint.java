@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
-import org.murder.protocol.sasl.AuthenticatingSaslServer;
 import org.murder.auth.Authenticator;
 import org.murder.backend.DeliveryMailboxes;
 import org.murder.backend.DeliveryService;
@@ -497,12 +496,12 @@ public class LmtpEndpoint implements LmtpListener {
             c.write(LmtpReplies.encryptionRequired());
             return;
         }
-        Optional<AuthenticatingSaslServer> sasl = authenticator.saslServer(a.mechanism());
+        Optional<SaslExchange> sasl = authenticator.exchange(a.mechanism(), authenticator::mayActAs);
         if (sasl.isEmpty()) {
             c.write(LmtpReplies.unrecognizedMechanism());
             return;
         }
-        SaslExchange exchange = new SaslExchange(sasl.get(), authenticator::mayActAs);
+        SaslExchange exchange = sasl.get();
         answer(c, s, exchange, exchange.start(a.initialResponse()));
     }
 

@@ -217,14 +217,14 @@ public class MupdateEndpoint implements MupdateListener {
             c.write(MupdateResponses.no(a.tag(), "Encryption required for requested authentication mechanism"));
             return;
         }
-        var sasl = authenticator.saslServer(a.mechanism());
+        // Cyrus: only admins may authenticate to the master (backends and slaves are admins)
+        var sasl = authenticator.exchange(a.mechanism(),
+                (authn, authz) -> settings.isAdmin(authz) && authenticator.mayActAs(authn, authz));
         if (sasl.isEmpty()) {
             c.write(MupdateResponses.no(a.tag(), "unsupported SASL mechanism"));
             return;
         }
-        // Cyrus: only admins may authenticate to the master (backends and slaves are admins)
-        SaslExchange exchange = new SaslExchange(sasl.get(),
-                (authn, authz) -> settings.isAdmin(authz) && authenticator.mayActAs(authn, authz));
+        SaslExchange exchange = sasl.get();
         answer(c, session, a.tag(), exchange, exchange.start(a.initialResponse()));
     }
 

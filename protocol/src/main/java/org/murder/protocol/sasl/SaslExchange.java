@@ -38,8 +38,31 @@ public final class SaslExchange {
         AUTHORIZATION_FAILED
     }
 
+    /**
+     * Told how the exchange ended, once: the identity store's own bookkeeping (an Elytron realm's brute-force
+     * protection counts failed logins and forgets them at a success) needs the verdict of checks it did not make.
+     */
+    public interface Outcome {
+        Outcome NONE = new Outcome() {
+            @Override
+            public void succeeded() {
+            }
+
+            @Override
+            public void failed() {
+            }
+        };
+
+        /** The credentials were good (whether or not the authorization identity was then allowed). */
+        void succeeded();
+
+        /** Wrong credentials, a broken or a cancelled exchange. */
+        void failed();
+    }
+
     private final AuthenticatingSaslServer server;
     private final BiPredicate<String, String> mayActAs;
+    private final Outcome outcome;
     private boolean over;
 
     /**
@@ -47,8 +70,13 @@ public final class SaslExchange {
      *                 proxyservers and admins others)
      */
     public SaslExchange(AuthenticatingSaslServer server, BiPredicate<String, String> mayActAs) {
+        this(server, mayActAs, Outcome.NONE);
+    }
+
+    public SaslExchange(AuthenticatingSaslServer server, BiPredicate<String, String> mayActAs, Outcome outcome) {
         this.server = server;
         this.mayActAs = mayActAs;
+        this.outcome = outcome;
     }
 
     /** The first step, with the command's initial response if it had one (SASL-IR; {@code =} is empty). */
@@ -66,6 +94,7 @@ public final class SaslExchange {
         }
         if (Base64Lines.isCancel(line)) {
             over = true;
+            outcome.failed();
             return new Failure(Reason.CANCELLED, "Authentication cancelled");
         }
         byte[] response;
@@ -73,6 +102,7 @@ public final class SaslExchange {
             response = Base64Lines.decode(line.trim());
         } catch (SaslException e) {
             over = true;
+            outcome.failed();
             return new Failure(Reason.MALFORMED, e.getMessage());
         }
         return evaluate(response);
@@ -84,12 +114,15 @@ public final class SaslExchange {
             challenge = server.evaluateResponse(response);
         } catch (SaslException e) {
             over = true;
-            return new Failure(Reason.AUTHENTICATION_FAILED, "Authentication failed");
+            outcome.failed();
+            // the detail is for the log; the client hears only that it failed
+            return new Failure(Reason.AUTHENTICATION_FAILED, "Authentication failed: " + e.getMessage());
         }
         if (!server.isComplete()) {
             return new Challenge(Base64Lines.encode(challenge == null ? new byte[0] : challenge));
         }
         over = true;
+        outcome.succeeded();
         String authn = server.authenticationId();
         String authz = server.getAuthorizationID();
         if (!mayActAs.test(authn, authz)) {

@@ -163,8 +163,12 @@ public final class ScramSaslServer implements AuthenticatingSaslServer {
         byte[] clientKey = ScramKeys.xor(proof, clientSignature);
         boolean match = MessageDigest.isEqual(hash.hash(clientKey), keys.storedKey());
         Arrays.fill(clientKey, (byte) 0);
-        if (!match || !knownUser) {
-            throw new SaslException("authentication failed");
+        if (!knownUser) {
+            // the client hears the same as for a wrong password; the log (SaslException's message) says which
+            throw new SaslException("authentication failed: no " + hash.mechanism() + " keys for " + authcid);
+        }
+        if (!match) {
+            throw new SaslException("authentication failed: wrong proof for " + authcid);
         }
         if (authzid == null || authzid.isEmpty()) {
             authzid = authcid;

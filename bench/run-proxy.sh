@@ -36,7 +36,7 @@ LATENCY=${BENCH_LATENCY:-50}
 LOCK=${BENCH_LOCK:-/tmp/murder-it.lock}
 RUN="$TARGET/proxy-run"
 USERS="benchsess benchfetch benchlmtp"
-IDLE_USERS=10
+IDLE_USERS=5
 for (( i = 0; i < IDLE_USERS; i++ )); do USERS+=" $(printf 'benchidle%02d' "$i")"; done
 
 export MURDER_VAR="$TARGET/proxy-var"

@@ -84,7 +84,7 @@ public final class ProxyBench {
         opt.put("fetch-runs", "5");
         opt.put("lmtp-auth", "");
         opt.put("create-as", "");
-        opt.put("idle-users", "10");
+        opt.put("idle-users", "5");
         opt.put("count", "50");
         opt.put("spacing-ms", "200");
         opt.put("window", "64");

@@ -81,7 +81,12 @@ CP="$BENCH_JAR:$PROTOCOL_JAR"
 # 10,000 proxied sessions: 20,000 sockets in fe1 (client side and backend side), 10,000 in be1 and in the client
 ulimit -Hn 65536 2>/dev/null || true
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-(( $(ulimit -n) >= 2 * IDLE + 2000 )) || die "open-file limit $(ulimit -n) is too low for $IDLE proxied sessions"
+IDLE_NOTE=""
+if (( $(ulimit -n) < 2 * IDLE + 2000 )); then
+  IDLE_NOTE="The open-file limit here is $(ulimit -n) (hard; raising it needs CAP_SYS_RESOURCE, which this machine's root lacks): fe1 holds two sockets per proxied session besides the JVM's own ~1,000 files, so $(( ($(ulimit -n) - 2000) / 2 )) sessions were measured instead of $IDLE."
+  say "$IDLE_NOTE"
+  IDLE=$(( ($(ulimit -n) - 2000) / 2 ))
+fi
 mkdir -p "$TARGET" "$BENCH/results" "$RUN"
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
@@ -365,6 +370,7 @@ OUT="$BENCH/results/proxy-$(date +%Y-%m-%d-%H%M%S).md"
 java -cp "$CP" org.murder.bench.ProxyBench report "$OUT" "$RUN" >/dev/null || rc=$?
 if [[ -f "$OUT" ]]; then
   printf '\n## Provenance\n\n%s' "$PROVENANCE" >>"$OUT"
+  [[ -z "$IDLE_NOTE" || "$ONLY" == cyrus ]] || printf '\n%s\n' "$IDLE_NOTE" >>"$OUT"
   [[ "$ONLY" == both ]] || printf '\nOnly %s measured in this run; the other side'"'"'s figures are from the last run in bench/target/proxy-run.\n' "$ONLY" >>"$OUT"
   cat "$OUT"
   say "results: $OUT"

@@ -194,7 +194,8 @@ if [[ "$ONLY" != cyrus ]]; then
   PROVENANCE+="Ours: \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
   if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
     dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
-    PROVENANCE+=", git $head$( ((dirty > 0)) && echo " with $dirty modified tracked files outside bench/")"
+    PROVENANCE+=", git $head"
+    (( dirty == 0 )) || PROVENANCE+=" with $dirty modified tracked files outside bench/"
   fi
   PROVENANCE+="; the discrete topology (\`MURDER_VAR=bench/target/proxy-var MURDER_PORT_BASE=$MURDER_PORT_BASE\`), every node a WildFly JVM: "
   for n in $NODES; do

@@ -265,7 +265,7 @@ cyrus_conf() { # NAME IP ROLE: writes $CYRUS_ROOT/NAME/{imapd.conf,cyrus.conf,sa
       echo "proxy_authname: $C_ADMIN"
       echo "proxy_password: $C_ADMIN_PW"
     fi
-    [[ $role == backend ]] && echo "proxyservers: $C_ADMIN"
+    if [[ $role == backend ]]; then echo "proxyservers: $C_ADMIN"; fi
   } >"$conf"
   {
     echo "# written by bench/run-proxy.sh"

@@ -178,7 +178,10 @@ if [[ "$ONLY" != cyrus ]]; then
       grep -q '^sasl_mech_list:' "$TOPO/$n/murder.conf" || { printf '\n# bench/run-proxy.sh\nsasl_mech_list: PLAIN LOGIN\n' >>"$TOPO/$n/murder.conf"; echo "$n"; }
     done
     for n in be1 fe1; do
-      grep -q '^imap_connections_max:' "$TOPO/$n/murder.conf" || { printf '\n# bench/run-proxy.sh\nimap_connections_max: %d\n' $((IDLE + 500)) >>"$TOPO/$n/murder.conf"; echo "$n"; }
+      # set to this run's need (an earlier run with a smaller BENCH_IDLE left a smaller one)
+      grep -q "^imap_connections_max: $((IDLE + 500))\$" "$TOPO/$n/murder.conf" || {
+        sed -i -E '/^imap_connections_max:/d' "$TOPO/$n/murder.conf"
+        printf 'imap_connections_max: %d\n' $((IDLE + 500)) >>"$TOPO/$n/murder.conf"; echo "$n"; }
     done
     grep -q '^java_heap: 512m' "$TOPO/be1/murder.conf" || { sed -i -E 's/^java_heap:.*/java_heap: 512m/' "$TOPO/be1/murder.conf"; echo be1; }
   }

@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# Frontend benchmark, end to end, in one run: the same IMAP and LMTP operations (a) directly against a backend,
+# (b) through our frontend, (c) directly against a Cyrus 3.6 backend and (d) through Cyrus's own frontend (imapd
+# as proxyd, lmtpd as lmtpproxyd) in front of it; then, on our side, the time a CREATE on a backend takes to reach
+# both frontends' copies and the frontend's memory with 10,000 idle proxied IMAP sessions. Writes
+# bench/results/proxy-<date>-<time>.md. Needs root (Cyrus binds 143, 24, 3905 and runs as user cyrus) and Debian's
+# cyrus-imapd, cyrus-murder, cyrus-common and sasl2-bin.
+#
+#   bench/run-proxy.sh [key=value ...]     options of ProxyBench measure for the four targets, e.g.
+#                                           clients=8 session-seconds=20 lmtp-seconds=20 lmtp-kb=2 fetch-runs=5
+#
+# Ours: `./murder start --topology discrete` with MURDER_VAR=bench/target/proxy-var and MURDER_PORT_BASE=21000
+# (master 210xx, be1 211xx, be2 212xx, fe1 213xx, fe2 214xx; docs/topologies.md). Cyrus: a mupdate master on
+# 127.0.0.43:3905, a backend on 127.0.0.41 (imapd 143, lmtpd 24), a frontend on 127.0.0.42 (mupdate slave 3905,
+# imapd 143, lmtpd 24), configurations under bench/target/pcyrus/{master,be,fe}.
+#
+# Environment: BENCH_SKIP_BUILD=1 never builds; BENCH_ONLY=ours|cyrus measures one side (the report takes the
+# other's properties from the last run in bench/target/proxy-run); BENCH_IDLE (10000) idle sessions on fe1 (0
+# skips), BENCH_LATENCY (50) CREATEs; BENCH_PORT_BASE (21000); BENCH_LOCK (/tmp/murder-it.lock): each side holds
+# it (flock) only while its servers run.
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH")
+TARGET="$BENCH/target"
+VERSION=0.1.0-SNAPSHOT
+BENCH_JAR="$TARGET/murder-bench-$VERSION.jar"
+PROTOCOL_JAR="$ROOT/protocol/target/murder-protocol-$VERSION.jar"
+EAR="$ROOT/ear/target/murder.ear"
+WF="$ROOT/ear/target/wildfly-39.0.1.Final"
+CYRUS_BIN=/usr/lib/cyrus/bin
+SASLPASSWD2=/usr/sbin/saslpasswd2
+ONLY=${BENCH_ONLY:-both}
+IDLE=${BENCH_IDLE:-10000}
+LATENCY=${BENCH_LATENCY:-50}
+LOCK=${BENCH_LOCK:-/tmp/murder-it.lock}
+RUN="$TARGET/proxy-run"
+USERS="benchsess benchfetch benchlmtp"
+IDLE_USERS=5
+for (( i = 0; i < IDLE_USERS; i++ )); do USERS+=" $(printf 'benchidle%02d' "$i")"; done
+
+export MURDER_VAR="$TARGET/proxy-var"
+export MURDER_PORT_BASE=${BENCH_PORT_BASE:-21000}
+export MURDER_START_TIMEOUT=${MURDER_START_TIMEOUT:-600}
+unset MURDER_HOME MURDER_CONF
+TOPO="$MURDER_VAR/topology/discrete"
+port() { echo $((MURDER_PORT_BASE + 100 * $1 + $2)); }   # node number (master 0, be1 1, be2 2, fe1 3, fe2 4), offset
+BE1_IMAP=$(port 1 43); BE1_LMTP=$(port 1 24)
+FE1_IMAP=$(port 3 43); FE1_LMTP=$(port 3 24); FE1_HTTP=$(port 3 80); FE2_HTTP=$(port 4 80)
+
+C_MASTER_IP=127.0.0.43; C_BE_IP=127.0.0.41; C_FE_IP=127.0.0.42
+CYRUS_ROOT="$TARGET/pcyrus"
+C_ADMIN=bench; C_ADMIN_PW=bench-pw
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: [$(date +%T)] $*"; }
+
+[[ $(id -u) == 0 ]] || die "run as root: Cyrus binds ports 143, 24 and 3905 and switches to user cyrus"
+case "$ONLY" in both|ours|cyrus) ;; *) die "BENCH_ONLY must be both, ours or cyrus" ;; esac
+if [[ "$ONLY" != ours ]]; then
+  [[ -x "$CYRUS_BIN/master" && -x "$CYRUS_BIN/mupdate" && -x "$SASLPASSWD2" ]] || die "needs Debian's cyrus-imapd, cyrus-murder and sasl2-bin"
+  id cyrus >/dev/null 2>&1 || die "no user cyrus"
+fi
+
+# ---------------------------------------------------------------- build (only when something is missing or stale)
+needs_build() {
+  [[ -f "$EAR" && -x "$WF/bin/standalone.sh" && -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || return 0
+  local newer
+  newer=$(find "$ROOT/pom.xml" "$ROOT"/{protocol,connector,ejb,web,jms-config,ear} -path '*/target' -prune \
+               -o -type f -newer "$EAR" -print -quit 2>/dev/null || true)
+  [[ -n "$newer" ]] && return 0
+  newer=$(find "$BENCH/pom.xml" "$BENCH/src" "$ROOT/protocol/src" -type f -newer "$BENCH_JAR" -print -quit 2>/dev/null || true)
+  [[ -n "$newer" ]]
+}
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]] && needs_build; then
+  say "building: mvn -B -q -DskipTests package -pl ear,bench -am"
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl ear,bench -am) || die "build failed"
+fi
+CP="$BENCH_JAR:$PROTOCOL_JAR"
+
+# 10,000 proxied sessions: 20,000 sockets in fe1 (client side and backend side), 10,000 in be1 and in the client
+ulimit -Hn 65536 2>/dev/null || true
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+IDLE_NOTE=""
+if (( $(ulimit -n) < 2 * IDLE + 2000 )); then
+  IDLE_NOTE="The open-file limit here is $(ulimit -n) (hard; raising it needs CAP_SYS_RESOURCE, which this machine's root lacks): fe1 holds two sockets per proxied session besides the JVM's own ~1,000 files, so $(( ($(ulimit -n) - 2000) / 2 )) sessions were measured instead of $IDLE."
+  say "$IDLE_NOTE"
+  IDLE=$(( ($(ulimit -n) - 2000) / 2 ))
+fi
+mkdir -p "$TARGET" "$BENCH/results" "$RUN"
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# ---------------------------------------------------------------- clean-up, whatever happens
+BENCH_PID=""
+TOPO_STARTED=0
+declare -a CYRUS_PIDS=()
+LOCK_FD=""
+lock() { exec {LOCK_FD}>"$LOCK"; say "waiting for $LOCK"; flock "$LOCK_FD"; say "holding $LOCK"; }
+unlock() { if [[ -n "$LOCK_FD" ]]; then flock -u "$LOCK_FD"; exec {LOCK_FD}>&-; LOCK_FD=""; say "released $LOCK"; fi; }
+stop_client() {
+  if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
+    kill "$BENCH_PID" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 1; done
+    kill -9 "$BENCH_PID" 2>/dev/null || true
+  fi
+  BENCH_PID=""
+}
+stop_topology() { if (( TOPO_STARTED )); then "$ROOT/murder" stop || true; TOPO_STARTED=0; fi; }
+cyrus_pids() { # processes whose command line names one of our Cyrus configurations
+  local d
+  for d in /proc/[0-9]*; do
+    if { tr '\0' ' ' <"$d/cmdline"; } 2>/dev/null | grep -q -F -- "-C $CYRUS_ROOT/"; then echo "${d#/proc/}"; fi
+  done
+}
+stop_cyrus() {
+  (( ${#CYRUS_PIDS[@]} )) || return 0
+  local p others
+  others=$(cyrus_pids)
+  for p in "${CYRUS_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 20); do
+    local alive=0
+    for p in "${CYRUS_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    (( alive )) || break; sleep 0.5
+  done
+  others="$others $(cyrus_pids)"
+  for p in "${CYRUS_PIDS[@]}" $others; do kill -KILL "$p" 2>/dev/null || true; done
+  CYRUS_PIDS=()
+  say "Cyrus stopped"
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  stop_client
+  stop_topology
+  stop_cyrus
+  unlock
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+client() { # ProxyBench ARGS...: in the background, so that a signal reaches the trap at once
+  java -Xms128m -Xmx1g -cp "$CP" org.murder.bench.ProxyBench "$@" &
+  BENCH_PID=$!
+  local rc=0
+  wait "$BENCH_PID" || rc=$?
+  BENCH_PID=""
+  return "$rc"
+}
+jvm_of() { cat "$TOPO/$1/node/murder.pid"; }
+log_errors() { # NODE FROM_LINE
+  local f="$TOPO/$1/node/log/server.log" from=$2
+  [[ -f "$f" ]] || { echo 0; return; }
+  (( $(wc -l <"$f") < from )) && from=0
+  tail -n +"$((from + 1))" "$f" | grep -c -E ' (ERROR|SEVERE) ' || true
+}
+log_lines() { local f="$TOPO/$1/node/log/server.log"; [[ -f "$f" ]] && wc -l <"$f" || echo 0; }
+
+PROVENANCE=""
+rc=0
+NODES="master be1 be2 fe1 fe2"
+
+# ---------------------------------------------------------------- 1. ours: the discrete topology
+if [[ "$ONLY" != cyrus ]]; then
+  lock
+  [[ -z "$(cat "$MURDER_VAR/topology/active" 2>/dev/null)" ]] || "$ROOT/murder" stop || true
+  for n in 0 1 2 3 4; do for o in 5 24 43 80; do
+    port_open 127.0.0.1 "$(port $n $o)" && die "port $(port $n $o) on 127.0.0.1 is already in use"
+  done; done
+  # the benchmark's settings, added to the launcher's node settings (written once, kept): room for the idle sessions
+  # on fe1 and be1 (be1 gets the single node's heap, 512m: it holds the backend sessions; fe1, the node measured,
+  # keeps the topology's default), and PLAIN LOGIN only on the servers (as Cyrus's sasl_mech_list below): SCRAM
+  # logins between our nodes start failing after a few (see bench/README.md), so frontends and backends log in
+  # with PLAIN on the loopback
+  bench_settings() { # prints the nodes whose settings it changed
+    local n
+    for n in master be1 be2; do
+      grep -q '^sasl_mech_list:' "$TOPO/$n/murder.conf" || { printf '\n# bench/run-proxy.sh\nsasl_mech_list: PLAIN LOGIN\n' >>"$TOPO/$n/murder.conf"; echo "$n"; }
+    done
+    for n in be1 fe1; do
+      # set to this run's need (an earlier run with a smaller BENCH_IDLE left a smaller one)
+      grep -q "^imap_connections_max: $((IDLE + 500))\$" "$TOPO/$n/murder.conf" || {
+        sed -i -E '/^imap_connections_max:/d' "$TOPO/$n/murder.conf"
+        printf 'imap_connections_max: %d\n' $((IDLE + 500)) >>"$TOPO/$n/murder.conf"; echo "$n"; }
+    done
+    grep -q '^java_heap: 512m' "$TOPO/be1/murder.conf" || { sed -i -E 's/^java_heap:.*/java_heap: 512m/' "$TOPO/be1/murder.conf"; echo be1; }
+  }
+  [[ -f "$TOPO/fe1/murder.conf" ]] && bench_settings >/dev/null
+  t0=$SECONDS
+  TOPO_STARTED=1
+  "$ROOT/murder" start --topology discrete
+  if [[ -n "$(bench_settings)" ]]; then
+    say "a new topology: its settings changed, starting it again"
+    "$ROOT/murder" stop
+    "$ROOT/murder" start --topology discrete
+  fi
+  say "topology up in $((SECONDS - t0)) s"
+  NODE_PW=$(sed -n -E 's/^node_password:[[:space:]]*(.*)$/\1/p' "$TOPO/topology.conf")
+  for u in $USERS; do # idempotent (an INBOX that exists is fine); a backend just started may answer 503 for a while
+    for try in $(seq 1 20); do
+      "$ROOT/murder" adduser "$u" "$u-pw" be1 >/dev/null && break
+      (( try < 20 )) || die "could not add $u"
+      sleep 3
+    done
+  done
+  declare -A from=()
+  for n in $NODES; do from[$n]=$(log_lines "$n"); done
+  PROVENANCE+="Ours: \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
+  if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+    dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
+    PROVENANCE+=", git $head"
+    (( dirty == 0 )) || PROVENANCE+=" with $dirty modified tracked files outside bench/"
+  fi
+  PROVENANCE+="; the discrete topology (\`MURDER_VAR=bench/target/proxy-var MURDER_PORT_BASE=$MURDER_PORT_BASE\`), every node a WildFly JVM: "
+  for n in $NODES; do
+    PROVENANCE+="$n $(tr '\0' '\n' <"/proc/$(jvm_of "$n")/cmdline" | grep -E '^-Xm[sx]' | tr '\n' ' ')"
+    [[ $n == fe2 ]] || PROVENANCE+=", "
+  done
+  PROVENANCE+="; be1 fsyncs each message file and its directory before the commit and the 250; its H2 index is written, not fsynced, per commit (docs/backend.md)"$'\n'
+  say "ours, direct to be1 (IMAP $BE1_IMAP, LMTP $BE1_LMTP)"
+  client measure ours-direct 127.0.0.1 "$BE1_IMAP" "$BE1_LMTP" "$RUN/ours-direct.properties" "$@" || rc=$?
+  say "ours, through fe1 (IMAP $FE1_IMAP, LMTP $FE1_LMTP)"
+  client measure ours-fe 127.0.0.1 "$FE1_IMAP" "$FE1_LMTP" "$RUN/ours-fe.properties" phases=await,warmup,sessions,fetch,lmtp1,lmtpN "$@" || rc=$?
+  if (( LATENCY > 0 )); then
+    say "ours, CREATE on be1 → fe1's and fe2's copies"
+    client latency 127.0.0.1 "$BE1_IMAP" "murder-node:$NODE_PW" "$FE1_HTTP,$FE2_HTTP" "murder-node:$NODE_PW" \
+      "$RUN/latency.properties" "count=$LATENCY" || rc=$?
+  fi
+  if (( IDLE > 0 )); then
+    layout=""
+    for (( i = 0; i < IDLE_USERS; i++ )); do
+      layout+="$(printf 'benchidle%02d' "$i")=$(( IDLE / IDLE_USERS + (i < IDLE % IDLE_USERS ? 1 : 0) )),"
+    done
+    say "ours, $IDLE idle sessions through fe1"
+    client idle 127.0.0.1 "$FE1_IMAP" "${layout%,}" "$(jvm_of fe1)" "$(jvm_of be1)" "$FE1_HTTP" "$RUN/idle.properties" || rc=$?
+  fi
+  PROVENANCE+="Ours: ERROR/SEVERE lines logged during the run:"
+  for n in $NODES; do PROVENANCE+=" $n $(log_errors "$n" "${from[$n]}")"; done
+  PROVENANCE+="."$'\n'
+  stop_topology
+  unlock
+fi
+
+# ---------------------------------------------------------------- 2. Cyrus: mupdate master, backend, frontend
+cyrus_conf() { # NAME IP ROLE: writes $CYRUS_ROOT/NAME/{imapd.conf,cyrus.conf,sasldb2,services}
+  local name=$1 ip=$2 role=$3 d="$CYRUS_ROOT/$1" conf="$CYRUS_ROOT/$1/imapd.conf" u
+  local c="$d/conf"
+  mkdir -p "$c"/{db,socket,proc,lock,log} "$d"/{spool,run,sieve,tmp}
+  {
+    echo "# written by bench/run-proxy.sh: Cyrus murder $role"
+    echo "configdirectory: $c"
+    echo "defaultpartition: default"
+    echo "partition-default: $d/spool"
+    echo "servername: $ip"
+    echo "admins: $C_ADMIN"
+    echo "allowplaintext: yes"
+    echo "altnamespace: no"
+    echo "unixhierarchysep: no"
+    echo "lmtp_downcase_rcpt: yes"
+    echo "sasl_pwcheck_method: auxprop"
+    echo "sasl_auxprop_plugin: sasldb"
+    echo "sasl_sasldb_path: $d/sasldb2"
+    echo "sasl_mech_list: PLAIN LOGIN"
+    echo "proc_path: $c/proc"
+    echo "mboxname_lockpath: $c/lock"
+    echo "lmtpsocket: $c/socket/lmtp"
+    echo "idlesocket: $c/socket/idle"
+    echo "notifysocket: $c/socket/notify"
+    echo "sievedir: $d/sieve"
+    echo "temp_path: $d/tmp"
+    echo "syslog_prefix: cyrus-pbench-$name"
+    echo "master_bind_errors_fatal: yes"
+    if [[ $role != master ]]; then
+      echo "mupdate_server: $C_MASTER_IP:3905"
+      echo "mupdate_port: 3905"
+      echo "mupdate_username: $C_ADMIN"
+      echo "mupdate_authname: $C_ADMIN"
+      echo "mupdate_password: $C_ADMIN_PW"
+      echo "proxy_authname: $C_ADMIN"
+      echo "proxy_password: $C_ADMIN_PW"
+    fi
+    if [[ $role == backend ]]; then echo "proxyservers: $C_ADMIN"; fi
+  } >"$conf"
+  {
+    echo "# written by bench/run-proxy.sh"
+    echo "START {"
+    echo "  recover cmd=\"$CYRUS_BIN/ctl_cyrusdb -C $conf -r\""
+    echo "}"
+    echo "SERVICES {"
+    case $role in
+      master) echo "  mupdate cmd=\"$CYRUS_BIN/mupdate -C $conf -m\" listen=\"$ip:3905\" proto=\"tcp4\" prefork=1" ;;
+      frontend) echo "  mupdate cmd=\"$CYRUS_BIN/mupdate -C $conf\" listen=\"$ip:3905\" proto=\"tcp4\" prefork=1" ;;
+    esac
+    if [[ $role != master ]]; then
+      echo "  imap cmd=\"$CYRUS_BIN/imapd -C $conf -U 30\" listen=\"$ip:143\" proto=\"tcp4\" prefork=0 maxchild=200"
+      echo "  lmtp cmd=\"$CYRUS_BIN/lmtpd -C $conf\" listen=\"$ip:24\" proto=\"tcp4\" prefork=0 maxchild=40"
+    fi
+    echo "}"
+    echo "EVENTS {"
+    echo "  checkpoint cmd=\"$CYRUS_BIN/ctl_cyrusdb -C $conf -c\" period=30"
+    echo "}"
+  } >"$d/cyrus.conf"
+  for u in "$C_ADMIN" $USERS; do
+    [[ $role == master && $u != "$C_ADMIN" ]] && continue
+    local pw="$u-pw"; [[ $u == "$C_ADMIN" ]] && pw=$C_ADMIN_PW
+    printf '%s' "$pw" | "$SASLPASSWD2" -p -c -f "$d/sasldb2" -u "$ip" "$u"
+  done
+  chmod 640 "$d/sasldb2" "$conf"
+  cp /etc/services "$d/services"
+  grep -q -E '^lmtp[[:space:]]' "$d/services" || printf 'lmtp\t\t24/tcp\n' >>"$d/services"
+  grep -q -E '^mupdate[[:space:]]' "$d/services" || printf 'mupdate\t\t3905/tcp\n' >>"$d/services"
+  chown -R cyrus:mail "$d"
+}
+banner() ( # IP PORT PREFIX
+  exec 3<>"/dev/tcp/$1/$2" || exit 1
+  IFS= read -r -t 3 line <&3 || exit 1
+  [[ "$line" == "$3"* ]]
+)
+cyrus_start() { # NAME IP PORT:PREFIX...
+  local name=$1 ip=$2 d="$CYRUS_ROOT/$1" pid pp; shift 2
+  unshare --mount --propagation private /bin/sh -c 'mount --bind "$0" /etc/services && exec "$@"' \
+    "$d/services" "$CYRUS_BIN/master" -C "$d/imapd.conf" -M "$d/cyrus.conf" -p "$d/run/master.pid" -D \
+    >>"$d/master.log" 2>&1 </dev/null &
+  pid=$!
+  CYRUS_PIDS+=("$pid")
+  for pp in "$@"; do
+    for _ in $(seq 1 120); do
+      kill -0 "$pid" 2>/dev/null || die "Cyrus $name's master exited; see $d/master.log"
+      banner "$ip" "${pp%%:*}" "${pp#*:}" 2>/dev/null && break
+      sleep 0.5
+    done
+    banner "$ip" "${pp%%:*}" "${pp#*:}" 2>/dev/null || die "Cyrus $name does not answer on $ip:${pp%%:*}; see $d/master.log"
+  done
+  say "Cyrus $name (master pid $pid) up on $ip"
+}
+
+cyrus_fsyncs() { # one delivery to the Cyrus backend's lmtpd under strace: does it fsync before its 250?
+  local be_pid=${CYRUS_PIDS[1]} trace="$CYRUS_ROOT/lmtp-fsync.strace" spid n
+  rm -f "$trace"
+  strace -f -qq -e trace=fsync,fdatasync,sync_file_range -o "$trace" -p "$be_pid" 2>/dev/null &
+  spid=$!
+  sleep 1
+  python3 - "$C_BE_IP" "$C_ADMIN" "$C_ADMIN_PW" <<'PY' >/dev/null 2>&1 || true
+import smtplib, sys
+s = smtplib.LMTP(sys.argv[1], 24)
+s.login(sys.argv[2], sys.argv[3])
+s.sendmail('bench@example.org', ['benchlmtp'], b'Subject: fsync probe\r\n\r\nprobe\r\n')
+s.quit()
+PY
+  sleep 1
+  kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true
+  n=$(grep -c -E '(fsync|fdatasync|sync_file_range)\(' "$trace" 2>/dev/null || true)
+  echo "one LMTP delivery to its backend made ${n:-0} fsync/fdatasync calls (strace -f of its master, \`bench/target/pcyrus/lmtp-fsync.strace\`)"
+}
+
+if [[ "$ONLY" != ours ]]; then
+  lock
+  [[ -z "$(cyrus_pids)" ]] || die "Cyrus processes of $CYRUS_ROOT are still running: $(cyrus_pids | tr '\n' ' ')"
+  for ipp in "$C_MASTER_IP:3905" "$C_BE_IP:143" "$C_BE_IP:24" "$C_FE_IP:143" "$C_FE_IP:24" "$C_FE_IP:3905"; do
+    port_open "${ipp%:*}" "${ipp#*:}" && die "port $ipp is already in use"
+  done
+  cyrus_conf master "$C_MASTER_IP" master
+  cyrus_conf be "$C_BE_IP" backend
+  cyrus_conf fe "$C_FE_IP" frontend
+  cyrus_start master "$C_MASTER_IP" "3905:* AUTH"
+  cyrus_start be "$C_BE_IP" "143:* OK" "24:220 "
+  cyrus_start fe "$C_FE_IP" "3905:* AUTH" "143:* OK" "24:220 "
+  PROVENANCE+="Cyrus: Debian $(dpkg-query -W -f '${Package} ${Version}' cyrus-imapd 2>/dev/null || echo cyrus-imapd), "
+  PROVENANCE+="a murder of its own (\`bench/target/pcyrus\`): mupdate master $C_MASTER_IP:3905, backend $C_BE_IP (imapd -U 30 prefork=0, "
+  PROVENANCE+="lmtpd on TCP with AUTH), frontend $C_FE_IP (mupdate slave, imapd and lmtpd as proxies); sasldb; Cyrus's defaults for durability: "
+  PROVENANCE+="@FSYNC@."$'\n'
+  say "Cyrus, direct to its backend ($C_BE_IP)"
+  client measure cyrus-direct "$C_BE_IP" 143 24 "$RUN/cyrus-direct.properties" "create-as=$C_ADMIN:$C_ADMIN_PW" \
+    "lmtp-auth=$C_ADMIN:$C_ADMIN_PW" "$@" || rc=$?
+  PROVENANCE=${PROVENANCE/@FSYNC@/$(cyrus_fsyncs)}
+  say "Cyrus, through its frontend ($C_FE_IP)"
+  client measure cyrus-fe "$C_FE_IP" 143 24 "$RUN/cyrus-fe.properties" phases=await,warmup,sessions,fetch,lmtp1,lmtpN \
+    "lmtp-auth=$C_ADMIN:$C_ADMIN_PW" "$@" || rc=$?
+  stop_cyrus
+  unlock
+fi
+
+# ---------------------------------------------------------------- 3. the report
+OUT="$BENCH/results/proxy-$(date +%Y-%m-%d-%H%M%S).md"
+java -cp "$CP" org.murder.bench.ProxyBench report "$OUT" "$RUN" >/dev/null || rc=$?
+if [[ -f "$OUT" ]]; then
+  printf '\n## Provenance\n\n%s' "$PROVENANCE" >>"$OUT"
+  [[ -z "$IDLE_NOTE" || "$ONLY" == cyrus ]] || printf '\n%s\n' "$IDLE_NOTE" >>"$OUT"
+  [[ "$ONLY" == both ]] || printf '\nOnly %s measured in this run; the other side'"'"'s figures are from the last run in bench/target/proxy-run.\n' "$ONLY" >>"$OUT"
+  cat "$OUT"
+  say "results: $OUT"
+fi
+exit "$rc"

@@ -169,9 +169,8 @@ if [[ "$ONLY" != cyrus ]]; then
   done; done
   # the benchmark's settings, added to the launcher's node settings (written once, kept): room for the idle sessions
   # on fe1 and be1 (be1 gets the single node's heap, 512m: it holds the backend sessions; fe1, the node measured,
-  # keeps the topology's default), and PLAIN LOGIN only on the servers (as Cyrus's sasl_mech_list below): SCRAM
-  # logins between our nodes start failing after a few (see bench/README.md), so frontends and backends log in
-  # with PLAIN on the loopback
+  # keeps the topology's default), and PLAIN LOGIN only on the servers, as Cyrus's sasl_mech_list below: both
+  # murders' nodes log in to each other with PLAIN on the loopback, the same work on both sides
   bench_settings() { # prints the nodes whose settings it changed
     local n
     for n in master be1 be2; do

@@ -746,7 +746,7 @@ class ImapClientsIT {
     /** RFC 9208 4.3: APPEND and COPY past the quota root's limits are refused with NO [OVERQUOTA]; nothing is added. */
     @Test
     void appendAndCopyOverQuotaAreRefused() throws Exception {
-        String box = F + "quota";
+        String box = MurderNode.RUN + "-quota"; // a shared mailbox, the admin's to make and limit
         try (ImapWire admin = ImapWire.loggedIn(MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD);
              ImapWire a = ImapWire.loggedIn()) {
             assertStatus("OK", "q1", admin.command("q1", "CREATE \"" + box + "\""));

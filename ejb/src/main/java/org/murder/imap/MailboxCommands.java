@@ -421,7 +421,9 @@ public class MailboxCommands {
         List<String> visible = new ArrayList<>(listable(s).keySet());
         List<ListEntry> entries;
         if (lsub) {
-            entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep, false);
+            // a murder's backend (allowallsubscribe) keeps the user's subscriptions to mailboxes on other backends:
+            // LSUB lists them too (\Noselect here), and a frontend asking it answers from its view of the murder
+            entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep, settings.allowAllSubscribe());
         } else {
             entries = MailboxListing.list(compiled, visible, sep, false);
         }

@@ -429,8 +429,9 @@ public final class ProxyTransaction {
             System.arraycopy(r, 0, all, at, r.length);
             at += r.length;
         }
-        client.write(all);
+        // the connections go back to the pool before the client hears the end: its next transaction finds them there
         releaseConnections();
+        client.write(all);
         client.releaseInput();
     }
 

@@ -362,6 +362,41 @@ class ImapProxyIT {
         }
     }
 
+    /** Python's imaplib through the frontend: LIST across backends, SELECT, SEARCH, FETCH, STORE, and a shared mailbox. */
+    @Test
+    @Order(10)
+    void pythonImaplibThroughTheFrontend() throws Exception {
+        String script = """
+                import imaplib, sys
+                M = imaplib.IMAP4(sys.argv[1], int(sys.argv[2]), timeout=30)
+                M.login(sys.argv[3], sys.argv[4])
+                typ, boxes = M.list()
+                print("LIST", typ, any(b"user.bob.shared" in b for b in boxes))
+                typ, data = M.select("INBOX")
+                print("SELECT", typ, int(data[0]) > 0)
+                typ, data = M.search(None, "SUBJECT", '"for alice on be1"')
+                first = data[0].split()[0]
+                typ, data = M.fetch(first, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                print("FETCH", typ, b"for alice on be1" in data[0][1])
+                typ, data = M.store(first, "+FLAGS", "(\\\\Answered)")
+                print("STORE", typ, b"\\\\Answered" in data[0])
+                typ, data = M.select('"user.bob.shared"', readonly=True)
+                print("SHARED", typ, int(data[0]))
+                M.logout()
+                """;
+        java.nio.file.Path py = java.nio.file.Files.createTempFile("murder-imaplib", ".py");
+        java.nio.file.Files.writeString(py, script);
+        Peers.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3")), "python3 is not installed");
+        Process p = new ProcessBuilder("/usr/bin/python3", py.toString(), ProxyMurder.HOST,
+                Integer.toString(ProxyMurder.FE1.imap()), ALICE, ALICE_PW).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "imaplib finished");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        for (String expected : List.of("LIST OK True", "SELECT OK True", "FETCH OK True", "STORE OK True", "SHARED OK 1")) {
+            assertTrue(out.contains(expected), expected + " in:\n" + out);
+        }
+    }
+
     /** Angus Mail (Jakarta Mail's IMAP store) through the frontend: folders on two backends, messages read. */
     @Test
     @Order(11)

@@ -361,6 +361,7 @@ class CyrusFrontendProxyIT {
         try (LmtpClient c = LmtpClient.connect(HOST, FE.lmtp(), BOUND)) {
             assertEquals(250, c.lhlo("it").code());
             LmtpClient.Delivery d = c.deliver("tester@example.test", List.of(ALICE), message(subject, "proxied to cyrus"));
+            assertEquals(250, d.rcpt().get(0).code(), () -> "RCPT through our frontend: " + d + diagnostics());
             assertEquals(250, d.perRecipient().get(0).code(), () -> "our frontend passed on Cyrus's 250: " + d + diagnostics());
         }
         try (ImapAdminClient c = cyrus.imap(ALICE, ALICE_PW)) {

@@ -231,9 +231,12 @@ public final class StandaloneNode implements AutoCloseable {
                     long pid = Long.parseLong(text);
                     Optional<ProcessHandle> child = shell.toHandle().children().filter(h -> h.pid() == pid).findFirst();
                     assertTrue(child.isPresent(), "pid " + pid + " is a child of standalone.sh");
-                    assertTrue(child.get().info().command().orElse("").endsWith("java"), () -> "pid " + pid + " is "
-                            + child.get().info().command());
-                    return pid;
+                    // the pid file is written as the child is started: for an instant it may not be java yet
+                    if (child.get().info().command().orElse("").endsWith("java")) {
+                        return pid;
+                    }
+                    Thread.sleep(50);
+                    continue;
                 }
             }
             if (!shell.isAlive()) {

@@ -468,6 +468,9 @@ public final class ProxyTransaction {
     private void legFailed(Leg leg, String why) {
         if (leg.failure == null) {
             leg.failure = why;
+            // its recipients hear 451: the operator needs to know why
+            java.util.logging.Logger.getLogger(ProxyTransaction.class.getName()).info(() -> "MURDER-LMTP-020 backend "
+                    + leg.backend.server() + " out of the transaction: " + why);
         }
         if (leg.connection != null) {
             leg.connection.discard(why);

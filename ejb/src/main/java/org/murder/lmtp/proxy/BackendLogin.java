@@ -74,7 +74,9 @@ final class BackendLogin {
             connection.fail("cannot authenticate to " + profile.server() + ": " + e.getMessage());
             return;
         }
-        send(new LmtpCommand.Auth(exchange.mechanism(), exchange.initialResponse()), authReply(exchange));
+        // no initial response (RFC 4954 allows one): Cyrus 3.6's lmtpd answered "501 undefined error" to AUTH
+        // SCRAM-SHA-256 with one; the client's first message then answers the server's empty 334
+        send(new LmtpCommand.Auth(exchange.mechanism(), Optional.empty()), authReply(exchange));
     }
 
     /** The mechanisms of the LHLO reply's {@code AUTH} line. */

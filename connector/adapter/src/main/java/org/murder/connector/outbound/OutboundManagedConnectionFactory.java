@@ -45,8 +45,10 @@ public class OutboundManagedConnectionFactory implements ManagedConnectionFactor
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
 
-    @ConfigProperty(defaultValue = "4096", description = "outbound connections open at once, at most")
-    private Integer maxConnections = 4096;
+    // a frontend keeps one connection per proxied session per backend (as Cyrus's proxyd): 10,000 sessions
+    // (imap_connections_max) and the LMTP pool must fit, with room for a session on two backends
+    @ConfigProperty(defaultValue = "25000", description = "outbound connections open at once, at most")
+    private Integer maxConnections = 25000;
 
     @ConfigProperty(defaultValue = "10000", description = "milliseconds a connect may take")
     private Integer connectTimeoutMillis = 10_000;

@@ -74,9 +74,7 @@ final class BackendLogin {
             connection.fail("cannot authenticate to " + profile.server() + ": " + e.getMessage());
             return;
         }
-        // no initial response (RFC 4954 allows one): Cyrus 3.6's lmtpd answered "501 undefined error" to AUTH
-        // SCRAM-SHA-256 with one; the client's first message then answers the server's empty 334
-        send(new LmtpCommand.Auth(exchange.mechanism(), Optional.empty()), authReply(exchange));
+        send(new LmtpCommand.Auth(exchange.mechanism(), exchange.initialResponse()), authReply(exchange));
     }
 
     /** The mechanisms of the LHLO reply's {@code AUTH} line. */

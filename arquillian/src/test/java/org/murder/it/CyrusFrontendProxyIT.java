@@ -108,9 +108,6 @@ class CyrusFrontendProxyIT {
                     .setting("proxy_password", PROXY_PW)
                     .setting(CYRUS_IP + "_imap_address", CYRUS_IP + ":143")
                     .setting(CYRUS_IP + "_lmtp_address", CYRUS_IP + ":24")
-                    // Cyrus 3.6's lmtpd answers our LMTP AUTH SCRAM-SHA-256 with "501 undefined error" (its imapd takes
-                    // the same SCRAM login): to Cyrus, the frontend logs in with PLAIN, as Cyrus's own frontends do
-                    .setting(CYRUS_IP + "_mechs", "PLAIN")
                     .listener(HOST, FE.imap())
                     .prepare();
             startAll(master, frontend);
@@ -122,6 +119,9 @@ class CyrusFrontendProxyIT {
                     .createUser(ALICE, ALICE_PW)
                     .option("sasl_mech_list", "SCRAM-SHA-256 SCRAM-SHA-1 PLAIN")
                     .option("imapidlepoll", "1")
+                    // Cyrus's lmtpd takes mail only from an admin of its service (its lmtpproxyd logs in as one): a
+                    // frontend's proxy identity is one, or lmtpd answers AUTH with "501 undefined error"
+                    .option("lmtp_admins", ADMIN + " " + PROXY)
                     .start();
             try (ImapAdminClient admin = cyrus.imapAdmin()) {
                 ImapAdminClient.Result r = admin.create("user." + ALICE);

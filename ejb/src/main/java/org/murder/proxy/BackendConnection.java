@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -640,9 +639,5 @@ public final class BackendConnection implements OutboundHandler {
             }
         }
         return out;
-    }
-
-    static Set<String> capabilitiesOf(Collection<String> words) {
-        return words(String.join(" ", words));
     }
 }

@@ -52,6 +52,22 @@ public class ImapProxy {
     @Resource
     ManagedScheduledExecutorService timer;
 
+    /** Backend connections' deadlines; {@link #sweep} checks them. */
+    private final org.murder.proxy.Deadlines deadlines = new org.murder.proxy.Deadlines();
+    private java.util.concurrent.ScheduledFuture<?> sweep;
+
+    @jakarta.annotation.PostConstruct
+    void startSweep() {
+        sweep = timer.scheduleWithFixedDelay(deadlines::sweep, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopSweep() {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+    }
+
     /**
      * Runs {@code command} (authenticated state) if a mailbox it names is on another backend or uncertain; false when
      * it is this node's to run.
@@ -457,7 +473,7 @@ public class ImapProxy {
                     new BackendConnection.Login(settings.proxyAuthname(srv), settings.proxyPassword(srv).toCharArray(),
                             s.user(), settings.proxyMechanisms(srv), settings.proxyTls(srv),
                             caps -> capabilities.learned(srv, caps)),
-                    settings.proxyTimeout(), timer);
+                    settings.proxyTimeout(), deadlines, timer);
             if (!s.enabled.isEmpty()) {
                 b.send(new ImapCommand.Enable("E", List.copyOf(s.enabled)), ignored());
             }

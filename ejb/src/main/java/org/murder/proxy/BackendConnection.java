@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.sasl.SaslException;
@@ -101,7 +99,9 @@ public final class BackendConnection implements OutboundHandler {
     private final String server;
     private final Login login;
     private final Duration timeout;
-    private final ScheduledExecutorService timer;
+    private final Deadlines deadlines;
+    /** Runs what must not run under this connection's lock or on the caller's stack (failing a reply). */
+    private final Executor executor;
     private final ImapResponseReader reader;
     private OutboundConnection connection;
 
@@ -119,7 +119,7 @@ public final class BackendConnection implements OutboundHandler {
     /** Read from the file per write: a chunk the transport queues, so the heap holds a few of them, not the message. */
     private static final int FILE_CHUNK = 64 * 1024;
     private int tags;
-    private ScheduledFuture<?> deadline;
+    private Deadlines.Deadline deadline;
 
     /** A session command not yet encoded (the encoding depends on what the backend announced). */
     private record PendingCommand(ImapCommand command, BackendReply reply) {
@@ -132,18 +132,19 @@ public final class BackendConnection implements OutboundHandler {
     private BackendReply untaggedTo;
     private ImapResponseCollector collector;
 
-    private BackendConnection(String server, Login login, Duration timeout, ScheduledExecutorService timer) {
+    private BackendConnection(String server, Login login, Duration timeout, Deadlines deadlines, Executor executor) {
         this.server = server;
         this.login = login;
         this.timeout = timeout;
-        this.timer = timer;
+        this.deadlines = deadlines;
+        this.executor = executor;
         this.reader = new ImapResponseReader(LIMITS, new Dispatcher());
     }
 
     /** Starts connecting; commands may be sent at once and go out once logged in. */
     public static BackendConnection open(OutboundConnections transport, String server, InetSocketAddress address,
-                                         Login login, Duration timeout, ScheduledExecutorService timer) {
-        BackendConnection b = new BackendConnection(server, login, timeout, timer);
+                                         Login login, Duration timeout, Deadlines deadlines, Executor executor) {
+        BackendConnection b = new BackendConnection(server, login, timeout, deadlines, executor);
         synchronized (b) {
             b.armDeadline("connecting to and logging in at " + server + " took too long", timeout);
             b.connection = transport.open(address, b);
@@ -316,7 +317,9 @@ public final class BackendConnection implements OutboundHandler {
         Runnable after = null;
         synchronized (this) {
             if (head.untagged("BYE")) {
-                LOG.info(() -> "MURDER-PROXY-003 " + server + " says BYE: " + head.text());
+                if (!(state instanceof Closed)) { // not the answer to our own LOGOUT
+                    LOG.info(() -> "MURDER-PROXY-003 " + server + " says BYE: " + head.text());
+                }
                 after = () -> fail("the backend " + server + " ended the session: " + head.text());
             } else if (state instanceof Opening) {
                 after = greeting(head);
@@ -486,7 +489,7 @@ public final class BackendConnection implements OutboundHandler {
             encoded = ImapCommandEncoder.encode(next.command(), tag, ready.encoding());
         } catch (ImapEncodingException e) {
             BackendReply r = next.reply();
-            timer.execute(() -> r.failed("the command cannot be passed on: " + e.getMessage()));
+            executor.execute(() -> r.failed("the command cannot be passed on: " + e.getMessage()));
             pump();
             return;
         }
@@ -552,7 +555,7 @@ public final class BackendConnection implements OutboundHandler {
             // the backend counts on the literal's bytes: the connection cannot carry another command (streaming stays
             // set, so nothing else is sent before fail closes it)
             LOG.log(Level.WARNING, "MURDER-PROXY-008 cannot read the message to send to " + server, x);
-            timer.execute(() -> fail("the message could not be read: " + x.getMessage()));
+            executor.execute(() -> fail("the message could not be read: " + x.getMessage()));
             return false;
         }
     }
@@ -618,15 +621,15 @@ public final class BackendConnection implements OutboundHandler {
         if (timeout.isZero() || timeout.isNegative()) {
             return;
         }
-        deadline = timer.schedule(() -> {
+        deadline = deadlines.arm(timeout, () -> {
             LOG.info(() -> "MURDER-PROXY-005 " + why);
             fail(why);
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     private void cancelDeadline() {
         if (deadline != null) {
-            deadline.cancel(false);
+            deadline.cancel();
             deadline = null;
         }
     }

@@ -33,14 +33,32 @@ import org.wildfly.security.evidence.PasswordGuessEvidence;
  */
 public final class MurderFileRealm implements SecurityRealm {
 
+    /** How long a password that passed is remembered (murder.conf's {@code auth_cache_seconds}, a system property). */
+    static final String CACHE_SETTING = "auth_cache_seconds";
+    private static final long DEFAULT_CACHE_SECONDS = 900;
+
     private final UserFile users;
+    private final java.time.Duration remember;
 
     public MurderFileRealm() {
-        this(Path.of(System.getProperty("jboss.server.config.dir", "."), "murder-users.properties"));
+        this(Path.of(System.getProperty("jboss.server.config.dir", "."), "murder-users.properties"),
+                cacheSeconds(System.getProperty(CACHE_SETTING)));
     }
 
-    MurderFileRealm(Path file) {
+    MurderFileRealm(Path file, java.time.Duration remember) {
         this.users = new UserFile(file);
+        this.remember = remember;
+    }
+
+    static java.time.Duration cacheSeconds(String value) {
+        if (value == null || value.isBlank()) {
+            return java.time.Duration.ofSeconds(DEFAULT_CACHE_SECONDS);
+        }
+        try {
+            return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(CACHE_SETTING + " must be a number of seconds, not " + value, e);
+        }
     }
 
     @Override
@@ -125,7 +143,7 @@ public final class MurderFileRealm implements SecurityRealm {
                 return false;
             }
             Optional<StoredCredentials> c = stored();
-            return c.isPresent() && c.get().verify(guess.getGuess());
+            return c.isPresent() && c.get().verify(guess.getGuess(), remember);
         }
 
         @Override

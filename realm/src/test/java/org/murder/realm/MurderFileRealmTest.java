@@ -26,7 +26,7 @@ import org.wildfly.security.permission.PermissionVerifier;
 class MurderFileRealmTest {
 
     private static SecurityDomain domain(Path file) {
-        return SecurityDomain.builder().addRealm("MurderRealm", new MurderFileRealm(file)).build()
+        return SecurityDomain.builder().addRealm("MurderRealm", new MurderFileRealm(file, java.time.Duration.ofMinutes(15))).build()
                 .setDefaultRealmName("MurderRealm")
                 .setPermissionMapper((identity, roles) -> PermissionVerifier.from(new LoginPermission()))
                 .build();
@@ -62,9 +62,19 @@ class MurderFileRealmTest {
         assertTrue(scramKeys(domain, "legacy", ScramHash.SHA_1).matches("legacy-pw".toCharArray()), "derived from a clear line");
         assertNull(scramKeys(domain, "nobody", ScramHash.SHA_256));
 
-        // a change of the file is seen without a reload
+        // a change of the file is seen without a reload, and the password remembered before it no longer lets in
+        domain.authenticate("alice", new PasswordGuessEvidence("alice-pw".toCharArray()));
         UserFile.put(file, "alice", StoredCredentials.hash("new-pw".toCharArray(), 4096));
         domain.authenticate("alice", new PasswordGuessEvidence("new-pw".toCharArray()));
+        assertThrows(SecurityException.class, () -> domain.authenticate("alice", new PasswordGuessEvidence("alice-pw".toCharArray())));
         assertFalse(scramKeys(domain, "alice", ScramHash.SHA_256).equals(stored));
+    }
+
+    @Test
+    void theCacheSettingIsSecondsAndZeroTurnsItOff() {
+        assertEquals(java.time.Duration.ofSeconds(900), MurderFileRealm.cacheSeconds(null));
+        assertEquals(java.time.Duration.ofSeconds(60), MurderFileRealm.cacheSeconds(" 60 "));
+        assertEquals(java.time.Duration.ZERO, MurderFileRealm.cacheSeconds("0"));
+        assertThrows(IllegalArgumentException.class, () -> MurderFileRealm.cacheSeconds("15m"));
     }
 }

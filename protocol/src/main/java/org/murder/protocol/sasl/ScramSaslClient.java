@@ -26,6 +26,40 @@ final class ScramSaslClient implements SaslClient {
 
     private enum Step { FIRST, SERVER_FIRST, SERVER_FINAL, COMPLETE, FAILED }
 
+    /**
+     * ClientKey and ServerKey per password, salt and iteration count, as RFC 5802 section 5.1 allows a client to keep
+     * them for the next authentication to the same server: a frontend logs its proxy identity in at a backend for
+     * every proxied session, and each would otherwise cost a PBKDF2. Bounded; the password is only a keyed hash here.
+     */
+    private static final class DerivedKeys {
+        private static final int MAX = 256;
+        private static final java.util.Map<String, ScramKeys.ClientKeys> KEYS =
+                new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<String, ScramKeys.ClientKeys> eldest) {
+                        return size() > MAX;
+                    }
+                };
+
+        /** The keys, a copy the caller may wipe. */
+        static ScramKeys.ClientKeys get(ScramHash hash, char[] password, byte[] salt, int iterations) {
+            Base64.Encoder b64 = Base64.getEncoder();
+            String key = hash + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
+                    + b64.encodeToString(PasswordMemo.mac(password));
+            ScramKeys.ClientKeys known;
+            synchronized (KEYS) {
+                known = KEYS.get(key);
+            }
+            if (known == null) {
+                known = ScramKeys.deriveForClient(hash, password, salt, iterations);
+                synchronized (KEYS) {
+                    KEYS.put(key, known);
+                }
+            }
+            return new ScramKeys.ClientKeys(known.clientKey().clone(), known.keys());
+        }
+    }
+
     private final ScramHash hash;
     private final String authcid;
     private final String authzid;
@@ -119,7 +153,7 @@ final class ScramSaslClient implements SaslClient {
             throw new SaslException("SCRAM salt is empty");
         }
         int iterations = iterations(attrs[2].substring(2));
-        ScramKeys.ClientKeys derived = ScramKeys.deriveForClient(hash, password, salt, iterations);
+        ScramKeys.ClientKeys derived = DerivedKeys.get(hash, password, salt, iterations);
         dispose();
         String withoutProof = "c=" + Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8))
                 + ",r=" + nonce;

@@ -28,6 +28,8 @@ public final class StoredCredentials {
 
     private final Map<ScramHash, ScramKeys> keys;
     private final byte[] clear;
+    /** A user file read again makes new credentials: a changed password is never answered from the old memo. */
+    private final PasswordMemo memo = new PasswordMemo();
 
     private StoredCredentials(Map<ScramHash, ScramKeys> keys, byte[] clear) {
         this.keys = keys;
@@ -66,6 +68,24 @@ public final class StoredCredentials {
             throw new IllegalStateException("a clear password is never written back");
         }
         return keys.values().stream().map(ScramKeys::encode).collect(Collectors.joining(" "));
+    }
+
+    /**
+     * {@link #verify(char[])}, a success remembered for {@code remember} ({@link PasswordMemo}): the same password
+     * again within that time is let in without the PBKDF2.
+     */
+    public boolean verify(char[] password, java.time.Duration remember) {
+        if (!hashed()) {
+            return verify(password);
+        }
+        if (memo.remembers(password)) {
+            return true;
+        }
+        boolean ok = verify(password);
+        if (ok) {
+            memo.remember(password, remember);
+        }
+        return ok;
     }
 
     /** Whether the password is this user's (PLAIN, LOGIN, HTTP BASIC). Constant time in the comparison. */

@@ -16,7 +16,7 @@ public record OutboundSettings(int maxConnections, Duration connectTimeout, int 
                                boolean verifyHostname) {
 
     /** Input read but not yet taken by the handler, per connection, past which the socket is not read. */
-    static final int INPUT_QUEUE_LIMIT = 64 * 1024;
+    static final int INPUT_QUEUE_LIMIT = 512 * 1024;
 
     /** Output queued beyond which a connection is cut off: far above the high-water mark writers keep to. */
     long maxBacklog() {

@@ -48,10 +48,17 @@ public class MurderSettings {
         return user != null && admins().contains(user);
     }
 
+    private volatile Set<Role> roles;
+
     public Set<Role> roles() {
-        return words(get("murder_roles", "master frontend backend")).stream()
-                .map(r -> Role.valueOf(r.toUpperCase(Locale.ROOT)))
-                .collect(Collectors.toUnmodifiableSet());
+        Set<Role> r = roles;
+        if (r == null) {
+            r = words(get("murder_roles", "master frontend backend")).stream()
+                    .map(w -> Role.valueOf(w.toUpperCase(Locale.ROOT)))
+                    .collect(Collectors.toUnmodifiableSet());
+            roles = r;
+        }
+        return r;
     }
 
     public boolean hasRole(Role role) {
@@ -368,8 +375,13 @@ public class MurderSettings {
         return "0.1";
     }
 
+    /** Settings are read per command (roles, admins, mechanisms): each value is split once. */
+    private static final java.util.concurrent.ConcurrentMap<String, Set<String>> WORDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Set<String> words(String value) {
-        return Arrays.stream(value.split("[\\s,]+")).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        return WORDS.computeIfAbsent(value, v -> Arrays.stream(v.split("[\\s,]+")).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet()));
     }
 
     private static String defaultHostName() {

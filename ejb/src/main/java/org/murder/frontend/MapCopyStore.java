@@ -78,16 +78,6 @@ public class MapCopyStore {
                 .map(LocalMailboxEntity::toRecord).toList();
     }
 
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public long count() {
-        return em.createQuery("SELECT COUNT(m) FROM LocalMailboxEntity m", Long.class).getSingleResult();
-    }
-
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public java.util.Optional<MailboxRecord> find(String name) {
-        return java.util.Optional.ofNullable(em.find(LocalMailboxEntity.class, name)).map(LocalMailboxEntity::toRecord);
-    }
-
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void recordNodeStatus(NodeStatus status) {
         NodeStatusEntity e = em.find(NodeStatusEntity.class, status.node());

@@ -634,11 +634,21 @@ public final class BackendConnection implements OutboundHandler {
         }
     }
 
-    private static Set<String> words(String text) {
+    /** The upper-cased words of a CAPABILITY list (read for every proxied session: no regex). */
+    static Set<String> words(String text) {
         Set<String> out = new LinkedHashSet<>();
-        for (String w : text.trim().split("\\s+")) {
-            if (!w.isEmpty()) {
-                out.add(w.toUpperCase(Locale.ROOT));
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(text.substring(start, i).toUpperCase(Locale.ROOT));
             }
         }
         return out;

@@ -92,7 +92,6 @@ public class NodesResource {
     @Path("/copy")
     public List<MailboxView> copy(@QueryParam("prefix") @DefaultValue("") String prefix,
                                   @QueryParam("limit") @DefaultValue("1000") int limit) {
-        return copyStore.all().stream().filter(r -> r.name().startsWith(prefix)).limit(Math.max(0, limit))
-                .map(MailboxView::of).toList();
+        return copy.withPrefix(prefix, limit).stream().map(MailboxView::of).toList();
     }
 }

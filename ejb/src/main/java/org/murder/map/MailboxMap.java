@@ -54,13 +54,33 @@ public class MailboxMap {
     @Resource
     ManagedExecutorService executor;
 
+    /** Not the pooled XA factory: the topic is published after the database's commit, not inside it. */
+    @Resource(lookup = "java:/ConnectionFactory")
+    jakarta.jms.ConnectionFactory topicFactory;
+
+    @Resource(lookup = MapChangeMessages.TOPIC)
+    jakarta.jms.Topic topic;
+
+    private MapTopicPublisher publisher;
+
     private final ReentrantLock writes = new ReentrantLock();
     private final ConcurrentSkipListMap<String, MailboxRecord> map = new ConcurrentSkipListMap<>();
     private final Set<UpdateStream> streams = ConcurrentHashMap.newKeySet();
     private volatile long version;
 
+    @jakarta.annotation.PreDestroy
+    void closePublisher() {
+        writes.lock();
+        try {
+            publisher.close();
+        } finally {
+            writes.unlock();
+        }
+    }
+
     @PostConstruct
     void load() {
+        publisher = new MapTopicPublisher(topicFactory, topic);
         MapStore.Snapshot s = store.load();
         s.mailboxes().forEach(r -> map.put(r.name(), r));
         version = s.version();
@@ -191,6 +211,13 @@ public class MailboxMap {
             LOG.log(Level.SEVERE, "MURDER-MAP-004 could not store " + changes.size() + " map change(s)", e);
             writers.forEach(w -> w.done().complete(Outcome.no("Server error: the change was not stored")));
             return;
+        }
+        try {
+            publisher.publish(stored);
+        } catch (jakarta.jms.JMSException e) {
+            // committed: the frontends find the gap (or find themselves behind) and resynchronise from a snapshot
+            LOG.log(Level.SEVERE, "MURDER-MAP-005 map change(s) up to version " + stored.get(stored.size() - 1).version()
+                    + " committed but not published on the topic; frontends will resynchronise", e);
         }
         for (int i = 0; i < stored.size(); i++) {
             published(olds.get(i), stored.get(i));

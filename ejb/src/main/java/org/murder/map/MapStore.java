@@ -3,35 +3,20 @@ package org.murder.map;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.inject.Inject;
-import jakarta.jms.JMSConnectionFactory;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSException;
-import jakarta.jms.MapMessage;
-import jakarta.jms.Topic;
-import jakarta.annotation.Resource;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
 
 /**
- * The master map's persistence: one change = one transaction that writes the row, bumps the map
- * version and publishes the new state on the topic. The topic message is part of the transaction, so
- * subscribers never hear of a change that did not commit.
+ * The master map's persistence: a batch of changes = one transaction that writes the rows and bumps the map
+ * version. {@link MailboxMap} publishes them on the topic once this has committed ({@link MapTopicPublisher}).
  */
 @Stateless
 public class MapStore {
 
     @PersistenceContext(unitName = "murder")
     EntityManager em;
-
-    @Inject
-    @JMSConnectionFactory("java:/JmsXA")
-    JMSContext jms;
-
-    @Resource(lookup = MapChangeMessages.TOPIC)
-    Topic topic;
 
     /**
      * Writes changes in one transaction, numbering them with consecutive map versions in order, and
@@ -63,20 +48,9 @@ public class MapStore {
             }
             // several changes to one name in a batch must reach the database in order
             em.flush();
-            publish(r);
             stored.add(r);
         }
         return stored;
-    }
-
-    private void publish(MailboxRecord r) {
-        try {
-            MapMessage m = jms.createMapMessage();
-            MapChangeMessages.fill(m, r);
-            jms.createProducer().send(topic, m);
-        } catch (JMSException e) {
-            throw new IllegalStateException("MURDER-MAP-001 cannot publish change of " + r.name(), e);
-        }
     }
 
     @TransactionAttribute(TransactionAttributeType.REQUIRED)

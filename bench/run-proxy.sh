@@ -7,7 +7,7 @@
 # cyrus-imapd, cyrus-murder, cyrus-common and sasl2-bin.
 #
 #   bench/run-proxy.sh [key=value ...]     options of ProxyBench measure for the four targets, e.g.
-#                                           clients=8 session-seconds=20 lmtp-seconds=20 lmtp-kb=2 fetch-runs=5
+#                                           clients=8 session-seconds=20 lmtp-seconds=20 lmtp-kb=2 fetch-runs=15
 #
 # Ours: `./murder start --topology discrete` with MURDER_VAR=bench/target/proxy-var and MURDER_PORT_BASE=21000
 # (master 210xx, be1 211xx, be2 212xx, fe1 213xx, fe2 214xx; docs/topologies.md). Cyrus: a mupdate master on
@@ -160,6 +160,24 @@ PROVENANCE=""
 rc=0
 NODES="master be1 be2 fe1 fe2"
 
+ours_fsyncs() { # LABEL: one delivery to be1's LMTP under strace: how many fsync/fdatasync calls before its 250?
+  local trace="$RUN/$1.strace" spid n
+  rm -f "$trace"
+  strace -f -qq -e trace=fsync,fdatasync,sync_file_range -o "$trace" -p "$(jvm_of be1)" 2>/dev/null &
+  spid=$!
+  sleep 2
+  python3 - "$BE1_LMTP" <<'PY' >/dev/null 2>&1 || true
+import smtplib, sys
+s = smtplib.LMTP('127.0.0.1', int(sys.argv[1]))
+s.sendmail('bench@example.org', ['benchlmtp'], b'Subject: fsync probe\r\n\r\nprobe\r\n')
+s.quit()
+PY
+  sleep 1
+  kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true
+  n=$(grep -c -E '(fsync|fdatasync|sync_file_range)\(' "$trace" 2>/dev/null || true)
+  echo "one LMTP delivery to be1 made ${n:-0} fsync/fdatasync calls (strace -f of its JVM, \`bench/target/proxy-run/$1.strace\`)"
+}
+
 # ---------------------------------------------------------------- 1. ours: the discrete topology
 if [[ "$ONLY" != cyrus ]]; then
   lock
@@ -216,10 +234,11 @@ if [[ "$ONLY" != cyrus ]]; then
     [[ $n == fe2 ]] || PROVENANCE+=", "
   done
   PROVENANCE+="; be1 fsyncs each message file and its directory before the commit and the 250; its H2 index is written, not fsynced, per commit (docs/backend.md)"$'\n'
+  CPU_PIDS="cpu-pids=be1:$(jvm_of be1),fe1:$(jvm_of fe1)"
   say "ours, direct to be1 (IMAP $BE1_IMAP, LMTP $BE1_LMTP)"
-  client measure ours-direct 127.0.0.1 "$BE1_IMAP" "$BE1_LMTP" "$RUN/ours-direct.properties" "$@" || rc=$?
+  client measure ours-direct 127.0.0.1 "$BE1_IMAP" "$BE1_LMTP" "$RUN/ours-direct.properties" "$CPU_PIDS" "$@" || rc=$?
   say "ours, through fe1 (IMAP $FE1_IMAP, LMTP $FE1_LMTP)"
-  client measure ours-fe 127.0.0.1 "$FE1_IMAP" "$FE1_LMTP" "$RUN/ours-fe.properties" phases=await,warmup,sessions,fetch,lmtp1,lmtpN "$@" || rc=$?
+  client measure ours-fe 127.0.0.1 "$FE1_IMAP" "$FE1_LMTP" "$RUN/ours-fe.properties" phases=await,warmup,sessions,fetch,lmtp1,lmtpN "$CPU_PIDS" "$@" || rc=$?
   if (( LATENCY > 0 )); then
     say "ours, CREATE on be1 → fe1's and fe2's copies"
     client latency 127.0.0.1 "$BE1_IMAP" "murder-node:$NODE_PW" "$FE1_HTTP,$FE2_HTTP" "murder-node:$NODE_PW" \
@@ -232,6 +251,20 @@ if [[ "$ONLY" != cyrus ]]; then
     done
     say "ours, $IDLE idle sessions through fe1"
     client idle 127.0.0.1 "$FE1_IMAP" "${layout%,}" "$(jvm_of fe1)" "$(jvm_of be1)" "$FE1_HTTP" "$RUN/idle.properties" || rc=$?
+  fi
+  # Cyrus 3.6 makes no fsync per delivery (cyrus_fsyncs below): be1 again under eatmydata (fsync and fdatasync
+  # made no-ops by LD_PRELOAD), the same LMTP phases, so the comparison with Cyrus is also made at equal durability
+  PROVENANCE+="Ours: $(ours_fsyncs be1-fsync) (be1 as measured above)."$'\n'
+  if command -v eatmydata >/dev/null; then
+    say "ours, be1 restarted under eatmydata (no fsync, as Cyrus): LMTP direct and through fe1"
+    "$ROOT/murder" stop be1 >/dev/null
+    eatmydata "$ROOT/murder" start be1 >/dev/null || die "be1 did not start under eatmydata"
+    PROVENANCE+="Ours, equal durability: be1 restarted under \`eatmydata\` (Debian's libeatmydata: fsync and fdatasync are no-ops); $(ours_fsyncs be1-eatmydata); then the LMTP phases again, direct and through fe1."$'\n'
+    client measure ours-direct-nofsync 127.0.0.1 "$BE1_IMAP" "$BE1_LMTP" "$RUN/ours-direct-nofsync.properties" phases=await,lmtp1,lmtpN "$@" || rc=$?
+    client measure ours-fe-nofsync 127.0.0.1 "$FE1_IMAP" "$FE1_LMTP" "$RUN/ours-fe-nofsync.properties" phases=await,lmtp1,lmtpN "$@" || rc=$?
+  else
+    rm -f "$RUN"/ours-*-nofsync.properties
+    PROVENANCE+="Ours, equal durability: not measured (eatmydata is not installed: apt-get install eatmydata)."$'\n'
   fi
   PROVENANCE+="Ours: ERROR/SEVERE lines logged during the run:"
   for n in $NODES; do PROVENANCE+=" $n $(log_errors "$n" "${from[$n]}")"; done
@@ -351,6 +384,7 @@ PY
   n=$(grep -c -E '(fsync|fdatasync|sync_file_range)\(' "$trace" 2>/dev/null || true)
   echo "one LMTP delivery to its backend made ${n:-0} fsync/fdatasync calls (strace -f of its master, \`bench/target/pcyrus/lmtp-fsync.strace\`)"
 }
+
 
 if [[ "$ONLY" != ours ]]; then
   lock

@@ -49,7 +49,8 @@ import org.murder.protocol.lmtp.ReversePath;
  * <pre>
  * ProxyBench measure LABEL HOST IMAP_PORT LMTP_PORT OUT.properties [key=value ...]
  *     phases=populate,await,warmup,sessions,fetch,lmtp1,lmtpN   (any of them)
- *     clients=8 session-seconds=20 lmtp-seconds=20 lmtp-kb=2 fetch-msgs=500 fetch-kb=64 fetch-runs=5
+ *     clients=8 session-seconds=20 lmtp-seconds=20 lmtp-kb=2 fetch-msgs=500 fetch-kb=64 fetch-runs=15 warmup-seconds=10
+ *     cpu-pids=NAME:PID,... (CPU per operation of those servers, from /proc)
  *     lmtp-auth=USER:PASSWORD (LMTP AUTH when offered) create-as=USER:PASSWORD (populate: CREATE user.NAME first)
  *     idle-users=10 (benchidle00.. get 20 messages at populate)
  * ProxyBench latency BE_HOST BE_IMAP ADMIN:PASSWORD FE_HTTP_PORTS(comma) NODE_USER:PASSWORD OUT.properties [count=50 spacing-ms=200]
@@ -81,13 +82,15 @@ public final class ProxyBench {
         opt.put("lmtp-kb", "2");
         opt.put("fetch-msgs", "500");
         opt.put("fetch-kb", "64");
-        opt.put("fetch-runs", "5");
+        opt.put("fetch-runs", "15");
         opt.put("lmtp-auth", "");
         opt.put("create-as", "");
         opt.put("idle-users", "5");
         opt.put("count", "50");
         opt.put("spacing-ms", "200");
         opt.put("window", "64");
+        opt.put("cpu-pids", "");
+        opt.put("warmup-seconds", "10");
         for (int i = from; i < a.length; i++) {
             String[] kv = a[i].split("=", 2);
             if (kv.length != 2 || !opt.containsKey(kv[0])) {
@@ -140,18 +143,24 @@ public final class ProxyBench {
                 awaitUsers();
             }
             if (phases.contains("warmup")) {
-                sessions(Duration.ofSeconds(3), 2, "warmup");
-                deliver(1, Duration.ofSeconds(2), "warmup");
+                // a JVM is measured warm (its JIT has compiled the paths), a C server needs none: unmeasured rounds first
+                int warm = num("warmup-seconds");
+                sessions(Duration.ofSeconds(warm), num("clients"), "warmup");
+                deliver(num("clients"), Duration.ofSeconds(Math.max(2, warm / 2)), "warmup");
             }
             if (phases.contains("sessions")) {
+                Map<String, Long> cpu = cpuTicks();
                 Result r = sessions(Duration.ofSeconds(num("session-seconds")), num("clients"), "sessions");
+                putCpu("sessions", cpu, r.ops);
                 putResult("sessions", r);
                 log("%s sessions: %,d in %.1f s from %d clients: %.1f /s, p50 %.1f ms p99 %.1f ms, %d failed", label, r.ops,
                         r.seconds(), num("clients"), r.rate(), r.p(0.5), r.p(0.99), r.errors);
                 checkErrors("sessions", r);
             }
             if (phases.contains("fetch")) {
+                Map<String, Long> cpu = cpuTicks();
                 fetchBodies();
+                putCpu("fetch", cpu, Math.max(1, num("fetch-runs")) + 1); // the runs and the unmeasured first one
             }
             if (phases.contains("lmtp1")) {
                 Result r = deliver(1, Duration.ofSeconds(num("lmtp-seconds")), "lmtp1");
@@ -811,6 +820,39 @@ public final class ProxyBench {
         }
     }
 
+    /**
+     * CPU time (user + system) the servers named in {@code cpu-pids} (NAME:PID,...) have used so far, in clock ticks:
+     * where a proxied operation's time goes when both processes share this machine's cores.
+     */
+    private Map<String, Long> cpuTicks() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String np : opt.get("cpu-pids").split(",")) {
+            String[] kv = np.split(":", 2);
+            if (kv.length != 2) {
+                continue;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", kv[1].trim(), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.put(kv[0].trim(), Long.parseLong(f[11]) + Long.parseLong(f[12])); // utime, stime
+            } catch (IOException | RuntimeException e) {
+                log("cannot read the CPU time of %s: %s", np, e);
+            }
+        }
+        return out;
+    }
+
+    /** {@code KEY.cpu.NAME.ms}: CPU milliseconds per operation each server used since {@code before} (ticks of 10 ms). */
+    private void putCpu(String key, Map<String, Long> before, long ops) {
+        Map<String, Long> after = cpuTicks();
+        before.forEach((name, t) -> {
+            Long a = after.get(name);
+            if (a != null && ops > 0) {
+                put(key + ".cpu." + name + ".ms", (a - t) * 10.0 / ops);
+            }
+        });
+    }
+
     private void putResult(String key, Result r) {
         put(key + ".ops", r.ops);
         put(key + ".seconds", r.seconds());
@@ -854,7 +896,8 @@ public final class ProxyBench {
 
         static void write(Path out, Path dir) throws IOException {
             Report r = new Report();
-            for (String k : List.of("ours-direct", "ours-fe", "cyrus-direct", "cyrus-fe", "latency", "idle")) {
+            for (String k : List.of("ours-direct", "ours-fe", "cyrus-direct", "cyrus-fe", "latency", "idle",
+                    "ours-direct-nofsync", "ours-fe-nofsync")) {
                 Properties props = new Properties();
                 Path f = dir.resolve(k + ".properties");
                 if (Files.exists(f)) {
@@ -911,6 +954,8 @@ public final class ProxyBench {
             row("FETCH 500 × 64 KB (UID FETCH 1:500 BODY.PEEK[]), MB/s, median", "fetch.mbps", "%.1f", "fe ≥ 0.9 × direct",
                     r -> r >= 0.9, false);
             row("the same, wall time s (median)", "fetch.seconds", "%.3f", "", null, false);
+            cpuRow("CPU ms per IMAP session (user + system, `/proc/PID/stat`)", "sessions");
+            cpuRow("CPU ms per FETCH of the 500 bodies", "fetch");
             row("LMTP msg/s, 1 client (" + s("ours-direct", "lmtp.kb") + " KB, 1 recipient)", "lmtp1.rate", "%.1f",
                     "our fe ≥ 5 × Cyrus fe", r -> r >= 5, true);
             row("LMTP msg/s, " + s("ours-direct", "clients") + " clients", "lmtpN.rate", "%.1f", "our fe ≥ 2 × Cyrus fe",
@@ -925,6 +970,7 @@ public final class ProxyBench {
                 }
                 b.append(" |\n");
             }
+            equalDurability();
             b.append("\nFETCH MB/s of every run: ");
             for (String who : List.of("ours-direct", "ours-fe", "cyrus-direct", "cyrus-fe")) {
                 b.append(who).append(" ").append(s(who, "fetch.mbps.all")).append("; ");
@@ -959,6 +1005,41 @@ public final class ProxyBench {
             }
             idle();
             return b.toString();
+        }
+
+        /** Our servers' CPU per operation, direct and through fe1: they share this machine's two cores. */
+        private void cpuRow(String what, String key) {
+            String direct = "be1 " + f(d("ours-direct", key + ".cpu.be1.ms"), "%.2f");
+            String fe = "be1 " + f(d("ours-fe", key + ".cpu.be1.ms"), "%.2f") + " + fe1 " + f(d("ours-fe", key + ".cpu.fe1.ms"), "%.2f");
+            b.append("| ").append(what).append(" | ").append(direct).append(" | ").append(fe).append(" | | | | | | | |\n");
+        }
+
+        private void equalDurability() {
+            b.append("\n### LMTP at equal durability\n\n");
+            if (p.get("ours-direct-nofsync").isEmpty() && p.get("ours-fe-nofsync").isEmpty()) {
+                b.append("Not measured (see Provenance).\n");
+                return;
+            }
+            b.append("Cyrus 3.6 made no fsync per delivery (Provenance); above, be1 fsyncs each message and its directory "
+                    + "before its 250. Here be1 ran again under `eatmydata` (fsync and fdatasync are no-ops, checked with strace), "
+                    + "the same LMTP phases direct and through fe1, against the same Cyrus figures.\n\n");
+            b.append("| | ours direct (be1, no fsync) | through our fe1 | fe1 / direct | Cyrus direct (backend) | through Cyrus lmtpproxyd | Cyrus fe / direct | our fe / Cyrus fe | target | met |\n");
+            b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            row("LMTP msg/s, 1 client (" + s("ours-direct", "lmtp.kb") + " KB, 1 recipient)", "lmtp1.rate", "%.1f",
+                    "our fe ≥ 5 × Cyrus fe", r -> r >= 5, true, "-nofsync");
+            row("LMTP msg/s, " + s("ours-direct", "clients") + " clients", "lmtpN.rate", "%.1f", "our fe ≥ 2 × Cyrus fe",
+                    r -> r >= 2, true, "-nofsync");
+            b.append("\nLatencies without fsync (p50 / p99 ms): ours direct 1 client ")
+                    .append(f(d("ours-direct-nofsync", "lmtp1.p50"), "%.1f")).append(" / ").append(f(d("ours-direct-nofsync", "lmtp1.p99"), "%.1f"))
+                    .append(", through fe1 1 client ").append(f(d("ours-fe-nofsync", "lmtp1.p50"), "%.1f")).append(" / ")
+                    .append(f(d("ours-fe-nofsync", "lmtp1.p99"), "%.1f")).append(", through fe1 N clients ")
+                    .append(f(d("ours-fe-nofsync", "lmtpN.p50"), "%.1f")).append(" / ").append(f(d("ours-fe-nofsync", "lmtpN.p99"), "%.1f"))
+                    .append(".\n");
+            for (String who : List.of("ours-direct-nofsync", "ours-fe-nofsync")) {
+                if (p.get(who).containsKey("error")) {
+                    b.append("\n**").append(who).append(" failed: ").append(s(who, "error")).append("**\n");
+                }
+            }
         }
 
         private void idle() {
@@ -1014,8 +1095,14 @@ public final class ProxyBench {
 
         private void row(String what, String key, String fmt, String target, java.util.function.DoublePredicate ok,
                          boolean vsCyrus) {
-            double od = d("ours-direct", key);
-            double of = d("ours-fe", key);
+            row(what, key, fmt, target, ok, vsCyrus, "");
+        }
+
+        /** {@code ours}: "" for the runs as configured, "-nofsync" for be1 under eatmydata. */
+        private void row(String what, String key, String fmt, String target, java.util.function.DoublePredicate ok,
+                         boolean vsCyrus, String ours) {
+            double od = d("ours-direct" + ours, key);
+            double of = d("ours-fe" + ours, key);
             double cd = d("cyrus-direct", key);
             double cf = d("cyrus-fe", key);
             double ratio = vsCyrus ? of / cf : of / od;

@@ -52,19 +52,27 @@ public class ImapProxy {
     @Resource
     ManagedScheduledExecutorService timer;
 
-    /** Backend connections' deadlines; {@link #sweep} checks them. */
+    @Resource
+    jakarta.enterprise.concurrent.ManagedThreadFactory threads;
+
+    /** Backend connections' deadlines, checked four times a second by {@link #sweeper}. */
     private final org.murder.proxy.Deadlines deadlines = new org.murder.proxy.Deadlines();
-    private java.util.concurrent.ScheduledFuture<?> sweep;
+    /**
+     * A thread of our own (from the container's factory), not the managed scheduled executor: that one refuses to run
+     * a periodic task while the server suspends for shutdown and logs an ERROR for every refused run.
+     */
+    private java.util.concurrent.ScheduledExecutorService sweeper;
 
     @jakarta.annotation.PostConstruct
     void startSweep() {
-        sweep = timer.scheduleWithFixedDelay(deadlines::sweep, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+        sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads);
+        sweeper.scheduleWithFixedDelay(deadlines::sweep, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @jakarta.annotation.PreDestroy
     void stopSweep() {
-        if (sweep != null) {
-            sweep.cancel(false);
+        if (sweeper != null) {
+            sweeper.shutdownNow();
         }
     }
 

@@ -65,6 +65,12 @@ public class MurderResourceAdapter implements ResourceAdapter {
     private volatile BootstrapContext bootstrap;
     /** Used only when the work manager refuses work (saturated), so no command is ever dropped. */
     private volatile ExecutorService overflow;
+    /**
+     * Every listener's and connector's tasks, through at most this many work manager submissions at a time: well below
+     * the short-running pool's bound (WildFly's default: 50 threads, 50 queued), so a selector never waits for it.
+     */
+    static final int MAX_WORKERS = 40;
+    private volatile org.murder.connector.transport.WorkDispatcher dispatcher;
 
     @Override
     public void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
@@ -77,6 +83,14 @@ public class MurderResourceAdapter implements ResourceAdapter {
                 });
         pool.allowCoreThreadTimeOut(true);
         this.overflow = pool;
+        this.dispatcher = new org.murder.connector.transport.WorkDispatcher(task -> {
+            try {
+                bootstrap.getWorkManager().scheduleWork(new ShortWork(task));
+            } catch (WorkException e) {
+                LOG.log(Level.FINE, "work manager refused work; using the overflow pool", e);
+                overflow.execute(task);
+            }
+        }, MAX_WORKERS);
     }
 
     @Override
@@ -186,14 +200,7 @@ public class MurderResourceAdapter implements ResourceAdapter {
     }
 
     private Executor workers() {
-        return task -> {
-            try {
-                bootstrap.getWorkManager().scheduleWork(new ShortWork(task));
-            } catch (WorkException e) {
-                LOG.log(Level.FINE, "work manager refused a command; using the overflow pool", e);
-                overflow.execute(task);
-            }
-        };
+        return dispatcher;
     }
 
     private record ShortWork(Runnable task) implements Work {

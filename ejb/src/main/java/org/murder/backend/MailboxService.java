@@ -6,6 +6,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +18,10 @@ import org.murder.config.MurderSettings;
 import org.murder.store.MessageStore;
 import org.murder.store.Spool;
 import org.murder.store.StoreMailbox;
+import org.murder.store.StoreUidValidity;
 import org.murder.store.model.AccessRules;
 import org.murder.store.model.Acl;
+import org.murder.store.model.UidValidity;
 
 /**
  * Creating and deleting this backend's mailboxes, in Cyrus's order: RESERVE at the master, create
@@ -280,8 +283,12 @@ public class MailboxService {
 
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public StoreMailbox insert(String name, String partition, String acl) {
-        StoreMailbox m = new StoreMailbox(name, partition, acl, System.currentTimeMillis() / 1000,
-                UUID.randomUUID().toString().replace("-", ""));
+        StoreMailbox m;
+        try {
+            m = new StoreMailbox(name, partition, acl, nextUidValidity(), UUID.randomUUID().toString().replace("-", ""));
+        } catch (jakarta.persistence.PersistenceException e) {
+            throw new InsertFailed(e);
+        }
         try {
             em.persist(m);
             em.flush();
@@ -289,6 +296,38 @@ public class MailboxService {
             throw new InsertFailed(e);
         }
         return m;
+    }
+
+    /**
+     * The new mailbox's UIDVALIDITY, above every value this node gave before ({@link UidValidity}); the counter's row
+     * lock holds concurrent CREATEs in line until this one commits.
+     */
+    private long nextUidValidity() {
+        StoreUidValidity last = em.find(StoreUidValidity.class, StoreUidValidity.ID, LockModeType.PESSIMISTIC_WRITE);
+        if (last == null) {
+            try {
+                self.startUidValidity();
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "UIDVALIDITY counter started by a concurrent CREATE: " + e.getMessage());
+            }
+            last = em.find(StoreUidValidity.class, StoreUidValidity.ID, LockModeType.PESSIMISTIC_WRITE);
+        }
+        long next = UidValidity.next(last.lastGiven(), System.currentTimeMillis() / 1000);
+        last.lastGiven(next);
+        return next;
+    }
+
+    /**
+     * The counter's row, made once per node above every mailbox already here (a node that kept no counter before).
+     * Its own transaction, so that two first CREATEs racing to make it cost the loser nothing but this call.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void startUidValidity() {
+        if (em.find(StoreUidValidity.class, StoreUidValidity.ID) == null) {
+            Long highest = em.createQuery("SELECT MAX(m.uidValidity) FROM StoreMailbox m", Long.class).getSingleResult();
+            em.persist(new StoreUidValidity(highest == null ? 0 : highest));
+            em.flush();
+        }
     }
 
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)

@@ -40,7 +40,11 @@ public class AclQuotaCommands {
     QuotaService quotas;
 
     private Optional<StoreMailbox> mailbox(ImapSession s, String external) {
-        return namespace.toInternal(MailboxNames.encodeUtf7(external), s.user(), s.admin()).flatMap(mailboxes::find);
+        return internal(s, external).flatMap(mailboxes::find);
+    }
+
+    private Optional<String> internal(ImapSession s, String external) {
+        return MailboxNames.encodeUsable(external).flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
     }
 
     private static void ok(Connection c, String tag) {
@@ -161,7 +165,7 @@ public class AclQuotaCommands {
     }
 
     private void getQuota(Connection c, ImapSession s, String tag, String root) {
-        Optional<String> internal = namespace.toInternal(MailboxNames.encodeUtf7(root), s.user(), s.admin());
+        Optional<String> internal = internal(s, root);
         Optional<StoreQuota> q = internal.flatMap(quotas::root);
         if (q.isEmpty()) {
             no(c, tag, "Quota root does not exist");
@@ -182,7 +186,7 @@ public class AclQuotaCommands {
             no(c, tag, "Permission denied");
             return;
         }
-        Optional<String> internal = namespace.toInternal(MailboxNames.encodeUtf7(q.root()), s.user(), s.admin());
+        Optional<String> internal = internal(s, q.root());
         if (internal.isEmpty()) {
             no(c, tag, "Invalid quota root");
             return;

@@ -203,7 +203,7 @@ public class ImapProxy {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "UNAVAILABLE", "Mailbox location uncertain: " + u.why());
             return;
         } else {
-            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            MailboxCommands.noSuchTarget(c, tag, destination);
             return;
         }
         new org.murder.proxy.CrossBackendCopy(c, tag, move, new org.murder.proxy.BackendCopySource(c, source, uid, set),
@@ -220,7 +220,7 @@ public class ImapProxy {
                       String destination) {
         Route r = locate(s, destination);
         if (!(r instanceof Route.Remote remote)) {
-            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            MailboxCommands.noSuchTarget(c, tag, destination);
             return;
         }
         new org.murder.proxy.CrossBackendCopy(c, tag, move, source, backend(s, remote.location().server()), destination)

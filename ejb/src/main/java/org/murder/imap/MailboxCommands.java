@@ -30,6 +30,7 @@ import org.murder.store.Spool;
 import org.murder.store.StoreMailbox;
 import org.murder.store.Subscriptions;
 import org.murder.store.model.Acl;
+import org.murder.store.model.ListAttribute;
 import org.murder.store.model.ListEntry;
 import org.murder.store.model.ListPattern;
 import org.murder.store.model.MailboxListing;
@@ -104,9 +105,21 @@ public class MailboxCommands {
         ImapEndpoint.tagged(c, tag, ImapStatus.NO, text);
     }
 
+    /**
+     * APPEND, COPY or MOVE to a mailbox that does not exist: {@code [TRYCREATE]} (RFC 3501 §6.3.11), unless no CREATE
+     * could make it ({@link MailboxNames#isUnusable}).
+     */
+    static void noSuchTarget(Connection c, String tag, String target) {
+        if (MailboxNames.isUnusable(target)) {
+            no(c, tag, "Mailbox does not exist");
+        } else {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+        }
+    }
+
     /** A wire name (already decoded from modified UTF-7) as Cyrus's internal name (modified UTF-7 again). */
     Optional<String> internal(ImapSession s, String external) {
-        return namespace.toInternal(MailboxNames.encodeUtf7(external), s.user(), s.admin());
+        return MailboxNames.encodeUsable(external).flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
     }
 
     String external(ImapSession s, String internal) {
@@ -421,14 +434,14 @@ public class MailboxCommands {
         List<String> visible = new ArrayList<>(listable(s).keySet());
         List<ListEntry> entries;
         if (lsub) {
-            // a murder's backend (allowallsubscribe) keeps the user's subscriptions to mailboxes on other backends:
-            // LSUB lists them too (\Noselect here), and a frontend asking it answers from its view of the murder
-            entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep, settings.allowAllSubscribe());
+            // every subscription, \Noselect where this node holds no such mailbox: deleted since, or (a murder's
+            // backend, allowallsubscribe) on another backend — a frontend asking here checks against the murder's map
+            entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep);
         } else {
             entries = MailboxListing.list(compiled, visible, sep, false);
         }
         for (ListEntry e : entries) {
-            List<String> attrs = e.attributes().stream().map(a -> a.imap()).toList();
+            List<String> attrs = e.imapAttributes();
             c.write(lsub ? ImapResponses.lsub(attrs, sep, e.name(), false) : ImapResponses.list(attrs, sep, e.name()));
         }
         ok(c, tag, "Completed");
@@ -447,8 +460,9 @@ public class MailboxCommands {
         boolean selSpecial = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SPECIAL_USE);
         boolean retSubscribed = selSubscribed || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SUBSCRIBED);
         boolean retSpecial = selSpecial || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SPECIAL_USE);
+        // SUBSCRIBED: a subscription whose mailbox is gone is still listed, \NonExistent (RFC 5258 §3.1)
         List<ListEntry> entries = selSubscribed
-                ? MailboxListing.lsub(compiled, new ArrayList<>(subscribed), byExternal::containsKey, sep, true)
+                ? MailboxListing.listSubscribed(compiled, subscribed, byExternal::containsKey, sep)
                 : MailboxListing.list(compiled, byExternal.keySet(), sep, true);
         // a mailbox on another backend is listed from the map; what only its backend knows (special use, STATUS)
         // is not shown for it
@@ -457,10 +471,12 @@ public class MailboxCommands {
             if (selSpecial && (m == null || m.specialUse() == null)) {
                 continue;
             }
-            List<String> attrs = new ArrayList<>(e.attributes().stream().map(a -> a.imap()).toList());
-            if (retSubscribed && subscribed.contains(e.name()) && !attrs.contains("\\Subscribed")) {
-                attrs.add("\\Subscribed");
+            java.util.Set<ListAttribute> with = java.util.EnumSet.noneOf(ListAttribute.class);
+            with.addAll(e.attributes());
+            if (retSubscribed && subscribed.contains(e.name())) {
+                with.add(ListAttribute.SUBSCRIBED);
             }
+            List<String> attrs = new ArrayList<>(new ListEntry(e.name(), with).imapAttributes());
             if (retSpecial && m != null && m.specialUse() != null) {
                 attrs.add(m.specialUse());
             }
@@ -564,7 +580,7 @@ public class MailboxCommands {
     private void append(Connection c, ImapSession s, ImapCommand.Append a) {
         Optional<StoreMailbox> found = visible(s, a.mailbox());
         if (found.isEmpty()) {
-            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            noSuchTarget(c, a.tag(), a.mailbox());
             return;
         }
         StoreMailbox m = found.get();

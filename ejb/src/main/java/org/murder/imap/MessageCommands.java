@@ -764,7 +764,8 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Invalid message sequence number");
             return;
         }
-        Optional<StoreMailbox> to = namespace.toInternal(MailboxNames.encodeUtf7(target), s.user(), s.admin()).flatMap(store::mailbox);
+        Optional<StoreMailbox> to = MailboxNames.encodeUsable(target)
+                .flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin())).flatMap(store::mailbox);
         if (to.isEmpty() && proxy.onAnotherBackend(s, target)) {
             if (move && (sel.readOnly || !(sel.rights.has('t') && sel.rights.has('e')))) {
                 no(c, tag, sel.readOnly ? "Mailbox is read-only" : "Permission denied");
@@ -774,7 +775,7 @@ public class MessageCommands {
             return;
         }
         if (to.isEmpty()) {
-            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            MailboxCommands.noSuchTarget(c, tag, target);
             return;
         }
         Rights rights = MailboxCommands.rights(s, to.get().acl());

@@ -1,8 +1,9 @@
 package org.murder.store.model;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
-import java.util.StringJoiner;
 
 /** One LIST/LSUB answer: an external mailbox name and its attributes. */
 public record ListEntry(String name, Set<ListAttribute> attributes) {
@@ -15,14 +16,19 @@ public record ListEntry(String name, Set<ListAttribute> attributes) {
         return attributes.contains(attribute);
     }
 
-    /** The parenthesised attribute list in Cyrus's order, e.g. {@code (\Noselect \HasChildren)}. */
-    public String attributeList() {
-        StringJoiner j = new StringJoiner(" ", "(", ")");
+    /** The attributes as the wire spells them, in Cyrus's order ({@link ListAttribute}'s). */
+    public List<String> imapAttributes() {
+        List<String> out = new ArrayList<>(attributes.size());
         for (ListAttribute a : ListAttribute.values()) {
             if (attributes.contains(a)) {
-                j.add(a.imap());
+                out.add(a.imap());
             }
         }
-        return j.toString();
+        return out;
+    }
+
+    /** The parenthesised attribute list in Cyrus's order, e.g. {@code (\Noselect \HasChildren)}. */
+    public String attributeList() {
+        return "(" + String.join(" ", imapAttributes()) + ")";
     }
 }

@@ -66,15 +66,16 @@ public final class MailboxListing {
     }
 
     /**
-     * LSUB, as Cyrus's {@code subscribed_cb} and {@code list_response} answer it.
+     * LSUB, as Cyrus's {@code subscribed_cb} and {@code list_response} answer it in a murder.
      *
      * <ul>
      *   <li>A subscribed name that matches is answered, with {@code \HasChildren} when a subscribed name lies
      *       below it (LSUB never says {@code \HasNoChildren}).</li>
-     *   <li>A subscribed name whose mailbox does not exist is answered {@code \Noselect} only when a subscribed
-     *       child stops at it or {@code keepNonexistent} — Cyrus keeps them whenever {@code mupdate_server} is
-     *       set, because a murder backend cannot tell a mailbox on another backend from a missing one; the
-     *       frontend then filters against the murder map. Otherwise it is left out.</li>
+     *   <li>A subscribed name whose mailbox does not exist — deleted since, or never made where
+     *       {@code allowallsubscribe} let it be subscribed — is still answered, {@code \Noselect}: RFC 3501 §6.3.6
+     *       keeps it on the list and §6.3.9 lists the list. Cyrus does so whenever {@code mupdate_server} is set
+     *       (a murder backend cannot tell a mailbox on another backend from a missing one); standalone, it drops
+     *       such names, which hides a subscription the client can neither see nor remove by LSUB.</li>
      *   <li>A level the pattern stops at above subscribed children, itself not subscribed, is answered
      *       {@code \Noselect \HasChildren} (RFC 3501 §6.3.9), whether or not that mailbox exists.</li>
      * </ul>
@@ -83,29 +84,22 @@ public final class MailboxListing {
      * @param exists     whether the mailbox of an external name exists (regardless of rights, as Cyrus checks)
      */
     public static List<ListEntry> lsub(Collection<ListPattern> patterns, Collection<String> subscribed,
-                                       Predicate<String> exists, char separator, boolean keepNonexistent) {
+                                       Predicate<String> exists, char separator) {
         NavigableSet<String> subs = new TreeSet<>(hierarchyOrder(separator));
         subs.addAll(subscribed);
-        Map<String, boolean[]> seen = new TreeMap<>(namespaceOrder(separator)); // [subscribed, child stops here]
+        Map<String, Boolean> seen = new TreeMap<>(namespaceOrder(separator)); // name -> subscribed itself
         for (String name : subs) {
             int m = bestMatch(patterns, name);
-            if (m <= 0) {
-                continue;
+            if (m > 0) {
+                seen.merge(name.substring(0, m), m == name.length(), Boolean::logicalOr);
             }
-            boolean[] flags = seen.computeIfAbsent(name.substring(0, m), k -> new boolean[2]);
-            flags[m == name.length() ? 0 : 1] = true;
         }
         List<ListEntry> result = new ArrayList<>(seen.size());
-        for (Map.Entry<String, boolean[]> e : seen.entrySet()) {
+        for (Map.Entry<String, Boolean> e : seen.entrySet()) {
             String name = e.getKey();
-            boolean isSubscribed = e.getValue()[0];
-            boolean childStops = e.getValue()[1];
             EnumSet<ListAttribute> attrs = EnumSet.noneOf(ListAttribute.class);
-            if (isSubscribed) {
+            if (e.getValue()) {
                 if (!exists.test(name)) {
-                    if (!childStops && !keepNonexistent) {
-                        continue;
-                    }
                     attrs.add(ListAttribute.NOSELECT);
                 }
                 if (hasChildren(name, subs, separator)) {
@@ -113,6 +107,41 @@ public final class MailboxListing {
                 }
             } else {
                 attrs.add(ListAttribute.NOSELECT);
+                attrs.add(ListAttribute.HAS_CHILDREN);
+            }
+            result.add(new ListEntry(name, attrs));
+        }
+        return result;
+    }
+
+    /**
+     * LIST (SUBSCRIBED) of RFC 5258 §3.1: every subscribed name that matches, {@code \Subscribed}, and
+     * {@code \NonExistent} (which implies {@code \Noselect}) when its mailbox does not exist — after a DELETE, the
+     * subscription stays (RFC 3501 §6.3.6), and the client learns it names nothing. {@code \HasChildren} when a
+     * subscribed name lies below, as Cyrus's {@code subscribed_cb} says. Unlike LSUB, a level the pattern stops at
+     * that is not itself subscribed is not answered (RFC 5258 gives such levels only to RECURSIVEMATCH, as
+     * CHILDINFO).
+     *
+     * @param subscribed the caller's subscriptions, as external names
+     * @param exists     whether the mailbox of an external name exists
+     */
+    public static List<ListEntry> listSubscribed(Collection<ListPattern> patterns, Collection<String> subscribed,
+                                                 Predicate<String> exists, char separator) {
+        NavigableSet<String> subs = new TreeSet<>(hierarchyOrder(separator));
+        subs.addAll(subscribed);
+        NavigableSet<String> matched = new TreeSet<>(namespaceOrder(separator));
+        for (String name : subs) {
+            if (bestMatch(patterns, name) == name.length() && !name.isEmpty()) {
+                matched.add(name);
+            }
+        }
+        List<ListEntry> result = new ArrayList<>(matched.size());
+        for (String name : matched) {
+            EnumSet<ListAttribute> attrs = EnumSet.of(ListAttribute.SUBSCRIBED);
+            if (!exists.test(name)) {
+                attrs.add(ListAttribute.NONEXISTENT);
+            }
+            if (hasChildren(name, subs, separator)) {
                 attrs.add(ListAttribute.HAS_CHILDREN);
             }
             result.add(new ListEntry(name, attrs));

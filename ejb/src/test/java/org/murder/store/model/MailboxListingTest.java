@@ -116,34 +116,50 @@ class MailboxListingTest {
     void lsubAsInTheFrontendTranscript() {
         // LSUB "" "*" answered (\HasChildren) INBOX and () INBOX.Sent: LSUB never says \HasNoChildren
         assertEquals(List.of("(\\HasChildren) INBOX", "() INBOX.Sent"), lsub("*", Set.of("INBOX", "INBOX.Sent"),
-                Set.of("INBOX", "INBOX.Sent"), false));
+                Set.of("INBOX", "INBOX.Sent")));
     }
 
-    private static List<String> lsub(String pattern, Set<String> subscribed, Set<String> existing, boolean keep) {
-        return render(MailboxListing.lsub(List.of(ListPattern.of(pattern, '.')), subscribed, existing::contains, '.',
-                keep));
+    private static List<String> lsub(String pattern, Set<String> subscribed, Set<String> existing) {
+        return render(MailboxListing.lsub(List.of(ListPattern.of(pattern, '.')), subscribed, existing::contains, '.'));
+    }
+
+    private static List<String> listSubscribed(String pattern, Set<String> subscribed, Set<String> existing) {
+        return render(MailboxListing.listSubscribed(List.of(ListPattern.of(pattern, '.')), subscribed,
+                existing::contains, '.'));
     }
 
     @Test
     void lsubMarksUnsubscribedLevelsAboveSubscriptions() {
         Set<String> all = Set.of("INBOX", "INBOX.Sent", "shared.x");
         assertEquals(List.of("(\\Noselect \\HasChildren) INBOX", "(\\Noselect \\HasChildren) shared"),
-                lsub("%", Set.of("INBOX.Sent", "shared.x"), all, false));
-        assertEquals(List.of("(\\HasChildren) INBOX"), lsub("%", Set.of("INBOX", "INBOX.Sent"), all, false));
-        assertEquals(List.of("() INBOX.Sent"), lsub("INBOX.%", Set.of("INBOX.Sent"), all, false));
+                lsub("%", Set.of("INBOX.Sent", "shared.x"), all));
+        assertEquals(List.of("(\\HasChildren) INBOX"), lsub("%", Set.of("INBOX", "INBOX.Sent"), all));
+        assertEquals(List.of("() INBOX.Sent"), lsub("INBOX.%", Set.of("INBOX.Sent"), all));
     }
 
     @Test
-    void lsubOfMissingMailboxesDependsOnMupdate() {
+    void lsubKeepsSubscriptionsToMissingMailboxes() {
         Set<String> existing = Set.of("INBOX", "a.b");
         Set<String> subs = Set.of("INBOX", "gone", "a", "a.b");
-        // standalone Cyrus drops a subscription to a missing mailbox...
-        assertEquals(List.of("() INBOX", "() a.b"), lsub("*", subs, existing, false));
-        // ... a murder node keeps it as \Noselect (it may live on another backend)
+        // RFC 3501 6.3.6: the subscription outlives its mailbox, and LSUB lists it \Noselect (as Cyrus in a murder)
         assertEquals(List.of("() INBOX", "(\\Noselect \\HasChildren) a", "() a.b", "(\\Noselect) gone"),
-                lsub("*", subs, existing, true));
-        // a missing subscribed level that a child stops at is always answered
-        assertEquals(List.of("() INBOX", "(\\Noselect \\HasChildren) a"), lsub("%", subs, existing, false));
+                lsub("*", subs, existing));
+        assertEquals(List.of("() INBOX", "(\\Noselect \\HasChildren) a", "(\\Noselect) gone"),
+                lsub("%", subs, existing));
+    }
+
+    @Test
+    void listSubscribedSaysNonExistentForASubscriptionWhoseMailboxIsGone() {
+        Set<String> existing = Set.of("INBOX", "INBOX.kept", "a.b");
+        Set<String> subs = Set.of("INBOX", "INBOX.kept", "INBOX.deleted", "a.b", "gone");
+        assertEquals(List.of("(\\Subscribed \\HasChildren) INBOX", "(\\NonExistent \\Subscribed) INBOX.deleted",
+                        "(\\Subscribed) INBOX.kept", "(\\Subscribed) a.b", "(\\NonExistent \\Subscribed) gone"),
+                listSubscribed("*", subs, existing));
+        // RFC 5258 3.1: without RECURSIVEMATCH a level that is not subscribed itself is not answered ("a")
+        assertEquals(List.of("(\\Subscribed \\HasChildren) INBOX", "(\\NonExistent \\Subscribed) gone"),
+                listSubscribed("%", subs, existing));
+        assertEquals(List.of("(\\NonExistent \\Subscribed) INBOX.deleted"), listSubscribed("INBOX.d*", subs, existing));
+        assertEquals(List.of(), listSubscribed("nothing", subs, existing));
     }
 
     @Test

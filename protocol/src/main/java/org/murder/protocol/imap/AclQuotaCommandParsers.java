@@ -1,7 +1,5 @@
 package org.murder.protocol.imap;
 
-import static org.murder.protocol.imap.ImapSyntaxException.INVALID_MAILBOX_NAME;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -106,11 +104,6 @@ final class AclQuotaCommandParsers {
 
     /** A quota root: named like a mailbox (decoded the same way, INBOX normalised) but may be empty. */
     private static String quotaRoot(ImapReader args, ImapParserContext ctx) throws ImapSyntaxException {
-        String wire = args.astring(INVALID_MAILBOX_NAME);
-        try {
-            return MailboxNames.normalizeInbox(MailboxNames.patternFromWire(wire, ctx.utf8Accept()));
-        } catch (IllegalArgumentException e) {
-            throw new ImapSyntaxException(INVALID_MAILBOX_NAME);
-        }
+        return MailboxNames.normalizeInbox(ListCommandParser.decode(args.mailboxText(ctx, false), ctx));
     }
 }

@@ -234,14 +234,28 @@ public final class ImapReader {
         return stringOr(b -> isAstringChar(b) || b == '%' || b == '*', invalid);
     }
 
-    /** A mailbox name ({@link MailboxNames#fromWire}). */
+    /**
+     * A mailbox name ({@link MailboxNames#fromWire}). Only the astring's syntax (and a line break) can make it a
+     * {@code BAD}: a name no mailbox can have is {@link MailboxNames#unusable}, for the command to answer {@code NO}.
+     */
     public String mailbox(ImapParserContext ctx) throws ImapSyntaxException {
-        String wire = astring(INVALID_MAILBOX_NAME);
+        String wire = mailboxText(ctx, false);
         try {
             return MailboxNames.fromWire(wire, ctx.utf8Accept());
         } catch (IllegalArgumentException e) {
-            throw new ImapSyntaxException(INVALID_MAILBOX_NAME);
+            throw new ImapSyntaxException(INVALID_MAILBOX_NAME); // a line break
         }
+    }
+
+    /**
+     * The astring (or with {@code wildcards} the {@code list-mailbox}) of a mailbox name, reference or pattern, not yet
+     * decoded. Without UTF8=ACCEPT 8-bit bytes are opaque to IMAP4rev1 (a literal may carry any), so bytes that are not
+     * UTF-8 are read with replacement characters and the name is left for {@link MailboxNames} to find unusable; under
+     * UTF8=ACCEPT a string must be UTF-8 (RFC 6855), and one that is not is a {@code BAD}.
+     */
+    public String mailboxText(ImapParserContext ctx, boolean wildcards) throws ImapSyntaxException {
+        IntPredicate atomChar = wildcards ? b -> isAstringChar(b) || b == '%' || b == '*' : ImapReader::isAstringChar;
+        return stringOr(atomChar, INVALID_MAILBOX_NAME, !ctx.utf8Accept());
     }
 
     /** A literal's place in the frame: {@code {n}}, {@code {n+}} and, when {@code allowBinary}, {@code ~{n}}. */
@@ -368,19 +382,24 @@ public final class ImapReader {
     }
 
     private String stringOr(IntPredicate atomChar, String invalid) throws ImapSyntaxException {
+        return stringOr(atomChar, invalid, false);
+    }
+
+    /** @param lenientUtf8 bytes that are not UTF-8 become replacement characters instead of a {@code BAD} */
+    private String stringOr(IntPredicate atomChar, String invalid, boolean lenientUtf8) throws ImapSyntaxException {
         int c = peek();
         if (c < 0) {
             throw new ImapSyntaxException(MISSING_ARGUMENT);
         }
         if (c == '"') {
-            return quoted();
+            return quoted(lenientUtf8);
         }
         if (c == '{') {
             Literal literal = literal(false);
             if (literal.file().isPresent()) {
                 throw new ImapSyntaxException(STRING_TOO_LONG); // a string this large is no name, flag or search text
             }
-            return text(literal.offset(), literal.length());
+            return decode(bytes, literal.offset(), literal.length(), lenientUtf8);
         }
         int start = pos;
         while (!atEnd() && atomChar.test(bytes[pos] & 0xff)) {
@@ -389,10 +408,10 @@ public final class ImapReader {
         if (pos == start) {
             throw unexpected(invalid);
         }
-        return text(start, pos - start);
+        return decode(bytes, start, pos - start, lenientUtf8);
     }
 
-    private String quoted() throws ImapSyntaxException {
+    private String quoted(boolean lenientUtf8) throws ImapSyntaxException {
         pos++; // opening quote
         // Size the buffer by the string, not by the rest of the frame: an APPEND's quoted date comes before a
         // message that may be megabytes long.
@@ -408,7 +427,7 @@ public final class ImapReader {
             }
             byte b = bytes[pos++];
             if (b == '"') {
-                return decode(out, 0, n);
+                return decode(out, 0, n, lenientUtf8);
             }
             if (b == '\\') {
                 if (atEnd()) {
@@ -425,21 +444,23 @@ public final class ImapReader {
         }
     }
 
-    private String text(int offset, int length) throws ImapSyntaxException {
-        return decode(bytes, offset, length);
-    }
-
     /** Strict UTF-8 without NUL. */
     static String decode(byte[] b, int offset, int length) throws ImapSyntaxException {
+        return decode(b, offset, length, false);
+    }
+
+    /** UTF-8 without NUL; strict unless {@code lenient}, which replaces what is not UTF-8. */
+    static String decode(byte[] b, int offset, int length, boolean lenient) throws ImapSyntaxException {
         for (int i = offset; i < offset + length; i++) {
             if (b[i] == 0) {
                 throw new ImapSyntaxException(NUL_NOT_ALLOWED);
             }
         }
+        CodingErrorAction onError = lenient ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
         try {
             return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .onMalformedInput(onError)
+                    .onUnmappableCharacter(onError)
                     .decode(ByteBuffer.wrap(b, offset, length))
                     .toString();
         } catch (CharacterCodingException e) {

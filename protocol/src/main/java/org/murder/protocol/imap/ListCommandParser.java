@@ -75,15 +75,19 @@ final class ListCommandParser {
 
     /** The reference name of LIST and LSUB: a mailbox name that may be empty. */
     static String reference(ImapReader args, ImapParserContext ctx) throws ImapSyntaxException {
-        return decode(args.astring(INVALID_MAILBOX_NAME), ctx);
+        return decode(args.mailboxText(ctx, false), ctx);
     }
 
-    /** A {@code list-mailbox}: may be empty and hold the wildcards {@code %} and {@code *}. */
+    /**
+     * A {@code list-mailbox}: may be empty and hold the wildcards {@code %} and {@code *}. One no mailbox name could
+     * match is {@link MailboxNames#unusable} and matches nothing.
+     */
     static String pattern(ImapReader args, ImapParserContext ctx) throws ImapSyntaxException {
-        return decode(args.listMailbox(INVALID_MAILBOX_NAME), ctx);
+        return decode(args.mailboxText(ctx, true), ctx);
     }
 
-    private static String decode(String wire, ImapParserContext ctx) throws ImapSyntaxException {
+    /** Decoded as a name, which may be unusable; a line break is a {@code BAD} ({@link MailboxNames#fromWire}). */
+    static String decode(String wire, ImapParserContext ctx) throws ImapSyntaxException {
         try {
             return MailboxNames.patternFromWire(wire, ctx.utf8Accept());
         } catch (IllegalArgumentException e) {

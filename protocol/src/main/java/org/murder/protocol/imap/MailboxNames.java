@@ -97,27 +97,67 @@ public final class MailboxNames {
 
     /**
      * The mailbox a client means by a wire name: modified UTF-7 decoded unless UTF8=ACCEPT is enabled, then
-     * checked (not empty, no control characters) and {@code INBOX} normalised.
+     * checked (not empty, no control characters) and {@code INBOX} normalised. A name that fails those checks is
+     * {@link #unusable}, not an error: it is well-formed IMAP, only no mailbox can have it.
+     *
+     * @throws IllegalArgumentException for a name holding a line break, in any encoding: names are echoed and
+     *                                  logged, and none may ever forge a line (a {@code BAD}, where Cyrus says NO)
      */
     public static String fromWire(String wire, boolean utf8Accept) {
-        String name = utf8Accept ? wire : decodeUtf7(wire);
-        if (name.isEmpty() || hasControl(name)) {
-            throw invalid();
-        }
-        return normalizeInbox(name);
+        String name = patternFromWire(wire, utf8Accept);
+        return isUnusable(name) || !name.isEmpty() ? normalizeInbox(name) : unusable(wire);
     }
 
     /** A LIST reference or pattern: like {@link #fromWire} but may be empty and keeps its case. */
     public static String patternFromWire(String wire, boolean utf8Accept) {
-        String name = utf8Accept ? wire : decodeUtf7(wire);
-        if (hasControl(name)) {
-            throw invalid();
+        refuseLineBreak(wire);
+        String name;
+        try {
+            name = utf8Accept ? wire : decodeUtf7(wire);
+        } catch (IllegalArgumentException e) {
+            return unusable(wire);
         }
-        return name;
+        refuseLineBreak(name);
+        return hasControl(name) ? unusable(wire) : name;
     }
 
-    /** The wire form of a name: modified UTF-7 unless UTF8=ACCEPT is enabled. */
+    private static void refuseLineBreak(String s) {
+        if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
+            throw invalid();
+        }
+    }
+
+    /*
+     * A name a client sent that is well-formed IMAP but that no mailbox can have: modified UTF-7 that is not the
+     * canonical encoding ("&Jjo", "&AGE-"), 8-bit or control characters without UTF8=ACCEPT, the empty name. RFC 3501
+     * and 9051 keep BAD for syntax errors, and Cyrus 3.6 answers such names NO (its parser takes 8-bit in quoted
+     * strings too): they are names of mailboxes that do not exist and cannot be created. The commands carry them
+     * as text beginning with a lone low surrogate, which no decoded name can hold (the modified UTF-7 decoder and
+     * strict UTF-8 both refuse one), so such a name equals no real one and has no internal form; the rest is the
+     * wire form, which a proxy passes on as it came.
+     */
+    private static final char UNUSABLE = '\uDC00';
+
+    /** The unusable name the client sent as {@code wire}. */
+    public static String unusable(String wire) {
+        return UNUSABLE + wire;
+    }
+
+    /** Whether {@code name} is {@link #unusable}: no mailbox has it, none can be created with it. */
+    public static boolean isUnusable(String name) {
+        return !name.isEmpty() && name.charAt(0) == UNUSABLE;
+    }
+
+    /** The modified UTF-7 form of a name a client sent, the first step to its internal name; empty if unusable. */
+    public static java.util.Optional<String> encodeUsable(String name) {
+        return isUnusable(name) ? java.util.Optional.empty() : java.util.Optional.of(encodeUtf7(name));
+    }
+
+    /** The wire form of a name: modified UTF-7 unless UTF8=ACCEPT is enabled; an unusable one's as it came. */
     public static String toWire(String name, boolean utf8Accept) {
+        if (isUnusable(name)) {
+            return name.substring(1);
+        }
         return utf8Accept ? name : encodeUtf7(name);
     }
 

@@ -187,12 +187,39 @@ class ImapCommandParserTest {
         assertEquals(new Create("a", "Tom & Jerry", List.of()), parsed("a CREATE \"Tom &- Jerry\""));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "&Jjo", "&Jjo-&Jjo-", "&AGE-", "&AAA-", "\"a\tb\"", "\"\u00e4\""})
+    void aNameNoMailboxCanHaveIsNotASyntaxError(String wire) {
+        // RFC 3501/9051 keep BAD for syntax; such names are mailboxes that do not exist (NO), as Cyrus 3.6 says
+        String name = ((Select) parsed("A01 SELECT " + wire)).mailbox();
+        assertTrue(MailboxNames.isUnusable(name), wire);
+        assertEquals(name, ((Rename) parsed("A01 RENAME a " + wire)).to());
+        assertEquals(name, ((GetQuotaRoot) parsed("A01 GETQUOTAROOT " + wire)).mailbox());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreANameNoMailboxCanHaveUnlessUtf8IsAccepted() {
+        byte[] frame = {'a', ' ', 'S', 'E', 'L', 'E', 'C', 'T', ' ', '"', 'x', (byte) 0xe4, '"'};
+        ImapParseResult r = ImapCommandParser.parse(frame);
+        assertTrue(r instanceof ImapParseResult.Parsed p && MailboxNames.isUnusable(((Select) p.command()).mailbox()),
+                r.toString());
+        ImapParseResult utf8 = ImapCommandParser.parse(frame, ImapParserContext.UTF8_ACCEPT);
+        assertEquals("Invalid UTF-8", ((ImapParseResult.Malformed) utf8).message());
+    }
+
+    @Test
+    void aListPatternNoMailboxCanHaveMatchesNothingRatherThanFailing() {
+        assertEquals(ListCommand.basic("A01", "", MailboxNames.unusable("&Jjo")), parsed("A01 LIST \"\" &Jjo"));
+        assertEquals(ListCommand.basic("A01", "&", MailboxNames.unusable("&")), parsed("A01 LIST &- &"));
+    }
+
     @Test
     void mailboxNamesAreUtf8WhenUtf8AcceptIsEnabled() {
         assertEquals(new Create("a", "Entwürfe", List.of()), parsed("a CREATE Entwürfe", ImapParserContext.UTF8_ACCEPT));
         assertEquals(new Create("a", "Tom & Jerry", List.of()), parsed("a CREATE \"Tom & Jerry\"", ImapParserContext.UTF8_ACCEPT));
         assertEquals(new Create("a", "Entw&APw-rfe", List.of()), parsed("a CREATE Entw&APw-rfe", ImapParserContext.UTF8_ACCEPT));
-        assertEquals("Invalid mailbox name", malformed("a CREATE Entwürfe").message());
+        // without UTF8=ACCEPT 8-bit is no modified UTF-7: a name no mailbox can have (NO), as Cyrus 3.6 answers it
+        assertEquals(new Create("a", MailboxNames.unusable("Entwürfe"), List.of()), parsed("a CREATE Entwürfe"));
     }
 
     @Test
@@ -507,18 +534,13 @@ class ImapCommandParserTest {
                 Arguments.of("A01 ENABLE (CONDSTORE)", "A01", "Invalid capability"),
                 // mailboxes
                 Arguments.of("A01 SELECT", "A01", "Missing argument"),
-                Arguments.of("A01 SELECT \"\"", "A01", "Invalid mailbox name"),
                 Arguments.of("A01 SELECT (INBOX)", "A01", "Invalid mailbox name"),
+                Arguments.of("A01 SELECT &AA0-", "A01", "Invalid mailbox name"), // a CR, however it is spelt
                 Arguments.of("A01 SELECT INBOX ()", "A01", "Invalid select parameter"),
                 Arguments.of("A01 SELECT INBOX (QRESYNC (1 2))", "A01", "Invalid select parameter"),
                 Arguments.of("A01 SELECT INBOX (CONDSTORE", "A01", "Unbalanced parentheses"),
                 Arguments.of("A01 SELECT INBOX CONDSTORE", "A01", "Invalid select parameter"),
                 Arguments.of("A01 SELECT INBOX x", "A01", "Invalid select parameter"),
-                Arguments.of("A01 SELECT &Jjo", "A01", "Invalid mailbox name"),
-                Arguments.of("A01 SELECT &Jjo-&Jjo-", "A01", "Invalid mailbox name"),
-                Arguments.of("A01 SELECT &AGE-", "A01", "Invalid mailbox name"),
-                Arguments.of("A01 SELECT &AAA-", "A01", "Invalid mailbox name"),
-                Arguments.of("A01 SELECT \"a\tb\"", "A01", "Invalid mailbox name"),
                 Arguments.of("A01 EXAMINE", "A01", "Missing argument"),
                 Arguments.of("A01 EXAMINE a b", "A01", "Invalid select parameter"),
                 Arguments.of("A01 CREATE", "A01", "Missing argument"),
@@ -532,7 +554,6 @@ class ImapCommandParserTest {
                 Arguments.of("A01 DELETE a b", "A01", "Extra arguments"),
                 Arguments.of("A01 RENAME a", "A01", "Missing argument"),
                 Arguments.of("A01 RENAME a b c", "A01", "Extra arguments"),
-                Arguments.of("A01 RENAME a \"\"", "A01", "Invalid mailbox name"),
                 Arguments.of("A01 SUBSCRIBE", "A01", "Missing argument"),
                 Arguments.of("A01 UNSUBSCRIBE a b", "A01", "Extra arguments"),
                 Arguments.of("A01 LSUB \"\"", "A01", "Missing argument"),
@@ -562,8 +583,6 @@ class ImapCommandParserTest {
                 Arguments.of("A01 LIST (SUBSCRIBED \"\" %", "A01", "Invalid LIST selection option"),
                 Arguments.of("A01 LIST \"\" ()", "A01", "Invalid mailbox name"),
                 Arguments.of("A01 LIST \"\" (INBOX", "A01", "Unbalanced parentheses"),
-                Arguments.of("A01 LIST \"\" &Jjo", "A01", "Invalid mailbox name"),
-                Arguments.of("A01 LIST &- &", "A01", "Invalid mailbox name"),
                 // APPEND
                 Arguments.of("A01 APPEND", "A01", "Missing argument"),
                 Arguments.of("A01 APPEND x", "A01", "Missing argument"),
@@ -599,7 +618,6 @@ class ImapCommandParserTest {
                 // quota, ACL
                 Arguments.of("A01 GETQUOTA", "A01", "Missing argument"),
                 Arguments.of("A01 GETQUOTA a b", "A01", "Extra arguments"),
-                Arguments.of("A01 GETQUOTAROOT \"\"", "A01", "Invalid mailbox name"),
                 Arguments.of("A01 SETQUOTA x", "A01", "Missing argument"),
                 Arguments.of("A01 SETQUOTA x (STORAGE)", "A01", "Missing space"),
                 Arguments.of("A01 SETQUOTA x (STORAGE x)", "A01", "Invalid number"),
@@ -636,6 +654,7 @@ class ImapCommandParserTest {
     @Test
     void contextDoesNotLeakBetweenCalls() {
         parsed("a CREATE Entwürfe", ImapParserContext.UTF8_ACCEPT);
-        assertEquals("Invalid mailbox name", malformed("a CREATE Entwürfe").message());
+        // without UTF8=ACCEPT 8-bit is no modified UTF-7: a name no mailbox can have (NO), as Cyrus 3.6 answers it
+        assertEquals(new Create("a", MailboxNames.unusable("Entwürfe"), List.of()), parsed("a CREATE Entwürfe"));
     }
 }

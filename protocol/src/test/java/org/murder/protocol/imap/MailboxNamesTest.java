@@ -1,7 +1,10 @@
 package org.murder.protocol.imap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -104,20 +107,50 @@ class MailboxNamesTest {
     }
 
     @Test
-    void fromWireNormalisesInboxAndRefusesEmptyAndControlNames() {
+    void fromWireNormalisesInboxAndMarksEmptyAndControlNamesUnusable() {
         assertEquals("INBOX", MailboxNames.fromWire("inbox", false));
         assertEquals("INBOX", MailboxNames.fromWire("iNbOx", true));
         assertEquals("INBOX.Sent", MailboxNames.fromWire("INBOX.Sent", false));
         assertEquals("inbox.Sent", MailboxNames.fromWire("inbox.Sent", false));
         assertEquals("Entwürfe", MailboxNames.fromWire("Entwürfe", true));
-        assertThrows(IllegalArgumentException.class, () -> MailboxNames.fromWire("", false));
-        assertThrows(IllegalArgumentException.class, () -> MailboxNames.fromWire("", true));
-        assertThrows(IllegalArgumentException.class, () -> MailboxNames.fromWire("&AAk-", false));
-        assertThrows(IllegalArgumentException.class, () -> MailboxNames.fromWire("a\u0085b", true));
+        assertEquals(MailboxNames.unusable(""), MailboxNames.fromWire("", false));
+        assertEquals(MailboxNames.unusable(""), MailboxNames.fromWire("", true));
+        assertEquals(MailboxNames.unusable("&AAk-"), MailboxNames.fromWire("&AAk-", false));
+        assertEquals(MailboxNames.unusable("a\u0085b"), MailboxNames.fromWire("a\u0085b", true));
         assertThrows(IllegalArgumentException.class, () -> MailboxNames.fromWire("a\rb", true));
+        assertThrows(IllegalArgumentException.class, () -> MailboxNames.fromWire("a\nb", false));
+        assertThrows(IllegalArgumentException.class, () -> MailboxNames.fromWire("&AA0-", false)); // CR in base64
         assertEquals("", MailboxNames.patternFromWire("", false));
         assertEquals("inbox", MailboxNames.patternFromWire("inbox", false));
         assertEquals("Entw&APw-rfe", MailboxNames.toWire("Entw&APw-rfe", true));
         assertEquals("Entw&-APw-rfe", MailboxNames.toWire("Entw&APw-rfe", false));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"&Jjo", "&AGE-", "&APw-&AOQ-", "ä", "\uFFFD", "a\tb", "&-&", "&2D0-"})
+    void namesNoMailboxCanHaveAreUnusableNotErrors(String wire) {
+        String name = MailboxNames.fromWire(wire, false);
+        assertTrue(MailboxNames.isUnusable(name), wire);
+        assertEquals(wire, MailboxNames.toWire(name, false)); // a proxy passes it on as it came
+        assertEquals(wire, MailboxNames.toWire(name, true));
+        assertEquals(java.util.Optional.empty(), MailboxNames.encodeUsable(name)); // it has no internal name
+        assertThrows(IllegalArgumentException.class, () -> MailboxNames.encodeUtf7(name));
+        assertTrue(MailboxNames.isUnusable(MailboxNames.patternFromWire(wire, false)), wire);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\"b", "foo bar", "&AOQ-", "&Jjo-!", "100%", "a*b", "&-", "INBOX.&AOQ-"})
+    void unusualButCanonicalNamesAreNames(String wire) {
+        String name = MailboxNames.fromWire(wire, false);
+        assertFalse(MailboxNames.isUnusable(name), wire);
+        assertEquals(java.util.Optional.of(wire), MailboxNames.encodeUsable(name));
+    }
+
+    @Test
+    void noUnusableNameEqualsAUsableOne() {
+        // the raw wire text of an unusable name may look like a real name; the mark keeps them apart
+        assertNotEquals(MailboxNames.fromWire("&-Jjo", false), MailboxNames.fromWire("&Jjo", false));
+        assertEquals("&Jjo", MailboxNames.fromWire("&-Jjo", false));
+        assertFalse(MailboxNames.isUnusable(""));
     }
 }

@@ -110,9 +110,15 @@ final class CommandWriter {
 
     /**
      * A name that may be empty: a LIST reference, a quota root, or (with {@code wildcards}) a pattern. Control
-     * characters are refused: no server accepts them in a name, and a proxy must not be the one that tries.
+     * characters are refused: no server accepts them in a name, and a proxy must not be the one that tries — unless
+     * the name is one a client sent ({@link MailboxNames#isUnusable}).
      */
     CommandWriter mailboxPattern(String name, boolean wildcards) {
+        if (MailboxNames.isUnusable(name)) {
+            // the client's own name, passed on as it came (quoted or counted, never bare if it cannot be) for the
+            // server to refuse as it would refuse it from the client
+            return bareOrString(MailboxNames.toWire(name, encoding.utf8Accept()), wildcards);
+        }
         if (hasControl(name)) {
             throw new ImapEncodingException("Control character in mailbox name: " + printable(name));
         }

@@ -164,6 +164,18 @@ class CommandEncodingInjectionTest {
                 () -> ImapCommandEncoder.encode(ListCommand.basic("a", "", name), ImapEncoding.RFC3501));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"&Jjo", "&AGE-", "\u00e4", "tab\there", "&-&", "\ufffd"})
+    void namesNoMailboxCanHaveArePassedOnAsTheyCame(String wire) {
+        // the backend must refuse them as it would refuse them from the client
+        String name = org.murder.protocol.imap.MailboxNames.unusable(wire);
+        assertRoundTrip(new Create("a", name, List.of()), ImapEncoding.RFC3501);
+        assertRoundTrip(new Rename("b", "INBOX.x", name), ImapEncoding.RFC3501);
+        assertRoundTrip(ListCommand.basic("c", "", name), ImapEncoding.RFC3501);
+        String empty = org.murder.protocol.imap.MailboxNames.unusable("");
+        assertRoundTrip(new Create("d", empty, List.of()), ImapEncoding.RFC3501);
+    }
+
     @Test
     void aLoneSurrogateInAMailboxNameIsRefused() {
         assertThrows(ImapEncodingException.class,

@@ -50,7 +50,7 @@ class ImapCompressIT {
 
     /** A line client whose streams can switch to raw DEFLATE after the server's OK. */
     private static final class Wire implements AutoCloseable {
-        private final Socket socket;
+        private Socket socket;
         private InputStream in;
         private OutputStream out;
 
@@ -94,6 +94,22 @@ class ImapCompressIT {
             return in.readNBytes(n);
         }
 
+        /** STARTTLS on the same socket (the node refuses passwords in the clear): compression then runs inside TLS. */
+        void startTls() throws IOException {
+            send("t0 STARTTLS\r\n");
+            String ok = line();
+            if (!ok.startsWith("t0 OK")) {
+                throw new IOException("STARTTLS: " + ok);
+            }
+            javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) MurderNode.trustAll()
+                    .createSocket(socket, MurderNode.HOST, MurderNode.imapPort(), true);
+            tls.setSoTimeout(20_000);
+            tls.startHandshake();
+            socket = tls;
+            in = tls.getInputStream();
+            out = tls.getOutputStream();
+        }
+
         /** Reads are unbuffered byte by byte before this, so nothing after the OK has been taken from the socket. */
         void compress() {
             in = new InflaterInputStream(in, new Inflater(true));
@@ -117,6 +133,7 @@ class ImapCompressIT {
             assertTrue(greeting.contains("COMPRESS=DEFLATE"), greeting);
             w.send("z0 COMPRESS DEFLATE\r\n");
             assertEquals("z0 BAD Please login first", w.line(), "RFC 4978: only once authenticated");
+            w.startTls();
             w.send("a1 LOGIN " + MurderNode.USER + " " + MurderNode.USER_PASSWORD + "\r\n");
             assertTrue(last(w.until("a1")).startsWith("a1 OK"));
             w.send("z1 COMPRESS LZ4\r\n");
@@ -165,6 +182,9 @@ class ImapCompressIT {
         p.put("mail.imap.host", MurderNode.HOST);
         p.put("mail.imap.port", Integer.toString(MurderNode.imapPort()));
         p.put("mail.imap.compress.enable", "true");
+        p.put("mail.imap.starttls.enable", "true");
+        p.put("mail.imap.starttls.required", "true");
+        p.put("mail.imap.ssl.trust", "*");
         p.put("mail.imap.connectiontimeout", "10000");
         p.put("mail.imap.timeout", "30000");
         Session session = Session.getInstance(p);

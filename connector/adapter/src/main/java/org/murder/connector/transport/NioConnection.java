@@ -638,13 +638,13 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
             if (inflation != null) {
                 throw new IllegalStateException("compression already active");
             }
-            // the client must wait for the answer before it compresses: anything it pipelined is not a command
+            // the client must wait for the answer before it compresses: anything it pipelined is not a command. The
+            // decoder stays: it carries the bounds raised at login (a new one would hold a logged-in client to the
+            // small pre-login literals)
             inbound.removeIf(item -> {
                 releaseLocked(item);
                 return item instanceof Decoded || item instanceof Bad;
             });
-            decoder.close();
-            decoder = listener.binding().newDecoder(listener.settings());
             inflation = new Inflation();
         }
         synchronized (outLock) {

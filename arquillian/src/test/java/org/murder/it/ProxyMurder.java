@@ -105,6 +105,8 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("murder_map_check_seconds", "1")
                 .setting("proxy_authname", PROXY)
                 .setting("proxy_password", PROXY_PASSWORD)
+                // every proxied session in the suites runs over a compressed backend connection (RFC 4978)
+                .setting("proxy_compress", "yes")
                 .setting("be1_imap_address", HOST + ":" + BE1.imap())
                 .setting("be2_imap_address", HOST + ":" + BE2.imap())
                 .setting("be1_lmtp_address", HOST + ":" + BE1.lmtp())

@@ -321,6 +321,11 @@ public class MurderSettings {
         return words(get(server + "_mechs", get("proxy_mechs", "")).toUpperCase(Locale.ROOT));
     }
 
+    /** Whether a frontend compresses its IMAP connections to backends that offer COMPRESS=DEFLATE (Cyrus's name). */
+    public boolean proxyCompress() {
+        return bool("proxy_compress", false);
+    }
+
     /** Whether a frontend starts TLS towards {@code server} before it authenticates ({@code <server>_tls}). */
     public boolean proxyTls(String server) {
         return bool(server + "_tls", bool("proxy_tls", false));

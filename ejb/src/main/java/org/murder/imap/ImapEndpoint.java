@@ -102,6 +102,9 @@ public class ImapEndpoint implements ImapListener {
                 "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE", "CONDSTORE", "ACL", "RIGHTS=kxten", "QUOTA",
                 "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
                 "ESEARCH", "BINARY"));
+        if (!c.isCompressed()) {
+            caps.add("COMPRESS=DEFLATE"); // RFC 4978; not once it is on (as Cyrus)
+        }
         if (!s.authenticated()) {
             if (c.tlsAvailable()) {
                 caps.add("STARTTLS");
@@ -182,6 +185,8 @@ public class ImapEndpoint implements ImapListener {
             }
         } else if (state instanceof ImapSession.NotAuthenticated) {
             tagged(c, tag, ImapStatus.BAD, "Please login first");
+        } else if (command instanceof ImapCommand.Compress z) {
+            compress(c, tag, z); // the frontend's own connection with its client: never a backend's business
         } else if (command instanceof ImapCommand.Selected sel) {
             if (state instanceof ImapSession.Selected selected) {
                 messageCommands.run(c, s, selected, sel);
@@ -192,6 +197,17 @@ public class ImapEndpoint implements ImapListener {
             }
         } else if (!proxy.route(c, s, command)) {
             mailboxCommands.run(c, s, command);
+        }
+    }
+
+    /** RFC 4978: BAD for another mechanism, NO [COMPRESSIONACTIVE] the second time (as Dovecot says it). */
+    private void compress(Connection c, String tag, ImapCommand.Compress z) {
+        if (!z.mechanism().equals("DEFLATE")) {
+            tagged(c, tag, ImapStatus.BAD, "Unknown compression mechanism " + z.mechanism());
+        } else if (c.isCompressed()) {
+            tagged(c, tag, ImapStatus.NO, "COMPRESSIONACTIVE", "DEFLATE active via COMPRESS");
+        } else {
+            c.startCompression(ImapResponses.tagged(tag, ImapStatus.OK, Optional.empty(), "DEFLATE active"));
         }
     }
 

@@ -479,7 +479,7 @@ public class ImapProxy {
             InetSocketAddress a = settings.backendAddress(srv, MurderSettings.Service.IMAP);
             BackendConnection b = BackendConnection.open(outbound, srv, new InetSocketAddress(a.getHostString(), a.getPort()),
                     new BackendConnection.Login(settings.proxyAuthname(srv), settings.proxyPassword(srv).toCharArray(),
-                            s.user(), settings.proxyMechanisms(srv), settings.proxyTls(srv),
+                            s.user(), settings.proxyMechanisms(srv), settings.proxyTls(srv), settings.proxyCompress(),
                             caps -> capabilities.learned(srv, caps)),
                     settings.proxyTimeout(), deadlines, timer);
             if (!s.enabled.isEmpty()) {

@@ -52,10 +52,14 @@ public final class BackendConnection implements OutboundHandler {
      * what every backend serves).
      */
     public record Login(String authname, char[] password, String authorize, Set<String> mechanisms, boolean tls,
-                        java.util.function.Consumer<Set<String>> onReady) {
+                        boolean compress, java.util.function.Consumer<Set<String>> onReady) {
     }
 
-    sealed interface State permits Opening, Asking, StartingTls, Authenticating, Ready, Closed {
+    sealed interface State permits Opening, Asking, StartingTls, Authenticating, Compressing, Ready, Closed {
+    }
+
+    /** Logged in, COMPRESS DEFLATE sent ({@code proxy_compress}); {@code capabilities} are the logged-in ones. */
+    record Compressing(Set<String> capabilities) implements State {
     }
 
     /** Connecting, then waiting for the greeting. */
@@ -422,6 +426,16 @@ public final class BackendConnection implements OutboundHandler {
     /** The tagged answer to one of our own commands while logging in. */
     private Runnable loginStep(ImapResponse r) {
         ImapResponseHead head = r.head();
+        if (state instanceof Compressing z) {
+            if (head.status().orElse(null) == ImapResponseHead.Status.OK) {
+                connection.startCompression(); // the backend compresses from the byte after its OK
+            } else {
+                LOG.info(() -> "MURDER-PROXY-010 " + server + " refused COMPRESS: " + head.text() + "; going on without");
+            }
+            capabilities = z.capabilities();
+            ready();
+            return null;
+        }
         if (head.status().orElse(null) != ImapResponseHead.Status.OK) {
             if (state instanceof Authenticating) {
                 LOG.warning(() -> "MURDER-PROXY-004 " + server + " refused " + login.authname() + " acting for "
@@ -464,6 +478,11 @@ public final class BackendConnection implements OutboundHandler {
     }
 
     private void ready() {
+        if (login.compress() && capabilities.contains("COMPRESS=DEFLATE") && !(state instanceof Compressing)) {
+            state = new Compressing(Set.copyOf(capabilities));
+            internal("COMPRESS DEFLATE");
+            return;
+        }
         state = new Ready(Set.copyOf(capabilities), ImapEncoding.forCapabilities(capabilities));
         cancelDeadline();
         login.onReady().accept(capabilities);

@@ -24,6 +24,8 @@ final class ExtensionCommandParsers {
     static final int MAX_ID_FIELD = 30;
     static final int MAX_ID_VALUE = 1024;
 
+    static final String INVALID_COMPRESSION = "Invalid compression mechanism";
+
     private ExtensionCommandParsers() {
     }
 
@@ -41,6 +43,12 @@ final class ExtensionCommandParsers {
             return new ImapCommand.Enable(tag, capabilities);
         });
         parsers.put("ID", ExtensionCommandParsers::id);
+        parsers.put("COMPRESS", (tag, args, ctx) -> {
+            args.sp();
+            String mechanism = args.atom(INVALID_COMPRESSION).toUpperCase(Locale.ROOT);
+            args.end();
+            return new ImapCommand.Compress(tag, mechanism);
+        });
     }
 
     /** {@code ID SP ("(" [string SP nstring *(SP string SP nstring)] ")" / "NIL")}. */

@@ -368,6 +368,9 @@ class ImapCommandParserTest {
         assertEquals(new Namespace("A001"), parsed("A001 NAMESPACE"));
         assertEquals(new Enable("t2", List.of("CONDSTORE", "X-GOOD-IDEA")), parsed("t2 ENABLE CONDSTORE X-GOOD-IDEA"));
         assertEquals(new Enable("t", List.of("UTF8=ACCEPT")), parsed("t enable utf8=accept"));
+        assertEquals(new ImapCommand.Compress("z", "DEFLATE"), parsed("z COMPRESS DEFLATE"));
+        assertEquals(new ImapCommand.Compress("z", "DEFLATE"), parsed("z compress deflate"));
+        assertEquals(new ImapCommand.Compress("z", "LZ4"), parsed("z COMPRESS lz4"), "an unknown one is the server's to refuse");
     }
 
     @Test
@@ -484,6 +487,9 @@ class ImapCommandParserTest {
                 Arguments.of("A01 EXPUNGE 1", "A01", "Extra arguments"),
                 Arguments.of("A01 IDLE x", "A01", "Extra arguments"),
                 Arguments.of("A01 NAMESPACE x", "A01", "Extra arguments"),
+                Arguments.of("A01 COMPRESS", "A01", "Missing argument"),
+                Arguments.of("A01 COMPRESS DEFLATE x", "A01", "Extra arguments"),
+                Arguments.of("A01 COMPRESS \"DEFLATE\"", "A01", "Invalid compression mechanism"),
                 Arguments.of("A01 UNSELECT x", "A01", "Extra arguments"),
                 // UID
                 Arguments.of("A01 UID", "A01", "Missing argument"),

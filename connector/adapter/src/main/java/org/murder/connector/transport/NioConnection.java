@@ -77,6 +77,8 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     /** The engine wants to wrap before it unwraps more, and our output cannot move yet: input waits. */
     private boolean unwrapStalled;
     private TlsInput tlsIn;
+    /** RFC 4978 COMPRESS: what the client sends (after TLS, when TLS is on) is inflated before it is decoded. */
+    private Inflation inflation;
     private volatile boolean expectContinuation;
     /** The current command's streamed response, if any: no input is dispatched until it is done. Worker only. */
     private volatile ResponseProducer producing;
@@ -141,7 +143,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                     n = channel.read(scratch);
                     if (n > 0) {
                         scratch.flip();
-                        decoder.decode(scratch, sink);
+                        decodeLocked(scratch);
                     }
                 } else {
                     n = tlsIn.readFrom(channel);
@@ -166,7 +168,13 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     }
 
     private void unwrapLocked() throws IOException {
-        TlsInput.Status status = tlsIn.unwrap(this::flush, () -> inputEnded, app -> decoder.decode(app, sink));
+        TlsInput.Status status = tlsIn.unwrap(this::flush, () -> inputEnded, app -> {
+            try {
+                decodeLocked(app);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         if (status == TlsInput.Status.STALLED) {
             unwrapStalled = true;
             listener.interest(key, SelectionKey.OP_READ, false);
@@ -175,6 +183,14 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
             endInputLocked();
         }
         flush(); // a finished handshake may release queued output
+    }
+
+    private void decodeLocked(ByteBuffer bytes) throws IOException {
+        if (inflation == null) {
+            decoder.decode(bytes, sink);
+        } else {
+            inflation.inflate(bytes, plain -> decoder.decode(plain, sink));
+        }
     }
 
     private void peerClosedLocked() {
@@ -195,6 +211,10 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
 
     private void endInputLocked() {
         decoder.close(); // the file of a literal still arriving goes with the connection
+        if (inflation != null) {
+            inflation.end();
+            inflation = null;
+        }
         if (!inputEnded) {
             inputEnded = true;
             open = false;
@@ -610,6 +630,35 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
             output.switchToTls(engine);
         }
         flush();
+    }
+
+    @Override
+    public void startCompression(byte[] clearResponse) {
+        synchronized (inLock) {
+            if (inflation != null) {
+                throw new IllegalStateException("compression already active");
+            }
+            // the client must wait for the answer before it compresses: anything it pipelined is not a command. The
+            // decoder stays: it carries the bounds raised at login (a new one would hold a logged-in client to the
+            // small pre-login literals)
+            inbound.removeIf(item -> {
+                releaseLocked(item);
+                return item instanceof Decoded || item instanceof Bad;
+            });
+            inflation = new Inflation();
+        }
+        synchronized (outLock) {
+            output.add(ByteBuffer.wrap(clearResponse));
+            output.startCompression();
+        }
+        flush();
+    }
+
+    @Override
+    public boolean isCompressed() {
+        synchronized (inLock) {
+            return inflation != null;
+        }
     }
 
     @Override

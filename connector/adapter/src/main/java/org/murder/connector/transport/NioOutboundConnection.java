@@ -70,6 +70,8 @@ final class NioOutboundConnection implements OutboundConnection, SelectorLoop.Se
     private boolean inputEnded;
     private boolean unwrapStalled;
     private TlsInput tlsIn;
+    /** RFC 4978 COMPRESS: what the server sends (after TLS, when TLS is on) is inflated before the handler sees it. */
+    private Inflation inflation;
 
     // ---- output: guarded by outLock
     private final Object outLock = new Object();
@@ -179,6 +181,18 @@ final class NioOutboundConnection implements OutboundConnection, SelectorLoop.Se
         if (!bytes.hasRemaining()) {
             return;
         }
+        if (inflation != null) {
+            try {
+                inflation.inflate(bytes, this::queuePlainLocked);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return;
+        }
+        queuePlainLocked(bytes);
+    }
+
+    private void queuePlainLocked(ByteBuffer bytes) {
         ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
         copy.put(bytes).flip();
         queuedInput += copy.remaining();
@@ -420,6 +434,34 @@ final class NioOutboundConnection implements OutboundConnection, SelectorLoop.Se
             output.switchToTls(engine);
         }
         flush();
+    }
+
+    @Override
+    public void startCompression() {
+        synchronized (inLock) {
+            if (state != State.CONNECTED) {
+                throw new IllegalStateException("outbound connection " + id + " is not connected");
+            }
+            if (inflation != null) {
+                throw new IllegalStateException("compression already active on outbound connection " + id);
+            }
+            inflation = new Inflation();
+            // read after the server's OK but not yet handed on: already compressed (the server compresses from the
+            // byte after its OK's CRLF; it sends nothing unasked before our next command, so the OK ended its read)
+            java.util.List<Event> pending = new java.util.ArrayList<>(events);
+            events.clear();
+            queuedInput = 0;
+            for (Event e : pending) {
+                if (e instanceof Input in) {
+                    queueInputLocked(in.bytes());
+                } else {
+                    events.add(e);
+                }
+            }
+        }
+        synchronized (outLock) {
+            output.startCompression();
+        }
     }
 
     @Override

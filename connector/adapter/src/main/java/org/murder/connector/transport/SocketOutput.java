@@ -23,9 +23,27 @@ final class SocketOutput {
     private SSLEngine pendingEngine;
     private ByteBuffer netOut;
 
+    /** RFC 4978 COMPRESS: what is added from now on is queued compressed (under TLS, when TLS is on). */
+    private Deflation deflation;
+
     void add(ByteBuffer bytes) {
+        if (deflation != null && bytes.hasRemaining()) {
+            bytes = deflation.compress(bytes);
+        }
         backlog += bytes.remaining();
         queue.add(bytes);
+    }
+
+    /** What is queued so far goes out as it is; what is added from now on, compressed. */
+    void startCompression() {
+        if (deflation != null) {
+            throw new IllegalStateException("compression already active");
+        }
+        deflation = new Deflation();
+    }
+
+    boolean compressed() {
+        return deflation != null;
     }
 
     /** Bytes queued but not yet handed to the socket. */
@@ -47,6 +65,10 @@ final class SocketOutput {
     void clear() {
         queue.clear();
         backlog = 0;
+        if (deflation != null) {
+            deflation.end(); // the connection is over: the native stream goes now, not at finalization
+            deflation = null;
+        }
     }
 
     /**

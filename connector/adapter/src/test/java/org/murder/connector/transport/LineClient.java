@@ -133,6 +133,19 @@ final class LineClient implements AutoCloseable {
         use(tls);
     }
 
+    /**
+     * RFC 4978 COMPRESS=DEFLATE from here on (after the server's OK to COMPRESS was read): raw DEFLATE both ways,
+     * each send sync-flushed; bytes already received after the OK are the start of the server's compressed stream.
+     */
+    void startCompression() {
+        java.io.InputStream rest = new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(Arrays.copyOfRange(buffer, pos, limit)), in);
+        pos = 0;
+        limit = 0;
+        in = new java.util.zip.InflaterInputStream(rest, new java.util.zip.Inflater(true));
+        out = new java.util.zip.DeflaterOutputStream(out, new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true), true);
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -96,6 +96,22 @@ public interface Connection {
     void startTls(byte[] clearResponse);
 
     /**
+     * RFC 4978 COMPRESS=DEFLATE: {@code clearResponse} (the tagged OK) goes out uncompressed, everything written after
+     * it is compressed, and what the client sends from now on is decompressed before it is decoded; inside TLS when
+     * TLS is on. Commands the client pipelined after COMPRESS are discarded (it must wait for the answer).
+     *
+     * @throws IllegalStateException when compression is already on
+     */
+    default void startCompression(byte[] clearResponse) {
+        throw new UnsupportedOperationException("no compression on this connection");
+    }
+
+    /** Whether COMPRESS is active. */
+    default boolean isCompressed() {
+        return false;
+    }
+
+    /**
      * The next complete input line is handed to {@link ProtocolListener#onContinuation} instead of
      * being parsed as a command (SASL exchanges).
      */

@@ -56,6 +56,16 @@ public interface OutboundConnection {
      */
     void startTls();
 
+    /**
+     * RFC 4978 COMPRESS=DEFLATE from here on, both ways (inside TLS when TLS is on): call it once the server's OK to
+     * COMPRESS has been read and before anything else is written.
+     *
+     * @throws IllegalStateException when compression is already on
+     */
+    default void startCompression() {
+        throw new UnsupportedOperationException("no compression on this connection");
+    }
+
     boolean isTls();
 
     /** Sends what was written, then closes; {@code onClosed(connection, null)} follows. */

@@ -98,6 +98,8 @@ public final class ImapCommandEncoder {
     private static void authenticated(CommandWriter w, ImapCommand.Authenticated command) {
         if (command instanceof ImapCommand.Idle) {
             w.raw("IDLE");
+        } else if (command instanceof ImapCommand.Compress c) {
+            w.raw("COMPRESS").sp().atom(c.mechanism(), "compression mechanism");
         } else if (command instanceof ImapCommand.Namespace) {
             w.raw("NAMESPACE");
         } else if (command instanceof ImapCommand.Enable c) {

@@ -246,6 +246,14 @@ public sealed interface ImapCommand {
         }
     }
 
+    /** {@code COMPRESS mechanism} (RFC 4978), the mechanism upper-cased; only DEFLATE is defined. */
+    record Compress(String tag, String mechanism) implements Authenticated {
+        public Compress {
+            Objects.requireNonNull(tag, "tag");
+            Objects.requireNonNull(mechanism, "mechanism");
+        }
+    }
+
     /** NAMESPACE (RFC 2342). */
     record Namespace(String tag) implements Authenticated {
         public Namespace {

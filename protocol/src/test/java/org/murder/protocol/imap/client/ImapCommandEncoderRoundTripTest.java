@@ -102,6 +102,7 @@ class ImapCommandEncoderRoundTripTest {
         c.add(new Append("d4", "INBOX", List.of(), Optional.empty(), MessageLiteral.of(new byte[0], false)));
         c.add(new Idle("e1"));
         c.add(new Namespace("e2"));
+        c.add(new ImapCommand.Compress("e2z", "DEFLATE"));
         c.add(new Enable("e3", List.of("CONDSTORE", "UTF8=ACCEPT")));
         c.add(new GetAcl("f1", "INBOX"));
         c.add(new SetAcl("f2", "INBOX", "bob", StoreMode.SET, "lrs"));

@@ -375,6 +375,9 @@ public final class ImapReader {
         if (c == '"') {
             return quoted();
         }
+        if (c == '~' && peek(1) == '{') {
+            throw new ImapSyntaxException(ImapSyntaxException.LITERAL8_NOT_ALLOWED);
+        }
         if (c == '{') {
             Literal literal = literal(false);
             if (literal.file().isPresent()) {

@@ -274,9 +274,8 @@ class ImapComplianceSearchIT {
         data[10] = 0;
         byte[] multipart = bytes("From: user@domain.org\r\nSubject: attachment\r\nMime-Version: 1.0\r\n"
                 + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Transfer-Encoding: 8bit\r\n\r\n", "Grüße\r\n".getBytes(StandardCharsets.UTF_8),
-                bytes("\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n",
-                        data, "\r\n--b1--\r\n"));
+                + "Content-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n\r\n--b1\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Transfer-Encoding: binary\r\n\r\n", data, "\r\n--b1--\r\n");
         try (Wire w = Wire.alice()) {
             w.ok("c1", "CREATE " + box);
             assertTrue(w.append(box, single, true, true).startsWith("OK [APPENDUID "), "~{n+}");
@@ -362,7 +361,7 @@ class ImapComplianceSearchIT {
         static Wire alice() throws IOException {
             Wire w = new Wire();
             assertTrue(w.c.line().startsWith("* OK "));
-            assertEquals("t1 OK Begin TLS negotiation now", last(w.command("t1", "STARTTLS")));
+            assertEquals("t1 OK Begin TLS negotiation now", ImapComplianceSearchIT.last(w.command("t1", "STARTTLS")));
             w.c.handshake(MurderNode.trustAll());
             w.ok("t2", "LOGIN " + MurderNode.USER + " " + MurderNode.USER_PASSWORD);
             return w;

@@ -69,6 +69,12 @@ public final class RawLineClient implements AutoCloseable {
     public void startTlsMupdate(SSLSocketFactory factory) throws IOException {
         send("S01 STARTTLS\r\n");
         lineStartingWith("S01 OK");
+        handshake(factory);
+        skipBanner();
+    }
+
+    /** The TLS handshake on this connection, once the protocol's STARTTLS has been answered. */
+    public void handshake(SSLSocketFactory factory) throws IOException {
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);
         tls.setSoTimeout(15_000);
@@ -76,7 +82,15 @@ public final class RawLineClient implements AutoCloseable {
         socket = tls;
         in = tls.getInputStream();
         out = tls.getOutputStream();
-        skipBanner();
+    }
+
+    /** Exactly {@code n} bytes (a literal's content). */
+    public byte[] bytes(int n) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length < n) {
+            throw new IOException("connection closed inside a literal of " + n + " bytes");
+        }
+        return b;
     }
 
     /** True if the server closed the connection (within the read timeout). */

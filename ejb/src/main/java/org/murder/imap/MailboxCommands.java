@@ -19,6 +19,8 @@ import org.murder.connector.api.Connection;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.StatusItem;
+import org.murder.protocol.imap.message.BinaryContent;
+import org.murder.protocol.imap.message.MessageStructure;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
 import org.murder.protocol.imap.response.NamespaceEntry;
@@ -179,13 +181,12 @@ public class MailboxCommands {
             c.write(ImapResponses.namespace(entries(n.personal()), entries(n.otherUsers()), entries(n.shared()), false));
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Enable en) {
-            List<String> now = new ArrayList<>();
-            for (String cap : en.capabilities()) {
-                if (cap.equalsIgnoreCase("CONDSTORE") && s.enabled.add("CONDSTORE")) {
-                    now.add("CONDSTORE");
-                }
+            boolean condstore = !s.enabled.contains("CONDSTORE")
+                    && en.capabilities().stream().anyMatch(cap -> cap.equalsIgnoreCase("CONDSTORE"));
+            c.write(ImapResponses.enabled(condstore ? List.of("CONDSTORE") : List.of()));
+            if (condstore) {
+                MessageCommands.enableCondstore(c, s);
             }
-            c.write(ImapResponses.enabled(now));
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Idle) {
             messages.startIdle(c, s, tag);
@@ -572,9 +573,35 @@ public class MailboxCommands {
             return;
         }
         StoreMailbox m = found.get();
+        if (st.items().contains(StatusItem.HIGHESTMODSEQ)) {
+            MessageCommands.enableCondstore(c, s); // RFC 7162 3.1: STATUS (HIGHESTMODSEQ) enables CONDSTORE
+        }
         Map<String, Long> items = statusItems(s, m, st.items());
         c.write(ImapResponses.status(st.mailbox(), false, items));
         ok(c, tag, "Completed");
+    }
+
+    static final String NUL_IN_MESSAGE = "Message contains NUL characters";
+
+    /**
+     * A literal8's message as it is kept: its binary parts base64-encoded ({@link BinaryContent}), so that no answer
+     * but BINARY's carries a NUL. The message itself when it has none.
+     */
+    private Spool.TempMessage encodeBinaryParts(String partition, Spool.TempMessage sent) throws IOException {
+        BinaryContent.Source source = () -> java.nio.file.Files.newInputStream(sent.path());
+        BinaryContent.Plan plan;
+        try (java.io.InputStream in = source.open()) {
+            plan = BinaryContent.plan(MessageStructure.parse(in), source);
+        }
+        if (plan.unchanged()) {
+            return sent;
+        }
+        try (Spool.TempWriter writer = spool.openTemp(partition)) {
+            try (java.io.OutputStream out = writer.stream()) {
+                BinaryContent.write(plan, source, out);
+            }
+            return writer.finish();
+        }
     }
 
     private void append(Connection c, ImapSession s, ImapCommand.Append a) {
@@ -597,12 +624,30 @@ public class MailboxCommands {
             ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
             return;
         }
+        if (!a.message().binary() && a.message().containsNul()) {
+            no(c, a.tag(), NUL_IN_MESSAGE); // RFC 3501: a literal has no NUL; only BINARY's literal8 may (Cyrus's answer)
+            return;
+        }
         Spool.TempMessage file = null;
         try {
             // a large message is already a file (the transport spilled it): linked or copied, never read into memory
             Optional<org.murder.protocol.wire.SpilledLiteral> spilled = a.message().file();
             file = spilled.isPresent() ? spool.adoptTemp(m.partition(), spilled.get().path())
                     : spool.writeTemp(m.partition(), a.message().openStream());
+            if (a.message().binary()) {
+                Spool.TempMessage sent = file;
+                file = null; // the encoded copy's, if any; the one sent is deleted here either way
+                try {
+                    file = encodeBinaryParts(m.partition(), sent);
+                } catch (BinaryContent.NulOutsideBodyException e) {
+                    no(c, a.tag(), NUL_IN_MESSAGE);
+                    return;
+                } finally {
+                    if (file != sent) {
+                        spool.delete(sent.path());
+                    }
+                }
+            }
             MessageCacheData cache = MessageCacheData.parse(file.path());
             Instant date = a.internalDate().map(z -> z.toInstant()).orElse(Instant.now());
             MessageStore.Appended done = store.append(spool, m.id(), new MessageStore.NewMessage(file,

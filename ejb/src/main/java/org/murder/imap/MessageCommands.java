@@ -169,6 +169,18 @@ public class MessageCommands {
         return uid || set.usesStar() || set.largestNumber().orElse(0) <= sel.count();
     }
 
+    /**
+     * Turns CONDSTORE on for the session (RFC 7162 3.1). The first CONDSTORE-enabling command of a session that has a
+     * mailbox selected is answered by its HIGHESTMODSEQ too, as Cyrus and Dovecot do: from then on the client's FETCH
+     * answers carry MODSEQ, and it needs the value to start from.
+     */
+    static void enableCondstore(Connection c, ImapSession s) {
+        if (s.enabled.add("CONDSTORE")) {
+            s.selected().ifPresent(sel -> c.write(ImapResponses.untagged(ImapStatus.OK,
+                    Optional.of("HIGHESTMODSEQ " + sel.view().highestModSeq()), "CONDSTORE enabled")));
+        }
+    }
+
     // ------------------------------------------------------------------ FETCH
 
     private void fetch(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Fetch f) {
@@ -184,7 +196,9 @@ public class MessageCommands {
             long since = f.changedSince().getAsLong();
             MailboxIndex view = sel.view();
             indexes = indexes.stream().filter(i -> view.modSeq(i) > since).toList();
-            s.enabled.add("CONDSTORE");
+        }
+        if (f.changedSince().isPresent() || items.contains(FetchItem.Attribute.MODSEQ)) {
+            enableCondstore(c, s);
         }
         if (s.enabled.contains("CONDSTORE") && !items.contains(FetchItem.Attribute.MODSEQ)) {
             items = new ArrayList<>(items);
@@ -283,50 +297,16 @@ public class MessageCommands {
             return true;
         }
 
-        /** {@code * n FETCH (UID u FLAGS (...) MODSEQ (m))}, as FetchResponseBuilder writes it, without its objects. */
         private void writeIndexOnly(int i) {
             MailboxIndex view = sel.view();
             long uid = view.uid(i);
-            StringBuilder b = line;
-            b.setLength(0);
-            b.append("* ").append(i + 1).append(" FETCH (");
-            boolean first = true;
-            if (withUid) {
-                b.append("UID ").append(uid);
-                first = false;
+            MessageFlags flags = view.flags(i);
+            if (sel.sharedSeen) {
+                flags = flags.withSeen(sel.seen.contains(uid));
             }
-            for (FetchItem item : items) {
-                if (item == FetchItem.Attribute.UID) {
-                    continue;
-                }
-                if (!first) {
-                    b.append(' ');
-                }
-                first = false;
-                if (item == FetchItem.Attribute.FLAGS) {
-                    MessageFlags flags = view.flags(i);
-                    if (sel.sharedSeen) {
-                        flags = flags.withSeen(sel.seen.contains(uid));
-                    }
-                    b.append("FLAGS (");
-                    boolean firstFlag = true;
-                    for (String atom : flags.atoms()) {
-                        if (!org.murder.protocol.imap.response.ImapWriter.isFlag(atom)) {
-                            throw new IllegalArgumentException("not a flag: " + atom);
-                        }
-                        b.append(firstFlag ? "" : " ").append(atom);
-                        firstFlag = false;
-                    }
-                    if (sel.isRecent(uid)) {
-                        b.append(firstFlag ? "" : " ").append("\\Recent");
-                    }
-                    b.append(')');
-                } else {
-                    b.append("MODSEQ (").append(view.modSeq(i)).append(')');
-                }
-            }
-            b.append(")\r\n");
-            out.writeBytes(b.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)); // ASCII (isFlag)
+            line.setLength(0);
+            indexOnlyLine(line, i + 1, uid, withUid, items, flags.atoms(), sel.isRecent(uid), view.modSeq(i));
+            out.writeBytes(line.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)); // ASCII (isFlag)
         }
 
         /** Opens the next message; false when the response is complete (or ended with NO). */
@@ -439,6 +419,50 @@ public class MessageCommands {
         }
     }
 
+    /**
+     * {@code * n FETCH (UID u FLAGS (...) MODSEQ (m))} for a FETCH of UID, FLAGS and MODSEQ only, as
+     * {@link FetchResponseBuilder} writes it but without its objects: {@code UID FETCH 1:* (FLAGS)} of a big mailbox
+     * writes a line per message ({@code IndexOnlyFetchLineTest} holds the two to the same text).
+     */
+    static void indexOnlyLine(StringBuilder b, long msn, long uid, boolean withUid, List<FetchItem> items,
+                              List<String> flagAtoms, boolean recent, long modSeq) {
+        b.append("* ").append(msn).append(" FETCH (");
+        boolean first = true;
+        if (withUid) {
+            b.append("UID ").append(uid);
+            first = false;
+        }
+        for (FetchItem item : items) {
+            if (item == FetchItem.Attribute.UID) {
+                continue;
+            }
+            if (!first) {
+                b.append(' ');
+            }
+            first = false;
+            if (item == FetchItem.Attribute.FLAGS) {
+                b.append("FLAGS (");
+                boolean firstFlag = true;
+                for (String atom : flagAtoms) {
+                    if (!org.murder.protocol.imap.response.ImapWriter.isFlag(atom)) {
+                        throw new IllegalArgumentException("not a flag: " + atom);
+                    }
+                    b.append(firstFlag ? "" : " ").append(atom);
+                    firstFlag = false;
+                }
+                if (recent) {
+                    b.append(firstFlag ? "" : " ").append("\\Recent");
+                }
+                b.append(')');
+            } else if (item == FetchItem.Attribute.MODSEQ) {
+                b.append("MODSEQ (").append(modSeq).append(')');
+            } else {
+                throw new IllegalArgumentException("not an index-only item: " + item);
+            }
+        }
+        b.append(")\r\n");
+    }
+
     private static boolean fromIndex(FetchItem item) {
         return item == FetchItem.Attribute.UID || item == FetchItem.Attribute.FLAGS || item == FetchItem.Attribute.MODSEQ
                 || item == FetchItem.Attribute.RFC822_SIZE || item == FetchItem.Attribute.INTERNALDATE;
@@ -499,12 +523,13 @@ public class MessageCommands {
             } else if (item instanceof FetchItem.Binary bin && bin.part().isEmpty()) {
                 // BINARY[]: the message as stored, streamed from its file like BODY[]
                 ByteRange whole = ByteRange.between(0, m.size());
-                b.binary(bin.responseName(), bin.partial().map(p -> whole.partial(p.origin(), p.length())).orElse(whole).in(file));
+                ByteRange range = bin.partial().map(p -> whole.partial(p.origin(), p.length())).orElse(whole);
+                b.binary(bin.responseName(), range.in(file), holdsNul(file, range));
             } else if (item instanceof FetchItem.Binary bin) {
                 if (structure == null) {
                     structure = structure(file, m);
                 }
-                b.binary(bin.responseName(), new Segment.Bytes(partial(decoded(file, structure, bin.part()), bin.partial())));
+                b.binary(bin.responseName(), partial(decoded(file, structure, bin.part()), bin.partial()));
             } else if (item instanceof FetchItem.BinarySize bs && bs.part().isEmpty()) {
                 b.binarySize(bs.responseName(), m.size());
             } else if (item instanceof FetchItem.BinarySize bs) {
@@ -598,6 +623,30 @@ public class MessageCommands {
         return java.util.Arrays.copyOfRange(data, from, to);
     }
 
+    /**
+     * Whether a NUL is in the range, which then goes out as a literal8. Messages APPENDed since BINARY's NUL parts are
+     * stored encoded have none, but older ones and LMTP deliveries may: one more read of a rare item's data.
+     */
+    private static boolean holdsNul(Path file, ByteRange r) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(r.offset());
+            byte[] buf = new byte[CHUNK];
+            for (long left = r.length(); left > 0; ) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    return false;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == 0) {
+                        return true;
+                    }
+                }
+                left -= n;
+            }
+            return false;
+        }
+    }
+
     private static byte[] read(Path file, ByteRange r) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             in.skipNBytes(r.offset());
@@ -615,6 +664,9 @@ public class MessageCommands {
         if (!validMsns(sel, st.set(), st.uid())) {
             ImapEndpoint.tagged(c, st.tag(), ImapStatus.BAD, "Invalid message sequence number");
             return;
+        }
+        if (st.unchangedSince().isPresent()) {
+            enableCondstore(c, s);
         }
         MessageFlags flags = MessageFlags.of(st.flags());
         FlagChange.Mode mode = switch (st.mode()) {
@@ -643,14 +695,18 @@ public class MessageCommands {
         }
         // the view takes this STORE's changes without a second FETCH for them; others' changes are told as usual
         sync(c, s, false, false, told(changed));
-        boolean answer = !st.silent() || st.unchangedSince().isPresent();
+        // with CONDSTORE the client learns each new MODSEQ, .SILENT or not (RFC 7162 3.2 asks it for UNCHANGEDSINCE;
+        // Cyrus does it for every STORE, FLAGS included)
+        boolean withModSeq = s.enabled.contains("CONDSTORE");
+        boolean answer = !st.silent() || withModSeq;
         List<Long> uids = answer ? uidsOf(sel, st.set(), st.uid()) : List.of();
         Set<Long> notChanged = new java.util.HashSet<>(failed);
-        boolean withModSeq = st.unchangedSince().isPresent() || s.enabled.contains("CONDSTORE");
-        byte[] completion = failed.isEmpty()
+        // MODIFIED names UIDs for UID STORE, message numbers for STORE (RFC 7162 3.2)
+        long[] modified = failed.stream().mapToLong(uid -> st.uid() ? uid : sel.msnOf(uid)).filter(n -> n > 0).toArray();
+        byte[] completion = modified.length == 0
                 ? ImapResponses.tagged(st.tag(), ImapStatus.OK, Optional.empty(), "Completed")
-                : ImapResponses.tagged(st.tag(), ImapStatus.OK, Optional.of("MODIFIED " + SequenceSet.of(failed.stream()
-                        .mapToLong(Long::longValue).toArray())), "Conditional STORE failed");
+                : ImapResponses.tagged(st.tag(), ImapStatus.OK, Optional.of("MODIFIED " + SequenceSet.of(modified)),
+                        "Conditional STORE failed");
         // a FETCH a message, produced as the client reads (a STORE on 1:* of a big mailbox is megabytes)
         java.util.Iterator<Long> next = uids.iterator();
         c.stream(new ChunkedResponse(() -> {
@@ -721,10 +777,24 @@ public class MessageCommands {
 
     // ------------------------------------------------------------------ SEARCH
 
-    /** RFC 4731: only what the client asked for; MIN, MAX and ALL are left out when nothing matched. */
-    private static EsearchResult esearch(ImapCommand.Search se, List<Long> hits, OptionalLong modSeq) {
+    /**
+     * RFC 4731: only what the client asked for; MIN, MAX and ALL are left out when nothing matched. With a MODSEQ
+     * criterion, MODSEQ is the highest of the messages returned (RFC 7162 3.1.10): of the one MIN or MAX names when
+     * only they were asked for, else of every match; none when nothing matched.
+     */
+    private static EsearchResult esearch(ImapCommand.Search se, List<Long> hits, long[] modSeqs) {
         Set<SearchReturnOption> o = se.returnOptions();
         boolean any = !hits.isEmpty();
+        OptionalLong modSeq = OptionalLong.empty();
+        if (any && se.key().usesModSeq()) {
+            boolean min = o.contains(SearchReturnOption.MIN);
+            boolean max = o.contains(SearchReturnOption.MAX);
+            if ((min || max) && !o.contains(SearchReturnOption.ALL) && !o.contains(SearchReturnOption.COUNT)) {
+                modSeq = OptionalLong.of(Math.max(min ? modSeqs[0] : 0, max ? modSeqs[modSeqs.length - 1] : 0));
+            } else {
+                modSeq = OptionalLong.of(java.util.Arrays.stream(modSeqs).max().getAsLong());
+            }
+        }
         return new EsearchResult(Optional.of(se.tag()), se.uid(),
                 o.contains(SearchReturnOption.MIN) && any ? OptionalLong.of(hits.get(0)) : OptionalLong.empty(),
                 o.contains(SearchReturnOption.MAX) && any ? OptionalLong.of(hits.get(hits.size() - 1)) : OptionalLong.empty(),
@@ -735,23 +805,26 @@ public class MessageCommands {
     }
 
     private void search(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Search se) {
+        if (se.key().usesModSeq()) {
+            enableCondstore(c, s); // RFC 7162 3.1: a MODSEQ search enables CONDSTORE
+        }
         SearchEvaluator evaluator = new SearchEvaluator(se.key(), sel.count(), sel.maxUid());
         List<Long> hits = new ArrayList<>();
-        long highestModSeq = 0;
+        java.util.stream.LongStream.Builder modSeqs = java.util.stream.LongStream.builder();
         for (int i = 0; i < sel.count(); i++) {
             SelectedMailbox.Message m = sel.message(i);
             SpoolMessage view = new SpoolMessage(m, i + 1, sel.isRecent(m.uid()),
                     spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
             if (evaluator.matches(view)) {
                 hits.add(se.uid() ? m.uid() : i + 1);
-                highestModSeq = Math.max(highestModSeq, m.modSeq());
+                modSeqs.add(m.modSeq());
             }
         }
-        OptionalLong modSeq = se.key().usesModSeq() && !hits.isEmpty() ? OptionalLong.of(highestModSeq) : OptionalLong.empty();
-        if (se.key().usesModSeq()) {
-            s.enabled.add("CONDSTORE"); // RFC 7162 3.1: a MODSEQ search enables CONDSTORE
-        }
-        c.write(se.esearch() ? ImapResponses.esearch(esearch(se, hits, modSeq)) : ImapResponses.search(hits, modSeq));
+        long[] hitModSeqs = modSeqs.build().toArray();
+        // RFC 7162 3.1.5: a non-empty SEARCH answer to a MODSEQ criterion ends with (MODSEQ highest)
+        OptionalLong highest = se.key().usesModSeq() && hitModSeqs.length > 0
+                ? OptionalLong.of(java.util.Arrays.stream(hitModSeqs).max().getAsLong()) : OptionalLong.empty();
+        c.write(se.esearch() ? ImapResponses.esearch(esearch(se, hits, hitModSeqs)) : ImapResponses.search(hits, highest));
         sync(c, s, false);
         ok(c, se.tag(), "Completed");
     }

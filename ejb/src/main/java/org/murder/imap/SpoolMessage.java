@@ -2,6 +2,9 @@ package org.murder.imap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,8 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
+import org.murder.protocol.imap.message.EncodedWords;
 import org.murder.protocol.imap.search.SearchableMessage;
 
 /** A stored message as SEARCH sees it; the file is read only when a key needs its header or body. */
@@ -109,9 +111,15 @@ final class SpoolMessage implements SearchableMessage {
         body = new String(raw.substring(bodyStart).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
-    private static String decode(String s) {
-        String utf8 = new String(s.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-        return DecoderUtil.decodeEncodedWords(utf8, DecodeMonitor.SILENT);
+    /** Raw 8-bit header text (read as ISO-8859-1) as UTF-8 when it is that, else as the Latin-1 it then likely is. */
+    private static String text(String raw) {
+        byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return raw;
+        }
     }
 
     @Override
@@ -120,7 +128,7 @@ final class SpoolMessage implements SearchableMessage {
         List<String> out = new ArrayList<>();
         for (String[] f : fields) {
             if (f[0].equalsIgnoreCase(name)) {
-                out.add(decode(f[1]));
+                out.add(text(f[1]));
             }
         }
         return out;
@@ -145,7 +153,7 @@ final class SpoolMessage implements SearchableMessage {
         load();
         StringBuilder out = new StringBuilder();
         for (String[] f : fields) {
-            out.append(f[0]).append(": ").append(decode(f[1])).append('\n');
+            out.append(f[0]).append(": ").append(EncodedWords.decode(text(f[1]))).append('\n');
         }
         return out.toString();
     }

@@ -148,12 +148,31 @@ public final class Spool {
         }
 
         public void write(byte[] bytes) throws IOException {
-            sha.update(bytes);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            write(bytes, 0, bytes.length);
+        }
+
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            sha.update(bytes, offset, length);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes, offset, length);
             while (b.hasRemaining()) {
                 channel.write(b);
             }
-            size += bytes.length;
+            size += length;
+        }
+
+        /** The writer as a stream, for code that writes to one; closing it does not finish the message. */
+        public OutputStream stream() {
+            return new java.io.BufferedOutputStream(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    TempWriter.this.write(new byte[] {(byte) b});
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    TempWriter.this.write(b, off, len);
+                }
+            }, 64 * 1024);
         }
 
         /** The whole message is written; {@link #link} makes it durable. */

@@ -394,6 +394,9 @@ public final class ImapReader {
         if (c == '"') {
             return quoted(lenientUtf8);
         }
+        if (c == '~' && peek(1) == '{') {
+            throw new ImapSyntaxException(ImapSyntaxException.LITERAL8_NOT_ALLOWED);
+        }
         if (c == '{') {
             Literal literal = literal(false);
             if (literal.file().isPresent()) {

@@ -30,6 +30,8 @@ public final class ImapSyntaxException extends Exception {
     public static final String INVALID_ESCAPE = "Invalid escape in quoted string";
     public static final String INVALID_LITERAL = "Invalid literal";
     public static final String TRUNCATED_LITERAL = "Truncated literal";
+    /** RFC 3516: a {@code literal8} ({@code ~{n}}) is only APPEND's message, never a string. */
+    public static final String LITERAL8_NOT_ALLOWED = "Literal8 not allowed here";
     /** A string argument sent as a literal so large that it went to a file (only APPEND's message may). */
     public static final String STRING_TOO_LONG = "String too long";
 

@@ -98,10 +98,35 @@ public final class FetchResponseBuilder {
         return this;
     }
 
-    /** {@code BINARY[part]<origin> ~{n}CRLF...} (RFC 3516): decoded content as a literal8. */
-    public FetchResponseBuilder binary(String itemName, Segment decoded) {
-        item(itemName).literal8(decoded);
+    /**
+     * {@code BINARY[part]<origin>} (RFC 3516): decoded content, as a literal8 {@code ~{n}} only when it holds a NUL,
+     * else as a plain literal (RFC 3516 §4.3, as Cyrus: a client then knows without scanning that there is none).
+     */
+    public FetchResponseBuilder binary(String itemName, byte[] decoded) {
+        return binary(itemName, new Segment.Bytes(decoded), holdsNul(decoded));
+    }
+
+    /** {@link #binary(String, byte[])} for content the transport streams from a file; the caller knows about NUL. */
+    public FetchResponseBuilder binary(String itemName, Segment.FileRegion decoded, boolean holdsNul) {
+        return binary(itemName, (Segment) decoded, holdsNul);
+    }
+
+    private FetchResponseBuilder binary(String itemName, Segment decoded, boolean holdsNul) {
+        if (holdsNul) {
+            item(itemName).literal8(decoded);
+        } else {
+            item(itemName).literal(decoded);
+        }
         return this;
+    }
+
+    private static boolean holdsNul(byte[] data) {
+        for (byte b : data) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code BINARY.SIZE[part] n} (RFC 3516). */

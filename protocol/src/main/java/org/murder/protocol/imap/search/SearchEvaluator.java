@@ -9,13 +9,19 @@ import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
 import org.murder.protocol.imap.SystemFlags;
+import org.murder.protocol.imap.message.AddressText;
+import org.murder.protocol.imap.message.EncodedWords;
 import org.murder.protocol.imap.search.SearchKey.DateKey;
 
 /**
  * Decides which messages a {@link SearchKey} matches, by RFC 3501 §6.4.4:
  * <ul>
  * <li>strings match as case-insensitive substrings (NFKC, then full case folding, so {@code STRASSE} finds
- *     {@code Straße}); an empty string matches every message that has the field;</li>
+ *     {@code Straße}; runs of whitespace count as one space, as Cyrus merges them); an empty string matches every
+ *     message that has the field;</li>
+ * <li>header fields are matched with their RFC 2047 encoded words decoded; FROM, TO, CC and BCC match the field as
+ *     written or its addresses written out again ({@link AddressText}: display names decoded, comments gone), so
+ *     display names and addresses both count, however the header spelled them;</li>
  * <li>BEFORE/ON/SINCE compare the calendar date of INTERNALDATE in its own zone, SENT* that of the Date: header
  *     in its own zone, falling back to INTERNALDATE when the header is missing or unparsable (as Cyrus does);</li>
  * <li>NEW is recent and unseen, OLD is not recent;</li>
@@ -67,9 +73,11 @@ public final class SearchEvaluator {
                     return m -> m.body().contains(needle);
                 case TEXT:
                     return m -> m.headerText().contains(needle) || m.body().contains(needle);
+                case SUBJECT:
+                    return m -> headerContains(m.message.header(t.field().headerName()), needle);
                 default:
                     String name = t.field().headerName();
-                    return m -> headerContains(m.message.header(name), needle);
+                    return m -> addressContains(m.message.header(name), needle);
             }
         }
         if (key instanceof SearchKey.Header h) {
@@ -118,7 +126,20 @@ public final class SearchEvaluator {
 
     private static boolean headerContains(List<String> values, String foldedNeedle) {
         for (String v : values) {
-            if (foldedNeedle.isEmpty() || fold(v).contains(foldedNeedle)) {
+            if (foldedNeedle.isEmpty() || fold(EncodedWords.decode(v)).contains(foldedNeedle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An address field: as written (encoded words decoded), or as its addresses read and written out again. */
+    private static boolean addressContains(List<String> values, String foldedNeedle) {
+        if (headerContains(values, foldedNeedle)) {
+            return true;
+        }
+        for (String v : values) {
+            if (fold(AddressText.of(v)).contains(foldedNeedle)) {
                 return true;
             }
         }
@@ -143,9 +164,30 @@ public final class SearchEvaluator {
         }
     }
 
-    /** Compatibility-normalised, case-folded: upper then lower catches ß/SS and the final sigma. */
+    /**
+     * Compatibility-normalised, case-folded (upper then lower catches ß/SS and the final sigma), whitespace runs
+     * (folded header lines, line breaks in a body) made one space.
+     */
     static String fold(String s) {
-        return Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        String folded = Normalizer.normalize(s, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return mergeSpace(folded);
+    }
+
+    private static String mergeSpace(String s) {
+        StringBuilder out = null;
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean isSpace = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+            if (isSpace && (space || c != ' ') && out == null) {
+                out = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (out != null && !(isSpace && space)) {
+                out.append(isSpace ? ' ' : c);
+            }
+            space = isSpace;
+        }
+        return out == null ? s : out.toString();
     }
 
     /** One message during one evaluation: expensive texts are fetched and folded at most once. */

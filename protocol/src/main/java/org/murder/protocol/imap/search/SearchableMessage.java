@@ -32,15 +32,16 @@ public interface SearchableMessage {
     long modSeq();
 
     /**
-     * The values of every header field named {@code name} (case-insensitive), unfolded and with RFC 2047
-     * encoded words decoded; empty when the message has no such field.
+     * The values of every header field named {@code name} (case-insensitive), unfolded, as written (8-bit text read
+     * as UTF-8): RFC 2047 encoded words are left in, the evaluator decodes them (an address field is parsed first);
+     * empty when the message has no such field.
      */
     List<String> header(String name);
 
     /** The Date: header's date-time in its own zone; empty when absent or unparsable. */
     Optional<ZonedDateTime> sentDate();
 
-    /** All header fields as decoded text, for TEXT. */
+    /** All header fields as text with their encoded words decoded, for TEXT. */
     String headerText();
 
     /** The decoded text of the body's text parts, for BODY and TEXT. */

@@ -81,10 +81,13 @@ class FetchResponseBuilderTest {
         String wire = new String(Segments.toByteArray(new FetchResponseBuilder(1).flags(List.of())
                 .body("(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0)").nil("BODY[3]")
                 .literal("RFC822.HEADER", new Segment.Bytes("A: b\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
-                .binary("BINARY[1]", new Segment.Bytes(new byte[] {0, 'x'})).binarySize("BINARY.SIZE[1]", 2)
-                .wire("X-GM-LABELS", "(\\Inbox \"a b\")").build()), StandardCharsets.UTF_8);
+                .binary("BINARY[1]", new byte[] {0, 'x'}).binarySize("BINARY.SIZE[1]", 2)
+                .binary("BINARY[2]", new byte[] {(byte) 0xe4, 'x'})
+                .wire("X-GM-LABELS", "(\\Inbox \"a b\")").build()), StandardCharsets.ISO_8859_1);
+        // a literal8 only where a NUL is: 8-bit data without one goes in a plain literal (RFC 3516 4.3)
         assertEquals("* 1 FETCH (FLAGS () BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0) BODY[3] NIL RFC822.HEADER"
-                + " {8}\r\nA: b\r\n\r\n BINARY[1] ~{2}\r\n\0x BINARY.SIZE[1] 2 X-GM-LABELS (\\Inbox \"a b\"))\r\n", wire);
+                + " {8}\r\nA: b\r\n\r\n BINARY[1] ~{2}\r\n\0x BINARY.SIZE[1] 2 BINARY[2] {2}\r\n\u00e4x"
+                + " X-GM-LABELS (\\Inbox \"a b\"))\r\n", wire);
     }
 
     @Test

@@ -207,17 +207,34 @@ public final class BackendConnection implements OutboundHandler {
 
     /** Says LOGOUT and closes; commands still waiting hear that the session ended. */
     public void close() {
+        boolean loggingOut;
         synchronized (this) {
-            if (state instanceof Ready && connection != null) {
+            loggingOut = state instanceof Ready && connection != null && connection.isOpen();
+            if (loggingOut) {
                 connection.write(("L" + (++tags) + " LOGOUT\r\n").getBytes(StandardCharsets.US_ASCII));
             }
         }
-        fail("the session ended");
-        OutboundConnection c = connection;
-        if (c != null) {
-            c.close();
+        fail("the session ended", !loggingOut);
+        if (loggingOut) {
+            // the backend closes after its answer, so the socket's TIME_WAIT is the backend's: a frontend that
+            // closed first would keep one of its ephemeral ports per session for a minute, and across hosts run
+            // out of them at a few hundred sessions a second per backend; a backend that does not close is cut off
+            OutboundConnection c = connection;
+            Deadlines.Deadline d = deadlines.arm(LOGOUT_WAIT, c::close);
+            synchronized (this) {
+                logoutDeadline = d;
+            }
+            if (!c.isOpen()) {
+                d.cancel(); // it closed before we looked: nothing to wait for, nothing kept
+            }
         }
     }
+
+    /** Armed while we wait for the backend to close after our LOGOUT; cancelled when it does. */
+    private Deadlines.Deadline logoutDeadline;
+
+    /** How long a backend has to close after our LOGOUT before we close ourselves. */
+    private static final Duration LOGOUT_WAIT = Duration.ofSeconds(5);
 
     // ------------------------------------------------------------------ the transport's events
 
@@ -244,6 +261,12 @@ public final class BackendConnection implements OutboundHandler {
 
     @Override
     public void onClosed(OutboundConnection c, Throwable cause) {
+        synchronized (this) {
+            if (logoutDeadline != null) {
+                logoutDeadline.cancel();
+                logoutDeadline = null;
+            }
+        }
         fail("the backend " + server + " closed the connection" + (cause == null ? "" : ": " + cause.getMessage()));
     }
 
@@ -611,6 +634,10 @@ public final class BackendConnection implements OutboundHandler {
 
     /** Everything in flight and waiting hears {@code why}; the connection is of no more use. */
     private void fail(String why) {
+        fail(why, true);
+    }
+
+    private void fail(String why, boolean closeConnection) {
         List<BackendReply> told = new ArrayList<>();
         synchronized (this) {
             if (state instanceof Closed) {
@@ -630,7 +657,7 @@ public final class BackendConnection implements OutboundHandler {
         }
         told.forEach(r -> r.failed(why));
         OutboundConnection c = connection;
-        if (c != null && c.isOpen()) {
+        if (closeConnection && c != null && c.isOpen()) {
             c.close();
         }
     }

@@ -31,6 +31,7 @@ public final class ImapCommandParser {
         MailboxCommandParsers.register(COMMANDS);
         MessageCommandParsers.register(COMMANDS, UID_COMMANDS);
         SearchCommandParser.register(COMMANDS, UID_COMMANDS);
+        SortThreadParsers.register(COMMANDS, UID_COMMANDS);
         FetchStoreParsers.register(COMMANDS, UID_COMMANDS);
         AclQuotaCommandParsers.register(COMMANDS);
         ExtensionCommandParsers.register(COMMANDS);

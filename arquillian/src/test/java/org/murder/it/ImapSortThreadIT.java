@@ -222,6 +222,11 @@ class ImapSortThreadIT {
             assertOk("D8", sorted);
             assertEquals(1, sorted.size(), sorted.toString());
             assertEquals("* SORT 5 3", answer(c, "D9", "SORT (DATE) UTF-8 $", "* SORT"));
+            // a SAVE answered NO empties it (RFC 5182 2.1); a BAD leaves it
+            assertTrue(last(c.command("D9a", "SEARCH RETURN (SAVE) SUBJECT")).startsWith("D9a BAD"));
+            assertEquals("* SEARCH 3 5", answer(c, "D9b", "SEARCH $", "* SEARCH"));
+            assertTrue(last(c.command("D9c", "SEARCH RETURN (SAVE) CHARSET KOI8-R ALL")).startsWith("D9c NO [BADCHARSET"));
+            assertEquals("* SEARCH", answer(c, "D9d", "SEARCH $", "* SEARCH"));
             // a new SELECT empties it: $ then names nothing, and that is no error
             assertOk("D10", c.command("D10", "SELECT " + box));
             List<String> none = c.command("D11", "FETCH $ (UID)");

@@ -268,6 +268,8 @@ class ProxyTransparencyIT {
             s.cmd("FETCH $ (UID FLAGS)");
             s.cmd("UID SEARCH NOT $");
             s.cmd("SORT (SUBJECT) UTF-8 $");
+            s.cmd("SEARCH RETURN (SAVE) CHARSET KOI8-R ALL");
+            s.cmd("FETCH $ (UID)");
             s.cmd("SORT (DATE) KOI8-R ALL");
             s.cmd("SORT (BOGUS) UTF-8 ALL");
         });

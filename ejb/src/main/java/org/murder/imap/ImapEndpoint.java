@@ -149,6 +149,11 @@ public class ImapEndpoint implements ImapListener {
     @Override
     public void onRefused(Connection c, ImapParseResult refusal) {
         if (refusal instanceof ImapParseResult.Refused r) {
+            if (r.emptiesSavedResult()) {
+                ImapSession s = session(c);
+                s.selected().ifPresent(sel -> sel.saveResult(new long[0]));
+                s.proxied().ifPresent(proxy::emptySavedResult);
+            }
             c.write(ImapResponses.tagged(r.tag(), ImapStatus.NO, r.responseCode(), r.message()));
         } else if (refusal instanceof ImapParseResult.Malformed m) {
             c.write(ImapResponses.tagged(m.tag().orElse("*"), ImapStatus.BAD, m.responseCode(), m.message()));

@@ -83,7 +83,7 @@ public final class ImapCommandParser {
             return new ImapParseResult.Parsed(parser.parse(tag, reader, ctx));
         } catch (ImapSyntaxException e) {
             if (e.refusal()) {
-                return new ImapParseResult.Refused(tag, e.getMessage(), e.responseCode());
+                return new ImapParseResult.Refused(tag, e.getMessage(), e.responseCode(), e.emptiesSavedResult());
             }
             return new ImapParseResult.Malformed(knownTag, e.getMessage(), e.responseCode());
         }

@@ -29,7 +29,12 @@ final class SearchCommandParser {
             throws ImapSyntaxException {
         args.sp();
         Set<SearchReturnOption> options = returnOptions(args);
-        SearchProgram program = SearchKeyParser.parse(args);
+        SearchProgram program;
+        try {
+            program = SearchKeyParser.parse(args);
+        } catch (ImapSyntaxException e) {
+            throw options.contains(SearchReturnOption.SAVE) ? e.emptyingSavedResult() : e;
+        }
         return new ImapCommand.Search(tag, isUid, program.charset(), program.key(), options);
     }
 

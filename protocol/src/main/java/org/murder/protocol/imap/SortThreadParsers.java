@@ -40,7 +40,12 @@ final class SortThreadParsers {
             throw new ImapSyntaxException(INVALID_SORT_CRITERION);
         }
         args.sp();
-        SearchProgram program = SearchKeyParser.parseWithCharset(args);
+        SearchProgram program;
+        try {
+            program = SearchKeyParser.parseWithCharset(args);
+        } catch (ImapSyntaxException e) {
+            throw options.contains(SearchReturnOption.SAVE) ? e.emptyingSavedResult() : e;
+        }
         return new ImapCommand.Sort(tag, isUid, criteria, program.charset().orElseThrow(), program.key(), options);
     }
 

@@ -113,6 +113,18 @@ class SortThreadCommandTest {
     }
 
     @Test
+    void aRefusedSaveEmptiesTheSavedResult() {
+        assertEquals(new ImapParseResult.Refused("A1", "Unsupported charset", Optional.of("BADCHARSET (US-ASCII UTF-8)"), true),
+                ImapCommandParser.parse(utf8("A1 SEARCH RETURN (SAVE) CHARSET KOI8-R ALL")));
+        assertEquals(new ImapParseResult.Refused("A2", "Unsupported charset", Optional.of("BADCHARSET (US-ASCII UTF-8)"), true),
+                ImapCommandParser.parse(utf8("A2 UID SORT RETURN (SAVE COUNT) (DATE) KOI8-R ALL")));
+        assertFalse(((ImapParseResult.Refused) ImapCommandParser.parse(utf8("A3 SEARCH RETURN (MIN) CHARSET KOI8-R ALL")))
+                .emptiesSavedResult());
+        assertFalse(((ImapParseResult.Refused) ImapCommandParser.parse(utf8("A4 SORT (DATE) KOI8-R ALL"))).emptiesSavedResult());
+        malformed("A5 SEARCH RETURN (SAVE) NOSUCHKEY"); // a BAD leaves `$` as it was
+    }
+
+    @Test
     void dollarIsTheSavedResultWhereverASetGoes() {
         ImapCommand.Fetch f = (ImapCommand.Fetch) parsed("A1 FETCH $ (FLAGS)");
         assertTrue(f.set().lastResult());

@@ -141,8 +141,8 @@ class ImapSortThreadIT {
             assertEquals("* SORT 4 5 3 1 2", answer(c, "T7", "SORT (TO) UTF-8 ALL", "* SORT"));
             assertEquals("* SORT 1 2 4 5 3", answer(c, "T8", "SORT (CC) UTF-8 ALL", "* SORT"));
             assertEquals("* SORT 3", answer(c, "T9", "SORT (REVERSE SIZE) UTF-8 ALL", "* SORT").substring(0, 8));
-            // RFC 5957: display names decoded (É after Z), else the address
-            assertEquals("* SORT 2 3 4 1 5", answer(c, "T10", "SORT (DISPLAYFROM) UTF-8 ALL", "* SORT"));
+            // RFC 5957: display names decoded and compared as i;unicode-casemap (É as E), else the address
+            assertEquals("* SORT 2 3 4 5 1", answer(c, "T10", "SORT (DISPLAYFROM) UTF-8 ALL", "* SORT"));
             assertEquals("* SORT 4 5 3 1 2", answer(c, "T11", "SORT (DISPLAYTO) UTF-8 ALL", "* SORT"));
             // a search narrows what is sorted
             assertEquals("* SORT 2 4 1", answer(c, "T12", "SORT (DATE) UTF-8 SUBJECT hello", "* SORT"));
@@ -254,6 +254,65 @@ class ImapSortThreadIT {
             assertOk("B4", c.command("B4", "NOOP"));
             assertEquals("* SORT 5 2 4 1 3", answer(c, "B5", "SORT (DATE) UTF-8 ALL", "* SORT"), "the session goes on");
         }
+    }
+
+    // ------------------------------------------------------------------ Debian's Cyrus 3.6, the same script
+
+    /** Commands whose answers must be Cyrus's, message for message. */
+    private static final List<String> LIKE_CYRUS = List.of("SORT (ARRIVAL) US-ASCII ALL", "SORT (REVERSE ARRIVAL) UTF-8 ALL",
+            "SORT (DATE) UTF-8 ALL", "SORT (REVERSE DATE) UTF-8 ALL", "SORT (SUBJECT) UTF-8 ALL",
+            "SORT (SUBJECT REVERSE DATE) UTF-8 ALL", "SORT (FROM) UTF-8 ALL", "SORT (TO) UTF-8 ALL", "SORT (CC) UTF-8 ALL",
+            "SORT (SIZE) UTF-8 ALL", "SORT (REVERSE SIZE) UTF-8 ALL", "SORT (DISPLAYFROM) UTF-8 ALL",
+            "SORT (DISPLAYTO) UTF-8 ALL", "SORT (DATE) UTF-8 SUBJECT hello", "UID SORT (ARRIVAL) UTF-8 ALL",
+            "SORT (CC FROM) UTF-8 NOT UID 3", "THREAD ORDEREDSUBJECT UTF-8 ALL", "THREAD REFERENCES UTF-8 ALL",
+            "UID THREAD REFERENCES UTF-8 ALL", "THREAD REFERENCES UTF-8 NOT UID 1,3,5", "THREAD ORDEREDSUBJECT UTF-8 FROM carol");
+
+    /** The five messages in a Cyrus backend (our node its MUPDATE master) and here: SORT and THREAD answer alike. */
+    @Test
+    void cyrusSortsAndThreadsTheSame() throws Exception {
+        org.murder.it.Peers.require(Files.isExecutable(org.murder.it.cyrus.CyrusInstance.CYRUS_BIN.resolve("master")),
+                "Debian's Cyrus is not installed");
+        String user = "s" + MurderNode.RUN.substring(2);
+        Path base = Path.of("target/cyrus-it").toAbsolutePath().resolve("s" + Long.toString(System.currentTimeMillis() / 1000, 36));
+        org.murder.it.cyrus.CyrusInstance.killStaleInstances(base.getParent());
+        List<String> ours = new ArrayList<>();
+        try (RawLineClient c = loggedIn()) {
+            fiveMessages(c, F + "cyrus");
+            for (String command : LIKE_CYRUS) {
+                ours.add(answer(c, "Y1", command, command.contains("THREAD") ? "* THREAD" : "* SORT"));
+            }
+        }
+        List<String> theirs = new ArrayList<>();
+        try (org.murder.it.cyrus.CyrusBackend be = new org.murder.it.cyrus.CyrusBackend(base.resolve("be"), "127.0.0.51",
+                MurderNode.HOST, MurderNode.mupdatePort(), MurderNode.ADMIN, MurderNode.ADMIN_PASSWORD)) {
+            be.createUser(user, "sort-pw");
+            be.start();
+            try (org.murder.it.cyrus.ImapAdminClient admin = be.imapAdmin()) {
+                assertTrue(admin.create("user." + user).ok(), "CREATE user." + user);
+            }
+            try (org.murder.it.cyrus.ImapAdminClient cy = be.imap(user, "sort-pw")) {
+                for (String[] m : MESSAGES) {
+                    String message = String.join("\r\n", m[0], m[1], m[2], m[3], m[4]) + "\r\n\r\n" + m[6] + "\r\n";
+                    org.murder.it.cyrus.ImapAdminClient.Result r = cy.command("APPEND INBOX \"" + m[5] + "\" {"
+                            + message.getBytes(StandardCharsets.UTF_8).length + "+}\r\n" + message);
+                    assertTrue(r.ok(), r::toString);
+                }
+                assertTrue(cy.select("INBOX").ok());
+                for (String command : LIKE_CYRUS) {
+                    org.murder.it.cyrus.ImapAdminClient.Result r = cy.command(command);
+                    assertTrue(r.ok(), r::toString);
+                    String prefix = command.contains("THREAD") ? "* THREAD" : "* SORT";
+                    theirs.add(r.untagged().stream().filter(l -> l.startsWith(prefix)).findFirst().orElse("(none) " + r));
+                }
+            }
+        }
+        List<String> differences = new ArrayList<>();
+        for (int i = 0; i < LIKE_CYRUS.size(); i++) {
+            if (!ours.get(i).equals(theirs.get(i))) {
+                differences.add(LIKE_CYRUS.get(i) + ": ours [" + ours.get(i) + "], Cyrus [" + theirs.get(i) + "]");
+            }
+        }
+        assertEquals(List.of(), differences);
     }
 
     // ------------------------------------------------------------------ Python imaplib

@@ -198,8 +198,8 @@ public record SortFields(OptionalLong sentDate, BaseSubject subject, String from
     }
 
     /**
-     * RFC 5957: the display name, RFC 2047 decoded, else the address ({@code mailbox@host}); upper-cased after
-     * compatibility normalisation, so that case and width never order two names.
+     * RFC 5957: the display name, RFC 2047 decoded, else the address ({@code mailbox@host}); compared as RFC 5051's
+     * {@code i;unicode-casemap} does, case mapped then fully decomposed, so {@code É} sorts as {@code E} and an accent.
      */
     private static String display(AddressParser.Address a) {
         if (a == null) {
@@ -214,7 +214,7 @@ public record SortFields(OptionalLong sentDate, BaseSubject subject, String from
         } else {
             key = a.host() == null ? a.mailbox() : a.mailbox() + "@" + a.host();
         }
-        return cut(Normalizer.normalize(key, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT), MAX_ADDRESS);
+        return cut(Normalizer.normalize(key.toUpperCase(Locale.ROOT), Normalizer.Form.NFKD), MAX_ADDRESS);
     }
 
     /** Every {@code <...>} of a field, inner whitespace removed (as Cyrus reads them). */

@@ -77,11 +77,20 @@ class ImapSortThreadIT {
 
     /** A new folder holding the five messages, selected. */
     private static void fiveMessages(RawLineClient c, String box) throws IOException {
+        fill(c, box, MESSAGES);
+    }
+
+    /** A new folder holding the messages (header lines, INTERNALDATE, body), selected. */
+    private static void fill(RawLineClient c, String box, String[][] messages) throws IOException {
         assertOk("C1", c.command("C1", "CREATE " + box));
-        for (String[] m : MESSAGES) {
-            append(c, box, m[5], String.join("\r\n", m[0], m[1], m[2], m[3], m[4]) + "\r\n\r\n" + m[6] + "\r\n");
+        for (String[] m : messages) {
+            append(c, box, m[5], text(m));
         }
         assertOk("S1", c.command("S1", "SELECT " + box));
+    }
+
+    private static String text(String[] m) {
+        return String.join("\r\n", m[0], m[1], m[2], m[3], m[4]) + "\r\n\r\n" + m[6] + "\r\n";
     }
 
     private static void append(RawLineClient c, String box, String date, String message) throws IOException {
@@ -270,15 +279,50 @@ class ImapSortThreadIT {
     /** The five messages in a Cyrus backend (our node its MUPDATE master) and here: SORT and THREAD answer alike. */
     @Test
     void cyrusSortsAndThreadsTheSame() throws Exception {
+        assertLikeCyrus("s", MESSAGES, LIKE_CYRUS);
+    }
+
+    /**
+     * Threads with holes, loops, a repeated Message-ID, subjects that gather and subjects that are empty, equal dates,
+     * no dates: Cyrus and this node thread and sort them alike.
+     */
+    private static final String[][] TANGLED = {
+        {"Date: 7 Dec 2026 01:00:00 +0000", "Subject: Topic", "From: a@x", "To: b@x", "Message-ID: <b1@it>", "07-Dec-2026 13:00:00 +0000", "1"},
+        {"Date: 7 Dec 2026 02:00:00 +0000", "Subject: Re: Topic", "From: b@x", "To: a@x", "Message-ID: <b2@it>\r\nReferences: <bX@it>", "07-Dec-2026 13:01:00 +0000", "2"},
+        {"Date: 7 Dec 2026 03:00:00 +0000", "Subject: Re: Topic", "From: c@x", "To: a@x", "Message-ID: <b3@it>\r\nReferences: <bX@it>", "07-Dec-2026 13:02:00 +0000", "3"},
+        {"Date: 7 Dec 2026 00:30:00 +0000", "Subject: Topic", "From: d@x", "To: a@x", "Message-ID: <b4@it>", "07-Dec-2026 13:03:00 +0000", "4"},
+        {"Date: 7 Dec 2026 04:00:00 +0000", "Subject: [fwd: Topic]", "From: e@x", "To: a@x", "Message-ID: <b5@it>", "07-Dec-2026 13:04:00 +0000", "5"},
+        {"Date: 7 Dec 2026 05:00:00 +0000", "Subject: Other", "From: f@x", "To: a@x", "Message-ID: <b1@it>", "07-Dec-2026 13:05:00 +0000", "6"},
+        {"Date: 7 Dec 2026 06:00:00 +0000", "Subject: Re: Other", "From: g@x", "To: a@x", "Message-ID: <b7@it>\r\nReferences: <b1@it>", "07-Dec-2026 13:06:00 +0000", "7"},
+        {"Date: 7 Dec 2026 07:00:00 +0000", "Subject: ", "From: h@x", "To: a@x", "Message-ID: <b8@it>", "07-Dec-2026 13:07:00 +0000", "8"},
+        {"Date: 7 Dec 2026 08:00:00 +0000", "Subject: Re:", "From: i@x", "To: a@x", "Message-ID: <b9@it>", "07-Dec-2026 13:08:00 +0000", "9"},
+        {"Date: 7 Dec 2026 09:00:00 +0000", "Subject: Loop", "From: j@x", "To: a@x", "Message-ID: <b10@it>\r\nReferences: <b11@it>", "07-Dec-2026 13:09:00 +0000", "10"},
+        {"Date: 7 Dec 2026 10:00:00 +0000", "Subject: Re: Loop", "From: k@x", "To: a@x", "Message-ID: <b11@it>\r\nReferences: <b10@it>", "07-Dec-2026 13:10:00 +0000", "11"},
+        {"X-Date: none", "Subject: Re: re: Fw: [x] chain (fwd)", "From: l@x", "To: a@x", "Message-ID: <b12@it>\r\nIn-Reply-To: <b11@it>", "07-Dec-2026 11:00:00 +0000", "12"},
+        {"Date: 7 Dec 2026 12:00:00 +0000", "Subject: Same date", "From: m@x", "To: a@x", "Message-ID: <b13@it>", "07-Dec-2026 13:12:00 +0000", "13"},
+        {"Date: 7 Dec 2026 12:00:00 +0000", "Subject: Same date", "From: n@x", "To: a@x", "Message-ID: <b14@it>", "07-Dec-2026 13:13:00 +0000", "14"},
+        {"Date: 7 Dec 2026 12:30:00 +0000", "Subject: Re: chain", "From: o@x", "To: a@x", "Message-ID: <b15@it>\r\nReferences: <b10@it> <b12@it>", "07-Dec-2026 13:14:00 +0000", "15"},
+    };
+
+    @Test
+    void cyrusThreadsTangledMailTheSame() throws Exception {
+        assertLikeCyrus("t", TANGLED, List.of("THREAD REFERENCES UTF-8 ALL", "THREAD ORDEREDSUBJECT UTF-8 ALL",
+                "UID THREAD REFERENCES UTF-8 ALL", "THREAD REFERENCES UTF-8 NOT UID 10", "SORT (SUBJECT) UTF-8 ALL",
+                "SORT (DATE) UTF-8 ALL", "SORT (REVERSE SUBJECT DATE) UTF-8 ALL", "SORT (REVERSE DATE) UTF-8 ALL"));
+    }
+
+    /** The messages in a Cyrus backend (our node its MUPDATE master) and in a folder here: the same answers. */
+    private void assertLikeCyrus(String userPrefix, String[][] messages, List<String> commands) throws Exception {
         org.murder.it.Peers.require(Files.isExecutable(org.murder.it.cyrus.CyrusInstance.CYRUS_BIN.resolve("master")),
                 "Debian's Cyrus is not installed");
-        String user = "s" + MurderNode.RUN.substring(2);
-        Path base = Path.of("target/cyrus-it").toAbsolutePath().resolve("s" + Long.toString(System.currentTimeMillis() / 1000, 36));
+        String user = userPrefix + MurderNode.RUN.substring(2);
+        Path base = Path.of("target/cyrus-it").toAbsolutePath()
+                .resolve(userPrefix + Long.toString(System.currentTimeMillis() / 1000, 36));
         org.murder.it.cyrus.CyrusInstance.killStaleInstances(base.getParent());
         List<String> ours = new ArrayList<>();
         try (RawLineClient c = loggedIn()) {
-            fiveMessages(c, F + "cyrus");
-            for (String command : LIKE_CYRUS) {
+            fill(c, F + "cyrus-" + userPrefix, messages);
+            for (String command : commands) {
                 ours.add(answer(c, "Y1", command, command.contains("THREAD") ? "* THREAD" : "* SORT"));
             }
         }
@@ -291,14 +335,14 @@ class ImapSortThreadIT {
                 assertTrue(admin.create("user." + user).ok(), "CREATE user." + user);
             }
             try (org.murder.it.cyrus.ImapAdminClient cy = be.imap(user, "sort-pw")) {
-                for (String[] m : MESSAGES) {
-                    String message = String.join("\r\n", m[0], m[1], m[2], m[3], m[4]) + "\r\n\r\n" + m[6] + "\r\n";
+                for (String[] m : messages) {
+                    String message = text(m);
                     org.murder.it.cyrus.ImapAdminClient.Result r = cy.command("APPEND INBOX \"" + m[5] + "\" {"
                             + message.getBytes(StandardCharsets.UTF_8).length + "+}\r\n" + message);
                     assertTrue(r.ok(), r::toString);
                 }
                 assertTrue(cy.select("INBOX").ok());
-                for (String command : LIKE_CYRUS) {
+                for (String command : commands) {
                     org.murder.it.cyrus.ImapAdminClient.Result r = cy.command(command);
                     assertTrue(r.ok(), r::toString);
                     String prefix = command.contains("THREAD") ? "* THREAD" : "* SORT";
@@ -307,9 +351,9 @@ class ImapSortThreadIT {
             }
         }
         List<String> differences = new ArrayList<>();
-        for (int i = 0; i < LIKE_CYRUS.size(); i++) {
+        for (int i = 0; i < commands.size(); i++) {
             if (!ours.get(i).equals(theirs.get(i))) {
-                differences.add(LIKE_CYRUS.get(i) + ": ours [" + ours.get(i) + "], Cyrus [" + theirs.get(i) + "]");
+                differences.add(commands.get(i) + ": ours [" + ours.get(i) + "], Cyrus [" + theirs.get(i) + "]");
             }
         }
         assertEquals(List.of(), differences);

@@ -253,6 +253,28 @@ class ProxyTransparencyIT {
         });
     }
 
+    /** SORT, THREAD, ESORT and SEARCHRES's `$` pass through the frontend, which re-encodes every command. */
+    @Test
+    @Order(4)
+    void sortThreadAndTheSavedResult() throws Exception {
+        assertTransparent(s -> {
+            s.cmd("EXAMINE INBOX");
+            s.cmd("SORT (REVERSE DATE SUBJECT) UTF-8 ALL");
+            s.cmd("UID SORT (FROM DISPLAYTO) US-ASCII NOT DELETED");
+            s.cmd("SORT RETURN (MIN MAX COUNT ALL) (ARRIVAL) UTF-8 ALL");
+            s.cmd("THREAD REFERENCES UTF-8 ALL");
+            s.cmd("UID THREAD ORDEREDSUBJECT UTF-8 ALL");
+            s.cmd("SEARCH RETURN (SAVE) TEXT \"hello\"");
+            s.cmd("FETCH $ (UID FLAGS)");
+            s.cmd("UID SEARCH NOT $");
+            s.cmd("SORT (SUBJECT) UTF-8 $");
+            s.cmd("SEARCH RETURN (SAVE) CHARSET KOI8-R ALL");
+            s.cmd("FETCH $ (UID)");
+            s.cmd("SORT (DATE) KOI8-R ALL");
+            s.cmd("SORT (BOGUS) UTF-8 ALL");
+        });
+    }
+
     @Test
     @Order(5)
     void copyAndMoveWithinTheBackend() throws Exception {

@@ -93,6 +93,38 @@ public final class RawLineClient implements AutoCloseable {
         return b;
     }
 
+    /** IMAP STARTTLS after the greeting: the command, its OK, the handshake (trusting what {@code factory} trusts). */
+    public void startTlsImap(SSLSocketFactory factory) throws IOException {
+        send("T01 STARTTLS\r\n");
+        lineStartingWith("T01 OK");
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.setSoTimeout(15_000);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+    }
+
+    /** Sends {@code tag + " " + rest + CRLF}; returns every line up to and including the tagged one. */
+    public java.util.List<String> command(String tag, String rest) throws IOException {
+        send(tag + " " + rest + "\r\n");
+        return untilTagged(tag);
+    }
+
+    /** Lines up to and including the one tagged {@code tag}. */
+    public java.util.List<String> untilTagged(String tag) throws IOException {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        String l;
+        while ((l = line()) != null) {
+            lines.add(l);
+            if (l.startsWith(tag + " ")) {
+                return lines;
+            }
+        }
+        throw new IOException("connection closed before " + tag + " was answered: " + lines);
+    }
+
     /** True if the server closed the connection (within the read timeout). */
     public boolean closedByServer() throws IOException {
         try {

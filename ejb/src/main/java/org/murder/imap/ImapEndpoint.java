@@ -101,7 +101,8 @@ public class ImapEndpoint implements ImapListener {
         List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
                 "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE", "CONDSTORE", "ACL", "RIGHTS=kxten", "QUOTA",
                 "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
-                "ESEARCH", "BINARY"));
+                "ESEARCH", "BINARY", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT",
+                "SEARCHRES"));
         if (!c.isCompressed()) {
             caps.add("COMPRESS=DEFLATE"); // RFC 4978; not once it is on (as Cyrus)
         }
@@ -151,6 +152,11 @@ public class ImapEndpoint implements ImapListener {
     @Override
     public void onRefused(Connection c, ImapParseResult refusal) {
         if (refusal instanceof ImapParseResult.Refused r) {
+            if (r.emptiesSavedResult()) {
+                ImapSession s = session(c);
+                s.selected().ifPresent(sel -> sel.saveResult(new long[0]));
+                s.proxied().ifPresent(proxy::emptySavedResult);
+            }
             c.write(ImapResponses.tagged(r.tag(), ImapStatus.NO, r.responseCode(), r.message()));
         } else if (refusal instanceof ImapParseResult.Malformed m) {
             c.write(ImapResponses.tagged(m.tag().orElse("*"), ImapStatus.BAD, m.responseCode(), m.message()));

@@ -258,6 +258,16 @@ public class ImapProxy {
         });
     }
 
+    /**
+     * A SEARCH or SORT that asked to SAVE was refused here (RFC 5182 §2.1: its NO empties {@code $}): the backend,
+     * which keeps the session's {@code $}, is told to save an empty result.
+     */
+    void emptySavedResult(ImapSession.ProxiedMailbox mailbox) {
+        mailbox.backend().send(new ImapCommand.Search("R", false, Optional.empty(),
+                new org.murder.protocol.imap.search.SearchKey.Not(org.murder.protocol.imap.search.SearchKey.ALL),
+                java.util.Set.of(org.murder.protocol.imap.command.SearchReturnOption.SAVE)), ignored());
+    }
+
     /** Leaves the selected mailbox, here or on its backend (whose connection stays for the session). */
     private void leaveSelected(ImapSession s) {
         Optional<ImapSession.ProxiedMailbox> p = s.proxied();

@@ -37,7 +37,6 @@ import org.murder.protocol.imap.command.SearchReturnOption;
 import org.murder.protocol.imap.response.EsearchResult;
 import org.murder.protocol.imap.response.Segment;
 import org.murder.protocol.imap.response.Segments;
-import org.murder.protocol.imap.search.SearchEvaluator;
 import org.murder.store.FlagChange;
 import org.murder.store.MessageCacheData;
 import org.murder.store.MessageFlags;
@@ -105,6 +104,9 @@ public class MessageCommands {
     @EJB
     org.murder.backend.DeliveryService delivery;
 
+    @Inject
+    SortCommands sorts;
+
     void run(Connection c, ImapSession s, ImapSession.Selected state, ImapCommand.Selected command) {
         String tag = command.tag();
         SelectedMailbox sel = state.mailbox();
@@ -114,6 +116,14 @@ public class MessageCommands {
             storeFlags(c, s, sel, st);
         } else if (command instanceof ImapCommand.Search se) {
             search(c, s, sel, se);
+        } else if (command instanceof ImapCommand.Sort so) {
+            sync(c, s, false); // as Cyrus: new messages are told, then sorted with the rest
+            sorts.sort(c, s, sel, so);
+            ok(c, tag, "Completed");
+        } else if (command instanceof ImapCommand.ThreadCommand th) {
+            sync(c, s, false);
+            sorts.thread(c, s, sel, th);
+            ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Copy cp) {
             copy(c, s, sel, tag, cp.uid(), cp.set(), cp.mailbox(), false);
         } else if (command instanceof ImapCommand.Move mv) {
@@ -145,6 +155,16 @@ public class MessageCommands {
         List<Integer> out = new ArrayList<>();
         MailboxIndex view = sel.view();
         if (view.isEmpty()) {
+            return out;
+        }
+        if (set.lastResult()) {
+            // RFC 5182: `$` is the saved messages, whichever form of the command names it
+            for (long u : sel.lastResultUids()) {
+                int i = view.indexOf(u);
+                if (i >= 0) {
+                    out.add(i);
+                }
+            }
             return out;
         }
         if (uid) {
@@ -808,25 +828,48 @@ public class MessageCommands {
         if (se.key().usesModSeq()) {
             enableCondstore(c, s); // RFC 7162 3.1: a MODSEQ search enables CONDSTORE
         }
-        SearchEvaluator evaluator = new SearchEvaluator(se.key(), sel.count(), sel.maxUid());
-        List<Long> hits = new ArrayList<>();
-        java.util.stream.LongStream.Builder modSeqs = java.util.stream.LongStream.builder();
-        for (int i = 0; i < sel.count(); i++) {
-            SelectedMailbox.Message m = sel.message(i);
-            SpoolMessage view = new SpoolMessage(m, i + 1, sel.isRecent(m.uid()),
-                    spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
-            if (evaluator.matches(view)) {
-                hits.add(se.uid() ? m.uid() : i + 1);
-                modSeqs.add(m.modSeq());
-            }
+        MessageSearch.Hits found = MessageSearch.run(sel, se.key(), spool);
+        MailboxIndex view = sel.view();
+        List<Long> hits = new ArrayList<>(found.positions().length);
+        long[] hitModSeqs = new long[found.positions().length];
+        int k = 0;
+        for (int i : found.positions()) {
+            hits.add(se.uid() ? view.uid(i) : i + 1);
+            hitModSeqs[k++] = sel.message(i).modSeq();
         }
-        long[] hitModSeqs = modSeqs.build().toArray();
         // RFC 7162 3.1.5: a non-empty SEARCH answer to a MODSEQ criterion ends with (MODSEQ highest)
-        OptionalLong highest = se.key().usesModSeq() && hitModSeqs.length > 0
+        OptionalLong highest = se.key().usesModSeq() && !hits.isEmpty()
                 ? OptionalLong.of(java.util.Arrays.stream(hitModSeqs).max().getAsLong()) : OptionalLong.empty();
-        c.write(se.esearch() ? ImapResponses.esearch(esearch(se, hits, hitModSeqs)) : ImapResponses.search(hits, highest));
+        if (se.returnOptions().contains(SearchReturnOption.SAVE)) {
+            sel.saveResult(saved(se.returnOptions(), view, found.positions()));
+        }
+        if (se.esearch()) {
+            c.write(ImapResponses.esearch(esearch(se, hits, hitModSeqs)));
+        } else if (se.returnOptions().isEmpty()) {
+            c.write(ImapResponses.search(hits, highest));
+        } // SAVE alone: the result is kept, not told (RFC 5182 2.1)
         sync(c, s, false);
         ok(c, se.tag(), "Completed");
+    }
+
+    /**
+     * What {@code $} keeps of a result (RFC 5182 2.4): with MIN and/or MAX but neither ALL nor COUNT, only those
+     * messages (the first and last of {@code positions}, which are in the answer's order); otherwise all of them.
+     */
+    static long[] saved(Set<SearchReturnOption> options, MailboxIndex view, int[] positions) {
+        boolean some = !options.contains(SearchReturnOption.ALL) && !options.contains(SearchReturnOption.COUNT)
+                && (options.contains(SearchReturnOption.MIN) || options.contains(SearchReturnOption.MAX));
+        if (!some || positions.length == 0) {
+            return java.util.Arrays.stream(positions).mapToLong(view::uid).toArray();
+        }
+        List<Long> kept = new ArrayList<>(2);
+        if (options.contains(SearchReturnOption.MIN)) {
+            kept.add(view.uid(positions[0]));
+        }
+        if (options.contains(SearchReturnOption.MAX)) {
+            kept.add(view.uid(positions[positions.length - 1]));
+        }
+        return kept.stream().mapToLong(Long::longValue).distinct().toArray();
     }
 
     // ------------------------------------------------------------------ COPY, MOVE, EXPUNGE

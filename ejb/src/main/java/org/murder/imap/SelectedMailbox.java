@@ -59,6 +59,24 @@ final class SelectedMailbox {
         this.onClose = onClose;
     }
 
+    /** SEARCHRES's {@code $} (RFC 5182): UIDs, ascending; empty at SELECT. Expunged ones simply match nothing. */
+    private long[] lastResult = new long[0];
+
+    void saveResult(long[] uids) {
+        long[] sorted = uids.clone();
+        java.util.Arrays.sort(sorted);
+        lastResult = sorted;
+    }
+
+    long[] lastResultUids() {
+        return lastResult;
+    }
+
+    java.util.function.LongPredicate lastResult() {
+        long[] saved = lastResult;
+        return uid -> java.util.Arrays.binarySearch(saved, uid) >= 0;
+    }
+
     /** The session leaves the mailbox: what it registered goes. */
     void close() {
         onClose.run();

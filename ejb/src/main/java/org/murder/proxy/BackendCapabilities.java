@@ -19,7 +19,8 @@ public class BackendCapabilities {
     /** Extensions a frontend only relays: they hold only where the backend has them. */
     static final Set<String> BACKEND_SERVED = Set.of("CONDSTORE", "ACL", "RIGHTS=KXTEN", "QUOTA", "QUOTA=RES-STORAGE",
             "QUOTA=RES-MESSAGE", "UIDPLUS", "MOVE", "ESEARCH", "BINARY", "SPECIAL-USE", "CREATE-SPECIAL-USE", "UNSELECT",
-            "QRESYNC", "SORT", "THREAD=REFERENCES", "THREAD=ORDEREDSUBJECT", "MULTIAPPEND", "CATENATE", "SEARCHRES");
+            "QRESYNC", "SORT", "SORT=DISPLAY", "THREAD=REFERENCES", "THREAD=ORDEREDSUBJECT", "ESORT", "MULTIAPPEND",
+            "CATENATE", "SEARCHRES");
 
     private final Map<String, Set<String>> byServer = new ConcurrentHashMap<>();
 

@@ -1,14 +1,19 @@
 package org.murder.store;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.murder.protocol.imap.message.MessageStructure;
+import org.murder.protocol.imap.sort.SortFields;
 
-/** The parsed facts about a message the store keeps beside it (see StoreMessageCache). */
+/**
+ * The parsed facts about a message the store keeps beside it (see StoreMessageCache). {@code sortFields} is
+ * {@link SortFields#serialize()}'s text, empty when not known (facts stored before SORT existed).
+ */
 public record MessageCacheData(String envelope, String bodyStructure, String body, String structure,
-                               String messageIdHeader) {
+                               String messageIdHeader, String sortFields) {
 
     /** Parses a message file: at delivery, and again whenever the stored facts are missing. */
     public static MessageCacheData parse(Path file) throws IOException {
@@ -22,6 +27,13 @@ public record MessageCacheData(String envelope, String bodyStructure, String bod
     /** The facts of a message whose structure was parsed already (reconstruct hashes the file as it parses). */
     public static MessageCacheData of(MessageStructure s, Path file) throws IOException {
         return new MessageCacheData(s.envelope(), s.bodyStructure(), s.body(), s.serialize(),
-                HeaderScan.first(file, "Message-ID").orElse(""));
+                HeaderScan.first(file, "Message-ID").orElse(""), sortFields(file).serialize());
+    }
+
+    /** What SORT and THREAD need of a message, read from its header (the file is read no further). */
+    public static SortFields sortFields(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 8192)) {
+            return SortFields.parse(in);
+        }
     }
 }

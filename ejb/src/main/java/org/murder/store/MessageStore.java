@@ -187,6 +187,29 @@ public class MessageStore {
         return em.find(StoreMessage.class, messageId) != null;
     }
 
+    /**
+     * The stored sort fields of a mailbox's messages with UIDs from {@code lowUid} to {@code highUid}, UID →
+     * {@link org.murder.protocol.imap.sort.SortFields}' stored form, in one query (SORT's first look at a big mailbox);
+     * messages without them are left out.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public java.util.Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid) {
+        java.util.Map<Long, String> out = new java.util.HashMap<>();
+        em.createQuery("SELECT m.uid, c.sortFields FROM StoreMessage m, StoreMessageCache c WHERE m.mailboxId = :mailbox"
+                + " AND m.uid BETWEEN :lo AND :hi AND c.messageId = m.id AND c.sortFields IS NOT NULL", Object[].class)
+                .setParameter("mailbox", mailboxId).setParameter("lo", lowUid).setParameter("hi", highUid).getResultStream()
+                .forEach(r -> out.put(((Number) r[0]).longValue(), (String) r[1]));
+        return out;
+    }
+
+    /** Fills in the sort fields of stored facts that lack them (written before SORT existed), by message id. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void saveSortFields(java.util.Map<Long, String> byMessageId) {
+        byMessageId.forEach((id, fields) -> em.createQuery("UPDATE StoreMessageCache c SET c.sortFields = :fields"
+                + " WHERE c.messageId = :id AND c.sortFields IS NULL").setParameter("fields", fields)
+                .setParameter("id", id).executeUpdate());
+    }
+
     /** Writes parsed facts of messages that still exist and have none stored (MessageCaches' batches). */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void saveCaches(java.util.Map<Long, MessageCacheData> batch) {

@@ -10,8 +10,8 @@ import jakarta.persistence.Table;
 
 /**
  * What FETCH and SEARCH need of a message without reading its file: ENVELOPE and BODYSTRUCTURE as IMAP
- * wire text, computed once at delivery, the MIME section map for BODY[section], and the headers
- * SEARCH looks at most.
+ * wire text, computed once at delivery, the MIME section map for BODY[section], the headers
+ * SEARCH looks at most, and what SORT and THREAD compare.
  */
 @Entity
 @Table(name = "store_message_cache")
@@ -45,6 +45,10 @@ public class StoreMessageCache {
     @Column(length = 998)
     private String messageIdHeader;
 
+    /** {@link org.murder.protocol.imap.sort.SortFields}' stored form; null in rows written before SORT existed. */
+    @Column(length = org.murder.protocol.imap.sort.SortFields.MAX_SERIALIZED)
+    private String sortFields;
+
     protected StoreMessageCache() {
     }
 
@@ -55,6 +59,7 @@ public class StoreMessageCache {
         this.body = d.body();
         this.structure = d.structure();
         this.messageIdHeader = d.messageIdHeader().isEmpty() ? null : truncate(d.messageIdHeader(), 998);
+        this.sortFields = d.sortFields().isEmpty() ? null : d.sortFields();
     }
 
     private static String truncate(String s, int n) {
@@ -63,6 +68,6 @@ public class StoreMessageCache {
 
     public MessageCacheData data() {
         return new MessageCacheData(envelope, bodyStructure, body, structure,
-                messageIdHeader == null ? "" : messageIdHeader);
+                messageIdHeader == null ? "" : messageIdHeader, sortFields == null ? "" : sortFields);
     }
 }

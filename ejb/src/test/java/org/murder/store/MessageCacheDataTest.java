@@ -28,5 +28,9 @@ class MessageCacheDataTest {
         assertTrue(d.bodyStructure().startsWith("((\"TEXT\" \"PLAIN\""), d.bodyStructure());
         MessageStructure s = MessageStructure.deserialize(d.structure());
         assertEquals(d.bodyStructure(), s.bodyStructure());
+        org.murder.protocol.imap.sort.SortFields sort = org.murder.protocol.imap.sort.SortFields.deserialize(d.sortFields());
+        assertEquals("PARSED AGAIN", sort.subject().base());
+        assertEquals("A", sort.from());
+        assertEquals("<a1@example.org>", sort.messageId());
     }
 }

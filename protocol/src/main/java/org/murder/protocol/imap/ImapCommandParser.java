@@ -31,6 +31,7 @@ public final class ImapCommandParser {
         MailboxCommandParsers.register(COMMANDS);
         MessageCommandParsers.register(COMMANDS, UID_COMMANDS);
         SearchCommandParser.register(COMMANDS, UID_COMMANDS);
+        SortThreadParsers.register(COMMANDS, UID_COMMANDS);
         FetchStoreParsers.register(COMMANDS, UID_COMMANDS);
         AclQuotaCommandParsers.register(COMMANDS);
         ExtensionCommandParsers.register(COMMANDS);
@@ -82,7 +83,7 @@ public final class ImapCommandParser {
             return new ImapParseResult.Parsed(parser.parse(tag, reader, ctx));
         } catch (ImapSyntaxException e) {
             if (e.refusal()) {
-                return new ImapParseResult.Refused(tag, e.getMessage(), e.responseCode());
+                return new ImapParseResult.Refused(tag, e.getMessage(), e.responseCode(), e.emptiesSavedResult());
             }
             return new ImapParseResult.Malformed(knownTag, e.getMessage(), e.responseCode());
         }

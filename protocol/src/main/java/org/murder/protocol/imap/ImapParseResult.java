@@ -34,13 +34,19 @@ public sealed interface ImapParseResult {
 
     /**
      * A valid command the server must refuse with {@code tag NO [code] message} without running it, e.g. SEARCH
-     * in an unsupported charset ({@code BADCHARSET (US-ASCII UTF-8)}, RFC 3501 §6.4.4).
+     * in an unsupported charset ({@code BADCHARSET (US-ASCII UTF-8)}, RFC 3501 §6.4.4). {@code emptiesSavedResult}
+     * when it asked to SAVE its result: a NO empties SEARCHRES's {@code $} (RFC 5182 §2.1).
      */
-    record Refused(String tag, String message, Optional<String> responseCode) implements ImapParseResult {
+    record Refused(String tag, String message, Optional<String> responseCode, boolean emptiesSavedResult)
+            implements ImapParseResult {
         public Refused {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(responseCode, "responseCode");
+        }
+
+        public Refused(String tag, String message, Optional<String> responseCode) {
+            this(tag, message, responseCode, false);
         }
     }
 }

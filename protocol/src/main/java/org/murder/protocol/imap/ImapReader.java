@@ -316,9 +316,9 @@ public final class ImapReader {
         return digits(19, Long.MAX_VALUE);
     }
 
-    /** A {@code sequence-set}; a {@code $} (SEARCHRES) is not supported. */
+    /** A {@code sequence-set}, or SEARCHRES's {@code $} alone (RFC 5182 {@code seq-last-command}). */
     public SequenceSet sequenceSet() throws ImapSyntaxException {
-        String text = takeWhile(b -> isDigit(b) || b == ':' || b == ',' || b == '*');
+        String text = takeWhile(b -> isDigit(b) || b == ':' || b == ',' || b == '*' || b == '$');
         if (text.isEmpty()) {
             throw atEnd() ? new ImapSyntaxException(MISSING_ARGUMENT) : unexpected(INVALID_SEQUENCE_SET);
         }

@@ -37,6 +37,7 @@ public final class ImapSyntaxException extends Exception {
 
     private final transient Optional<String> responseCode;
     private final boolean refusal;
+    private final boolean emptiesSavedResult;
 
     /** @param message short human text, fit for a {@code BAD} response */
     public ImapSyntaxException(String message) {
@@ -44,9 +45,23 @@ public final class ImapSyntaxException extends Exception {
     }
 
     private ImapSyntaxException(String message, Optional<String> responseCode, boolean refusal) {
+        this(message, responseCode, refusal, false);
+    }
+
+    private ImapSyntaxException(String message, Optional<String> responseCode, boolean refusal, boolean emptiesSavedResult) {
         super(Objects.requireNonNull(message, "message"), null, false, false);
         this.responseCode = Objects.requireNonNull(responseCode, "responseCode");
         this.refusal = refusal;
+        this.emptiesSavedResult = emptiesSavedResult;
+    }
+
+    /** This refusal, of a command that asked to SAVE its result: the NO empties {@code $} (RFC 5182 §2.1). */
+    public ImapSyntaxException emptyingSavedResult() {
+        return refusal ? new ImapSyntaxException(getMessage(), responseCode, true, true) : this;
+    }
+
+    public boolean emptiesSavedResult() {
+        return emptiesSavedResult;
     }
 
     /**

@@ -11,12 +11,13 @@ import java.util.stream.LongStream;
 /**
  * An IMAP sequence set (RFC 3501 {@code sequence-set}) of message sequence numbers or UIDs, kept as written so
  * that {@link #toString()} gives the wire form back. {@code *} stands for the largest number in use, which is
- * only known when the set is applied: every query takes it as {@code max}. The SEARCHRES {@code $} is not
- * supported.
+ * only known when the set is applied: every query takes it as {@code max}. The SEARCHRES {@code $} (RFC 5182) is
+ * {@link #LAST_RESULT}: the messages the session's last {@code SEARCH RETURN (SAVE)} found, which only the session
+ * knows, so it has no numbers here and every query on it throws — the session resolves it first.
  *
  * <p>Parsing is bounded: at most {@link #MAX_RANGES} ranges, numbers within 32 bits, no leading zeros.
  */
-public record SequenceSet(List<Range> ranges) {
+public record SequenceSet(List<Range> ranges, boolean lastResult) {
 
     /** {@code *}: the largest number in use. Larger than any real number, so it sorts last. */
     public static final long STAR = Long.MAX_VALUE;
@@ -65,11 +66,18 @@ public record SequenceSet(List<Range> ranges) {
         }
     }
 
+    /** {@code $} (RFC 5182 {@code seq-last-command}): the saved result of the session's last SEARCH. */
+    public static final SequenceSet LAST_RESULT = new SequenceSet(List.of(), true);
+
     public SequenceSet {
         ranges = List.copyOf(ranges);
-        if (ranges.isEmpty()) {
+        if (ranges.isEmpty() != lastResult) {
             throw new IllegalArgumentException(ImapSyntaxException.INVALID_SEQUENCE_SET);
         }
+    }
+
+    public SequenceSet(List<Range> ranges) {
+        this(ranges, false);
     }
 
     /**
@@ -104,6 +112,9 @@ public record SequenceSet(List<Range> ranges) {
      * {@code "Sequence set too large"} as its message.
      */
     public static SequenceSet parse(String text) {
+        if (text.equals("$")) {
+            return LAST_RESULT;
+        }
         List<Range> ranges = new ArrayList<>();
         int i = 0;
         int n = text.length();
@@ -151,6 +162,7 @@ public record SequenceSet(List<Range> ranges) {
 
     /** True when {@code 1 <= n <= max} and a range holds {@code n} ({@code *} meaning {@code max}). */
     public boolean contains(long n, long max) {
+        unresolved();
         if (n < 1 || n > max) {
             return false;
         }
@@ -167,6 +179,7 @@ public record SequenceSet(List<Range> ranges) {
      * server iterates. Empty when {@code max} is 0.
      */
     public List<Range> normalized(long max) {
+        unresolved();
         if (max < 1) {
             return List.of();
         }
@@ -227,8 +240,18 @@ public record SequenceSet(List<Range> ranges) {
         };
     }
 
+    /** {@code $} has no numbers of its own: a server resolves it against the session's saved result first. */
+    private void unresolved() {
+        if (lastResult) {
+            throw new IllegalStateException("$ is resolved by the session, not by the set");
+        }
+    }
+
     @Override
     public String toString() {
+        if (lastResult) {
+            return "$";
+        }
         StringBuilder out = new StringBuilder();
         for (Range r : ranges) {
             if (out.length() > 0) {

@@ -620,7 +620,7 @@ class ImapCommandParserTest {
                 Arguments.of("A01 COPY x y", "A01", "Invalid sequence set"),
                 Arguments.of("A01 COPY 0 y", "A01", "Invalid sequence set"),
                 Arguments.of("A01 COPY 1:2:3 y", "A01", "Invalid sequence set"),
-                Arguments.of("A01 COPY $ y", "A01", "Invalid sequence set"),
+                Arguments.of("A01 COPY $1 y", "A01", "Invalid sequence set"),
                 Arguments.of("A01 COPY 1a y", "A01", "Invalid sequence set"),
                 Arguments.of("A01 UID MOVE 1", "A01", "Missing argument"),
                 Arguments.of("A01 MOVE 4294967296 y", "A01", "Invalid sequence set"),

@@ -34,7 +34,7 @@ class SequenceSetTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", ",", "1,", ",1", "1,,2", ":", "1:", ":1", "1:2:3", "0", "0:5", "01", "1:02", "-1",
-        "+1", "1 ", " 1", "a", "1a", "$", "1:$", "**", "*1", "4294967296", "99999999999", "1.5", "1;2"})
+        "+1", "1 ", " 1", "a", "1a", "$$", "1:$", "$,1", "**", "*1", "4294967296", "99999999999", "1.5", "1;2"})
     void invalidSetsAreRejected(String wire) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SequenceSet.parse(wire));
         assertEquals("Invalid sequence set", e.getMessage());

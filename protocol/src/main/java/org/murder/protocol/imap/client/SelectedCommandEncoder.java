@@ -3,7 +3,7 @@ package org.murder.protocol.imap.client;
 import org.murder.protocol.imap.command.ImapCommand;
 
 /**
- * Selected-state commands: FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE and their UID forms, CHECK, CLOSE,
+ * Selected-state commands: FETCH, STORE, SEARCH, SORT, THREAD, COPY, MOVE, EXPUNGE and their UID forms, CHECK, CLOSE,
  * UNSELECT. Inside a selected remote mailbox these are what a frontend forwards most.
  */
 final class SelectedCommandEncoder {
@@ -30,10 +30,17 @@ final class SelectedCommandEncoder {
             store(w, c);
         } else if (command instanceof ImapCommand.Search c) {
             uid(w, c.uid()).raw("SEARCH").sp();
-            if (c.esearch()) {
-                w.raw("RETURN (" + String.join(" ", c.returnOptions().stream().map(Enum::name).toList()) + ") ");
-            }
+            returnOptions(w, c.returnOptions());
             c.charset().ifPresent(cs -> w.raw("CHARSET").sp().astring(cs).sp());
+            SearchKeyEncoder.program(w, c.key());
+        } else if (command instanceof ImapCommand.Sort c) {
+            uid(w, c.uid()).raw("SORT").sp();
+            returnOptions(w, c.returnOptions());
+            w.raw("(" + String.join(" ", c.criteria().stream().map(Object::toString).toList()) + ")").sp();
+            w.astring(c.charset()).sp();
+            SearchKeyEncoder.program(w, c.key());
+        } else if (command instanceof ImapCommand.ThreadCommand c) {
+            uid(w, c.uid()).raw("THREAD").sp().raw(c.algorithm().name()).sp().astring(c.charset()).sp();
             SearchKeyEncoder.program(w, c.key());
         } else if (command instanceof ImapCommand.Copy c) {
             uid(w, c.uid()).raw("COPY").sp().raw(c.set().toString()).sp().mailbox(c.mailbox());
@@ -41,6 +48,12 @@ final class SelectedCommandEncoder {
             uid(w, c.uid()).raw("MOVE").sp().raw(c.set().toString()).sp().mailbox(c.mailbox());
         } else {
             throw ImapCommandEncoder.unknown(command);
+        }
+    }
+
+    private static void returnOptions(CommandWriter w, java.util.Set<org.murder.protocol.imap.command.SearchReturnOption> options) {
+        if (!options.isEmpty()) {
+            w.raw("RETURN (" + String.join(" ", options.stream().map(Enum::name).toList()) + ") ");
         }
     }
 

@@ -375,8 +375,8 @@ public sealed interface ImapCommand {
     /**
      * {@code [UID] SEARCH [RETURN (options)] [CHARSET name] keys}. {@code charset} is the upper-cased name when
      * given (only US-ASCII and UTF-8 get this far); several keys are one {@link SearchKey.And}.
-     * {@code returnOptions} is empty for a classic SEARCH response and non-empty for ESEARCH (RFC 4731), with
-     * {@code RETURN ()} given as {@code ALL}.
+     * {@code returnOptions} is empty for a classic SEARCH response, {@code RETURN ()} is given as {@code ALL}
+     * (RFC 4731), and {@code SAVE} alone (RFC 5182) asks for no response at all.
      */
     record Search(String tag, boolean uid, Optional<String> charset, SearchKey key,
                   Set<SearchReturnOption> returnOptions) implements Selected {
@@ -387,9 +387,43 @@ public sealed interface ImapCommand {
             returnOptions = enumSet(SearchReturnOption.class, returnOptions);
         }
 
-        /** True when the answer is an ESEARCH response. */
+        /** True when the answer is an ESEARCH response: a return option other than SAVE. */
         public boolean esearch() {
-            return !returnOptions.isEmpty();
+            return esearchAsked(returnOptions);
+        }
+    }
+
+    /**
+     * {@code [UID] SORT [RETURN (options)] (criteria) charset keys} (RFC 5256; RETURN from ESORT, RFC 5267 §3).
+     * {@code charset} is upper-cased (US-ASCII or UTF-8); options as {@link Search}'s.
+     */
+    record Sort(String tag, boolean uid, List<SortCriterion> criteria, String charset, SearchKey key,
+                Set<SearchReturnOption> returnOptions) implements Selected {
+        public Sort {
+            Objects.requireNonNull(tag, "tag");
+            criteria = List.copyOf(criteria);
+            if (criteria.isEmpty()) {
+                throw new IllegalArgumentException("SORT needs a criterion");
+            }
+            Objects.requireNonNull(charset, "charset");
+            Objects.requireNonNull(key, "key");
+            returnOptions = enumSet(SearchReturnOption.class, returnOptions);
+        }
+
+        /** True when the answer is an ESEARCH response (ESORT) rather than {@code * SORT}. */
+        public boolean esearch() {
+            return esearchAsked(returnOptions);
+        }
+    }
+
+    /** {@code [UID] THREAD algorithm charset keys} (RFC 5256). */
+    record ThreadCommand(String tag, boolean uid, ThreadAlgorithm algorithm, String charset, SearchKey key)
+            implements Selected {
+        public ThreadCommand {
+            Objects.requireNonNull(tag, "tag");
+            Objects.requireNonNull(algorithm, "algorithm");
+            Objects.requireNonNull(charset, "charset");
+            Objects.requireNonNull(key, "key");
         }
     }
 
@@ -434,6 +468,10 @@ public sealed interface ImapCommand {
             Objects.requireNonNull(set, "set");
             Objects.requireNonNull(mailbox, "mailbox");
         }
+    }
+
+    private static boolean esearchAsked(Set<SearchReturnOption> options) {
+        return options.stream().anyMatch(o -> o != SearchReturnOption.SAVE);
     }
 
     /** An unmodifiable copy that iterates in declaration order. */

@@ -2,9 +2,9 @@ package org.murder.protocol.imap.command;
 
 import java.util.Optional;
 
-/** ESEARCH return options (RFC 4731 §3.1); SAVE (RFC 5182) is not offered. */
+/** ESEARCH return options (RFC 4731 §3.1), also ESORT's (RFC 5267 §3.2); SAVE keeps the result as {@code $} (RFC 5182). */
 public enum SearchReturnOption {
-    MIN, MAX, ALL, COUNT;
+    MIN, MAX, ALL, COUNT, SAVE;
 
     public static Optional<SearchReturnOption> named(String atom) {
         return WireNames.lookup(values(), SearchReturnOption::name, atom);

@@ -16,10 +16,10 @@ import java.util.List;
  * </ul>
  * Never throws: malformed input gives what could be read.
  */
-final class AddressParser {
+public final class AddressParser {
 
     /** One ENVELOPE address; null fields are NIL. A group start has a null host, a group end is all null. */
-    record Address(String name, String adl, String mailbox, String host) {
+    public record Address(String name, String adl, String mailbox, String host) {
     }
 
     static final String UNSPECIFIED_DOMAIN = "unspecified-domain";
@@ -33,7 +33,7 @@ final class AddressParser {
     }
 
     /** The addresses of an unfolded header value; empty for null or blank. */
-    static List<Address> parse(String value) {
+    public static List<Address> parse(String value) {
         if (value == null) {
             return List.of();
         }

@@ -163,6 +163,33 @@ public final class ImapResponses {
         return w.crlf().toByteArray();
     }
 
+    /** {@code * SORT 5 3 4 1 2} (RFC 5256 §4), with CONDSTORE's {@code (MODSEQ n)} as SEARCH has it. */
+    public static byte[] sort(long[] numbers, OptionalLong highestModseq) {
+        ImapWriter w = ImapWriter.untagged().ascii("SORT");
+        for (long n : numbers) {
+            w.sp().number(n);
+        }
+        if (highestModseq.isPresent() && numbers.length > 0) {
+            w.ascii(" (MODSEQ ").number(highestModseq.getAsLong()).close();
+        }
+        return w.crlf().toByteArray();
+    }
+
+    /**
+     * {@code * THREAD (2)(3 6 (4 23)(44 7 96))} (RFC 5256 §4): {@code threads} is the list of threads as written by
+     * {@link org.murder.protocol.imap.sort.ThreadTree#write}, empty when nothing matched.
+     */
+    public static byte[] thread(CharSequence threads, OptionalLong highestModseq) {
+        ImapWriter w = ImapWriter.untagged().ascii("THREAD");
+        if (threads.length() > 0) {
+            w.sp().ascii(threads.toString());
+            if (highestModseq.isPresent()) {
+                w.ascii(" (MODSEQ ").number(highestModseq.getAsLong()).close();
+            }
+        }
+        return w.crlf().toByteArray();
+    }
+
     /** {@code * ESEARCH (TAG "A1") UID MIN 2 MAX 9 COUNT 3 ALL 2,5:9 MODSEQ 12} (RFC 4731). */
     public static byte[] esearch(EsearchResult r) {
         ImapWriter w = ImapWriter.untagged().ascii("ESEARCH");

@@ -38,7 +38,13 @@ public final class SearchEvaluator {
      * @param highestUid   the highest UID in use, what {@code *} means for UIDs
      */
     public SearchEvaluator(SearchKey key, long messageCount, long highestUid) {
-        this.predicate = compile(Objects.requireNonNull(key, "key"), messageCount, highestUid);
+        this(key, messageCount, highestUid, uid -> false);
+    }
+
+    /** @param lastResult the UIDs SEARCHRES's {@code $} stands for (RFC 5182), in a sequence set or after UID */
+    public SearchEvaluator(SearchKey key, long messageCount, long highestUid, LongPredicate lastResult) {
+        this.predicate = compile(Objects.requireNonNull(key, "key"), messageCount, highestUid,
+                Objects.requireNonNull(lastResult, "lastResult"));
     }
 
     public boolean matches(SearchableMessage message) {
@@ -50,7 +56,7 @@ public final class SearchEvaluator {
         return fold(haystack).contains(fold(needle));
     }
 
-    private static Predicate<Candidate> compile(SearchKey key, long messageCount, long highestUid) {
+    private static Predicate<Candidate> compile(SearchKey key, long messageCount, long highestUid, LongPredicate saved) {
         if (key instanceof SearchKey.All) {
             return m -> true;
         }
@@ -93,6 +99,10 @@ public final class SearchEvaluator {
         if (key instanceof SearchKey.Smaller s) {
             return m -> m.message.size() < s.size();
         }
+        if (key instanceof SearchKey.Uid u && u.set().lastResult()
+                || key instanceof SearchKey.SequenceNumbers n && n.set().lastResult()) {
+            return m -> saved.test(m.message.uid());
+        }
         if (key instanceof SearchKey.Uid u) {
             LongPredicate uids = u.set().matcher(highestUid);
             return m -> uids.test(m.message.uid());
@@ -105,13 +115,13 @@ public final class SearchEvaluator {
             return m -> m.message.modSeq() >= ms.modSeq();
         }
         if (key instanceof SearchKey.Not n) {
-            return compile(n.key(), messageCount, highestUid).negate();
+            return compile(n.key(), messageCount, highestUid, saved).negate();
         }
         if (key instanceof SearchKey.Or o) {
-            return compile(o.left(), messageCount, highestUid).or(compile(o.right(), messageCount, highestUid));
+            return compile(o.left(), messageCount, highestUid, saved).or(compile(o.right(), messageCount, highestUid, saved));
         }
         if (key instanceof SearchKey.And a) {
-            List<Predicate<Candidate>> all = a.keys().stream().map(k -> compile(k, messageCount, highestUid)).toList();
+            List<Predicate<Candidate>> all = a.keys().stream().map(k -> compile(k, messageCount, highestUid, saved)).toList();
             return m -> {
                 for (Predicate<Candidate> p : all) {
                     if (!p.test(m)) {

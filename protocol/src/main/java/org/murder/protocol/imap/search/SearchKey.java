@@ -15,16 +15,21 @@ public sealed interface SearchKey {
 
     /** Whether a MODSEQ criterion occurs anywhere in this key: then the answer carries the highest MODSEQ (RFC 7162). */
     default boolean usesModSeq() {
-        if (this instanceof ModSeq) {
+        return anyKey(k -> k instanceof ModSeq);
+    }
+
+    /** Whether this key or any key inside it passes the test. */
+    default boolean anyKey(java.util.function.Predicate<SearchKey> test) {
+        if (test.test(this)) {
             return true;
         }
         if (this instanceof Not n) {
-            return n.key().usesModSeq();
+            return n.key().anyKey(test);
         }
         if (this instanceof Or o) {
-            return o.left().usesModSeq() || o.right().usesModSeq();
+            return o.left().anyKey(test) || o.right().anyKey(test);
         }
-        return this instanceof And a && a.keys().stream().anyMatch(SearchKey::usesModSeq);
+        return this instanceof And a && a.keys().stream().anyMatch(k -> k.anyKey(test));
     }
 
     /** ALL. */

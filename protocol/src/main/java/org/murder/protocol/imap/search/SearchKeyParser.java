@@ -53,23 +53,42 @@ public final class SearchKeyParser {
         return new SearchKeyParser(reader).program();
     }
 
+    /**
+     * SORT's and THREAD's {@code search-criteria} (RFC 5256): {@code charset 1*(SP search-key)}, the charset
+     * mandatory and without the word CHARSET, read to the end of the frame.
+     */
+    public static SearchProgram parseWithCharset(ImapReader reader) throws ImapSyntaxException {
+        SearchKeyParser parser = new SearchKeyParser(reader);
+        String charset = parser.charset();
+        return new SearchProgram(Optional.of(charset), parser.keys());
+    }
+
     private SearchProgram program() throws ImapSyntaxException {
         Optional<String> charset = Optional.empty();
         if (reader.peekKeyword().equals("CHARSET")) {
             reader.keyword(INVALID_SEARCH_KEY);
             reader.sp();
-            String name = reader.astring(INVALID_STRING).toUpperCase(Locale.ROOT);
-            if (!CHARSETS.contains(name)) {
-                throw ImapSyntaxException.refusal(UNSUPPORTED_CHARSET, BADCHARSET);
-            }
-            charset = Optional.of(name);
-            reader.sp();
+            charset = Optional.of(charset());
         }
+        return new SearchProgram(charset, keys());
+    }
+
+    /** A charset name and the space after it; one we cannot decode is refused with {@code NO [BADCHARSET]}. */
+    private String charset() throws ImapSyntaxException {
+        String name = reader.astring(INVALID_STRING).toUpperCase(Locale.ROOT);
+        if (!CHARSETS.contains(name)) {
+            throw ImapSyntaxException.refusal(UNSUPPORTED_CHARSET, BADCHARSET);
+        }
+        reader.sp();
+        return name;
+    }
+
+    private SearchKey keys() throws ImapSyntaxException {
         List<SearchKey> keys = new ArrayList<>();
         while (true) {
             keys.add(key(1));
             if (reader.atEnd()) {
-                return new SearchProgram(charset, SearchKey.allOf(keys));
+                return SearchKey.allOf(keys);
             }
             if (reader.peek() == ')') {
                 throw new ImapSyntaxException(UNBALANCED_PARENTHESES);
@@ -86,7 +105,7 @@ public final class SearchKeyParser {
         if (c == '(') {
             return list(depth);
         }
-        if (ImapReader.isDigit(c) || c == '*') {
+        if (ImapReader.isDigit(c) || c == '*' || c == '$') {
             return new SearchKey.SequenceNumbers(reader.sequenceSet());
         }
         String name = reader.keyword(INVALID_SEARCH_KEY);

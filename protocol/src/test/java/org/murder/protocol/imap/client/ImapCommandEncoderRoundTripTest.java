@@ -33,6 +33,8 @@ import org.murder.protocol.imap.command.ListReturnOption;
 import org.murder.protocol.imap.command.ListSelectOption;
 import org.murder.protocol.imap.command.MessageLiteral;
 import org.murder.protocol.imap.command.SearchReturnOption;
+import org.murder.protocol.imap.command.SortCriterion;
+import org.murder.protocol.imap.command.ThreadAlgorithm;
 import org.murder.protocol.imap.command.StatusItem;
 import org.murder.protocol.imap.command.StoreMode;
 import org.murder.protocol.imap.search.SearchKey;
@@ -165,6 +167,29 @@ class ImapCommandEncoderRoundTripTest {
                 Set.of(SearchReturnOption.MIN, SearchReturnOption.COUNT)));
         c.add(new Search("k4", false, Optional.of("US-ASCII"), new SearchKey.Text(SearchKey.TextField.TEXT,
                 "line\r\nbreak"), Set.of(SearchReturnOption.ALL)));
+        c.add(new Search("k5", false, Optional.empty(), new SearchKey.SequenceNumbers(SequenceSet.LAST_RESULT),
+                Set.of(SearchReturnOption.SAVE)));
+        c.add(new Search("k6", true, Optional.empty(), new SearchKey.And(List.of(new SearchKey.Uid(SequenceSet.LAST_RESULT),
+                new SearchKey.Flag("\\Seen", true))), Set.of(SearchReturnOption.SAVE, SearchReturnOption.MIN)));
+        c.add(new Sort("s1", false, List.of(new SortCriterion(SortCriterion.Key.ARRIVAL, false)), "US-ASCII",
+                SearchKey.ALL, Set.of()));
+        c.add(new Sort("s2", true, List.of(new SortCriterion(SortCriterion.Key.SUBJECT, true),
+                new SortCriterion(SortCriterion.Key.DATE, false), new SortCriterion(SortCriterion.Key.DISPLAYFROM, true),
+                new SortCriterion(SortCriterion.Key.DISPLAYTO, false), new SortCriterion(SortCriterion.Key.CC, false),
+                new SortCriterion(SortCriterion.Key.FROM, false), new SortCriterion(SortCriterion.Key.TO, true),
+                new SortCriterion(SortCriterion.Key.SIZE, false)), "UTF-8",
+                new SearchKey.And(List.of(new SearchKey.Text(SearchKey.TextField.SUBJECT, "h\u00e9llo"),
+                        new SearchKey.Flag("\\Deleted", false))),
+                Set.of(SearchReturnOption.MIN, SearchReturnOption.MAX, SearchReturnOption.COUNT, SearchReturnOption.ALL)));
+        c.add(new Sort("s3", false, List.of(new SortCriterion(SortCriterion.Key.DATE, true)), "UTF-8",
+                new SearchKey.SequenceNumbers(SequenceSet.LAST_RESULT), Set.of(SearchReturnOption.SAVE)));
+        c.add(new ThreadCommand("t1", false, ThreadAlgorithm.ORDEREDSUBJECT, "US-ASCII", SearchKey.ALL));
+        c.add(new ThreadCommand("t2", true, ThreadAlgorithm.REFERENCES, "UTF-8",
+                new SearchKey.Or(new SearchKey.Text(SearchKey.TextField.FROM, "x y"), new SearchKey.ModSeq(3))));
+        c.add(new Fetch("i5", true, SequenceSet.LAST_RESULT, List.of(Attribute.FLAGS), OptionalLong.empty()));
+        c.add(new Store("j9", false, SequenceSet.LAST_RESULT, StoreMode.ADD, true, List.of("\\Deleted"),
+                OptionalLong.empty()));
+        c.add(new Copy("l5", true, SequenceSet.LAST_RESULT, "INBOX.Sent"));
         c.add(new Copy("l1", false, SequenceSet.parse("1:2"), "INBOX.Sent"));
         c.add(new Copy("l2", true, SequenceSet.parse("7"), "Entw\u00fcrfe"));
         c.add(new Move("l3", false, SequenceSet.parse("3"), "Trash"));

@@ -84,6 +84,7 @@ class CommandValuesTest {
         assertEquals(Optional.empty(), ListSelectOption.named("SPECIAL_USE"));
         assertEquals(Optional.of(ListReturnOption.CHILDREN), ListReturnOption.named("Children"));
         assertEquals(Optional.of(SearchReturnOption.COUNT), SearchReturnOption.named("count"));
-        assertEquals(Optional.empty(), SearchReturnOption.named("SAVE"));
+        assertEquals(Optional.of(SearchReturnOption.SAVE), SearchReturnOption.named("save"));
+        assertEquals(Optional.empty(), SearchReturnOption.named("PARTIAL"));
     }
 }

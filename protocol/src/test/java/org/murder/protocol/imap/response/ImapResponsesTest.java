@@ -117,6 +117,21 @@ class ImapResponsesTest {
     }
 
     @Test
+    void sortAndThread() {
+        assertEquals("* SORT 5 3 4 1 2\r\n", s(ImapResponses.sort(new long[] {5, 3, 4, 1, 2}, OptionalLong.empty())));
+        assertEquals("* SORT\r\n", s(ImapResponses.sort(new long[0], OptionalLong.of(7))));
+        assertEquals("* SORT 2 1 (MODSEQ 7)\r\n", s(ImapResponses.sort(new long[] {2, 1}, OptionalLong.of(7))));
+        assertEquals("* THREAD (2)(3 6 (4 23)(44 7 96))\r\n",
+                s(ImapResponses.thread("(2)(3 6 (4 23)(44 7 96))", OptionalLong.empty())));
+        assertEquals("* THREAD\r\n", s(ImapResponses.thread("", OptionalLong.of(3))));
+        assertEquals("* THREAD ((3)(5)) (MODSEQ 3)\r\n", s(ImapResponses.thread("((3)(5))", OptionalLong.of(3))));
+        // ESORT's ALL keeps the sort order: only ascending runs become ranges
+        assertEquals("* ESEARCH (TAG \"B1\") ALL 5,2:4,1\r\n", s(ImapResponses.esearch(new EsearchResult(
+                Optional.of("B1"), false, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                Optional.of(SequenceSet.of(5, 2, 3, 4, 1)), OptionalLong.empty()))));
+    }
+
+    @Test
     void namespaceIdQuotaAndAcl() {
         assertEquals("* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n",
                 s(ImapResponses.namespace(List.of(new NamespaceEntry("", '/')), List.of(), List.of(), false)));

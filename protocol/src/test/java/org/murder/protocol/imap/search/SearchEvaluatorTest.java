@@ -67,6 +67,19 @@ class SearchEvaluatorTest {
                     ZonedDateTime.of(2024, 3, 5, 12, 0, 0, 0, ZoneOffset.UTC), 1200, 30, Map.of("Subject", List.of("")),
                     Optional.empty(), () -> "Subject: \r\n", () -> ""));
 
+    /** SEARCHRES: `$` is the saved UIDs, as a sequence set or after UID, alone or inside other keys. */
+    @Test
+    void theSavedResultIsMatchedByUid() {
+        for (String keys : List.of("$", "UID $", "OR $ DELETED", "NOT NOT $")) {
+            Search search = (Search) ImapTesting.parsed("a SEARCH " + keys);
+            SearchEvaluator evaluator = new SearchEvaluator(search.key(), MAILBOX.size(), 300, uid -> uid == 205 || uid == 999);
+            List<Long> found = MAILBOX.stream().filter(evaluator::matches).map(Message::uid).toList();
+            assertEquals(keys.startsWith("OR") ? List.of(205L, 300L) : List.of(205L), found, keys);
+        }
+        Search none = (Search) ImapTesting.parsed("a SEARCH $");
+        assertTrue(MAILBOX.stream().noneMatch(new SearchEvaluator(none.key(), 3, 300)::matches), "nothing saved");
+    }
+
     /** The UIDs a SEARCH command's key matches in {@link #MAILBOX}. */
     private static List<Long> uids(String keys) {
         Search search = (Search) ImapTesting.parsed("a SEARCH " + keys);

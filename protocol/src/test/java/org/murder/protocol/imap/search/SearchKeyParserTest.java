@@ -146,7 +146,7 @@ class SearchKeyParserTest {
         assertEquals(Set.of(SearchReturnOption.MIN, SearchReturnOption.COUNT), s.returnOptions());
         assertTrue(s.esearch());
         assertEquals(Set.of(SearchReturnOption.ALL), search("A283 SEARCH RETURN () FLAGGED").returnOptions());
-        assertEquals(Set.of(SearchReturnOption.values()), search("a UID SEARCH RETURN (min max all count) ALL").returnOptions());
+        assertEquals(Set.of(SearchReturnOption.values()), search("a UID SEARCH RETURN (min max all count save) ALL").returnOptions());
         Search both = search("a SEARCH RETURN (MAX) CHARSET UTF-8 TEXT x");
         assertEquals(Optional.of("UTF-8"), both.charset());
         assertEquals(Set.of(SearchReturnOption.MAX), both.returnOptions());
@@ -233,7 +233,7 @@ class SearchKeyParserTest {
                 Arguments.of("a SEARCH SMALLER 1x", "Missing space"),
                 Arguments.of("a SEARCH UID", "Missing argument"),
                 Arguments.of("a SEARCH UID x", "Invalid sequence set"),
-                Arguments.of("a SEARCH UID $", "Invalid sequence set"),
+                Arguments.of("a SEARCH UID $1", "Invalid sequence set"),
                 Arguments.of("a SEARCH 1:2:3", "Invalid sequence set"),
                 Arguments.of("a SEARCH 0", "Invalid sequence set"),
                 Arguments.of("a SEARCH 1,", "Invalid sequence set"),
@@ -246,7 +246,7 @@ class SearchKeyParserTest {
                 Arguments.of("a SEARCH CHARSET", "Missing argument"),
                 Arguments.of("a SEARCH CHARSET UTF-8", "Missing argument"),
                 Arguments.of("a SEARCH RETURN (MIN)", "Missing argument"),
-                Arguments.of("a SEARCH RETURN (SAVE) ALL", "Invalid search return option"),
+                Arguments.of("a SEARCH RETURN (PARTIAL 1:5) ALL", "Invalid search return option"),
                 Arguments.of("a SEARCH RETURN (FOO) ALL", "Invalid search return option"),
                 Arguments.of("a SEARCH RETURN MIN ALL", "Invalid search return option"),
                 Arguments.of("a SEARCH RETURN (MIN ALL", "Unbalanced parentheses"),

@@ -1,0 +1,148 @@
+package org.murder.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.murder.protocol.imap.sort.SortFields;
+import org.murder.store.MessageStore.IndexRow;
+
+class SortFieldsCacheTest {
+
+    @TempDir
+    Path root;
+
+    /** The database as the cache sees it: stored fields by UID (bulk) and by message id (one by one). */
+    private final Map<Long, String> stored = new HashMap<>();
+    private final Map<Long, MessageCacheData> facts = new HashMap<>();
+    private final Map<Long, String> backfilled = new HashMap<>();
+    private int bulkReads;
+    private int singleReads;
+    private SortFieldsCache cache;
+
+    @BeforeEach
+    void setUp() {
+        cache = new SortFieldsCache();
+        cache.spool = new Spool(Map.of("default", root));
+        cache.caches = new MessageCaches();
+        cache.store = new MessageStore() {
+            @Override
+            public Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid) {
+                bulkReads++;
+                Map<Long, String> out = new HashMap<>();
+                stored.forEach((uid, f) -> {
+                    if (uid >= lowUid && uid <= highUid) {
+                        out.put(uid, f);
+                    }
+                });
+                return out;
+            }
+
+            @Override
+            public Optional<MessageCacheData> cache(long messageId) {
+                singleReads++;
+                return Optional.ofNullable(facts.get(messageId));
+            }
+
+            @Override
+            public void saveSortFields(Map<Long, String> byMessageId) {
+                backfilled.putAll(byMessageId);
+            }
+        };
+    }
+
+    private static IndexRow row(long uid) {
+        return new IndexRow(uid + 1000, uid, uid, MessageFlags.of(false, false, false, false, false, List.of()), 10,
+                Instant.ofEpochSecond(uid));
+    }
+
+    private static String fields(String subject) {
+        return SortFields.of(Map.of("subject", subject)).serialize();
+    }
+
+    private static List<IndexRow> rows(int n) {
+        List<IndexRow> out = new ArrayList<>();
+        for (long uid = 1; uid <= n; uid++) {
+            out.add(row(uid));
+        }
+        return out;
+    }
+
+    @Test
+    void aBigMailboxIsReadInOneQueryThenFromMemory() {
+        List<IndexRow> rows = rows(200);
+        rows.forEach(r -> stored.put(r.uid(), fields("s" + r.uid())));
+        MailboxIndex view = MailboxIndex.of(rows, 200);
+        SortFields[] first = cache.fields(7, "default", view, rows);
+        assertEquals("S17", first[16].subject().base());
+        assertEquals(1, bulkReads);
+        assertEquals(0, singleReads);
+        SortFields[] again = cache.fields(7, "default", view, rows);
+        assertEquals("S200", again[199].subject().base());
+        assertEquals(1, bulkReads, "the second time nothing is read");
+        assertEquals(0, singleReads);
+    }
+
+    @Test
+    void aFewMissingAreAskedForOneByOneAndOldOnesReadFromTheirFiles() throws IOException {
+        List<IndexRow> rows = rows(3);
+        facts.put(1001L, new MessageCacheData("", "", "", "", "", fields("from the database")));
+        facts.put(1002L, new MessageCacheData("", "", "", "", "", "")); // stored before SORT existed
+        Path dir = Files.createDirectories(root.resolve("7"));
+        Files.writeString(dir.resolve("2."), "Subject: Re: from the file\r\n\r\nbody\r\n", StandardCharsets.US_ASCII);
+        // UID 3 has neither facts nor a file: expunged meanwhile
+        SortFields[] f = cache.fields(7, "default", MailboxIndex.of(rows, 3), rows);
+        assertEquals("FROM THE DATABASE", f[0].subject().base());
+        assertEquals("FROM THE FILE", f[1].subject().base());
+        assertEquals(SortFields.EMPTY, f[2]);
+        assertEquals(0, bulkReads);
+        assertEquals(Map.of(1002L, fields("Re: from the file")), backfilled, "what was read from a file is stored");
+    }
+
+    @Test
+    void answersHoldForTheirIndexVersionOnly() {
+        List<IndexRow> rows = rows(3);
+        MailboxIndex v1 = MailboxIndex.of(rows, 3);
+        MailboxIndex v2 = MailboxIndex.of(rows, 4);
+        int[] order = {2, 0, 1};
+        cache.remember(7, v1, "SORT (DATE)", order, 3);
+        assertSame(order, cache.answer(7, v1, "SORT (DATE)").orElseThrow());
+        assertTrue(cache.answer(7, v2, "SORT (DATE)").isEmpty(), "another version");
+        assertTrue(cache.answer(7, v1, "SORT (SUBJECT)").isEmpty(), "another request");
+        assertTrue(cache.answer(8, v1, "SORT (DATE)").isEmpty(), "another mailbox");
+        for (int i = 0; i < SortFieldsCache.ANSWERS; i++) {
+            cache.remember(7, v1, "request " + i, new int[0], 0);
+        }
+        assertTrue(cache.answer(7, v1, "SORT (DATE)").isEmpty(), "only the last few are kept");
+    }
+
+    @Test
+    void theLeastRecentlyUsedMailboxesGoPastTheBound() {
+        List<IndexRow> rows = rows(100);
+        rows.forEach(r -> stored.put(r.uid(), fields("x".repeat(200))));
+        MailboxIndex view = MailboxIndex.of(rows, 100);
+        cache.maxChars = 50_000; // two mailboxes' worth
+        for (long mailbox = 1; mailbox <= 5; mailbox++) {
+            cache.fields(mailbox, "default", view, rows);
+            assertTrue(cache.heldChars() <= 50_000, () -> "" + cache.heldChars());
+        }
+        int before = bulkReads;
+        cache.fields(5, "default", view, rows);
+        assertEquals(before, bulkReads, "the mailbox in use stays");
+        cache.fields(1, "default", view, rows);
+        assertEquals(before + 1, bulkReads, "the oldest went");
+    }
+}

@@ -293,6 +293,23 @@ class ProxyTransparencyIT {
     }
 
     @Test
+    @Order(11)
+    void multiAppendAndCatenate() throws Exception {
+        assertTransparent(s -> {
+            List<String> multi = s.cmd("APPEND INBOX.work (\\Seen) {7+}\r\nhello\r\n \"07-Dec-2026 03:04:05 +0000\" {7+}\r\n"
+                    + "world\r\n");
+            Matcher uid = Pattern.compile("APPENDUID \\d+ (\\d+)").matcher(multi.get(multi.size() - 1));
+            String url = "/INBOX.work/;UID=" + (uid.find() ? uid.group(1) : "1");
+            s.cmd("APPEND INBOX.work CATENATE (URL \"" + url + "\" TEXT {4+}\r\n+cat URL \"" + url + "/;PARTIAL=0.3\")");
+            s.cmd("APPEND INBOX.work {2+}\r\nok CATENATE (URL \"/INBOX.work/;UID=999999\")"); // BADURL: none stored
+            s.cmd("APPEND INBOX.work {2+}\r\nok CATENATE ()");
+            s.cmd("EXAMINE INBOX.work");
+            s.cmd("FETCH 1:* (FLAGS RFC822.SIZE BODY.PEEK[])");
+            s.cmd("UNSELECT");
+        });
+    }
+
+    @Test
     @Order(7)
     void aclAndQuota() throws Exception {
         assertTransparent(s -> {

@@ -69,14 +69,35 @@ public final class RawLineClient implements AutoCloseable {
     public void startTlsMupdate(SSLSocketFactory factory) throws IOException {
         send("S01 STARTTLS\r\n");
         lineStartingWith("S01 OK");
+        handshake(factory);
+        in = socket.getInputStream();
+        skipBanner();
+    }
+
+    /** IMAP STARTTLS after the greeting, then the handshake (IMAP sends no second greeting). */
+    public void startTlsImap(SSLSocketFactory factory) throws IOException {
+        send("T01 STARTTLS\r\n");
+        lineStartingWith("T01 OK");
+        handshake(factory);
+        in = new java.io.BufferedInputStream(socket.getInputStream()); // literals of megabytes are read through it
+    }
+
+    private void handshake(SSLSocketFactory factory) throws IOException {
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);
-        tls.setSoTimeout(15_000);
+        tls.setSoTimeout(30_000);
         tls.startHandshake();
         socket = tls;
-        in = tls.getInputStream();
         out = tls.getOutputStream();
-        skipBanner();
+    }
+
+    /** Exactly {@code n} bytes: a literal's payload. */
+    public byte[] bytes(int n) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new IOException("connection closed " + (n - b.length) + " bytes before the end of a literal");
+        }
+        return b;
     }
 
     /** True if the server closed the connection (within the read timeout). */

@@ -101,7 +101,7 @@ public class ImapEndpoint implements ImapListener {
         List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
                 "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE", "CONDSTORE", "ACL", "RIGHTS=kxten", "QUOTA",
                 "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
-                "ESEARCH", "BINARY"));
+                "ESEARCH", "BINARY", "MULTIAPPEND", "CATENATE"));
         if (!s.authenticated()) {
             if (c.tlsAvailable()) {
                 caps.add("STARTTLS");

@@ -148,12 +148,21 @@ public final class Spool {
         }
 
         public void write(byte[] bytes) throws IOException {
-            sha.update(bytes);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            write(bytes, 0, bytes.length);
+        }
+
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            sha.update(bytes, offset, length);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes, offset, length);
             while (b.hasRemaining()) {
                 channel.write(b);
             }
-            size += bytes.length;
+            size += length;
+        }
+
+        /** Bytes written so far. */
+        public long size() {
+            return size;
         }
 
         /** The whole message is written; {@link #link} makes it durable. */

@@ -315,6 +315,29 @@ class ProxyTransparencyIT {
     }
 
     @Test
+    @Order(11)
+    void multiAppendAndCatenate() throws Exception {
+        assertTransparent(s -> {
+            // the third message is past imap_literal_spill: a file at the frontend, streamed to the backend
+            String large = "Subject: large\r\n\r\n" + "0123456789abcdef\r\n".repeat(5000);
+            List<String> multi = s.cmd("APPEND INBOX.work (\\Seen) {7+}\r\nhello\r\n \"07-Dec-2026 03:04:05 +0000\" {7+}\r\n"
+                    + "world\r\n {" + large.length() + "+}\r\n" + large);
+            String appended = multi.get(multi.size() - 1);
+            assertTrue(appended.contains(" OK [APPENDUID "), appended);
+            Matcher uid = Pattern.compile("APPENDUID \\d+ (\\d+)").matcher(appended);
+            String url = "/INBOX.work/;UID=" + (uid.find() ? uid.group(1) : "1");
+            List<String> catenated = s.cmd("APPEND INBOX.work CATENATE (URL \"" + url + "\" TEXT {4+}\r\n+cat URL \"" + url
+                    + "/;PARTIAL=0.3\")");
+            assertTrue(catenated.get(catenated.size() - 1).contains(" OK [APPENDUID "), catenated.toString());
+            s.cmd("APPEND INBOX.work {2+}\r\nok CATENATE (URL \"/INBOX.work/;UID=999999\")"); // BADURL: none stored
+            s.cmd("APPEND INBOX.work {2+}\r\nok CATENATE ()");
+            s.cmd("EXAMINE INBOX.work");
+            s.cmd("FETCH 1:* (FLAGS RFC822.SIZE BODY.PEEK[])");
+            s.cmd("UNSELECT");
+        });
+    }
+
+    @Test
     @Order(7)
     void aclAndQuota() throws Exception {
         assertTransparent(s -> {

@@ -77,10 +77,10 @@ public final class RawLineClient implements AutoCloseable {
     public void handshake(SSLSocketFactory factory) throws IOException {
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(true);
-        tls.setSoTimeout(15_000);
+        tls.setSoTimeout(30_000);
         tls.startHandshake();
         socket = tls;
-        in = tls.getInputStream();
+        in = new java.io.BufferedInputStream(tls.getInputStream()); // literals of megabytes are read through it
         out = tls.getOutputStream();
     }
 
@@ -97,13 +97,7 @@ public final class RawLineClient implements AutoCloseable {
     public void startTlsImap(SSLSocketFactory factory) throws IOException {
         send("T01 STARTTLS\r\n");
         lineStartingWith("T01 OK");
-        SSLSocket tls = (SSLSocket) factory.createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-        tls.setUseClientMode(true);
-        tls.setSoTimeout(15_000);
-        tls.startHandshake();
-        socket = tls;
-        in = tls.getInputStream();
-        out = tls.getOutputStream();
+        handshake(factory);
     }
 
     /** Sends {@code tag + " " + rest + CRLF}; returns every line up to and including the tagged one. */

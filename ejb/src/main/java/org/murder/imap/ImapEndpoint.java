@@ -102,7 +102,7 @@ public class ImapEndpoint implements ImapListener {
                 "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE", "CONDSTORE", "ACL", "RIGHTS=kxten", "QUOTA",
                 "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
                 "ESEARCH", "BINARY", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT",
-                "SEARCHRES"));
+                "SEARCHRES", "MULTIAPPEND", "CATENATE"));
         if (!c.isCompressed()) {
             caps.add("COMPRESS=DEFLATE"); // RFC 4978; not once it is on (as Cyrus)
         }

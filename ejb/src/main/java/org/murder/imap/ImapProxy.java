@@ -419,9 +419,9 @@ public class ImapProxy {
                        java.util.function.Predicate<ImapResponseHead> relayed, Consumer<ImapResponse> onTagged) {
         c.holdInput(); // before sending: the answer may come back before this method returns
         org.murder.proxy.BackendReply reply = new ClientRelay(c, command.tag(), backend, relayed, onTagged);
-        if (command instanceof ImapCommand.Append a && a.message().file().isPresent()) {
-            // the message is in a file the client's frame gives up when this returns; the backend reads it later
-            reply = new org.murder.proxy.HoldingReply(reply, a.message().file().get());
+        if (command instanceof ImapCommand.Append a && !a.files().isEmpty()) {
+            // messages in files the client's frame gives up when this returns; the backend reads them later
+            reply = new org.murder.proxy.HoldingReply(reply, a.files());
         }
         backend.send(command, reply);
     }

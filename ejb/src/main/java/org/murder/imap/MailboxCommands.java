@@ -3,15 +3,12 @@ package org.murder.imap;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
@@ -19,14 +16,10 @@ import org.murder.connector.api.Connection;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.StatusItem;
-import org.murder.protocol.imap.message.BinaryContent;
-import org.murder.protocol.imap.message.MessageStructure;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
 import org.murder.protocol.imap.response.NamespaceEntry;
 import org.murder.store.MailboxIndex;
-import org.murder.store.MessageCacheData;
-import org.murder.store.MessageFlags;
 import org.murder.store.MessageStore;
 import org.murder.store.Spool;
 import org.murder.store.StoreMailbox;
@@ -76,6 +69,9 @@ public class MailboxCommands {
     AclQuotaCommands aclQuota;
 
     @Inject
+    AppendCommand appends;
+
+    @Inject
     org.murder.routing.MailboxLocator locator;
 
     @EJB
@@ -83,9 +79,6 @@ public class MailboxCommands {
 
     @EJB
     org.murder.map.MailboxMap masterMap;
-
-    @EJB
-    org.murder.backend.DeliveryService delivery;
 
     @EJB
     org.murder.store.SeenStore seenStore;
@@ -175,7 +168,7 @@ public class MailboxCommands {
         } else if (command instanceof ImapCommand.Status st) {
             status(c, s, tag, st);
         } else if (command instanceof ImapCommand.Append a) {
-            append(c, s, a);
+            appends.run(c, s, a);
         } else if (command instanceof ImapCommand.Namespace) {
             Namespace.NamespaceResponse n = namespace.namespaceResponse();
             c.write(ImapResponses.namespace(entries(n.personal()), entries(n.otherUsers()), entries(n.shared()), false));
@@ -579,89 +572,5 @@ public class MailboxCommands {
         Map<String, Long> items = statusItems(s, m, st.items());
         c.write(ImapResponses.status(st.mailbox(), false, items));
         ok(c, tag, "Completed");
-    }
-
-    static final String NUL_IN_MESSAGE = "Message contains NUL characters";
-
-    /**
-     * A literal8's message as it is kept: its binary parts base64-encoded ({@link BinaryContent}), so that no answer
-     * but BINARY's carries a NUL. The message itself when it has none.
-     */
-    private Spool.TempMessage encodeBinaryParts(String partition, Spool.TempMessage sent) throws IOException {
-        BinaryContent.Source source = () -> java.nio.file.Files.newInputStream(sent.path());
-        BinaryContent.Plan plan;
-        try (java.io.InputStream in = source.open()) {
-            plan = BinaryContent.plan(MessageStructure.parse(in), source);
-        }
-        if (plan.unchanged()) {
-            return sent;
-        }
-        try (Spool.TempWriter writer = spool.openTemp(partition)) {
-            try (java.io.OutputStream out = writer.stream()) {
-                BinaryContent.write(plan, source, out);
-            }
-            return writer.finish();
-        }
-    }
-
-    private void append(Connection c, ImapSession s, ImapCommand.Append a) {
-        Optional<StoreMailbox> found = visible(s, a.mailbox());
-        if (found.isEmpty()) {
-            noSuchTarget(c, a.tag(), a.mailbox());
-            return;
-        }
-        StoreMailbox m = found.get();
-        if (!rights(s, m).has('i')) {
-            no(c, a.tag(), "Permission denied");
-            return;
-        }
-        long max = settings.maxMessageSize();
-        if (max > 0 && a.message().length() > max) {
-            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "TOOBIG", "Message too large");
-            return;
-        }
-        if (delivery.overQuota(m, a.message().length())) {
-            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
-            return;
-        }
-        if (!a.message().binary() && a.message().containsNul()) {
-            no(c, a.tag(), NUL_IN_MESSAGE); // RFC 3501: a literal has no NUL; only BINARY's literal8 may (Cyrus's answer)
-            return;
-        }
-        Spool.TempMessage file = null;
-        try {
-            // a large message is already a file (the transport spilled it): linked or copied, never read into memory
-            Optional<org.murder.protocol.wire.SpilledLiteral> spilled = a.message().file();
-            file = spilled.isPresent() ? spool.adoptTemp(m.partition(), spilled.get().path())
-                    : spool.writeTemp(m.partition(), a.message().openStream());
-            if (a.message().binary()) {
-                Spool.TempMessage sent = file;
-                file = null; // the encoded copy's, if any; the one sent is deleted here either way
-                try {
-                    file = encodeBinaryParts(m.partition(), sent);
-                } catch (BinaryContent.NulOutsideBodyException e) {
-                    no(c, a.tag(), NUL_IN_MESSAGE);
-                    return;
-                } finally {
-                    if (file != sent) {
-                        spool.delete(sent.path());
-                    }
-                }
-            }
-            MessageCacheData cache = MessageCacheData.parse(file.path());
-            Instant date = a.internalDate().map(z -> z.toInstant()).orElse(Instant.now());
-            MessageStore.Appended done = store.append(spool, m.id(), new MessageStore.NewMessage(file,
-                    MessageFlags.of(a.flags()), date, cache));
-            events.changed(m.id());
-            messages.sync(c, s, true);
-            ImapEndpoint.tagged(c, a.tag(), ImapStatus.OK, "APPENDUID " + done.uidValidity() + " " + done.uid(), "Completed");
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "MURDER-IMAP-003 APPEND to " + m.name() + " failed", e);
-            no(c, a.tag(), "Cannot store the message now");
-        } finally {
-            if (file != null) {
-                spool.delete(file.path());
-            }
-        }
     }
 }

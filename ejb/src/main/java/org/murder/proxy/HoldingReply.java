@@ -1,24 +1,25 @@
 package org.murder.proxy;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.murder.protocol.imap.client.ImapResponse;
 import org.murder.protocol.imap.client.ImapResponseHead;
 import org.murder.protocol.wire.SpilledLiteral;
 
 /**
- * A reply that holds a file the command sends (an APPEND's message spilled to disk) until the command has completed
- * or failed: the client's frame lets go of it as soon as the proxy has queued the command, but the backend connection
- * streams it later, as the backend reads.
+ * A reply that holds the files the command sends (an APPEND's messages spilled to disk, a MULTIAPPEND's several, a
+ * CATENATE's TEXT parts) until the command has completed or failed: the client's frame lets go of them as soon as the
+ * proxy has queued the command, but the backend connection streams them later, as the backend reads.
  */
 public final class HoldingReply implements BackendReply {
 
     private final BackendReply reply;
-    private final SpilledLiteral file;
+    private final List<SpilledLiteral> files;
 
-    /** Takes a reference to {@code file} now (the caller's frame still holds its own). */
-    public HoldingReply(BackendReply reply, SpilledLiteral file) {
+    /** Takes a reference to each of {@code files} now (the caller's frame still holds its own). */
+    public HoldingReply(BackendReply reply, List<SpilledLiteral> files) {
         this.reply = reply;
-        this.file = file.retain();
+        this.files = files.stream().map(SpilledLiteral::retain).toList();
     }
 
     @Override
@@ -51,7 +52,7 @@ public final class HoldingReply implements BackendReply {
         try {
             reply.tagged(response);
         } finally {
-            file.release();
+            files.forEach(SpilledLiteral::release);
         }
     }
 
@@ -60,7 +61,7 @@ public final class HoldingReply implements BackendReply {
         try {
             reply.failed(why);
         } finally {
-            file.release();
+            files.forEach(SpilledLiteral::release);
         }
     }
 }

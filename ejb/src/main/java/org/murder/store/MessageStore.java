@@ -68,24 +68,42 @@ public class MessageStore {
 
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public Appended append(Spool spool, long mailboxId, NewMessage message) {
+        return appendAll(spool, mailboxId, List.of(message)).get(0);
+    }
+
+    /**
+     * Adds the messages in order under consecutive new UIDs (a UID whose name is taken is skipped), in one transaction:
+     * all of them are committed, or none (MULTIAPPEND, RFC 3502) — a failure rolls back every row and unlinks every
+     * file linked so far.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public List<Appended> appendAll(Spool spool, long mailboxId, List<NewMessage> messages) {
         StoreMailbox box = lockMailbox(mailboxId);
         long before = box.highestModSeq();
-        Linked linked;
-        try {
-            linked = linkAtNewUid(spool, message.file().path(), box);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store message in " + box.name(), e);
+        List<Appended> out = new ArrayList<>(messages.size());
+        List<IndexRow> added = new ArrayList<>(messages.size());
+        for (NewMessage message : messages) {
+            Linked linked;
+            try {
+                linked = linkAtNewUid(spool, message.file().path(), box);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store message in " + box.name(), e);
+            }
+            long uid = linked.uid();
+            long modSeq = box.takeModSeq();
+            onRollback(() -> spool.delete(linked.path()));
+            StoreMessage row = new StoreMessage(box.id(), uid, modSeq, message.flags(), message.internalDate(),
+                    message.file().size(), message.file().sha256());
+            em.persist(row);
+            onCommit(() -> caches.offer(row.id(), message.cache()));
+            added.add(indexRow(row));
+            box.counted(1, message.file().size());
+            out.add(new Appended(box.id(), box.uidValidity(), uid, modSeq));
         }
-        long uid = linked.uid();
-        long modSeq = box.takeModSeq();
-        onRollback(() -> spool.delete(linked.path()));
-        StoreMessage row = new StoreMessage(box.id(), uid, modSeq, message.flags(), message.internalDate(),
-                message.file().size(), message.file().sha256());
-        em.persist(row);
-        onCommit(() -> caches.offer(row.id(), message.cache()));
-        indexAfterCommit(box.id(), List.of(indexRow(row)), new long[0], before, modSeq);
-        box.counted(1, message.file().size());
-        return new Appended(box.id(), box.uidValidity(), uid, modSeq);
+        if (!added.isEmpty()) {
+            indexAfterCommit(box.id(), added, new long[0], before, box.highestModSeq());
+        }
+        return out;
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)

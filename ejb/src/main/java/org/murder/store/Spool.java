@@ -175,6 +175,11 @@ public final class Spool {
             }, 64 * 1024);
         }
 
+        /** Bytes written so far. */
+        public long size() {
+            return size;
+        }
+
         /** The whole message is written; {@link #link} makes it durable. */
         public TempMessage finish() throws IOException {
             channel.close();

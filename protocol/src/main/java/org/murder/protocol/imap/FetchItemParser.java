@@ -93,6 +93,14 @@ final class FetchItemParser {
         throw new ImapSyntaxException(INVALID_FETCH_ITEM);
     }
 
+    /** A {@code section-spec} on its own (an IMAP URL's {@code ;SECTION=}, RFC 5092), e.g. {@code 1.2.MIME}. */
+    static Section sectionSpec(String spec) throws ImapSyntaxException {
+        ImapReader args = new ImapReader(("[" + spec + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Section section = section(args);
+        args.end();
+        return section;
+    }
+
     /**
      * {@code "[" [section-spec] "]"} where {@code section-spec = section-msgtext / (section-part ["."
      * section-text])}.

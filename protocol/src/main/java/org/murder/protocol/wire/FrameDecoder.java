@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>With a {@link LiteralSpill}, a literal larger than its threshold is written to a file as it arrives instead of
  * into the frame, and the frame comes as a {@link SpilledFrame}; the frame bound then counts what stays in memory
- * (lines and small literals), and the spilled literals of one command together are bounded by the literal bound. A
+ * (lines and small literals; a small literal that would pass it is spilled too), and the spilled literals of one
+ * command together are bounded by the literal bound. A
  * file that cannot be written fails the command through {@link FrameSink#spillFailed}; {@link #close()} deletes
  * the file of a literal still arriving when the connection goes.
  *
@@ -181,7 +182,11 @@ public final class FrameDecoder {
             }
             return;
         }
-        boolean toFile = spill != null && spill.spills(marker.size());
+        // A literal also goes to a file when keeping it would pass the in-memory bound, if literals may be larger than
+        // that bound (after login): a MULTIAPPEND of many messages each under the threshold is then bounded by the
+        // literal bound, like one large message. Before login (literals smaller than frames) nothing goes to disk.
+        boolean toFile = spill != null && (spill.spills(marker.size())
+                || maxLiteralSize > maxFrameSize && frameLen + 1 + marker.size() > maxFrameSize);
         if (marker.size() > maxLiteralSize) {
             rejectLiteral(sink, marker, "literal too large");
         } else if (toFile ? frameLen + 1 > maxFrameSize || spilledBytes + marker.size() > maxLiteralSize

@@ -336,18 +336,18 @@ class ImapCommandParserTest {
     void appendLiteral8KeepsNulAndMarksBinary() {
         byte[] body = {'a', 0, (byte) 0xff, '\r', '\n', 'b'};
         Append append = (Append) parsed(bytes("a APPEND Drafts (\\Seen) ~{6}\r\n", body), ImapParserContext.DEFAULT);
-        assertEquals(MessageLiteral.of(body, true), append.message());
-        assertTrue(append.message().binary());
-        assertTrue(append.message().containsNul());
-        assertEquals(MessageLiteral.of(body, true), ((Append) parsed(bytes("a APPEND x ~{6+}\r\n", body),
-                ImapParserContext.DEFAULT)).message());
+        assertEquals(MessageLiteral.of(body, true), ImapTesting.message(append));
+        assertTrue(ImapTesting.message(append).binary());
+        assertTrue(ImapTesting.message(append).containsNul());
+        assertEquals(MessageLiteral.of(body, true), ImapTesting.message((Append) parsed(bytes("a APPEND x ~{6+}\r\n", body),
+                ImapParserContext.DEFAULT)));
     }
 
     @Test
     void appendRefersIntoTheFrameWithoutCopying() {
         byte[] frame = ImapTesting.utf8("a APPEND x {5}\r\nhello");
         ImapParseResult.Parsed result = (ImapParseResult.Parsed) ImapCommandParser.parse(frame);
-        MessageLiteral.InFrame message = (MessageLiteral.InFrame) ((Append) result.command()).message();
+        MessageLiteral.InFrame message = (MessageLiteral.InFrame) ImapTesting.message((Append) result.command());
         assertTrue(message.frame() == frame);
         assertEquals(frame.length - 5, message.offset());
         assertEquals(5, message.length());
@@ -356,8 +356,8 @@ class ImapCommandParserTest {
 
     @Test
     void appendAcceptsAnEmptyMessageAndABareLf() {
-        assertEquals(0, ((Append) parsed("a APPEND x {0}\r\n")).message().length());
-        assertEquals(MessageLiteral.of(ImapTesting.utf8("ab"), false), ((Append) parsed("a APPEND x {2+}\nab")).message());
+        assertEquals(0, ImapTesting.message((Append) parsed("a APPEND x {0}\r\n")).length());
+        assertEquals(MessageLiteral.of(ImapTesting.utf8("ab"), false), ImapTesting.message((Append) parsed("a APPEND x {2+}\nab")));
     }
 
     // --- authenticated: extensions
@@ -609,9 +609,9 @@ class ImapCommandParserTest {
                 Arguments.of("A01 APPEND x (\\Recent) {1}\r\nx", "A01", "Invalid flag"),
                 Arguments.of("A01 APPEND x (\\Foo) {1}\r\nx", "A01", "Invalid flag"),
                 Arguments.of("A01 APPEND x (\\Seen {1}\r\nx", "A01", "Invalid flag"),
-                Arguments.of("A01 APPEND x (\\Seen) {1}\r\nxy", "A01", "Extra arguments"),
+                Arguments.of("A01 APPEND x (\\Seen) {1}\r\nxy", "A01", "Missing space"), // another message would follow a space
                 Arguments.of("A01 APPEND x (\\Seen) {5}\r\nxy", "A01", "Truncated literal"),
-                Arguments.of("A01 APPEND x {1}\r\nx {1}\r\ny", "A01", "Extra arguments"),
+                Arguments.of("A01 APPEND x {1}\r\nx {1}\r\ny ", "A01", "Missing argument"), // MULTIAPPEND: a third due
                 Arguments.of("A01 APPEND x ~ {1}\r\nx", "A01", "Invalid literal"),
                 // COPY, MOVE
                 Arguments.of("A01 COPY", "A01", "Missing argument"),

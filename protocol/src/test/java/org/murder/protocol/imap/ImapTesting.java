@@ -14,6 +14,19 @@ public final class ImapTesting {
     private ImapTesting() {
     }
 
+    /** The one message of a plain APPEND. */
+    public static org.murder.protocol.imap.command.AppendMessage only(ImapCommand.Append append) {
+        if (append.messages().size() != 1) {
+            fail("expected one message, got " + append.messages().size());
+        }
+        return append.messages().get(0);
+    }
+
+    /** The literal of a plain APPEND's one message. */
+    public static org.murder.protocol.imap.command.MessageLiteral message(ImapCommand.Append append) {
+        return assertInstanceOf(org.murder.protocol.imap.command.MessageLiteral.class, only(append).data());
+    }
+
     public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.murder.protocol.imap.client.EncodedCommand;
 import org.murder.protocol.imap.client.ImapCommandEncoder;
 import org.murder.protocol.imap.client.ImapEncoding;
+import org.murder.protocol.imap.command.Catenate;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.ImapCommand.Append;
 import org.murder.protocol.imap.command.MessageLiteral;
@@ -90,10 +91,10 @@ class SpilledAppendTest {
         byte[] message = message(200_000);
         SpilledFrame frame = decodeOne(appendOf(message, "{N+}"), 64 * 1024);
         Append append = (Append) ImapTesting.parsed(frame);
-        MessageLiteral.InFile file = assertInstanceOf(MessageLiteral.InFile.class, append.message());
+        MessageLiteral.InFile file = assertInstanceOf(MessageLiteral.InFile.class, ImapTesting.message(append));
         assertEquals(message.length, file.length());
-        assertEquals(List.of("\\Seen"), append.flags());
-        assertTrue(append.internalDate().isPresent());
+        assertEquals(List.of("\\Seen"), ImapTesting.only(append).flags());
+        assertTrue(ImapTesting.only(append).internalDate().isPresent());
         try (InputStream in = file.openStream()) {
             assertArrayEquals(message, in.readAllBytes());
         }
@@ -108,7 +109,7 @@ class SpilledAppendTest {
         message[50] = 0;
         java.util.Arrays.fill(message, 0, 50, (byte) 'a');
         SpilledFrame frame = decodeOne(appendOf(message, "~{N+}"), 10);
-        MessageLiteral m = ((Append) ImapTesting.parsed(frame)).message();
+        MessageLiteral m = ImapTesting.message((Append) ImapTesting.parsed(frame));
         assertTrue(m.binary());
         assertTrue(m.containsNul());
         assertArrayEquals(message, m.toByteArray());
@@ -128,7 +129,7 @@ class SpilledAppendTest {
         byte[] message = message(300_000);
         SpilledFrame frame = decodeOne(appendOf(message, "{N}"), 1000);
         Append fromFile = (Append) ImapTesting.parsed(frame);
-        Append inMemory = new Append(fromFile.tag(), fromFile.mailbox(), fromFile.flags(), fromFile.internalDate(),
+        Append inMemory = new Append(fromFile.tag(), fromFile.mailbox(), ImapTesting.only(fromFile).flags(), ImapTesting.only(fromFile).internalDate(),
                 MessageLiteral.of(message, false));
         for (ImapEncoding encoding : List.of(ImapEncoding.RFC3501, ImapEncoding.forCapabilities(List.of("LITERAL+")))) {
             EncodedCommand a = ImapCommandEncoder.encode(fromFile, "P1", encoding);
@@ -138,7 +139,7 @@ class SpilledAppendTest {
                     a.parts().stream().map(EncodedCommand.Part::awaitContinuation).toList(), "waits at the same places");
             EncodedCommand.FileRegion region = (EncodedCommand.FileRegion) a.parts().stream()
                     .filter(p -> p instanceof EncodedCommand.FileRegion).findFirst().orElseThrow();
-            assertEquals(new EncodedCommand.FileRegion(fromFile.message().file().orElseThrow().path(), 0, message.length),
+            assertEquals(new EncodedCommand.FileRegion(ImapTesting.message(fromFile).file().orElseThrow().path(), 0, message.length),
                     region, "the message is streamed from its file, not read");
         }
         frame.release();
@@ -153,9 +154,52 @@ class SpilledAppendTest {
                 .toByteArray();
         SpilledFrame again = decodeOne(wire, 1000);
         Append back = (Append) ImapTesting.parsed(again);
-        assertArrayEquals(message, back.message().toByteArray());
-        assertEquals(((Append) command).flags(), back.flags());
+        assertArrayEquals(message, ImapTesting.message(back).toByteArray());
+        assertEquals(ImapTesting.only((Append) command).flags(), ImapTesting.only(back).flags());
         first.release();
         again.release();
+    }
+
+    @Test
+    void everyMessageOfAMultiAppendMayBeInAFile() throws IOException {
+        String big = "x".repeat(3000);
+        SpilledFrame frame = decodeOne(ascii("a APPEND x (\\Seen) {3000+}\r\n" + big + " {2+}\r\nhi CATENATE (TEXT {3000+}\r\n"
+                + big + " URL ;UID=7)\r\n"), 1000);
+        Append append = (Append) ImapTesting.parsed(frame);
+        assertEquals(2, append.files().size(), "the message and the TEXT part, each in its file");
+        assertInstanceOf(MessageLiteral.InFile.class, append.messages().get(0).data());
+        assertEquals(MessageLiteral.of(ascii("hi"), false), append.messages().get(1).data());
+        Catenate catenate = (Catenate) append.messages().get(2).data();
+        assertEquals(3000, ((Catenate.Text) catenate.parts().get(0)).text().length());
+        assertEquals(new Catenate.Url(";UID=7"), catenate.parts().get(1));
+        frame.release();
+        assertTrue(append.files().stream().allMatch(org.murder.protocol.wire.SpilledLiteral::released));
+    }
+
+    @Test
+    void aMultiAppendOfFilesIsStreamedFromEachFile() throws IOException {
+        byte[] one = message(90_000);
+        byte[] two = message(80_000);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(ascii("a1 APPEND INBOX {" + one.length + "+}\r\n"));
+        wire.writeBytes(one);
+        wire.writeBytes(ascii(" CATENATE (URL \";UID=1\" TEXT {" + two.length + "+}\r\n"));
+        wire.writeBytes(two);
+        wire.writeBytes(ascii(")\r\n"));
+        SpilledFrame frame = decodeOne(wire.toByteArray(), 1000);
+        Append append = (Append) ImapTesting.parsed(frame);
+        assertEquals(2, append.files().size());
+        for (ImapEncoding encoding : List.of(ImapEncoding.RFC3501, ImapEncoding.forCapabilities(List.of("LITERAL+")))) {
+            EncodedCommand encoded = ImapCommandEncoder.encode(append, "P2", encoding);
+            assertEquals(append.files().stream().map(f -> new EncodedCommand.FileRegion(f.path(), 0, f.length())).toList(),
+                    encoded.parts().stream().filter(p -> p instanceof EncodedCommand.FileRegion).toList(),
+                    "both messages are streamed from their files");
+            SpilledFrame again = decodeOne(encoded.toByteArray(), 1000);
+            Append back = (Append) ImapTesting.parsed(again);
+            assertArrayEquals(one, ((MessageLiteral) back.messages().get(0).data()).toByteArray());
+            assertEquals(append.messages().get(1).data().getClass(), back.messages().get(1).data().getClass());
+            again.release();
+        }
+        frame.release();
     }
 }

@@ -241,11 +241,43 @@ class FrameDecoderSpillTest {
 
     @Test
     void theFrameBoundCountsWhatStaysInMemoryOnly() throws IOException {
-        FrameDecoder decoder = new FrameDecoder(8192, 1 << 20, 100, new LiteralSpill(dir, 50));
+        FrameDecoder decoder = new FrameDecoder(8192, 1 << 20, 120, new LiteralSpill(dir, 50));
         String big = "y".repeat(100_000);
         assertEquals(List.of("frame a APPEND x {100000+}\r\n" + big),
                 decode(decoder, ascii("a APPEND x {100000+}\r\n" + big + "\r\n")));
-        // small literals still count: 3 x 40 bytes in memory pass 100
+        // small literals count while they stay in memory; the one that would pass 120 goes to a file instead
+        String small = "z".repeat(40);
+        String three = "b X {40+}\r\n" + small + " {40+}\r\n" + small + " {40+}\r\n" + small;
+        assertEquals(List.of("frame " + three), decode(decoder, ascii(three + "\r\n")));
+        assertEquals(0, filesLeft());
+    }
+
+    @Test
+    void smallLiteralsPastTheFrameBoundGoToFilesAndTogetherKeepToTheLiteralBound() throws IOException {
+        FrameDecoder decoder = new FrameDecoder(8192, 200, 100, new LiteralSpill(dir, 50));
+        String small = "m".repeat(40);
+        StringBuilder append = new StringBuilder("a APPEND x");
+        for (int i = 0; i < 5; i++) {
+            append.append(" {40+}\r\n").append(small);
+        }
+        Sink sink = new Sink();
+        sink.keep = true;
+        decoder.decode(ByteBuffer.wrap(ascii(append + "\r\n")), sink);
+        assertEquals(List.of("frame " + append), sink.events);
+        assertTrue(sink.kept.get(0).literals().size() >= 3, "the messages past the in-memory bound are in files");
+        sink.kept.get(0).release();
+        assertEquals(0, filesLeft());
+        // six of them pass the literal bound (200) in files: refused as one large message would be
+        assertEquals(List.of("bad b command too large", "frame c NOOP"),
+                decode(decoder, ascii(append.toString().replace("a APPEND", "b APPEND") + " {40+}\r\n" + small
+                        + " {40+}\r\n" + small + "\r\nc NOOP\r\n")));
+        assertEquals(0, filesLeft());
+    }
+
+    @Test
+    void beforeLoginNothingGoesToAFileToKeepAFrameSmall() throws IOException {
+        // literal bound below the frame bound, as before login: a frame that grows too large is refused, not spilled
+        FrameDecoder decoder = new FrameDecoder(8192, 80, 100, new LiteralSpill(dir, 50));
         String small = "z".repeat(40);
         assertEquals(List.of("bad b command too large"),
                 decode(decoder, ascii("b X {40+}\r\n" + small + " {40+}\r\n" + small + " {40+}\r\n" + small + "\r\n")));

@@ -82,7 +82,7 @@ class LiteralSizeLeadingZerosTest {
         byte[] frame = ((RecordingSink.Frame) decodeWhole(new FrameDecoder(128, 32, 256),
                 ascii("a1 APPEND x {" + ZEROS + "5+}\r\nHELLO\r\n")).get(0)).bytes();
         ImapCommand.Append append = (ImapCommand.Append) ((ImapParseResult.Parsed) ImapCommandParser.parse(frame)).command();
-        assertEquals("HELLO", new String(append.message().toByteArray(), StandardCharsets.US_ASCII));
+        assertEquals("HELLO", new String(org.murder.protocol.imap.ImapTesting.message(append).toByteArray(), StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -62,7 +62,7 @@ class NioLiteralSpillTest {
         @Override
         public void onCommand(Connection c, ImapCommand command) {
             if (command instanceof ImapCommand.Append a) {
-                MessageLiteral m = a.message();
+                MessageLiteral m = (MessageLiteral) a.messages().get(0).data();
                 String where = m.file().map(f -> Files.exists(f.path()) ? "file" : "file missing").orElse("memory");
                 try (InputStream in = m.openStream()) {
                     seen.add(where + " " + m.length() + " " + sha(in.readAllBytes()));

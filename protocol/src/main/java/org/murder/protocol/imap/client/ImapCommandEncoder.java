@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.murder.protocol.imap.ImapCommandParser;
+import org.murder.protocol.imap.command.AppendMessage;
+import org.murder.protocol.imap.command.Catenate;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.MessageLiteral;
 import org.murder.protocol.imap.command.StoreMode;
@@ -109,24 +111,42 @@ public final class ImapCommandEncoder {
             w.raw("ENABLE");
             w.sp().spaced(c.capabilities(), cap -> w.atom(cap, "capability"));
         } else if (command instanceof ImapCommand.Append c) {
-            w.raw("APPEND").sp().mailbox(c.mailbox()).sp();
-            if (!c.flags().isEmpty()) {
-                flags(w, c.flags());
+            w.raw("APPEND").sp().mailbox(c.mailbox());
+            for (AppendMessage m : c.messages()) {
                 w.sp();
-            }
-            c.internalDate().ifPresent(d -> w.raw("\"" + ImapDateTimes.format(d) + "\"").sp());
-            if (!c.message().binary() && c.message().containsNul()) {
-                throw new ImapEncodingException("NUL in a message needs a literal8 (BINARY)");
-            }
-            if (c.message() instanceof MessageLiteral.InFile file) {
-                // streamed from the file by the sender: a large message is never read into memory here
-                w.literal(new EncodedCommand.FileRegion(file.spilled().path(), 0, file.length()), file.binary());
-            } else {
-                MessageLiteral.InFrame bytes = (MessageLiteral.InFrame) c.message();
-                w.literal(bytes.buffer(), bytes.binary());
+                if (!m.flags().isEmpty()) {
+                    flags(w, m.flags());
+                    w.sp();
+                }
+                m.internalDate().ifPresent(d -> w.raw("\"" + ImapDateTimes.format(d) + "\"").sp());
+                if (m.data() instanceof MessageLiteral literal) {
+                    message(w, literal);
+                } else {
+                    w.raw("CATENATE").sp().list(((Catenate) m.data()).parts(), part -> {
+                        if (part instanceof Catenate.Text text) {
+                            message(w.raw("TEXT").sp(), text.text());
+                        } else {
+                            w.raw("URL").sp().astring(((Catenate.Url) part).url());
+                        }
+                    });
+                }
             }
         } else {
             throw unknown(command);
+        }
+    }
+
+    /** An APPEND's message or a CATENATE TEXT part: a literal, or a {@code literal8} for binary content. */
+    private static void message(CommandWriter w, MessageLiteral message) {
+        if (!message.binary() && message.containsNul()) {
+            throw new ImapEncodingException("NUL in a message needs a literal8 (BINARY)");
+        }
+        if (message instanceof MessageLiteral.InFile file) {
+            // streamed from the file by the sender: a large message is never read into memory here
+            w.literal(new EncodedCommand.FileRegion(file.spilled().path(), 0, file.length()), file.binary());
+        } else {
+            MessageLiteral.InFrame bytes = (MessageLiteral.InFrame) message;
+            w.literal(bytes.buffer(), bytes.binary());
         }
     }
 

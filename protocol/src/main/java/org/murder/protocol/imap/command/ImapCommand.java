@@ -227,15 +227,34 @@ public sealed interface ImapCommand {
         }
     }
 
-    /** {@code APPEND mailbox [(flags)] ["date-time"] literal}; the literal may be a {@code literal8} (RFC 3516). */
-    record Append(String tag, String mailbox, List<String> flags, Optional<ZonedDateTime> internalDate,
-                  MessageLiteral message) implements Authenticated {
+    /**
+     * {@code APPEND mailbox 1*([(flags)] ["date-time"] data)}: one message, or several at once (MULTIAPPEND, RFC 3502),
+     * each a literal (a {@code literal8} with BINARY, RFC 3516) or made by CATENATE (RFC 4469). All of them are
+     * stored, or none.
+     */
+    record Append(String tag, String mailbox, List<AppendMessage> messages) implements Authenticated {
+
+        /** The most messages one APPEND may carry: a bound on the files and the work one command may cause. */
+        public static final int MAX_MESSAGES = 1000;
+
         public Append {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(mailbox, "mailbox");
-            flags = List.copyOf(flags);
-            Objects.requireNonNull(internalDate, "internalDate");
-            Objects.requireNonNull(message, "message");
+            messages = List.copyOf(messages);
+            if (messages.isEmpty() || messages.size() > MAX_MESSAGES) {
+                throw new IllegalArgumentException("APPEND takes 1 to " + MAX_MESSAGES + " messages");
+            }
+        }
+
+        /** One message given as a literal: the plain APPEND of RFC 3501. */
+        public Append(String tag, String mailbox, List<String> flags, Optional<ZonedDateTime> internalDate,
+                      MessageLiteral message) {
+            this(tag, mailbox, List.of(new AppendMessage(flags, internalDate, message)));
+        }
+
+        /** Every literal of the command that is in a file (a proxy holds them until its backend has read them). */
+        public List<org.murder.protocol.wire.SpilledLiteral> files() {
+            return messages.stream().flatMap(AppendMessage::files).toList();
         }
     }
 

@@ -13,15 +13,15 @@ import java.util.Optional;
 import org.murder.protocol.wire.SpilledLiteral;
 
 /**
- * APPEND's message: either bytes in memory ({@link InFrame}, a small literal where it sits in the command frame, or a
- * message built in memory) or a file the frame decoder wrote a large literal to ({@link InFile}), so that a large
+ * APPEND's message, or a CATENATE TEXT part: either bytes in memory ({@link InFrame}, a small literal where it sits
+ * in the command frame, or a message built in memory) or a file the frame decoder wrote a large literal to ({@link InFile}), so that a large
  * message is never held in the heap. {@code binary} marks a {@code literal8} ({@code ~{n}}, RFC 3516), which may hold
  * NUL and raw 8-bit content.
  *
  * <p>Read it with {@link #openStream()}. {@link #toByteArray()} reads it whole into memory: for small messages and
  * tests only.
  */
-public sealed interface MessageLiteral permits MessageLiteral.InFrame, MessageLiteral.InFile {
+public sealed interface MessageLiteral extends AppendData permits MessageLiteral.InFrame, MessageLiteral.InFile {
 
     long length();
 

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.murder.protocol.imap.SequenceSet;
+import org.murder.protocol.imap.command.AppendMessage;
+import org.murder.protocol.imap.command.Catenate;
 import org.murder.protocol.imap.command.FetchItem;
 import org.murder.protocol.imap.command.FetchItem.Attribute;
 import org.murder.protocol.imap.command.FetchItem.Section;
@@ -102,6 +104,22 @@ class ImapCommandEncoderRoundTripTest {
         c.add(new Append("d3", "INBOX", List.of("\\Draft"), Optional.empty(),
                 MessageLiteral.of(new byte[] {'a', 0, (byte) 0xff, '\r', '\n'}, true)));
         c.add(new Append("d4", "INBOX", List.of(), Optional.empty(), MessageLiteral.of(new byte[0], false)));
+        ZonedDateTime date = ZonedDateTime.of(2026, 12, 7, 3, 0, 0, 0, ZoneOffset.UTC);
+        c.add(new Append("d5", "INBOX", List.of(                       // MULTIAPPEND (RFC 3502)
+                new AppendMessage(List.of("\\Seen"), Optional.of(date), MessageLiteral.of(MESSAGE, false)),
+                new AppendMessage(List.of(), Optional.empty(), MessageLiteral.of(MESSAGE, false)),
+                new AppendMessage(List.of("$Junk"), Optional.empty(), MessageLiteral.of(new byte[] {'b', 0}, true)))));
+        c.add(new Append("d6", "Drafts", List.of(new AppendMessage(List.of("\\Draft"), Optional.empty(),
+                new Catenate(List.of(                                       // CATENATE (RFC 4469)
+                        new Catenate.Url("/INBOX;UIDVALIDITY=385759045/;UID=20/;SECTION=HEADER"),
+                        new Catenate.Text(MessageLiteral.of(MESSAGE, false)),
+                        new Catenate.Url("/Entw%C3%BCrfe/;UID=3/;SECTION=1.2/;PARTIAL=0.100"),
+                        new Catenate.Url("odd \"quoted\" url"),
+                        new Catenate.Url("line\r\nbreak"),
+                        new Catenate.Text(MessageLiteral.of(new byte[] {0, 1, 2}, true))))))));
+        c.add(new Append("d7", "INBOX", List.of(
+                new AppendMessage(List.of(), Optional.of(date), new Catenate(List.of(new Catenate.Url(";UID=1")))),
+                new AppendMessage(List.of("\\Seen"), Optional.empty(), MessageLiteral.of(MESSAGE, false)))));
         c.add(new Idle("e1"));
         c.add(new Namespace("e2"));
         c.add(new ImapCommand.Compress("e2z", "DEFLATE"));
@@ -259,6 +277,23 @@ class ImapCommandEncoderRoundTripTest {
         assertFalse(ImapCommandEncoder.encode(small, minus).synchronizing());
         assertTrue(ImapCommandEncoder.encode(large, minus).synchronizing());
         assertEquals(large, roundTrip(large, minus));
+    }
+
+    @Test
+    void multiAppendAndCatenateHaveTheirCanonicalForm() {
+        ImapEncoding plus = ImapEncoding.forCapabilities(List.of("LITERAL+"));
+        Append multi = new Append("d5", "INBOX", List.of(
+                new AppendMessage(List.of("\\Seen"), Optional.empty(), MessageLiteral.of("ab".getBytes(StandardCharsets.US_ASCII), false)),
+                new AppendMessage(List.of(), Optional.empty(), MessageLiteral.of("c".getBytes(StandardCharsets.US_ASCII), false))));
+        assertEquals("d5 APPEND INBOX (\\Seen) {2+}\r\nab {1+}\r\nc\r\n", text(ImapCommandEncoder.encode(multi, plus)));
+        EncodedCommand sync = ImapCommandEncoder.encode(multi, ImapEncoding.RFC3501);
+        assertEquals(2, sync.parts().stream().filter(EncodedCommand.Part::awaitContinuation).count(),
+                "each message waits for its own go-ahead");
+        Append catenate = new Append("d6", "Drafts", List.of(new AppendMessage(List.of(), Optional.empty(),
+                new Catenate(List.of(new Catenate.Url("/INBOX;UIDVALIDITY=5/;UID=3/;SECTION=1"),
+                        new Catenate.Text(MessageLiteral.of("x".getBytes(StandardCharsets.US_ASCII), false)))))));
+        assertEquals("d6 APPEND Drafts CATENATE (URL /INBOX;UIDVALIDITY=5/;UID=3/;SECTION=1 TEXT {1+}\r\nx)\r\n",
+                text(ImapCommandEncoder.encode(catenate, plus)));
     }
 
     @Test

@@ -216,6 +216,9 @@ public class MailboxCommands {
         return internal(s, external).flatMap(mailboxes::find).filter(m -> rights(s, m).has('l') || rights(s, m).has('r'));
     }
 
+    /** {@code * OK [CLOSED]}: the selected mailbox's responses end here (RFC 7162 §3.2.11). */
+    static final byte[] CLOSED = ImapResponses.untagged(ImapStatus.OK, Optional.of("CLOSED"), "Ok");
+
     private void select(Connection c, ImapSession s, String tag, String mailbox, boolean examine, boolean condstore,
                         Optional<QresyncParameters> qresync) {
         boolean qresyncOn = s.enabled.contains("QRESYNC");
@@ -230,7 +233,7 @@ public class MailboxCommands {
         s.unselect();
         if (wasSelected && qresyncOn) {
             // RFC 7162 §3.2.11: where the old mailbox's responses end and the new one's begin
-            c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("CLOSED"), "Ok"));
+            c.write(CLOSED);
         }
         Optional<StoreMailbox> found = visible(s, mailbox);
         if (found.isEmpty() || !rights(s, found.get()).has('r')) {

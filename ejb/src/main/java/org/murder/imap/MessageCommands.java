@@ -215,7 +215,7 @@ public class MessageCommands {
         MailboxIndex view = sel.view();
         long[] expunged = sel.expungeRecordComplete ? store.expungedSince(sel.mailboxId, modSeq) : new long[0];
         long last = Math.max(lastUid, expunged.length == 0 ? 0 : expunged[expunged.length - 1]);
-        long[] present = new long[view.size()];
+        long[] present = new long[sel.expungeRecordComplete ? 0 : view.size()]; // only the gaps need it
         for (int i = 0; i < present.length; i++) {
             present[i] = view.uid(i);
         }

@@ -407,9 +407,26 @@ class ProxyTransparencyIT {
         missing.removeAll(proxied);
         System.out.println("ProxyTransparencyIT: CAPABILITY at be1 but not through fe1: " + missing);
         for (String essential : List.of("IMAP4rev1", "IDLE", "UIDPLUS", "MOVE", "ACL", "QUOTA", "ESEARCH", "CONDSTORE",
-                "LITERAL+", "NAMESPACE")) {
+                "QRESYNC", "LITERAL+", "NAMESPACE")) {
             assertTrue(proxied.contains(essential), essential + " through the frontend: " + proxied);
         }
+    }
+
+    @Test
+    @Order(11)
+    void qresyncEnableVanishedAndClosed() throws Exception {
+        assertTransparent(s -> {
+            s.cmd("ENABLE QRESYNC");
+            s.cmd("SELECT INBOX.archive");
+            s.cmd("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            s.cmd("EXPUNGE");
+            s.cmd("UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)");
+            s.cmd("UID FETCH 1:* (FLAGS) (VANISHED)");
+            s.cmd("SELECT INBOX.archive (QRESYNC (1 1))");
+            s.cmd("EXAMINE INBOX.work (QRESYNC (1 1 1:3))");
+            s.cmd("SELECT INBOX.archive (QRESYNC (1))");
+            s.cmd("UNSELECT");
+        });
     }
 
     private static Set<String> capabilities(List<String> lines) {

@@ -99,7 +99,7 @@ public class ImapEndpoint implements ImapListener {
 
     List<String> capabilities(Connection c, ImapSession s) {
         List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
-                "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE", "CONDSTORE", "ACL", "RIGHTS=kxten", "QUOTA",
+                "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE", "CONDSTORE", "QRESYNC", "ACL", "RIGHTS=kxten", "QUOTA",
                 "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
                 "ESEARCH", "BINARY", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT",
                 "SEARCHRES", "MULTIAPPEND", "CATENATE"));

@@ -124,14 +124,17 @@ public class ImapProxy {
         boolean selecting = command instanceof ImapCommand.Select || command instanceof ImapCommand.Examine;
         if (route instanceof Route.Uncertain u) {
             if (selecting) {
+                closed(c, s);
                 leaveSelected(s);
             }
             ImapEndpoint.tagged(c, command.tag(), ImapStatus.NO, "UNAVAILABLE", "Mailbox location uncertain: " + u.why());
             return true;
         }
         if (!(route instanceof Route.Remote remote)) {
-            if (selecting) {
-                leaveSelected(s); // the local SELECT leaves a local selection itself
+            if (selecting && s.proxied().isPresent()) {
+                // the local SELECT leaves a local selection itself, and says [CLOSED] for it
+                closed(c, s);
+                leaveSelected(s);
             }
             return false;
         }
@@ -246,7 +249,9 @@ public class ImapProxy {
         }
         Optional<ImapSession.ProxiedMailbox> before = s.proxied();
         if (before.isEmpty() || before.get().backend() != backend) {
-            leaveSelected(s); // the backend's own SELECT leaves its previous mailbox
+            // a mailbox on the same backend is left by that backend's SELECT, which says [CLOSED] itself
+            closed(c, s);
+            leaveSelected(s);
         }
         relay(c, command, backend, ClientRelay::allButBye, r -> {
             if (r != null && r.head().status().orElse(null) == ImapResponseHead.Status.OK) {
@@ -269,6 +274,13 @@ public class ImapProxy {
     }
 
     /** Leaves the selected mailbox, here or on its backend (whose connection stays for the session). */
+    /** RFC 7162 §3.2.11: a QRESYNC client hears where the old mailbox's responses end. */
+    private static void closed(Connection c, ImapSession s) {
+        if (s.enabled.contains("QRESYNC") && (s.selected().isPresent() || s.proxied().isPresent())) {
+            c.write(MailboxCommands.CLOSED);
+        }
+    }
+
     private void leaveSelected(ImapSession s) {
         Optional<ImapSession.ProxiedMailbox> p = s.proxied();
         s.unselect();

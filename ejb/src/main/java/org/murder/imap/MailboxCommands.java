@@ -15,6 +15,7 @@ import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.QresyncParameters;
 import org.murder.protocol.imap.command.StatusItem;
 import org.murder.protocol.imap.response.ImapResponses;
 import org.murder.protocol.imap.response.ImapStatus;
@@ -152,9 +153,9 @@ public class MailboxCommands {
     void run(Connection c, ImapSession s, ImapCommand command) {
         String tag = command.tag();
         if (command instanceof ImapCommand.Select sel) {
-            select(c, s, tag, sel.mailbox(), false, sel.condstore());
+            select(c, s, tag, sel.mailbox(), false, sel.condstore(), sel.qresync());
         } else if (command instanceof ImapCommand.Examine ex) {
-            select(c, s, tag, ex.mailbox(), true, ex.condstore());
+            select(c, s, tag, ex.mailbox(), true, ex.condstore(), ex.qresync());
         } else if (command instanceof ImapCommand.Create cr) {
             create(c, s, tag, cr.mailbox(), cr.specialUse(), cr.location());
         } else if (command instanceof ImapCommand.Delete d) {
@@ -174,10 +175,18 @@ public class MailboxCommands {
             c.write(ImapResponses.namespace(entries(n.personal()), entries(n.otherUsers()), entries(n.shared()), false));
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Enable en) {
-            boolean condstore = !s.enabled.contains("CONDSTORE")
-                    && en.capabilities().stream().anyMatch(cap -> cap.equalsIgnoreCase("CONDSTORE"));
-            c.write(ImapResponses.enabled(condstore ? List.of("CONDSTORE") : List.of()));
-            if (condstore) {
+            // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE; ENABLED names only what was asked for and is new
+            List<String> newly = new ArrayList<>();
+            for (String known : List.of("CONDSTORE", "QRESYNC")) {
+                if (!s.enabled.contains(known) && en.capabilities().stream().anyMatch(known::equalsIgnoreCase)) {
+                    newly.add(known);
+                }
+            }
+            c.write(ImapResponses.enabled(newly));
+            if (newly.contains("QRESYNC")) {
+                s.enabled.add("QRESYNC");
+            }
+            if (!newly.isEmpty()) {
                 MessageCommands.enableCondstore(c, s);
             }
             ok(c, tag, "Completed");
@@ -200,11 +209,25 @@ public class MailboxCommands {
         return internal(s, external).flatMap(mailboxes::find).filter(m -> rights(s, m).has('l') || rights(s, m).has('r'));
     }
 
-    private void select(Connection c, ImapSession s, String tag, String mailbox, boolean examine, boolean condstore) {
+    /** {@code * OK [CLOSED]}: the selected mailbox's responses end here (RFC 7162 §3.2.11). */
+    static final byte[] CLOSED = ImapResponses.untagged(ImapStatus.OK, Optional.of("CLOSED"), "Ok");
+
+    private void select(Connection c, ImapSession s, String tag, String mailbox, boolean examine, boolean condstore,
+                        Optional<QresyncParameters> qresync) {
+        boolean qresyncOn = s.enabled.contains("QRESYNC");
+        if (qresync.isPresent() && !qresyncOn) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "QRESYNC not enabled"); // RFC 7162 §3.2.5
+            return;
+        }
         if (condstore) {
             s.enabled.add("CONDSTORE"); // RFC 7162 3.1: SELECT (CONDSTORE) enables it
         }
+        boolean wasSelected = s.selected().isPresent();
         s.unselect();
+        if (wasSelected && qresyncOn) {
+            // RFC 7162 §3.2.11: where the old mailbox's responses end and the new one's begin
+            c.write(CLOSED);
+        }
         Optional<StoreMailbox> found = visible(s, mailbox);
         if (found.isEmpty() || !rights(s, found.get()).has('r')) {
             no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
@@ -244,6 +267,11 @@ public class MailboxCommands {
             c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDNEXT " + Math.max(m.uidNext(), index.maxUid() + 1)), "Ok"));
             c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("HIGHESTMODSEQ " + Math.max(m.highestModSeq(), index.highestModSeq())),
                     "Ok"));
+            sel.expungeRecordComplete = m.createdAt()
+                    > java.time.Instant.now().minus(settings.expungedRetention()).toEpochMilli();
+            if (qresync.isPresent() && qresync.get().uidValidity() == m.uidValidity()) {
+                messages.qresync(c, sel, qresync.get(), Math.max(m.uidNext(), index.maxUid() + 1));
+            }
             s.select(sel);
         } catch (RuntimeException e) {
             sel.close();

@@ -26,6 +26,7 @@ import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.SequenceSet;
 import org.murder.protocol.imap.command.FetchItem;
 import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.QresyncParameters;
 import org.murder.protocol.imap.message.ByteRange;
 import org.murder.protocol.imap.message.HeaderFields;
 import org.murder.protocol.imap.message.MessageStructure;
@@ -201,12 +202,61 @@ public class MessageCommands {
         }
     }
 
+    // ------------------------------------------------------------------ QRESYNC
+
+    /**
+     * What SELECT (QRESYNC ...) tells after the usual responses (RFC 7162 §3.2.5.1): VANISHED (EARLIER) for the
+     * known UIDs gone since the client's MODSEQ, then FETCH UID FLAGS MODSEQ for each message changed since.
+     */
+    void qresync(Connection c, SelectedMailbox sel, QresyncParameters q, long uidNext) {
+        MailboxIndex view = sel.view();
+        long floor = q.seqMatch().map(m -> Vanished.seqMatchFloor(m, view.size(), n -> view.uid(n - 1))).orElse(0L);
+        vanishedEarlier(c, sel, q.knownUids().orElse(SequenceSet.all()), uidNext - 1, q.modSeq(), floor);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < view.size(); i++) {
+            if (view.modSeq(i) > q.modSeq()) {
+                SelectedMailbox.Message m = sel.message(i);
+                out.writeBytes(inMemory(new FetchResponseBuilder(i + 1).uid(m.uid()).flags(sel.flagAtoms(m))
+                        .modseq(m.modSeq()).build()));
+                if (out.size() >= CHUNK) {
+                    c.write(out.toByteArray());
+                    out.reset();
+                }
+            }
+        }
+        if (out.size() > 0) {
+            c.write(out.toByteArray());
+        }
+    }
+
+    /** {@code * VANISHED (EARLIER) uids} for the UIDs of {@code known} expunged since {@code modSeq}, if any. */
+    private void vanishedEarlier(Connection c, SelectedMailbox sel, SequenceSet known, long lastUid, long modSeq,
+                                 long floor) {
+        MailboxIndex view = sel.view();
+        long[] expunged = sel.expungeRecordComplete ? store.expungedSince(sel.mailboxId, modSeq) : new long[0];
+        long last = Math.max(lastUid, expunged.length == 0 ? 0 : expunged[expunged.length - 1]);
+        long[] present = new long[sel.expungeRecordComplete ? 0 : view.size()]; // only the gaps need it
+        for (int i = 0; i < present.length; i++) {
+            present[i] = view.uid(i);
+        }
+        Vanished.uids(known, last, expunged, sel.expungeRecordComplete, present, floor)
+                .ifPresent(uids -> c.write(ImapResponses.vanished(true, uids)));
+    }
+
     // ------------------------------------------------------------------ FETCH
 
     private void fetch(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Fetch f) {
         if (!validMsns(sel, f.set(), f.uid())) {
             ImapEndpoint.tagged(c, f.tag(), ImapStatus.BAD, "Invalid message sequence number");
             return;
+        }
+        if (f.vanished()) {
+            if (!s.enabled.contains("QRESYNC")) {
+                ImapEndpoint.tagged(c, f.tag(), ImapStatus.BAD, "QRESYNC not enabled"); // RFC 7162 §3.2.6
+                return;
+            }
+            vanishedEarlier(c, sel, f.set(), Math.max(sel.maxUid(), f.set().largestNumber().orElse(0)),
+                    f.changedSince().getAsLong(), 0);
         }
         boolean setsSeen = !sel.readOnly && sel.rights.has('s') && f.items().stream().anyMatch(FetchItem::setsSeen);
         List<Integer> indexes = select(sel, f.set(), f.uid());
@@ -1017,7 +1067,11 @@ public class MessageCommands {
             });
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             MailboxIndex told = now;
-            if (!removed.isEmpty() && expungeAllowed) {
+            if (!removed.isEmpty() && expungeAllowed && s.enabled.contains("QRESYNC")) {
+                // RFC 7162 §3.2.10: one VANISHED instead of an EXPUNGE per message
+                out.writeBytes(ImapResponses.vanished(false,
+                        SequenceSet.of(removed.stream().mapToLong(IndexRow::uid).sorted().toArray())));
+            } else if (!removed.isEmpty() && expungeAllowed) {
                 int gone = 0;
                 for (IndexRow r : removed) {
                     out.writeBytes(ImapResponses.expunge(before.indexOf(r.uid()) + 1 - gone));

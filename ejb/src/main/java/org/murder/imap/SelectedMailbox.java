@@ -41,6 +41,11 @@ final class SelectedMailbox {
     final boolean sharedSeen;
     /** The session's rights on the mailbox (RFC 4314), as they were at SELECT. */
     final Rights rights;
+    /**
+     * The expunge record holds every expunge of the mailbox (none forgotten yet after {@code expunge_days}): QRESYNC
+     * can tell exactly which known UIDs went since a MODSEQ.
+     */
+    boolean expungeRecordComplete;
     private volatile MailboxIndex view;
     TreeSet<Long> seen = new TreeSet<>();
     private final Runnable onClose;

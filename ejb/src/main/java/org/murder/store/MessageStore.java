@@ -136,6 +136,12 @@ public class MessageStore {
         return indexes.current(mailboxId, source);
     }
 
+    /** UIDs expunged with a MODSEQ above {@code modSeq}, ascending, as far as the expunge record still goes back. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long[] expungedSince(long mailboxId, long modSeq) {
+        return source.expungedSince(mailboxId, modSeq);
+    }
+
     private final MailboxIndexes.Source source = new MailboxIndexes.Source() {
         @Override
         public MailboxIndexes.Head head(long mailboxId) {

@@ -104,6 +104,11 @@ public class StoreMailbox {
         return uidNext;
     }
 
+    /** Epoch milliseconds. */
+    public long createdAt() {
+        return createdAt;
+    }
+
     public long highestModSeq() {
         return highestModSeq;
     }

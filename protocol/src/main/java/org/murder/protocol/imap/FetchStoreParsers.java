@@ -11,7 +11,7 @@ import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.StoreMode;
 
 /**
- * {@code [UID] FETCH set items [SP "(" CHANGEDSINCE n ")"]} and
+ * {@code [UID] FETCH set items [SP "(" CHANGEDSINCE n [SP VANISHED] ")"]} and
  * {@code [UID] STORE set [SP "(" UNCHANGEDSINCE n ")"] SP [+|-]FLAGS[.SILENT] SP flags} (RFC 3501, RFC 7162).
  */
 final class FetchStoreParsers {
@@ -35,15 +35,41 @@ final class FetchStoreParsers {
         args.sp();
         List<FetchItem> items = FetchItemParser.items(args);
         OptionalLong changedSince = OptionalLong.empty();
+        boolean vanished = false;
         if (args.hasMore()) {
             args.sp();
-            changedSince = OptionalLong.of(modifier(args, "CHANGEDSINCE", INVALID_FETCH_MODIFIER));
-            if (changedSince.getAsLong() == 0) {
-                throw new ImapSyntaxException(ImapSyntaxException.INVALID_NUMBER); // mod-sequence-value is >= 1
+            List<Long> modifiers = args.parenthesized(() -> {
+                String name = args.keyword(INVALID_FETCH_MODIFIER);
+                if (name.equals("VANISHED")) {
+                    return -1L;
+                }
+                if (!name.equals("CHANGEDSINCE")) {
+                    throw new ImapSyntaxException(INVALID_FETCH_MODIFIER);
+                }
+                args.sp();
+                long modSeq = args.number64();
+                if (modSeq == 0) {
+                    throw new ImapSyntaxException(ImapSyntaxException.INVALID_NUMBER); // mod-sequence-value is >= 1
+                }
+                return modSeq;
+            }, false, INVALID_FETCH_MODIFIER);
+            for (long m : modifiers) {
+                if (m < 0 ? vanished : changedSince.isPresent()) {
+                    throw new ImapSyntaxException(INVALID_FETCH_MODIFIER);
+                }
+                if (m < 0) {
+                    vanished = true;
+                } else {
+                    changedSince = OptionalLong.of(m);
+                }
+            }
+            // RFC 7162 §3.2.6: VANISHED only on UID FETCH, and only with CHANGEDSINCE
+            if (vanished && (!isUid || changedSince.isEmpty())) {
+                throw new ImapSyntaxException(INVALID_FETCH_MODIFIER);
             }
         }
         args.end();
-        return new ImapCommand.Fetch(tag, isUid, set, items, changedSince);
+        return new ImapCommand.Fetch(tag, isUid, set, items, changedSince, vanished);
     }
 
     private static ImapCommand store(String tag, boolean isUid, ImapReader args, ImapParserContext ctx)

@@ -6,12 +6,14 @@ import java.util.Optional;
 import java.util.Map;
 
 import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.QresyncParameters;
 import org.murder.protocol.imap.command.StatusItem;
 
 /** Commands on mailboxes as wholes: SELECT, EXAMINE, CREATE, DELETE, RENAME, (UN)SUBSCRIBE, LSUB, STATUS. */
 final class MailboxCommandParsers {
 
     static final String INVALID_SELECT_PARAMETER = "Invalid select parameter";
+    static final String INVALID_QRESYNC_PARAMETER = "Invalid QRESYNC parameter";
     static final String INVALID_CREATE_PARAMETER = "Invalid create parameter";
     static final String INVALID_USE_ATTRIBUTE = "Invalid special-use attribute";
     static final String INVALID_STATUS_ITEM = "Invalid status item";
@@ -73,7 +75,7 @@ final class MailboxCommandParsers {
 
     @FunctionalInterface
     private interface SelectCommand {
-        ImapCommand create(String tag, String mailbox, boolean condstore);
+        ImapCommand create(String tag, String mailbox, boolean condstore, Optional<QresyncParameters> qresync);
     }
 
     /** {@code SELECT|EXAMINE mailbox [SP "(" select-param *(SP select-param) ")"]}. */
@@ -81,25 +83,82 @@ final class MailboxCommandParsers {
         return (tag, args, ctx) -> {
             args.sp();
             String mailbox = args.mailbox(ctx);
-            return command.create(tag, mailbox, selectParameters(args));
+            boolean condstore = false;
+            Optional<QresyncParameters> qresync = Optional.empty();
+            if (args.hasMore()) {
+                args.sp();
+                List<Object> params = args.parenthesized(() -> {
+                    String name = args.keyword(INVALID_SELECT_PARAMETER);
+                    if (name.equals("CONDSTORE")) {
+                        return name;
+                    }
+                    if (!name.equals("QRESYNC")) {
+                        throw new ImapSyntaxException(INVALID_SELECT_PARAMETER);
+                    }
+                    args.sp();
+                    return qresync(args);
+                }, false, INVALID_SELECT_PARAMETER);
+                for (Object p : params) {
+                    if (p instanceof QresyncParameters q) {
+                        if (qresync.isPresent()) {
+                            throw new ImapSyntaxException(INVALID_SELECT_PARAMETER);
+                        }
+                        qresync = Optional.of(q);
+                    } else {
+                        condstore = true;
+                    }
+                }
+            }
+            args.end();
+            return command.create(tag, mailbox, condstore, qresync);
         };
     }
 
-    /** {@code [SP "(" select-param *(SP select-param) ")"]} then the end; true when CONDSTORE is among them. */
-    private static boolean selectParameters(ImapReader args) throws ImapSyntaxException {
-        boolean condstore = false;
-        if (args.hasMore()) {
+    /**
+     * {@code "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")"} (RFC 7162 §7); known
+     * UIDs are written out ({@code *} is not allowed), and the two sets of seq-match-data pair up one to one.
+     */
+    private static QresyncParameters qresync(ImapReader args) throws ImapSyntaxException {
+        args.expect('(', INVALID_QRESYNC_PARAMETER);
+        long uidValidity = args.nzNumber();
+        args.sp();
+        long modSeq = args.number64();
+        Optional<SequenceSet> knownUids = Optional.empty();
+        Optional<QresyncParameters.SeqMatch> seqMatch = Optional.empty();
+        if (!args.tryChar(')')) {
             args.sp();
-            for (String param : args.parenthesized(() -> args.keyword(INVALID_SELECT_PARAMETER), false,
-                    INVALID_SELECT_PARAMETER)) {
-                if (!param.equals("CONDSTORE")) {
-                    throw new ImapSyntaxException(INVALID_SELECT_PARAMETER);
+            if (args.peek() != '(') {
+                knownUids = Optional.of(written(args.sequenceSet()));
+                if (!args.tryChar(')')) {
+                    args.sp();
+                    seqMatch = Optional.of(seqMatch(args));
+                    args.expect(')', INVALID_QRESYNC_PARAMETER);
                 }
-                condstore = true;
+            } else {
+                seqMatch = Optional.of(seqMatch(args));
+                args.expect(')', INVALID_QRESYNC_PARAMETER);
             }
         }
-        args.end();
-        return condstore;
+        return new QresyncParameters(uidValidity, modSeq, knownUids, seqMatch);
+    }
+
+    private static QresyncParameters.SeqMatch seqMatch(ImapReader args) throws ImapSyntaxException {
+        args.expect('(', INVALID_QRESYNC_PARAMETER);
+        SequenceSet msns = written(args.sequenceSet());
+        args.sp();
+        SequenceSet uids = written(args.sequenceSet());
+        args.expect(')', INVALID_QRESYNC_PARAMETER);
+        if (msns.count(ImapReader.MAX_NUMBER) != uids.count(ImapReader.MAX_NUMBER)) {
+            throw new ImapSyntaxException(INVALID_QRESYNC_PARAMETER); // RFC 7162 §3.2.5.2: as many of each
+        }
+        return new QresyncParameters.SeqMatch(msns, uids);
+    }
+
+    private static SequenceSet written(SequenceSet set) throws ImapSyntaxException {
+        if (set.usesStar()) {
+            throw new ImapSyntaxException(INVALID_QRESYNC_PARAMETER);
+        }
+        return set;
     }
 
     /**

@@ -120,6 +120,14 @@ class FetchStoreCommandTest {
     }
 
     @Test
+    void vanishedGoesWithChangedSinceOnAUidFetch() {
+        assertEquals(new Fetch("s", true, SequenceSet.parse("300:500"), List.of(Attribute.FLAGS), OptionalLong.of(12345),
+                true), parsed("s UID FETCH 300:500 (FLAGS) (CHANGEDSINCE 12345 VANISHED)"));
+        assertEquals(new Fetch("s", true, SequenceSet.parse("1:*"), List.of(Attribute.FLAGS), OptionalLong.of(7),
+                true), parsed("s UID FETCH 1:* FLAGS (vanished changedsince 7)"));
+    }
+
+    @Test
     void fetchItemsKeepTheirOrderAndRepeats() {
         assertEquals(List.of(Attribute.UID, Attribute.FLAGS, Attribute.UID), items("a FETCH 1 (UID FLAGS UID)"));
     }
@@ -175,6 +183,10 @@ class FetchStoreCommandTest {
                 Arguments.of("a FETCH 1 FLAGS (CHANGEDSINCE x)", "Invalid number"),
                 Arguments.of("a FETCH 1 FLAGS (CHANGEDSINCE 1 CHANGEDSINCE 2)", "Invalid fetch modifier"),
                 Arguments.of("a FETCH 1 FLAGS (VANISHED)", "Invalid fetch modifier"),
+                Arguments.of("a FETCH 1 FLAGS (CHANGEDSINCE 1 VANISHED)", "Invalid fetch modifier"),
+                Arguments.of("a UID FETCH 1 FLAGS (VANISHED)", "Invalid fetch modifier"),
+                Arguments.of("a UID FETCH 1 FLAGS (CHANGEDSINCE 1 VANISHED VANISHED)", "Invalid fetch modifier"),
+                Arguments.of("a UID FETCH 1 FLAGS (CHANGEDSINCE 1 VANISHED 2)", "Invalid fetch modifier"),
                 Arguments.of("a FETCH 1 FLAGS ()", "Invalid fetch modifier"),
                 Arguments.of("a FETCH 1 FLAGS (CHANGEDSINCE 1", "Unbalanced parentheses"),
                 Arguments.of("a FETCH 1 FLAGS (CHANGEDSINCE 1) x", "Extra arguments"));

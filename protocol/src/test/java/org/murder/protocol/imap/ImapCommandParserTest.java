@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.murder.protocol.imap.command.ImapCommand;
+import org.murder.protocol.imap.command.QresyncParameters;
 import org.murder.protocol.imap.command.ImapCommand.Append;
 import org.murder.protocol.imap.command.ImapCommand.Authenticate;
 import org.murder.protocol.imap.command.ImapCommand.Capability;
@@ -170,6 +171,19 @@ class ImapCommandParserTest {
         assertEquals(new Select("a", "INBOX", true), parsed("a SELECT INBOX (condstore)"));
         assertEquals(new Examine("A932", "blurdybloop", false), parsed("A932 EXAMINE blurdybloop"));
         assertEquals(new Examine("a", "Sent Items", true), parsed("a EXAMINE \"Sent Items\" (CONDSTORE)"));
+        assertEquals(new Select("A02", "INBOX", false, Optional.of(new QresyncParameters(67890007, 20050715194045000L,
+                        Optional.of(SequenceSet.parse("41,43:211,214:541")), Optional.empty()))),
+                parsed("A02 SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))"));
+        assertEquals(new Select("B04", "INBOX", false, Optional.of(new QresyncParameters(67890007, 20050715194045000L,
+                        Optional.of(SequenceSet.parse("1:29997")), Optional.of(new QresyncParameters.SeqMatch(
+                                SequenceSet.parse("5000,7500,9000,9990:9999"),
+                                SequenceSet.parse("15000,22500,27000,29970,29973,29976,29979,29982,29985,29988,29991,"
+                                        + "29994,29997")))))),
+                parsed("B04 SELECT INBOX (QRESYNC (67890007 20050715194045000 1:29997 (5000,7500,9000,9990:9999 "
+                        + "15000,22500,27000,29970,29973,29976,29979,29982,29985,29988,29991,29994,29997)))"));
+        assertEquals(new Examine("a", "INBOX", true, Optional.of(new QresyncParameters(1, 0, Optional.empty(),
+                        Optional.of(new QresyncParameters.SeqMatch(SequenceSet.parse("1"), SequenceSet.parse("9")))))),
+                parsed("a EXAMINE INBOX (condstore qresync (1 0 (1 9)))"));
     }
 
     @Test
@@ -546,9 +560,17 @@ class ImapCommandParserTest {
                 Arguments.of("A01 SELECT (INBOX)", "A01", "Invalid mailbox name"),
                 Arguments.of("A01 SELECT &AA0-", "A01", "Invalid mailbox name"), // a CR, however it is spelt
                 Arguments.of("A01 SELECT INBOX ()", "A01", "Invalid select parameter"),
-                Arguments.of("A01 SELECT INBOX (QRESYNC (1 2))", "A01", "Invalid select parameter"),
                 Arguments.of("A01 SELECT INBOX (CONDSTORE", "A01", "Unbalanced parentheses"),
                 Arguments.of("A01 SELECT INBOX CONDSTORE", "A01", "Invalid select parameter"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC)", "A01", "Missing space"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC ())", "A01", "Invalid number"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC (0 1))", "A01", "Invalid number"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC (1))", "A01", "Missing space"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC (1 x))", "A01", "Invalid number"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC (1 2 1:*))", "A01", "Invalid QRESYNC parameter"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC (1 2 1:5 (1:2 7)))", "A01", "Invalid QRESYNC parameter"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC (1 2 1:5 (1:2 7:8) x))", "A01", "Invalid QRESYNC parameter"),
+                Arguments.of("A01 SELECT INBOX (QRESYNC (1 2) QRESYNC (1 2))", "A01", "Invalid select parameter"),
                 Arguments.of("A01 SELECT INBOX x", "A01", "Invalid select parameter"),
                 Arguments.of("A01 EXAMINE", "A01", "Missing argument"),
                 Arguments.of("A01 EXAMINE a b", "A01", "Invalid select parameter"),

@@ -1,12 +1,14 @@
 package org.murder.protocol.imap.client;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.ListReturnOption;
 import org.murder.protocol.imap.command.ListSelectOption;
+import org.murder.protocol.imap.command.QresyncParameters;
 import org.murder.protocol.imap.command.StatusItem;
 
 /**
@@ -21,9 +23,9 @@ final class MailboxCommandEncoder {
     /** Writes {@code command} and returns true, or returns false when it is not one of this family's. */
     static boolean encode(CommandWriter w, ImapCommand.Authenticated command) {
         if (command instanceof ImapCommand.Select c) {
-            select(w, "SELECT", c.mailbox(), c.condstore());
+            select(w, "SELECT", c.mailbox(), c.condstore(), c.qresync());
         } else if (command instanceof ImapCommand.Examine c) {
-            select(w, "EXAMINE", c.mailbox(), c.condstore());
+            select(w, "EXAMINE", c.mailbox(), c.condstore(), c.qresync());
         } else if (command instanceof ImapCommand.Create c) {
             w.raw("CREATE").sp().mailbox(c.mailbox());
             c.location().ifPresent(l -> w.sp().astring(l));
@@ -78,9 +80,16 @@ final class MailboxCommandEncoder {
         return true;
     }
 
-    private static void select(CommandWriter w, String name, String mailbox, boolean condstore) {
+    private static void select(CommandWriter w, String name, String mailbox, boolean condstore,
+                               Optional<QresyncParameters> qresync) {
         w.raw(name).sp().mailbox(mailbox);
-        if (condstore) {
+        if (qresync.isPresent()) {
+            QresyncParameters q = qresync.get();
+            w.raw(condstore ? " (CONDSTORE QRESYNC (" : " (QRESYNC (").number(q.uidValidity()).sp().number(q.modSeq());
+            q.knownUids().ifPresent(uids -> w.sp().raw(uids.toString()));
+            q.seqMatch().ifPresent(m -> w.raw(" (" + m.msns() + " " + m.uids() + ")"));
+            w.raw("))");
+        } else if (condstore) {
             w.raw(" (CONDSTORE)");
         }
     }

@@ -25,7 +25,7 @@ final class SelectedCommandEncoder {
         } else if (command instanceof ImapCommand.Fetch c) {
             uid(w, c.uid()).raw("FETCH").sp().raw(c.set().toString()).sp();
             FetchItemEncoder.items(w, c.items());
-            c.changedSince().ifPresent(m -> w.raw(" (CHANGEDSINCE ").number(m).raw(")"));
+            c.changedSince().ifPresent(m -> w.raw(" (CHANGEDSINCE ").number(m).raw(c.vanished() ? " VANISHED)" : ")"));
         } else if (command instanceof ImapCommand.Store c) {
             store(w, c);
         } else if (command instanceof ImapCommand.Search c) {

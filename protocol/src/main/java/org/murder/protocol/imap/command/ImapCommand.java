@@ -118,19 +118,31 @@ public sealed interface ImapCommand {
 
     // --- authenticated
 
-    /** {@code SELECT mailbox [(CONDSTORE)]} (RFC 7162 §3.1.8). */
-    record Select(String tag, String mailbox, boolean condstore) implements Authenticated {
+    /** {@code SELECT mailbox [(CONDSTORE) | (QRESYNC (...))]} (RFC 7162 §3.1.8, §3.2.5). */
+    record Select(String tag, String mailbox, boolean condstore, Optional<QresyncParameters> qresync)
+            implements Authenticated {
         public Select {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(mailbox, "mailbox");
+            Objects.requireNonNull(qresync, "qresync");
+        }
+
+        public Select(String tag, String mailbox, boolean condstore) {
+            this(tag, mailbox, condstore, Optional.empty());
         }
     }
 
-    /** {@code EXAMINE mailbox [(CONDSTORE)]}: SELECT read-only. */
-    record Examine(String tag, String mailbox, boolean condstore) implements Authenticated {
+    /** {@code EXAMINE mailbox [(CONDSTORE) | (QRESYNC (...))]}: SELECT read-only. */
+    record Examine(String tag, String mailbox, boolean condstore, Optional<QresyncParameters> qresync)
+            implements Authenticated {
         public Examine {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(mailbox, "mailbox");
+            Objects.requireNonNull(qresync, "qresync");
+        }
+
+        public Examine(String tag, String mailbox, boolean condstore) {
+            this(tag, mailbox, condstore, Optional.empty());
         }
     }
 
@@ -446,9 +458,16 @@ public sealed interface ImapCommand {
         }
     }
 
-    /** {@code [UID] FETCH set items [(CHANGEDSINCE modseq)]} (RFC 3501, RFC 7162). */
-    record Fetch(String tag, boolean uid, SequenceSet set, List<FetchItem> items, OptionalLong changedSince)
-            implements Selected {
+    /**
+     * {@code [UID] FETCH set items [(CHANGEDSINCE modseq [VANISHED])]} (RFC 3501, RFC 7162): VANISHED only on a UID
+     * FETCH with CHANGEDSINCE (§3.2.6).
+     */
+    record Fetch(String tag, boolean uid, SequenceSet set, List<FetchItem> items, OptionalLong changedSince,
+                 boolean vanished) implements Selected {
+        public Fetch(String tag, boolean uid, SequenceSet set, List<FetchItem> items, OptionalLong changedSince) {
+            this(tag, uid, set, items, changedSince, false);
+        }
+
         public Fetch {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(set, "set");
@@ -457,6 +476,9 @@ public sealed interface ImapCommand {
                 throw new IllegalArgumentException("FETCH needs an item");
             }
             Objects.requireNonNull(changedSince, "changedSince");
+            if (vanished && (!uid || changedSince.isEmpty())) {
+                throw new IllegalArgumentException("VANISHED needs UID FETCH and CHANGEDSINCE");
+            }
         }
     }
 

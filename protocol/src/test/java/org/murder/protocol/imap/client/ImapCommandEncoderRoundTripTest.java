@@ -34,6 +34,7 @@ import org.murder.protocol.imap.command.ImapCommand.*;
 import org.murder.protocol.imap.command.ListReturnOption;
 import org.murder.protocol.imap.command.ListSelectOption;
 import org.murder.protocol.imap.command.MessageLiteral;
+import org.murder.protocol.imap.command.QresyncParameters;
 import org.murder.protocol.imap.command.SearchReturnOption;
 import org.murder.protocol.imap.command.SortCriterion;
 import org.murder.protocol.imap.command.ThreadAlgorithm;
@@ -75,6 +76,15 @@ class ImapCommandEncoderRoundTripTest {
         c.add(new Select("b2", "user.carol.Sent", true));
         c.add(new Examine("b3", "Entw\u00fcrfe & \u00e9t\u00e9", true));
         c.add(new Examine("b4", "user.carol", false));
+        c.add(new Select("b5", "INBOX", false, Optional.of(new QresyncParameters(67890007, 20050715194045000L,
+                Optional.of(SequenceSet.parse("41,43:211,214:541")),
+                Optional.of(new QresyncParameters.SeqMatch(SequenceSet.parse("1:5,7"), SequenceSet.parse("41:45,50")))))));
+        c.add(new Examine("b6", "user.carol", true, Optional.of(new QresyncParameters(1, 0, Optional.empty(),
+                Optional.empty()))));
+        c.add(new Select("b7", "INBOX", false, Optional.of(new QresyncParameters(7, 9, Optional.empty(),
+                Optional.of(new QresyncParameters.SeqMatch(SequenceSet.parse("3"), SequenceSet.parse("12")))))));
+        c.add(new Select("b8", "INBOX", false, Optional.of(new QresyncParameters(7, 9,
+                Optional.of(SequenceSet.parse("1:100")), Optional.empty()))));
         c.add(new Create("b5", "INBOX.new folder", List.of()));
         c.add(new Create("b6", "Sent", List.of("\\Sent", "\\Archive")));
         c.add(new Create("b7", "user.bob", List.of(), java.util.Optional.of("be2!default")));
@@ -164,6 +174,8 @@ class ImapCommandEncoderRoundTripTest {
                 Attribute.BODY, Attribute.INTERNALDATE, Attribute.RFC822, Attribute.RFC822_HEADER,
                 Attribute.RFC822_TEXT), OptionalLong.empty()));
         c.add(new Fetch("i4", false, SequenceSet.parse("1"), FetchItem.FULL, OptionalLong.empty()));
+        c.add(new Fetch("i5", true, SequenceSet.parse("300:500"), List.of(Attribute.FLAGS), OptionalLong.of(12345),
+                true));
         c.add(new Store("j1", false, SequenceSet.parse("1:3"), StoreMode.ADD, false, List.of("\\Deleted"),
                 OptionalLong.empty()));
         c.add(new Store("j2", true, SequenceSet.parse("5"), StoreMode.REMOVE, true, List.of("\\Seen", "Junk"),
@@ -244,6 +256,14 @@ class ImapCommandEncoderRoundTripTest {
                 text(ImapCommandEncoder.encode(ListCommand.basic("a004", "", "*"), ImapEncoding.RFC3501)));
         assertEquals("a3 SELECT user.carol (CONDSTORE)\r\n",
                 text(ImapCommandEncoder.encode(new Select("a3", "user.carol", true), ImapEncoding.RFC3501)));
+        assertEquals("a3 SELECT INBOX (QRESYNC (67890007 90060115194045000 41:211 (1:3 41:43)))\r\n",
+                text(ImapCommandEncoder.encode(new Select("a3", "INBOX", false, Optional.of(new QresyncParameters(
+                        67890007, 90060115194045000L, Optional.of(SequenceSet.parse("41:211")),
+                        Optional.of(new QresyncParameters.SeqMatch(SequenceSet.parse("1:3"),
+                                SequenceSet.parse("41:43")))))), ImapEncoding.RFC3501)));
+        assertEquals("a6 UID FETCH 300:500 (FLAGS) (CHANGEDSINCE 12345 VANISHED)\r\n",
+                text(ImapCommandEncoder.encode(new Fetch("a6", true, SequenceSet.parse("300:500"),
+                        List.of(Attribute.FLAGS), OptionalLong.of(12345), true), ImapEncoding.RFC3501)));
         assertEquals("a4 CREATE Entw&APw-rfe\r\n",
                 text(ImapCommandEncoder.encode(new Create("a4", "Entw\u00fcrfe", List.of()), ImapEncoding.RFC3501)));
         assertEquals("a5 UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n",

@@ -357,7 +357,7 @@ class ImapAppendExtensionsIT {
 
     @Test
     void theReferencedMailboxNeedsTheReadRight() throws IOException {
-        String shared = MurderNode.RUN + "-shared";
+        String shared = MurderNode.RUN + "-catshared"; // ImapClientsIT has a "-shared" of its own on the same node
         String dst = F + "rights-dst";
         try (RawLineClient admin = admin(); RawLineClient c = alice()) {
             create(admin, shared);

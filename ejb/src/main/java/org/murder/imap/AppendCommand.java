@@ -74,11 +74,12 @@ public class AppendCommand {
     UrlParts urls;
 
     void run(Connection c, ImapSession s, ImapCommand.Append a) {
-        Optional<StoreMailbox> found = namespace.toInternal(MailboxNames.encodeUtf7(a.mailbox()), s.user(), s.admin())
+        Optional<StoreMailbox> found = MailboxNames.encodeUsable(a.mailbox())
+                .flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()))
                 .flatMap(mailboxes::find)
                 .filter(m -> MailboxCommands.rights(s, m.acl()).has('l') || MailboxCommands.rights(s, m.acl()).has('r'));
         if (found.isEmpty()) {
-            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
+            MailboxCommands.noSuchTarget(c, a.tag(), a.mailbox()); // TRYCREATE unless no CREATE could make it
             return;
         }
         StoreMailbox m = found.get();

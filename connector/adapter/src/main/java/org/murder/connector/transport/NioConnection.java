@@ -617,10 +617,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                 throw new IllegalStateException("TLS already active");
             }
             // what the client pipelined after STARTTLS was sent in the clear: never a command
-            inbound.removeIf(item -> {
-                releaseLocked(item);
-                return item instanceof Decoded || item instanceof Bad;
-            });
+            discardPipelinedLocked();
             decoder.close();
             decoder = listener.binding().newDecoder(listener.settings());
             tlsIn = new TlsInput(engine);
@@ -632,6 +629,14 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
         flush();
     }
 
+    /** Drops the commands (and refusals) decoded but not yet run: what a client sent before a layer switch's answer. */
+    private void discardPipelinedLocked() {
+        inbound.removeIf(item -> {
+            releaseLocked(item);
+            return item instanceof Decoded || item instanceof Bad;
+        });
+    }
+
     @Override
     public void startCompression(byte[] clearResponse) {
         synchronized (inLock) {
@@ -641,10 +646,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
             // the client must wait for the answer before it compresses: anything it pipelined is not a command. The
             // decoder stays: it carries the bounds raised at login (a new one would hold a logged-in client to the
             // small pre-login literals)
-            inbound.removeIf(item -> {
-                releaseLocked(item);
-                return item instanceof Decoded || item instanceof Bad;
-            });
+            discardPipelinedLocked();
             inflation = new Inflation();
         }
         synchronized (outLock) {

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -397,13 +396,7 @@ class ImapAppendExtensionsIT {
     @Test
     void angusMailAppendsSeveralMessagesBesideMultiAppend() throws Exception {
         String box = F + "angus";
-        Properties p = new Properties();
-        p.put("mail.imap.starttls.enable", "true");
-        p.put("mail.imap.starttls.required", "true");
-        p.put("mail.imap.ssl.trust", "*");
-        p.put("mail.imap.connectiontimeout", "10000");
-        p.put("mail.imap.timeout", "30000");
-        Session session = Session.getInstance(p);
+        Session session = Session.getInstance(MurderNode.mailProperties());
         IMAPStore store = (IMAPStore) session.getStore("imap");
         store.connect(MurderNode.HOST, MurderNode.imapPort(), MurderNode.USER, MurderNode.USER_PASSWORD);
         try {

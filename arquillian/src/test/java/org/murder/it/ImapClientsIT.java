@@ -61,7 +61,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -112,15 +111,7 @@ class ImapClientsIT {
     // ------------------------------------------------------------------ Jakarta Mail (Eclipse Angus)
 
     private static Session mailSession() {
-        Properties p = new Properties();
-        p.put("mail.imap.host", MurderNode.HOST);
-        p.put("mail.imap.port", Integer.toString(MurderNode.imapPort()));
-        p.put("mail.imap.starttls.enable", "true");
-        p.put("mail.imap.starttls.required", "true");
-        p.put("mail.imap.ssl.trust", "*");
-        p.put("mail.imap.connectiontimeout", "10000");
-        p.put("mail.imap.timeout", "30000");
-        return Session.getInstance(p);
+        return Session.getInstance(MurderNode.mailProperties());
     }
 
     private static IMAPStore connect(String user, String password) throws MessagingException {

@@ -178,15 +178,8 @@ class ImapCompressIT {
     /** Angus Mail's own COMPRESS (mail.imap.compress.enable): a folder opened, a message appended and read back. */
     @Test
     void angusMailWithCompressionOn() throws Exception {
-        Properties p = new Properties();
-        p.put("mail.imap.host", MurderNode.HOST);
-        p.put("mail.imap.port", Integer.toString(MurderNode.imapPort()));
+        Properties p = MurderNode.mailProperties();
         p.put("mail.imap.compress.enable", "true");
-        p.put("mail.imap.starttls.enable", "true");
-        p.put("mail.imap.starttls.required", "true");
-        p.put("mail.imap.ssl.trust", "*");
-        p.put("mail.imap.connectiontimeout", "10000");
-        p.put("mail.imap.timeout", "30000");
         Session session = Session.getInstance(p);
         IMAPStore store = (IMAPStore) session.getStore("imap");
         store.connect(MurderNode.HOST, MurderNode.imapPort(), MurderNode.USER, MurderNode.USER_PASSWORD);

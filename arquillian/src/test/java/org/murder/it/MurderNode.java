@@ -72,6 +72,19 @@ public final class MurderNode {
     /**
      * Trusts any certificate: the node's is a throw-away self-signed one. For tests only.
      */
+    /** Angus Mail's properties for this node's IMAP: STARTTLS required, any certificate trusted, bounded waits. */
+    public static java.util.Properties mailProperties() {
+        java.util.Properties p = new java.util.Properties();
+        p.put("mail.imap.host", HOST);
+        p.put("mail.imap.port", Integer.toString(imapPort()));
+        p.put("mail.imap.starttls.enable", "true");
+        p.put("mail.imap.starttls.required", "true");
+        p.put("mail.imap.ssl.trust", "*");
+        p.put("mail.imap.connectiontimeout", "10000");
+        p.put("mail.imap.timeout", "30000");
+        return p;
+    }
+
     public static SSLSocketFactory trustAll() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");

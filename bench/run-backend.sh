@@ -56,6 +56,11 @@ if [[ "${1:-}" == memory ]]; then
   MODE=memory
   shift
   set -- phases=populate,uid,idle "$@"   # a later phases= of the caller wins
+elif [[ "${1:-}" == db ]]; then
+  MODE=db
+  shift
+  BENCH_IDLE=0
+  set -- idle-users=0 phases=setup,populate,warmup,lmtp1,lmtpN,sessions,fetch,uid "$@"
 elif [[ "${1:-}" == lmtp-selected ]]; then
   MODE=lmtp-selected
   shift
@@ -80,6 +85,11 @@ export MURDER_START_TIMEOUT=${MURDER_START_TIMEOUT:-300}
 CYRUS_DIR="$TARGET/cyrus"
 CYRUS_CONF="$CYRUS_DIR/imapd.conf"
 OURS_PROPS="$TARGET/$MODE-ours.properties"
+OURS_PG_PROPS="$TARGET/$MODE-ours-pg.properties"
+OURS_NOFSYNC_PROPS="$TARGET/$MODE-ours-nofsync.properties"
+PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
+PG_PORT=${BENCH_PG_PORT:-5432}
+PG_DB=${BENCH_PG_DB:-murder_bench}
 CYRUS_PROPS="$TARGET/$MODE-cyrus.properties"
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -196,7 +206,8 @@ steal_since() { # "TOTAL STEAL" from cpu_snapshot: percent of CPU time stolen si
 rc=0
 
 # ---------------------------------------------------------------- 1. our node
-if [[ "$ONLY" != cyrus ]]; then
+# DB_SETTINGS: lines for the node's database (empty: the embedded H2 default)
+write_conf() {
   cat >"$MURDER_CONF" <<EOF
 # written by bench/run-backend.sh; every socket of this node is moved off the defaults
 servername: benchbackend
@@ -219,7 +230,43 @@ txn_status_port: 26713
 iiop_port: 26528
 iiop_ssl_port: 26529
 EOF
+  [[ -n "${DB_SETTINGS:-}" ]] && printf '%s\n' "$DB_SETTINGS" >>"$MURDER_CONF"
   [[ -n "${BENCH_EXTRA_SETTINGS:-}" ]] && printf '%s\n' "$BENCH_EXTRA_SETTINGS" >>"$MURDER_CONF"
+  return 0
+}
+
+# one delivery (to benchlmtp) under strace of PID and its children: how many fsync/fdatasync calls before its 250?
+lmtp_fsyncs() { # PID HOST PORT TRACE_FILE
+  local pid=$1 host=$2 port=$3 trace=$4 spid n
+  rm -f "$trace"
+  strace -f -qq -e trace=fsync,fdatasync,sync_file_range -o "$trace" -p "$pid" 2>/dev/null &
+  spid=$!
+  sleep 2
+  python3 - "$host" "$port" "$ADMIN" "$ADMIN_PW" <<'PY' >/dev/null 2>&1 || true
+import smtplib, sys
+s = smtplib.LMTP(sys.argv[1], int(sys.argv[2]))
+s.ehlo()
+if s.has_extn('auth'):
+    s.login(sys.argv[3], sys.argv[4])
+s.sendmail('bench@example.org', ['benchlmtp'], b'Subject: fsync probe\r\n\r\nprobe\r\n')
+s.quit()
+PY
+  sleep 1
+  kill "$spid" 2>/dev/null || true
+  wait "$spid" 2>/dev/null || true
+  n=$(grep -c -E '(fsync|fdatasync|sync_file_range)\(' "$trace" 2>/dev/null || true)
+  echo "${n:-0}"
+}
+
+# measure_ours LABEL PROPS [WRAPPER ...] -- [BackendBench options]: start our node (MURDER_HOME, MURDER_CONF as
+# set), run the client against it, stop it; appends to PROVENANCE
+measure_ours() {
+  local label=$1 props=$2 wrapper=()
+  shift 2
+  while [[ $# -gt 0 && "$1" != -- ]]; do wrapper+=("$1"); shift; done
+  [[ "${1:-}" == -- ]] && shift
+  mkdir -p "$MURDER_HOME"
+  write_conf
   if [[ -f "$MURDER_HOME/murder.pid" ]] && kill -0 "$(cat "$MURDER_HOME/murder.pid")" 2>/dev/null; then
     die "a node is already running in $MURDER_HOME (stop it: MURDER_CONF=$MURDER_CONF MURDER_HOME=$MURDER_HOME ./murder stop)"
   fi
@@ -235,16 +282,17 @@ EOF
   LOG="$MURDER_HOME/log/server.log"
   log_from=0
   [[ -f "$LOG" ]] && log_from=$(wc -l <"$LOG")
-  PROVENANCE+="Our server: \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
+  PROVENANCE+="Our server ($label): \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
   if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
     dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
     PROVENANCE+="; working tree at git $head"
     if (( dirty > 0 )); then PROVENANCE+=" with $dirty modified tracked files (outside bench/)"; fi
   fi
+  (( ${#wrapper[@]} )) && PROVENANCE+="; started as \`${wrapper[*]} ./murder start\`"
   t0=$SECONDS
   NODE_STARTED=1
-  "$ROOT/murder" start
-  say "node up in $((SECONDS - t0)) s"
+  "${wrapper[@]}" "$ROOT/murder" start
+  say "node ($label) up in $((SECONDS - t0)) s"
   for _ in $(seq 1 60); do port_open 127.0.0.1 "$IMAP_PORT" && port_open 127.0.0.1 "$LMTP_PORT" && break; sleep 1; done
   port_open 127.0.0.1 "$IMAP_PORT" || die "IMAP does not listen on 127.0.0.1:$IMAP_PORT; see $LOG"
   # ./murder's pid file holds the server JVM's pid (earlier launchers: standalone.sh's, the JVM its java child)
@@ -257,11 +305,14 @@ EOF
   [[ -n "$JVM_PID" ]] || die "cannot find the server's JVM (murder.pid: ${PIDFILE_PID:-none})"
   jvm_heap=$(tr '\0' '\n' <"/proc/$JVM_PID/cmdline" | grep -E '^-Xm[sx]' | tr '\n' ' ' || true)
   PROVENANCE+="; server JVM pid $JVM_PID with ${jvm_heap:-default heap flags}, $(ulimit -n) open files"
-  say "measuring our node (IMAP 127.0.0.1:$IMAP_PORT, LMTP :$LMTP_PORT, JVM pid $JVM_PID)"
-  rm -f "$OURS_PROPS"
+  say "measuring our node, $label (IMAP 127.0.0.1:$IMAP_PORT, LMTP :$LMTP_PORT, JVM pid $JVM_PID)"
+  rm -f "$props"
   snap=$(cpu_snapshot)
-  run_bench measure ours 127.0.0.1 "$IMAP_PORT" "$LMTP_PORT" "$ADMIN" "$ADMIN_PW" "$OURS_PROPS" \
+  run_bench measure "$label" 127.0.0.1 "$IMAP_PORT" "$LMTP_PORT" "$ADMIN" "$ADMIN_PW" "$props" \
     "idle=$IDLE" "server-pid=$JVM_PID" "http-port=$HTTP_PORT" "$@" || rc=$?
+  if [[ $MODE == db ]] && command -v strace >/dev/null; then
+    PROVENANCE+="; one LMTP delivery after the run made $(lmtp_fsyncs "$JVM_PID" 127.0.0.1 "$LMTP_PORT" "$TARGET/$label.strace") fsync/fdatasync calls in the JVM (strace -f, \`bench/target/$label.strace\`)"
+  fi
   problems=$(log_errors "$LOG" "$log_from")
   say "our server.log: $problems ERROR/SEVERE lines during the run"
   if (( problems > 0 )); then
@@ -269,6 +320,35 @@ EOF
   fi
   PROVENANCE+="; its server.log: $problems ERROR/SEVERE lines during the run; CPU steal while measured: $(steal_since "$snap") %."$'\n'
   stop_node
+}
+
+if [[ "$ONLY" != cyrus ]]; then
+  DB_SETTINGS=""
+  measure_ours ours "$OURS_PROPS" -- "$@"
+  if [[ $MODE == db ]]; then
+    # the same node on PostgreSQL (synchronous_commit as the server has it: on by default), its own node directory
+    # and database, so that each keeps its own big mailbox between runs
+    psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -Atqc "select 1 from pg_database where datname = '$PG_DB'" | grep -q 1 \
+      || psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "create database $PG_DB" || die "cannot create database $PG_DB"
+    pg_settings=$(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -Atc \
+      "select string_agg(name || '=' || setting, ', ' order by name) from pg_settings where name in ('fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes')")
+    PROVENANCE+="PostgreSQL: $(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -Atc 'show server_version') on $PG_HOST:$PG_PORT, database $PG_DB, $pg_settings (each commit waits for its WAL to be flushed to disk)."$'\n'
+    DB_SETTINGS="murder_db_driver: postgresql
+murder_db_url: jdbc:postgresql://$PG_HOST:$PG_PORT/$PG_DB
+murder_db_user: postgres
+murder_db_password: postgres"
+    MURDER_HOME="$TARGET/backend-node-pg" MURDER_CONF="$TARGET/backend-pg.conf"
+    measure_ours ours-pg "$OURS_PG_PROPS" -- "$@"
+    MURDER_HOME="$TARGET/backend-node" MURDER_CONF="$TARGET/backend.conf"
+    # Cyrus 3.6 as configured here makes no fsync per delivery (strace in bench/run-proxy.sh's runs): the H2 node
+    # again with fsync and fdatasync made no-ops, for the comparison at equal durability (LMTP only)
+    DB_SETTINGS=""
+    if command -v eatmydata >/dev/null; then
+      measure_ours ours-nofsync "$OURS_NOFSYNC_PROPS" eatmydata -- "$@" phases=warmup,lmtp1,lmtpN
+    else
+      PROVENANCE+="Ours at equal durability: not measured (eatmydata is not installed: apt-get install eatmydata)."$'\n'
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------- 2. Cyrus
@@ -356,6 +436,9 @@ EOF
   run_bench measure cyrus "$CYRUS_IP" "$CYRUS_IMAP" "$CYRUS_LMTP" "$ADMIN" "$ADMIN_PW" "$CYRUS_PROPS" \
     "idle=$CYRUS_IDLE" "procs-matching=-C $CYRUS_CONF" "hup-pid=$CYRUS_PID" "$@" || rc=$?
   PROVENANCE+="Cyrus: CPU steal while measured: $(steal_since "$snap") %."$'\n'
+  if [[ $MODE == db ]] && command -v strace >/dev/null; then
+    PROVENANCE+="Cyrus: one LMTP delivery after the run made $(lmtp_fsyncs "$CYRUS_PID" "$CYRUS_IP" "$CYRUS_LMTP" "$TARGET/cyrus-lmtp.strace") fsync/fdatasync calls (strace -f of its master and children, \`bench/target/cyrus-lmtp.strace\`)."$'\n'
+  fi
   stop_cyrus
 fi
 
@@ -365,7 +448,11 @@ OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d).md"
 REPORT=report
 [[ $MODE == memory ]] && REPORT=memory-report
 [[ $MODE == lmtp-selected ]] && REPORT=lmtp-selected-report
-java -cp "$CP" org.murder.bench.BackendBench "$REPORT" "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
+if [[ $MODE == db ]]; then
+  java -cp "$CP" org.murder.bench.BackendBench db-report "$OURS_PROPS" "$OURS_PG_PROPS" "$OURS_NOFSYNC_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
+else
+  java -cp "$CP" org.murder.bench.BackendBench "$REPORT" "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
+fi
 if [[ -f "$OUT" ]]; then
   printf '\n%s' "$PROVENANCE" >>"$OUT"
   say "results: $OUT"

@@ -158,6 +158,10 @@ public final class BackendBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 6 && args[0].equals("db-report")) {
+            Report.writeDb(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), Path.of(args[4]), Path.of(args[5]));
+            return;
+        }
         if (args.length > 0 && List.of("report", "memory-report", "lmtp-selected-report").contains(args[0])) {
             if (args.length != 4) {
                 System.err.println("usage: BackendBench report|memory-report|lmtp-selected-report OURS.properties CYRUS.properties OUT.md");
@@ -1371,6 +1375,94 @@ public final class BackendBench {
             }
             Files.writeString(outFile, text, StandardCharsets.UTF_8);
             System.out.println(text);
+        }
+
+        /**
+         * bench/run-backend.sh db: our node on H2 and on PostgreSQL, and on H2 with fsync disabled (LMTP only),
+         * against Cyrus, one column each.
+         */
+        static void writeDb(Path oursFile, Path pgFile, Path noFsyncFile, Path cyrusFile, Path outFile) throws IOException {
+            Properties h2 = load(oursFile);
+            Properties pg = load(pgFile);
+            Properties noFsync = load(noFsyncFile);
+            Properties cyrus = load(cyrusFile);
+            Report r = new Report(h2, cyrus);
+            String text = r.renderDb(pg, noFsync);
+            if (outFile.getParent() != null) {
+                Files.createDirectories(outFile.getParent());
+            }
+            Files.writeString(outFile, text, StandardCharsets.UTF_8);
+            System.out.println(text);
+        }
+
+        private String renderDb(Properties pg, Properties noFsync) {
+            b.append("# Backend benchmark: our node on H2 and on PostgreSQL against Debian's Cyrus 3.6\n\n");
+            for (Properties p : List.of(ours, pg, noFsync, cyrus)) {
+                if (p.getProperty("label") != null) {
+                    b.append(String.format(Locale.ROOT, "- %s: %s, IMAP %s:%s, LMTP :%s, measured %s → %s (load average %s → %s).%n",
+                            p.getProperty("label"), p.getProperty("greeting", "?"), p.getProperty("host"), p.getProperty("imap"),
+                            p.getProperty("lmtp"), p.getProperty("started"), p.getProperty("finished"),
+                            p.getProperty("loadavg.start"), p.getProperty("loadavg.end")));
+                }
+            }
+            b.append(String.format(Locale.ROOT, "%n%s CPUs; the same client (BackendBench, Java %s) on all, one server at a time. "
+                            + "Parameters: clients=%s lmtp-msgs=%s lmtp-kb=%s sessions=%s fetch-msgs=%s fetch-kb=%s big=%s "
+                            + "big-bytes=%s runs=%s (+%s LMTP deliveries and %s sessions of unmeasured warm-up).%n%n",
+                    ours.getProperty("cpus", "?"), System.getProperty("java.version"),
+                    ours.getProperty("opt.clients"), ours.getProperty("opt.lmtp-msgs"), ours.getProperty("opt.lmtp-kb"),
+                    ours.getProperty("opt.sessions"), ours.getProperty("opt.fetch-msgs"), ours.getProperty("opt.fetch-kb"),
+                    ours.getProperty("opt.big"), ours.getProperty("opt.big-bytes"), ours.getProperty("opt.runs"),
+                    ours.getProperty("opt.warmup-msgs"), ours.getProperty("opt.warmup-sessions")));
+            b.append("Durability: all three of ours fsync each message file and its directory before the 250; on H2 the ")
+                    .append("index is written but not fsynced per commit; on PostgreSQL each commit waits for its WAL flush ")
+                    .append("(synchronous_commit); \"H2, no fsync\" ran under eatmydata (fsync a no-op), which is what Cyrus ")
+                    .append("3.6 does here (see the fsync counts below). Target: each at least Cyrus's figure.\n\n");
+            b.append("| measurement | ours, H2 | ours, PostgreSQL | ours, H2, no fsync | Cyrus 3.6 | H2 / Cyrus | PostgreSQL / Cyrus | no fsync / Cyrus |\n");
+            b.append("|---|---|---|---|---|---|---|---|\n");
+            String clients = ours.getProperty("opt.clients", "8");
+            dbRow("LMTP deliveries to one user, 1 client, msg/s (median of " + ours.getProperty("opt.runs") + " runs)",
+                    "lmtp1.rate", "%,.1f", pg, noFsync, false);
+            dbRow("LMTP deliveries to one user, " + clients + " clients, msg/s", "lmtpN.rate", "%,.1f", pg, noFsync, false);
+            dbRow("IMAP sessions (LOGIN + SELECT + FETCH 1:* (FLAGS) + LOGOUT), " + clients + " clients, sessions/s",
+                    "sessions.rate", "%,.1f", pg, noFsync, false);
+            dbRow("FETCH 1:" + ours.getProperty("opt.fetch-msgs") + " BODY.PEEK[] of " + ours.getProperty("opt.fetch-kb")
+                    + " KB messages, MB/s (median)", "fetch.mbps", "%,.1f", pg, noFsync, false);
+            dbRow("UID FETCH 1:* (FLAGS) of the " + f(d(ours, "uid.exists"), "%,.0f") + "-message mailbox, s (median; ratio: Cyrus's time / ours)",
+                    "uid.seconds", "%.3f", pg, noFsync, true);
+            dbRow("SELECT INBOX of the big mailbox, s", "uid.select.seconds", "%.3f", pg, noFsync, true);
+            b.append("\nLatencies (p50 / p99 / max)\n\n| | ours, H2 | ours, PostgreSQL | ours, H2, no fsync | Cyrus 3.6 |\n|---|---|---|---|---|\n");
+            for (String[] k : List.of(new String[] {"LMTP 1 client", "lmtp1"}, new String[] {"LMTP " + clients + " clients", "lmtpN"},
+                    new String[] {"IMAP session", "sessions"})) {
+                b.append("| ").append(k[0]).append(" | ").append(lat(ours, k[1])).append(" | ").append(lat(pg, k[1]))
+                        .append(" | ").append(lat(noFsync, k[1])).append(" | ").append(lat(cyrus, k[1])).append(" |\n");
+            }
+            b.append("| populate the big mailbox | ").append(populate(ours)).append(" | ").append(populate(pg))
+                    .append(" | — | ").append(populate(cyrus)).append(" |\n");
+            problems();
+            for (Properties p : List.of(pg, noFsync)) {
+                for (String k : p.stringPropertyNames().stream().sorted().toList()) {
+                    if (k.startsWith("error.") || k.endsWith(".firstError")) {
+                        b.append("- ").append(p.getProperty("label")).append(' ').append(k).append(": ")
+                                .append(p.getProperty(k).replace("|", "\\|")).append('\n');
+                    }
+                }
+            }
+            return b.toString();
+        }
+
+        /** one row of the db report; {@code time}: smaller is better (the ratio is Cyrus's over ours) */
+        private void dbRow(String what, String key, String format, Properties pg, Properties noFsync, boolean time) {
+            double c = d(cyrus, key);
+            b.append("| ").append(what);
+            for (Properties p : List.of(ours, pg, noFsync, cyrus)) {
+                b.append(" | ").append(f(d(p, key), format));
+            }
+            for (Properties p : List.of(ours, pg, noFsync)) {
+                double v = d(p, key);
+                double ratio = time ? c / v : v / c;
+                b.append(" | ").append(Double.isNaN(ratio) ? "—" : f(ratio, "%.2f") + (ratio >= 1.0 ? "" : " (**missed**)"));
+            }
+            b.append(" |\n");
         }
 
         private static Properties load(Path p) throws IOException {

@@ -16,6 +16,12 @@
 #                                              sessions on ours (BENCH_IDLE), half on benchbig's INBOX, half over
 #                                              idle-users=50 users with idle-msgs=100000 messages each (copied from
 #                                              benchbig's); results in bench/results/memory-<date>.md
+#   bench/run-backend.sh db [key=value ...]   our node on H2, on PostgreSQL (synchronous commit) and on H2 under
+#                                              eatmydata (LMTP only), then Cyrus: the LMTP, session, FETCH and UID
+#                                              FETCH phases, fsync calls per delivery counted (strace); results in
+#                                              bench/results/db-<date>.md
+#   bench/run-backend.sh sort [key=value ...] SortBench: SORT/THREAD on a 100,000-message mailbox of threads and
+#                                              QRESYNC SELECT after 1,000 changes; results in bench/results/sort-<date>.md
 #   bench/run-backend.sh lmtp-selected [key=value ...]
 #                                              LMTP into a mailbox with and without a session that has it SELECTed
 #                                              and IDLEs: phases warmup,lmtp1,lmtpN,lmtp1-sel,lmtpN-sel into
@@ -61,6 +67,11 @@ elif [[ "${1:-}" == db ]]; then
   shift
   BENCH_IDLE=0
   set -- idle-users=0 phases=setup,populate,warmup,lmtp1,lmtpN,sessions,fetch,uid "$@"
+elif [[ "${1:-}" == sort ]]; then
+  MODE=sort
+  shift
+  BENCH_IDLE=0
+  BENCH_CYRUS_IDLE=0
 elif [[ "${1:-}" == lmtp-selected ]]; then
   MODE=lmtp-selected
   shift
@@ -78,6 +89,11 @@ USERS="benchlmtp benchsess benchfetch benchbig"   # BackendBench's; password <us
 IDLE_USERS=50                                     # BackendBench's idle-users: benchidle00 ...
 for a in "$@"; do [[ "$a" == idle-users=* ]] && IDLE_USERS=${a#idle-users=}; done
 for (( i = 0; i < IDLE_USERS; i++ )); do USERS+=" $(printf 'benchidle%02d' "$i")"; done
+MAIN=BackendBench
+if [[ $MODE == sort ]]; then
+  USERS="benchsort"                               # SortBench's
+  MAIN=SortBench
+fi
 
 export MURDER_CONF="$TARGET/backend.conf"
 export MURDER_HOME="$TARGET/backend-node"
@@ -180,7 +196,7 @@ trap 'exit 130' INT TERM
 
 # runs BackendBench in the background (so that a signal reaches the trap at once) and waits for it
 run_bench() {
-  java -Xms256m -Xmx1g -cp "$CP" org.murder.bench.BackendBench "$@" &
+  java -Xms256m -Xmx1g -cp "$CP" "org.murder.bench.$MAIN" "$@" &
   BENCH_PID=$!
   local rc=0
   wait "$BENCH_PID" || rc=$?
@@ -448,7 +464,9 @@ OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d).md"
 REPORT=report
 [[ $MODE == memory ]] && REPORT=memory-report
 [[ $MODE == lmtp-selected ]] && REPORT=lmtp-selected-report
-if [[ $MODE == db ]]; then
+if [[ $MODE == sort ]]; then
+  java -cp "$CP" org.murder.bench.SortBench report "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
+elif [[ $MODE == db ]]; then
   java -cp "$CP" org.murder.bench.BackendBench db-report "$OURS_PROPS" "$OURS_PG_PROPS" "$OURS_NOFSYNC_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?
 else
   java -cp "$CP" org.murder.bench.BackendBench "$REPORT" "$OURS_PROPS" "$CYRUS_PROPS" "$OUT" || rc=$?

@@ -123,6 +123,39 @@ class ImapComplianceSearchIT {
         }
     }
 
+    @Test
+    void searchBodyLooksInTheDecodedTextOfTextParts() throws Exception {
+        String box = BOX + "bodies";
+        String b64 = java.util.Base64.getMimeEncoder().encodeToString(
+                "Treffen am Donnerstag im Café Zentral".getBytes(StandardCharsets.UTF_8));
+        String attachment = java.util.Base64.getMimeEncoder().encodeToString(
+                "Donnerstag inside a zip".getBytes(StandardCharsets.UTF_8));
+        String[] messages = {
+            "Subject: one\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n" + b64 + "\r\n",
+            "Subject: two\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: quoted-printable\r\n\r\nDonners=\r\ntag: cr=C3=A8me br=C3=BBl=C3=A9e\r\n",
+            "Subject: three\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n"
+                + "--zz\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                + "--zz\r\nContent-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + attachment + "\r\n--zz--\r\n",
+        };
+        try (Wire w = Wire.alice()) {
+            w.ok("c1", "CREATE " + box);
+            for (String m : messages) {
+                w.append(box, m.getBytes(StandardCharsets.US_ASCII), false, true);
+            }
+            w.ok("s0", "SELECT " + box);
+            assertEquals(List.of("* SEARCH 1 2", "t1 OK Completed"), w.command("t1", "SEARCH BODY donnerstag"),
+                    "base64 and quoted-printable text parts are searched decoded; an attachment is not text");
+            assertEquals(List.of("* SEARCH 1", "t2 OK Completed"), w.command("t2", utf8("CHARSET UTF-8 BODY", "café zentral")));
+            assertEquals(List.of("* SEARCH 2", "t3 OK Completed"), w.command("t3", utf8("CHARSET UTF-8 TEXT", "crème brûlée")));
+            assertEquals(List.of("* SEARCH", "t4 OK Completed"), w.command("t4", "SEARCH BODY " + b64.substring(0, 10)),
+                    "the transfer encoding's letters are not the text");
+            assertEquals(List.of("* SEARCH 3", "t5 OK Completed"), w.command("t5", "SEARCH TEXT attached"));
+        }
+    }
+
     /** {@code SEARCH <keys> {n+}CRLF<UTF-8 text>}: the string as a non-synchronizing literal. */
     private static byte[] utf8(String keys, String text) {
         byte[] t = text.getBytes(StandardCharsets.UTF_8);

@@ -141,6 +141,14 @@ public class DeliveryService {
             LOG.info(() -> "MURDER-BE-010 forgot " + gone + " delivery records older than " + settings.duplicateWindow());
         }
         long expungedCutoff = Instant.now().minus(settings.expungedRetention()).toEpochMilli();
+        // what goes is remembered as each mailbox's deletedmodseq, so QRESYNC knows where its records begin
+        for (Object[] r : em.createQuery("SELECT e.mailboxId, MAX(e.modSeq) FROM StoreExpunged e WHERE e.expungedAt < :cutoff"
+                + " GROUP BY e.mailboxId", Object[].class).setParameter("cutoff", expungedCutoff).getResultList()) {
+            StoreMailbox m = em.find(StoreMailbox.class, ((Number) r[0]).longValue());
+            if (m != null) {
+                m.forgotExpungesUpTo(((Number) r[1]).longValue());
+            }
+        }
         int forgotten = em.createQuery("DELETE FROM StoreExpunged e WHERE e.expungedAt < :cutoff")
                 .setParameter("cutoff", expungedCutoff).executeUpdate();
         if (forgotten > 0) {

@@ -267,8 +267,8 @@ public class MailboxCommands {
             c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UIDNEXT " + Math.max(m.uidNext(), index.maxUid() + 1)), "Ok"));
             c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("HIGHESTMODSEQ " + Math.max(m.highestModSeq(), index.highestModSeq())),
                     "Ok"));
-            sel.expungeRecordComplete = m.createdAt()
-                    > java.time.Instant.now().minus(settings.expungedRetention()).toEpochMilli();
+            sel.expungesRecordedAfter = m.deletedModSeq().orElse(
+                    m.createdAt() > java.time.Instant.now().minus(settings.expungedRetention()).toEpochMilli() ? 0 : Long.MAX_VALUE);
             if (qresync.isPresent() && qresync.get().uidValidity() == m.uidValidity()) {
                 messages.qresync(c, sel, qresync.get(), Math.max(m.uidNext(), index.maxUid() + 1));
             }

@@ -233,13 +233,14 @@ public class MessageCommands {
     private void vanishedEarlier(Connection c, SelectedMailbox sel, SequenceSet known, long lastUid, long modSeq,
                                  long floor) {
         MailboxIndex view = sel.view();
-        long[] expunged = sel.expungeRecordComplete ? store.expungedSince(sel.mailboxId, modSeq) : new long[0];
+        boolean complete = sel.expungesRecordedSince(modSeq);
+        long[] expunged = complete ? store.expungedSince(sel.mailboxId, modSeq) : new long[0];
         long last = Math.max(lastUid, expunged.length == 0 ? 0 : expunged[expunged.length - 1]);
-        long[] present = new long[sel.expungeRecordComplete ? 0 : view.size()]; // only the gaps need it
+        long[] present = new long[complete ? 0 : view.size()]; // only the gaps need it
         for (int i = 0; i < present.length; i++) {
             present[i] = view.uid(i);
         }
-        Vanished.uids(known, last, expunged, sel.expungeRecordComplete, present, floor)
+        Vanished.uids(known, last, expunged, complete, present, floor)
                 .ifPresent(uids -> c.write(ImapResponses.vanished(true, uids)));
     }
 

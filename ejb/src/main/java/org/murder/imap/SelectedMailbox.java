@@ -42,10 +42,16 @@ final class SelectedMailbox {
     /** The session's rights on the mailbox (RFC 4314), as they were at SELECT. */
     final Rights rights;
     /**
-     * The expunge record holds every expunge of the mailbox (none forgotten yet after {@code expunge_days}): QRESYNC
-     * can tell exactly which known UIDs went since a MODSEQ.
+     * The records of expunges hold every expunge with a greater MODSEQ (those up to it were forgotten after
+     * {@code expunge_days}): QRESYNC from a MODSEQ at least this can tell exactly which known UIDs went.
+     * {@code Long.MAX_VALUE}: not known.
      */
-    boolean expungeRecordComplete;
+    long expungesRecordedAfter = Long.MAX_VALUE;
+
+    /** Whether every expunge since {@code modSeq} is on record. */
+    boolean expungesRecordedSince(long modSeq) {
+        return modSeq >= expungesRecordedAfter;
+    }
     private volatile MailboxIndex view;
     TreeSet<Long> seen = new TreeSet<>();
     private final Runnable onClose;

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.murder.protocol.imap.message.EncodedWords;
+import org.murder.protocol.imap.search.BodyText;
 import org.murder.protocol.imap.search.SearchableMessage;
 
 /** A stored message as SEARCH sees it; the file is read only when a key needs its header or body. */
@@ -90,10 +91,8 @@ final class SpoolMessage implements SearchableMessage {
             throw new UncheckedIOException(e);
         }
         int end = raw.indexOf("\r\n\r\n");
-        int bodyStart = end < 0 ? raw.length() : end + 4;
         if (end < 0) {
             end = raw.indexOf("\n\n");
-            bodyStart = end < 0 ? raw.length() : end + 2;
         }
         String header = raw.substring(0, end < 0 ? raw.length() : end);
         fields = new ArrayList<>();
@@ -108,7 +107,6 @@ final class SpoolMessage implements SearchableMessage {
                 }
             }
         }
-        body = new String(raw.substring(bodyStart).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     /** Raw 8-bit header text (read as ISO-8859-1) as UTF-8 when it is that, else as the Latin-1 it then likely is. */
@@ -160,7 +158,15 @@ final class SpoolMessage implements SearchableMessage {
 
     @Override
     public String bodyText() {
-        load();
+        if (body == null) {
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                body = BodyText.of(in);
+            } catch (NoSuchFileException e) {
+                body = ""; // expunged meanwhile, as in load()
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         return body;
     }
 }

@@ -53,7 +53,12 @@ public class MailboxIndexes {
         final java.util.TreeMap<Long, Change> pending = new java.util.TreeMap<>();
         int users;
         volatile long lastUse;
+        /** A session is reading the whole mailbox: the others wait for its version rather than read it too. */
+        boolean loading;
     }
+
+    /** How long a session waits for another's whole read of a mailbox before it reads for itself. */
+    static final long LOAD_WAIT_NANOS = 60_000_000_000L;
 
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong();
@@ -79,6 +84,7 @@ public class MailboxIndexes {
         e.lastUse = clock.incrementAndGet();
         MailboxIndex base;
         long refreshedAt;
+        boolean loader = false;
         synchronized (e) {
             applyPending(e);
             // this node's own changes reach the index in memory a moment after their commit (applyIfNext): wait a
@@ -93,6 +99,18 @@ public class MailboxIndexes {
                 }
                 applyPending(e);
             }
+            // many sessions opening a big mailbox at once (a node's start, a client's reconnect storm) read it
+            // once: the first reads it whole, the others wait for that version and bring it up to date from there
+            long loadDeadline = System.nanoTime() + LOAD_WAIT_NANOS;
+            while (e.index == null && e.loading && System.nanoTime() < loadDeadline) {
+                try {
+                    e.wait(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            applyPending(e);
             base = e.index;
             if (base != null && (base.highestModSeq() > head.highestModSeq()
                     || base.highestModSeq() == head.highestModSeq() && base.size() == head.messages())) {
@@ -100,7 +118,24 @@ public class MailboxIndexes {
                 return base;
             }
             refreshedAt = e.refreshedAt;
+            if (base == null) {
+                e.loading = true;
+                loader = true;
+            }
         }
+        try {
+            return refresh(mailboxId, source, e, base, refreshedAt, head);
+        } finally {
+            if (loader) {
+                synchronized (e) {
+                    e.loading = false;
+                    e.notifyAll();
+                }
+            }
+        }
+    }
+
+    private MailboxIndex refresh(long mailboxId, Source source, Entry e, MailboxIndex base, long refreshedAt, Head head) {
         // the database is read without the entry's lock, so this node's deliveries never wait for it
         long nowMillis = System.currentTimeMillis();
         MailboxIndex read = null;

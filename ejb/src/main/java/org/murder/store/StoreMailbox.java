@@ -64,6 +64,14 @@ public class StoreMailbox {
     @Column(nullable = false)
     private long createdAt;
 
+    /**
+     * The highest MODSEQ among the expunges whose records were forgotten (Cyrus's deletedmodseq): from it on the
+     * records of expunges are complete, so QRESYNC can name exactly what vanished since a later MODSEQ. Null on a
+     * mailbox made before this was kept: then only its age tells (younger than {@code expunge_days}).
+     */
+    @Column(name = "deleted_modseq")
+    private Long deletedModSeq;
+
     protected StoreMailbox() {
     }
 
@@ -74,6 +82,7 @@ public class StoreMailbox {
         this.uidValidity = uidValidity;
         this.uniqueId = uniqueId;
         this.createdAt = Instant.now().toEpochMilli();
+        this.deletedModSeq = 0L;
     }
 
     public long id() {
@@ -107,6 +116,18 @@ public class StoreMailbox {
     /** Epoch milliseconds. */
     public long createdAt() {
         return createdAt;
+    }
+
+    /** See {@link #deletedModSeq}: empty when not known. */
+    public java.util.Optional<Long> deletedModSeq() {
+        return java.util.Optional.ofNullable(deletedModSeq);
+    }
+
+    /** Records of expunges up to {@code modSeq} were forgotten. */
+    public void forgotExpungesUpTo(long modSeq) {
+        if (deletedModSeq == null || modSeq > deletedModSeq) {
+            deletedModSeq = modSeq;
+        }
     }
 
     public long highestModSeq() {

@@ -20,7 +20,7 @@ class MailboxIndexesTest {
     }
 
     /** A mailbox as the database would answer: rows by UID with their MODSEQ, and records of expunges. */
-    static final class Box implements MailboxIndexes.Source {
+    static class Box implements MailboxIndexes.Source {
         final List<IndexRow> rows = new ArrayList<>();
         final List<long[]> expunged = new ArrayList<>();
         long modSeq;
@@ -90,6 +90,60 @@ class MailboxIndexesTest {
         assertEquals(box.rows, indexes.current(7, box).rows(), "expunges come from their records, not a whole read");
         assertEquals(1, box.fullReads.get());
         assertSame(indexes.known(7), indexes.current(7, box));
+    }
+
+    @Test
+    void sessionsOpeningAMailboxAtOnceReadItWholeOnce() throws Exception {
+        MailboxIndexes indexes = new MailboxIndexes();
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        Box box = new Box(3000) {
+            @Override
+            public List<IndexRow> changedSince(long mailboxId, long since) {
+                if (since == 0) {
+                    reading.countDown();
+                    try {
+                        Thread.sleep(300); // a big mailbox's rows take a while
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.changedSince(mailboxId, since);
+            }
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<MailboxIndex>> opened = new ArrayList<>();
+            opened.add(pool.submit(() -> indexes.current(7, box)));
+            reading.await();
+            for (int i = 0; i < 7; i++) {
+                opened.add(pool.submit(() -> indexes.current(7, box)));
+            }
+            MailboxIndex first = opened.get(0).get();
+            for (java.util.concurrent.Future<MailboxIndex> f : opened) {
+                assertSame(first, f.get(), "every session shares the one version read");
+            }
+            assertEquals(1, box.fullReads.get(), "read whole once, not once per session");
+            assertEquals(box.rows, first.rows());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedWholeReadLetsTheNextSessionRead() {
+        MailboxIndexes indexes = new MailboxIndexes();
+        AtomicInteger failures = new AtomicInteger(1);
+        Box box = new Box(10) {
+            @Override
+            public List<IndexRow> changedSince(long mailboxId, long since) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("database gone");
+                }
+                return super.changedSince(mailboxId, since);
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> indexes.current(7, box));
+        assertEquals(box.rows, indexes.current(7, box).rows(), "no session is left waiting for a read that failed");
     }
 
     @Test

@@ -25,6 +25,11 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
 
     private static final Logger LOG = Logger.getLogger(NioConnection.class.getName());
     private static final int MAX_QUEUED_FRAMES = 64;
+    /**
+     * Commands whose literals went to disk that may wait behind the one running: a client that pipelines big
+     * APPENDs is read no further until they are taken, so what one connection can hold on disk is bounded too.
+     */
+    static final int MAX_QUEUED_SPILLED = 2;
     private static final int BATCH = 32;
 
     private sealed interface Item permits Connect, Decoded, Bad, PeerClosed, Disconnect, Timeout {
@@ -155,7 +160,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                     peerClosedLocked();
                     return;
                 }
-                if (inbound.size() >= MAX_QUEUED_FRAMES && !readPaused) {
+                if (inboundFullLocked() && !readPaused) {
                     readPaused = true;
                     listener.interest(key, SelectionKey.OP_READ, false);
                 }
@@ -456,10 +461,25 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
     }
 
     private void resumeReadLocked() {
-        if (readPaused && inbound.size() < MAX_QUEUED_FRAMES / 2 && !inputEnded && !unwrapStalled) {
+        if (readPaused && inbound.size() < MAX_QUEUED_FRAMES / 2 && spilledQueuedLocked() < MAX_QUEUED_SPILLED
+                && !inputEnded && !unwrapStalled) {
             readPaused = false;
             listener.interest(key, SelectionKey.OP_READ, true);
         }
+    }
+
+    private boolean inboundFullLocked() {
+        return inbound.size() >= MAX_QUEUED_FRAMES || spilledQueuedLocked() >= MAX_QUEUED_SPILLED;
+    }
+
+    private int spilledQueuedLocked() {
+        int n = 0;
+        for (Item item : inbound) {
+            if (item instanceof Decoded d && d.value() instanceof org.murder.protocol.wire.SpilledFrame) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** What a decoded item holds (its literals' files) goes once it has been handled, or will never be. */
@@ -767,7 +787,7 @@ final class NioConnection implements Connection, SelectorLoop.Selectable {
                 unwrapStalled = false;
                 unwrapLocked();
                 if (!unwrapStalled && !inputEnded) {
-                    if (inbound.size() >= MAX_QUEUED_FRAMES) {
+                    if (inboundFullLocked()) {
                         readPaused = true;
                     }
                     if (!readPaused) {

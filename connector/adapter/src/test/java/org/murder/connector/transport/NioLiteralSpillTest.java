@@ -52,6 +52,8 @@ class NioLiteralSpillTest {
         final List<String> seen = new CopyOnWriteArrayList<>();
         final List<SpilledLiteral> retained = new CopyOnWriteArrayList<>();
         volatile boolean retain;
+        /** while set, APPENDs wait for it: commands pile up behind the running one */
+        volatile java.util.concurrent.CountDownLatch gate;
 
         @Override
         public void onConnect(Connection c) {
@@ -62,6 +64,14 @@ class NioLiteralSpillTest {
         @Override
         public void onCommand(Connection c, ImapCommand command) {
             if (command instanceof ImapCommand.Append a) {
+                java.util.concurrent.CountDownLatch g = gate;
+                if (g != null) {
+                    try {
+                        g.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 MessageLiteral m = (MessageLiteral) a.messages().get(0).data();
                 String where = m.file().map(f -> Files.exists(f.path()) ? "file" : "file missing").orElse("memory");
                 try (InputStream in = m.openStream()) {
@@ -255,5 +265,42 @@ class NioLiteralSpillTest {
             assertEquals("a3 OK done", in[0].readLine());
         }
         assertEquals(List.of("Noop"), endpoint.seen);
+    }
+
+    @Test
+    void aClientPipeliningBigAppendsIsReadNoFurtherWhileTwoWaitOnDisk() throws Exception {
+        start(new LiteralSpill(dir, 1024));
+        endpoint.gate = new java.util.concurrent.CountDownLatch(1);
+        byte[] big = message(50_000);
+        int n = 12;
+        BufferedReader[] in = new BufferedReader[1];
+        try (Socket s = client(in)) {
+            OutputStream out = s.getOutputStream();
+            for (int i = 1; i <= n; i++) {
+                out.write(("a" + i + " APPEND INBOX {" + big.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(big);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            // the running command's file, the queued ones' and the one being read: never the whole pipeline
+            await(() -> {
+                try {
+                    return files() >= NioConnection.MAX_QUEUED_SPILLED + 1;
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "the first literals on disk");
+            Thread.sleep(500);
+            assertTrue(files() <= NioConnection.MAX_QUEUED_SPILLED + 2, files() + " literal files for one connection");
+            endpoint.gate.countDown();
+            for (int i = 1; i <= n; i++) {
+                assertEquals("a" + i + " OK done", in[0].readLine());
+            }
+        }
+        assertEquals(n, endpoint.seen.size());
+        for (String seen : endpoint.seen) {
+            assertEquals("file " + big.length + " " + sha(big), seen);
+        }
+        await(this::noFiles, "every file to be deleted");
     }
 }

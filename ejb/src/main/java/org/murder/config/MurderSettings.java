@@ -80,9 +80,20 @@ public class MurderSettings {
                 && !hasRole(Role.MASTER);
     }
 
-    /** Cyrus's mupdate_retry_delay: seconds between attempts to reach the master's UPDATE stream (at most). */
+    /**
+     * Cyrus's mupdate_retry_delay: seconds between attempts to reach the master's UPDATE stream (at most); on a backend,
+     * between heartbeats to the master, and how long calls fail at once after it was found unreachable.
+     */
     public long mupdateRetryDelay() {
         return Math.max(1, Long.parseLong(get("mupdate_retry_delay", "20")));
+    }
+
+    /**
+     * Cyrus's {@code client_timeout}: how long a connection this node makes to another server (the MUPDATE master) may
+     * take to open or to answer before it counts as unreachable. Default 10 s.
+     */
+    public java.time.Duration clientTimeout() {
+        return java.time.Duration.ofSeconds(Math.max(1, Long.parseLong(get("client_timeout", "10"))));
     }
 
     public int mupdatePort() {

@@ -89,6 +89,15 @@ public class MurderSettings {
     }
 
     /**
+     * How long after its start the master counts as settling (default 30 s): backends find it and push their mailboxes
+     * within {@code mupdate_retry_delay}, and until then a name missing from its map (one it lost) proves nothing, so
+     * frontends treat such names as uncertain (an MTA hears 4xx, not 5xx).
+     */
+    public java.time.Duration masterSettle() {
+        return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(get("murder_master_settle_seconds", "30"))));
+    }
+
+    /**
      * Cyrus's {@code client_timeout}: how long a connection this node makes to another server (the MUPDATE master) may
      * take to open or to answer before it counts as unreachable. Default 10 s.
      */

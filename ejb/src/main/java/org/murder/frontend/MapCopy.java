@@ -86,6 +86,8 @@ public class MapCopy {
      */
     private volatile boolean masterUnreachable;
     private volatile String unreachableWhy = "";
+    /** The master answered that it has just started: backends may still be pushing what it lost. */
+    private volatile boolean masterSettling;
     private volatile long lastReported = -1;
     private long ticks;
     private long behindSince = -1;
@@ -121,7 +123,8 @@ public class MapCopy {
                 resync("start-up");
             }
             if (!from.isEmpty() && !epoch.isEmpty() && !from.equals(epoch)) {
-                resync("the master's map is another one (epoch " + from + ", the copy's " + epoch + ")");
+                // a new map: taken once the master has settled (checkBehind), the old copy routing until then
+                checkBehind();
                 return;
             }
             switch (CopyVersions.decide(applied, r.version())) {
@@ -151,7 +154,7 @@ public class MapCopy {
         try {
             if (needResync) {
                 resync("start-up");
-            } else if (++ticks % Math.max(1, settings.mapCheckSeconds()) == 0 || masterUnreachable) {
+            } else if (++ticks % Math.max(1, settings.mapCheckSeconds()) == 0 || masterUnreachable || masterSettling) {
                 // every second while the master is away: its return ends the uncertainty at once
                 checkBehind();
             }
@@ -175,7 +178,18 @@ public class MapCopy {
         }
         masterVersion = mv.version();
         reachable();
+        if (mv.settling() != masterSettling) {
+            masterSettling = mv.settling();
+            LOG.info(() -> masterSettling ? "MURDER-COPY-022 the master has just started: names the copy lacks are uncertain"
+                    + " until its backends have pushed" : "MURDER-COPY-023 the master has settled");
+        }
         if (CopyVersions.otherMap(epoch, applied, mv.epoch(), masterVersion)) {
+            if (masterSettling) {
+                // a master that lost its map and just started: its backends are pushing it back; the old copy still
+                // routes every mailbox it knows (mail to them keeps flowing), the new map is taken once settled
+                LOG.fine(() -> "the master's map is another one; resynchronising once it has settled");
+                return;
+            }
             resync("the master's map is another one (epoch " + (mv.epoch().isEmpty() ? "unknown" : mv.epoch())
                     + " at version " + masterVersion + "; the copy has epoch " + (epoch.isEmpty() ? "unknown" : epoch)
                     + " at version " + applied + ")");
@@ -311,7 +325,18 @@ public class MapCopy {
      * missing name proves nothing).
      */
     public boolean synchronizedWithMaster() {
-        return enabled && !needResync && !masterUnreachable;
+        return enabled && !needResync && !masterUnreachable && !masterSettling;
+    }
+
+    /** Why {@link #synchronizedWithMaster()} is false, for a client or an MTA. */
+    public String unsynchronizedWhy() {
+        if (masterUnreachable) {
+            return "the mailbox list master is unreachable and the map copy lacks it";
+        }
+        if (masterSettling) {
+            return "the mailbox list master has just started and its backends are still reporting";
+        }
+        return "the map copy is not synchronized with the master yet";
     }
 
     /** The master map's epoch the copy was made from (empty when unknown). */

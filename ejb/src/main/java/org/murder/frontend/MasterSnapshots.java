@@ -59,17 +59,21 @@ public class MasterSnapshots {
         }
     }
 
-    /** The master map's version and epoch (empty from a master that names none). */
-    public record MasterVersion(long version, String epoch) {
+    /**
+     * The master map's version and epoch (empty from a master that names none), and whether it has just started
+     * ({@link org.murder.map.MailboxMap#settling()}).
+     */
+    public record MasterVersion(long version, String epoch, boolean settling) {
     }
 
     public MasterVersion masterVersion() throws IOException {
         if (settings.hasRole(MurderSettings.Role.MASTER)) {
-            return new MasterVersion(map.version(), map.epoch());
+            return new MasterVersion(map.version(), map.epoch(), map.settling());
         }
         try (JsonReader reader = Json.createReader(get("/api/map/version", CHECK_TIMEOUT))) {
             JsonObject o = reader.readObject();
-            return new MasterVersion(o.getJsonNumber("version").longValue(), o.getString("epoch", ""));
+            return new MasterVersion(o.getJsonNumber("version").longValue(), o.getString("epoch", ""),
+                    o.getBoolean("settling", false));
         }
     }
 

@@ -58,6 +58,12 @@ public class MailboxMap {
     @EJB
     MapStore store;
 
+    @jakarta.inject.Inject
+    org.murder.config.MurderSettings settings;
+
+    /** When this master may stop counting as settling ({@link #settling()}). */
+    private volatile long settledAt;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -99,6 +105,7 @@ public class MailboxMap {
         epoch = s.epoch();
         publisher = new MapTopicPublisher(topicFactory, topic, epoch);
         conflicts.load(store.conflicts());
+        settledAt = System.currentTimeMillis() + settings.masterSettle().toMillis();
         LOG.info(() -> "MURDER-MAP-002 mailbox map loaded: " + map.size() + " mailboxes at version " + version
                 + " (epoch " + epoch + ")" + (conflicts.isEmpty() ? "" : ", " + conflicts.all().size()
                 + " mailbox(es) on two backends: see /api/map/conflicts"));
@@ -401,6 +408,14 @@ public class MailboxMap {
 
     public long version() {
         return version;
+    }
+
+    /**
+     * Whether the master started so recently that backends may still be pushing what its map lost: a name it lacks
+     * proves nothing yet.
+     */
+    public boolean settling() {
+        return System.currentTimeMillis() < settledAt;
     }
 
     /** The map's epoch: a copy made from another epoch (a master whose database was reset) must resynchronise. */

@@ -35,8 +35,6 @@ public class MailboxLocator {
         boolean isMaster = settings.hasRole(MurderSettings.Role.MASTER);
         return Routing.route(new Routing.Known(settings.servername(), backend, frontend, false,
                 isMaster ? master.find(internalName) : copy.find(internalName),
-                isMaster || copy.synchronizedWithMaster(), copy.masterUnreachable()
-                ? "the mailbox list master is unreachable and the map copy lacks it"
-                : "the map copy is not synchronized with the master yet"));
+                isMaster || copy.synchronizedWithMaster(), copy.unsynchronizedWhy()));
     }
 }

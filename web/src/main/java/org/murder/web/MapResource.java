@@ -60,6 +60,7 @@ public class MapResource {
     public JsonObject version() {
         return Json.createObjectBuilder().add("version", map.version()).add("epoch", map.epoch())
                 .add("mailboxes", map.size()).add("streams", map.streamCount()).add("conflicts", map.conflicts().size())
+                .add("settling", map.settling())
                 .build();
     }
 

@@ -61,6 +61,9 @@ public class MapPushService {
     @Resource
     TimerService timers;
 
+    /** A heartbeat runs (one that waits out client_timeout must not be overtaken by the next timer tick). */
+    private final java.util.concurrent.atomic.AtomicBoolean beating = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Why a push is owed (the last one failed, or a local copy of a mailbox in conflict went): null when none is. */
     private final AtomicReference<String> owed = new AtomicReference<>();
 
@@ -84,7 +87,17 @@ public class MapPushService {
     }
 
     @Timeout
-    void heartbeat() {
+    void tick() {
+        if (beating.compareAndSet(false, true)) {
+            try {
+                heartbeat();
+            } finally {
+                beating.set(false);
+            }
+        }
+    }
+
+    private void heartbeat() {
         MasterAvailability.Transition t = registry.heartbeat();
         if (registry.masterDownSince().isPresent()) {
             return; // whatever is owed waits for the master

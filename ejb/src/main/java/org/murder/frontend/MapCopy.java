@@ -124,7 +124,9 @@ public class MapCopy {
             }
             if (!from.isEmpty() && !epoch.isEmpty() && !from.equals(epoch)) {
                 // a new map: taken once the master has settled (checkBehind), the old copy routing until then
-                checkBehind();
+                if (!masterSettling) {
+                    checkBehind();
+                }
                 return;
             }
             switch (CopyVersions.decide(applied, r.version())) {

@@ -49,7 +49,7 @@ class MasterDownIT {
 
     @BeforeAll
     void startMurder() throws Exception {
-        murder = ProxyMurder.start(new ProxyMurder.Options(true, true, Map.of("murder_master_settle_seconds", "20"),
+        murder = ProxyMurder.start(new ProxyMurder.Options(true, true, Map.of("murder_master_settle_seconds", "45"),
                 // a backend tries the master every 2 s and gives a connection 3 s (Cyrus: 20 s, client_timeout 10 s)
                 Map.of("mupdate_retry_delay", "2", "client_timeout", "3"), Map.of()));
         try (ImapAdminClient be1 = admin(ProxyMurder.BE1); ImapAdminClient be2 = admin(ProxyMurder.BE2)) {
@@ -169,7 +169,7 @@ class MasterDownIT {
     void bothFrontendsCopiesCatchUpWithTheNewMap() throws Exception {
         String epoch = get(ProxyMurder.MASTER, "/api/map/version");
         for (ProxyMurder.Ports fe : List.of(ProxyMurder.FE1, ProxyMurder.FE2)) {
-            await(fe.http() + " resynchronised from the new map", Duration.ofSeconds(60),
+            await(fe.http() + " resynchronised from the new map", Duration.ofSeconds(90),
                     () -> epoch.contains("\"epoch\":\"" + epochOf(fe) + "\"") && inCopy(fe, "user." + ALICE + ".old")
                             && inCopy(fe, "user." + BOB) && route(fe, "user.nobody-" + MurderNode.RUN).equals("unknown"),
                     murder.fe1, murder.fe2);

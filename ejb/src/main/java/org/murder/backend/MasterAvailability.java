@@ -31,6 +31,7 @@ public final class MasterAvailability {
     private Instant since;
     private String why = "";
     private Instant lastTry = Instant.MIN;
+    private boolean everReached;
 
     public MasterAvailability(Duration retryDelay) {
         this.retryDelay = retryDelay;
@@ -40,6 +41,7 @@ public final class MasterAvailability {
     public synchronized Transition reached(Instant now) {
         State before = state;
         state = State.UP;
+        everReached = true;
         if (before == State.UP) {
             return Transition.NONE;
         }
@@ -73,6 +75,11 @@ public final class MasterAvailability {
             return true;
         }
         return false;
+    }
+
+    /** Whether the master answered at least once since this node started (a master not up yet is no news). */
+    public synchronized boolean everReached() {
+        return everReached;
     }
 
     public synchronized boolean down() {

@@ -140,9 +140,16 @@ public final class MupdateRegistry implements MurderRegistry {
 
     private void lost(String why) {
         if (availability.lost(why, Instant.now()) == MasterAvailability.Transition.LOST) {
-            LOG.warning(() -> "MURDER-BE-030 the MUPDATE master " + endpoint() + " is unreachable (" + why + "): mailboxes"
-                    + " cannot be created, deleted or renamed until it is back; delivery and reading go on");
+            logLost(why);
         }
+    }
+
+    /** Once per outage; a master this node never reached yet (the murder starting) is not worth a warning. */
+    private void logLost(String why) {
+        java.util.logging.Level level = availability.everReached() ? java.util.logging.Level.WARNING
+                : java.util.logging.Level.INFO;
+        LOG.log(level, () -> "MURDER-BE-030 the MUPDATE master " + endpoint() + " is unreachable (" + why + "): mailboxes"
+                + " cannot be created, deleted or renamed until it is back; delivery and reading go on");
     }
 
     @Override
@@ -177,8 +184,7 @@ public final class MupdateRegistry implements MurderRegistry {
             closeWatch();
             MasterAvailability.Transition t = availability.lost(e.getMessage(), Instant.now());
             if (t == MasterAvailability.Transition.LOST) {
-                LOG.warning(() -> "MURDER-BE-030 the MUPDATE master " + endpoint() + " is unreachable (" + e.getMessage()
-                        + "): mailboxes cannot be created, deleted or renamed until it is back; delivery and reading go on");
+                logLost(e.getMessage());
             }
             return t;
         }

@@ -44,6 +44,7 @@ class MasterAvailabilityTest {
     void aMasterDownAtStartReturnsRatherThanBeingFirstContacted() {
         MasterAvailability a = new MasterAvailability(Duration.ofSeconds(1));
         assertEquals(Transition.LOST, a.lost("Connection refused", T0));
+        assertFalse(a.everReached(), "not up yet: worth no warning");
         assertEquals(Transition.RETURNED, a.reached(T0.plusSeconds(5)),
                 "a backend that never reached the master pushes when it first does, as on any return");
     }

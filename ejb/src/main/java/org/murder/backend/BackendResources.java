@@ -44,7 +44,7 @@ public class BackendResources {
         if (!settings.mupdateServer().isEmpty()) {
             return MupdateRegistry.of(settings.mupdateServer(), settings.mupdatePort(), settings.mupdateAuthname(),
                     settings.mupdateUsername(), settings.mupdatePassword(), settings.servername(),
-                    settings.clientTimeout(), java.time.Duration.ofSeconds(settings.mupdateRetryDelay()));
+                    settings.clientTimeout(), settings.clientTimeout());
         }
         if (settings.hasRole(MurderSettings.Role.MASTER)) {
             return new LocalRegistry(map, settings.servername());

@@ -6,8 +6,10 @@ import java.util.Optional;
 
 /**
  * Whether this node's MUPDATE master answers, container-free. Once a call found it unreachable, calls fail at once for
- * {@code retryDelay} (Cyrus's {@code mupdate_retry_delay}) instead of each waiting out a connect timeout: a CREATE is
- * refused quickly, and nothing else a backend does needs the master. After the delay one call may try again. The
+ * {@code retryDelay} ({@code client_timeout}: at most one call at a time waits out a master that does not answer)
+ * instead of each waiting: a CREATE is refused quickly, and nothing else a backend does needs the master. After the
+ * delay one call may try again; a master never reached since this node started is always tried (the murder starting:
+ * it is about to answer). The
  * transitions are returned so that whoever saw them can act: a backend reconciles with a master that
  * {@link Transition#RETURNED returned} (its map may have lost what happened meanwhile, or all of it).
  */
@@ -67,7 +69,7 @@ public final class MasterAvailability {
      * {@code retryDelay} ago (then the caller fails at once). A true answer while down counts as the try.
      */
     public synchronized boolean mayTry(Instant now) {
-        if (state != State.DOWN) {
+        if (state != State.DOWN || !everReached) {
             return true;
         }
         if (Duration.between(lastTry, now).compareTo(retryDelay) >= 0) {

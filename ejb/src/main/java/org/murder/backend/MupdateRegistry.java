@@ -21,8 +21,8 @@ import org.murder.protocol.sasl.SaslClientExchange;
  * strongest SASL mechanism the master offers. It works with our master and with Cyrus's.
  *
  * <p>Every connection is bounded ({@code client_timeout}, as Cyrus's backend_connect), and a master found unreachable
- * is not tried again for {@code mupdate_retry_delay} ({@link MasterAvailability}): the calls fail at once, so a CREATE
- * while the master is down is refused quickly and nothing waits for it. A separate connection, kept open and NOOPed by
+ * is not tried again for as long ({@link MasterAvailability}): the calls fail at once, so a CREATE while the master is
+ * down is refused quickly and no more than one call at a time waits for it. A separate connection, kept open and NOOPed by
  * {@link #heartbeat()}, notices a master that went away and came back even when no call was made meanwhile.</p>
  */
 public final class MupdateRegistry implements MurderRegistry {
@@ -65,11 +65,11 @@ public final class MupdateRegistry implements MurderRegistry {
         return new MupdateRegistry(host, port, authname, username, password, servername, timeout, retryDelay);
     }
 
-    /** With Cyrus's defaults: {@code client_timeout} 10 s, {@code mupdate_retry_delay} 20 s. */
+    /** With Cyrus's default {@code client_timeout}, 10 s. */
     public static MupdateRegistry of(String mupdateServer, int defaultPort, String authname, String username,
                                      String password, String servername) {
         return of(mupdateServer, defaultPort, authname, username, password, servername, Duration.ofSeconds(10),
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(10));
     }
 
     /** host:port of the master, for logs and messages. */

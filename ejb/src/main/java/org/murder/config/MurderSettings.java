@@ -82,7 +82,7 @@ public class MurderSettings {
 
     /**
      * Cyrus's mupdate_retry_delay: seconds between attempts to reach the master's UPDATE stream (at most); on a backend,
-     * between heartbeats to the master, and how long calls fail at once after it was found unreachable.
+     * between heartbeats to the master.
      */
     public long mupdateRetryDelay() {
         return Math.max(1, Long.parseLong(get("mupdate_retry_delay", "20")));

@@ -45,6 +45,7 @@ class MasterAvailabilityTest {
         MasterAvailability a = new MasterAvailability(Duration.ofSeconds(1));
         assertEquals(Transition.LOST, a.lost("Connection refused", T0));
         assertFalse(a.everReached(), "not up yet: worth no warning");
+        assertTrue(a.mayTry(T0.plusMillis(1)), "a master never reached is always tried: the murder is starting");
         assertEquals(Transition.RETURNED, a.reached(T0.plusSeconds(5)),
                 "a backend that never reached the master pushes when it first does, as on any return");
     }

@@ -118,6 +118,8 @@ final class ProxyMurder implements AutoCloseable {
                 // the launcher's REST calls (./murder status on this node) as the node identity
                 .setting("murder_node_user", MurderNode.ADMIN)
                 .setting("murder_node_password", MurderNode.ADMIN_PASSWORD)
+                // the backends start with it: no settling window in which frontends doubt a name their copy lacks
+                .setting("murder_master_settle_seconds", "0")
                 .listener(HOST, MASTER.mupdate());
         options.master().forEach(mb::setting);
         StandaloneNode master = cluster(mb, options, true).prepare();

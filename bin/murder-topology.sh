@@ -344,6 +344,10 @@ topology_status() {
     # a JVM that runs but does not answer: what its own status says is wrong
     [[ $state == ill ]] && on_node "$kind" "$name" status 2>&1 | sed -n 's/^  /      /p'
   done <<<"$objects"
+  # the master's mailboxes on two backends (its own status lists them)
+  local n
+  n=$(grep -o '"mailbox":' <<<"$objects" | wc -l)
+  ((n == 0)) || echo "murder: $n mailbox(es) on two backends: ./murder node master status lists them"
   return $rc
 }
 

@@ -71,31 +71,8 @@ class ImapProxyIT {
     }
 
     static void deliver(ProxyMurder.Ports backend, String user, String message) throws Exception {
-        try (java.net.Socket s = new java.net.Socket(ProxyMurder.HOST, backend.lmtp())) {
-            s.setSoTimeout(15_000);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-            var out = s.getOutputStream();
-            java.util.function.Function<String, String> say = line -> {
-                try {
-                    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    String reply;
-                    do {
-                        reply = in.readLine();
-                    } while (reply != null && reply.length() > 3 && reply.charAt(3) == '-');
-                    return reply;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            };
-            assertTrue(in.readLine().startsWith("220"));
-            assertTrue(say.apply("LHLO it").startsWith("250"));
-            assertTrue(say.apply("MAIL FROM:<sender@example.org>").startsWith("250"));
-            assertTrue(say.apply("RCPT TO:<" + user + ">").startsWith("250"));
-            assertTrue(say.apply("DATA").startsWith("354"));
-            String reply = say.apply(message.replace("\n", "\r\n") + "\r\n.");
-            assertTrue(reply.startsWith("250"), "delivered: " + reply);
-        }
+        MurderCalls.Lmtp t = MurderCalls.lmtp(backend, java.util.List.of(user), message);
+        assertTrue(t.data().size() == 1 && t.data().get(0).startsWith("250"), "delivered: " + t);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.murder.it;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,30 +75,87 @@ final class ProxyMurder implements AutoCloseable {
     static final Ports BE1 = new Ports(30100);
     static final Ports BE2 = new Ports(30200);
     static final Ports FE1 = new Ports(30300);
+    static final Ports FE2 = new Ports(30400);
+    private static final String CLUSTER_USER = "murder-cluster";
+    private static final String CLUSTER_PASSWORD = "cluster-pw";
+
+    /**
+     * What a scenario needs beyond the proxy suites' murder: a second frontend ({@code fe2}), the Artemis cluster the
+     * launcher's topologies run (master and frontends on {@code murder-cluster.xml}: map changes reach the frontends
+     * through the topic rather than only by their periodic check), extra settings per role.
+     */
+    record Options(boolean secondFrontend, boolean clustered, Map<String, String> master, Map<String, String> backends,
+                   Map<String, String> frontends) {
+        static final Options PROXY = new Options(false, false, Map.of(), Map.of(), Map.of());
+    }
 
     final StandaloneNode master;
     final StandaloneNode be1;
     final StandaloneNode be2;
     final StandaloneNode fe1;
+    /** Null unless {@link Options#secondFrontend()}. */
+    final StandaloneNode fe2;
 
-    private ProxyMurder(StandaloneNode master, StandaloneNode be1, StandaloneNode be2, StandaloneNode fe1) {
+    private ProxyMurder(StandaloneNode master, StandaloneNode be1, StandaloneNode be2, StandaloneNode fe1,
+                        StandaloneNode fe2) {
         this.master = master;
         this.be1 = be1;
         this.be2 = be2;
         this.fe1 = fe1;
+        this.fe2 = fe2;
     }
 
     static ProxyMurder start() throws Exception {
-        StandaloneNode master = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-master"), 0),
+        return start(Options.PROXY);
+    }
+
+    static ProxyMurder start(Options options) throws Exception {
+        StandaloneNode.Builder mb = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-master"), 0),
                 "pxmaster", MASTER)
                 .setting("murder_roles", "master")
                 .setting("mupdate_server", "")
                 .setting("mupdate_allowplaintext", "yes")
-                .listener(HOST, MASTER.mupdate())
-                .prepare();
-        StandaloneNode be1 = backend("be1", BE1).prepare();
-        StandaloneNode be2 = backend("be2", BE2).prepare();
-        StandaloneNode fe1 = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-fe1"), 0), "fe1", FE1)
+                // the launcher's REST calls (./murder status on this node) as the node identity
+                .setting("murder_node_user", MurderNode.ADMIN)
+                .setting("murder_node_password", MurderNode.ADMIN_PASSWORD)
+                // the backends start with it: no settling window in which frontends doubt a name their copy lacks
+                .setting("murder_master_settle_seconds", "0")
+                .listener(HOST, MASTER.mupdate());
+        options.master().forEach(mb::setting);
+        StandaloneNode master = cluster(mb, options, true).prepare();
+        StandaloneNode.Builder b1 = backend("be1", BE1);
+        StandaloneNode.Builder b2 = backend("be2", BE2);
+        options.backends().forEach(b1::setting);
+        options.backends().forEach(b2::setting);
+        StandaloneNode be1 = b1.prepare();
+        StandaloneNode be2 = b2.prepare();
+        StandaloneNode fe1 = frontend("fe1", FE1, options).prepare();
+        StandaloneNode fe2 = options.secondFrontend() ? frontend("fe2", FE2, options).prepare() : null;
+        List<StandaloneNode> all = fe2 == null ? List.of(master, be1, be2, fe1) : List.of(master, be1, be2, fe1, fe2);
+        startAll(all);
+        return new ProxyMurder(master, be1, be2, fe1, fe2);
+    }
+
+    /** Master and frontends on the Artemis cluster, when the options ask for it (docs/topologies.md). */
+    private static StandaloneNode.Builder cluster(StandaloneNode.Builder b, Options options, boolean isMaster) {
+        if (!options.clustered()) {
+            return b;
+        }
+        b.config("murder-cluster.xml")
+                .setting("murder_cluster", "yes")
+                .setting("murder_master_host", HOST)
+                .setting("murder_master_http_port", Integer.toString(MASTER.http()))
+                .setting("murder_cluster_user", CLUSTER_USER)
+                .setting("murder_cluster_password", CLUSTER_PASSWORD);
+        if (!isMaster) {
+            // only the master consumes the frontends' status reports
+            b.setting("murder_record_node_status", "false");
+        }
+        return b;
+    }
+
+    private static StandaloneNode.Builder frontend(String name, Ports p, Options options) {
+        StandaloneNode.Builder b = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-" + name), 0), name, p)
                 .setting("murder_roles", "frontend")
                 .setting("mupdate_master_url", "http://" + HOST + ":" + MASTER.http())
                 .setting("murder_node_user", MurderNode.ADMIN)
@@ -111,9 +169,12 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("be2_imap_address", HOST + ":" + BE2.imap())
                 .setting("be1_lmtp_address", HOST + ":" + BE1.lmtp())
                 .setting("be2_lmtp_address", HOST + ":" + BE2.lmtp())
-                .setting("defaultserver", "be2")
-                .prepare();
-        List<StandaloneNode> all = List.of(master, be1, be2, fe1);
+                .setting("defaultserver", "be2");
+        options.frontends().forEach(b::setting);
+        return cluster(b, options, false);
+    }
+
+    private static void startAll(List<StandaloneNode> all) throws Exception {
         ExecutorService starters = Executors.newFixedThreadPool(all.size());
         try {
             List<Future<StandaloneNode>> started = new ArrayList<>();
@@ -139,7 +200,6 @@ final class ProxyMurder implements AutoCloseable {
         } finally {
             starters.shutdownNow();
         }
-        return new ProxyMurder(master, be1, be2, fe1);
     }
 
     private static StandaloneNode.Builder backend(String name, Ports p) {
@@ -152,6 +212,8 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("allowallsubscribe", "yes")
                 .setting("mupdate_authname", MurderNode.ADMIN)
                 .setting("mupdate_password", MurderNode.ADMIN_PASSWORD)
+                // where a push reports the mailboxes the master refused (a mailbox on two backends)
+                .setting("mupdate_master_url", "http://" + HOST + ":" + MASTER.http())
                 .listener(HOST, p.lmtp());
     }
 
@@ -170,7 +232,7 @@ final class ProxyMurder implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        for (StandaloneNode n : List.of(fe1, be1, be2, master)) {
+        for (StandaloneNode n : fe2 == null ? List.of(fe1, be1, be2, master) : List.of(fe1, fe2, be1, be2, master)) {
             n.close();
         }
     }

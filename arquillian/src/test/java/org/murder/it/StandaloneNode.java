@@ -48,6 +48,7 @@ public final class StandaloneNode implements AutoCloseable {
     private final Map<String, String> users;
     private final List<InetSocketAddress> listeners;
     private final String name;
+    private final String config;
     private int attempt;
     private Process shell;
     private long javaPid = -1;
@@ -62,6 +63,7 @@ public final class StandaloneNode implements AutoCloseable {
         this.users = new LinkedHashMap<>(b.users);
         this.listeners = List.copyOf(b.listeners);
         this.name = base.getFileName().toString();
+        this.config = b.config;
     }
 
     /** A node in {@code base} (deleted and made again by {@link #prepare()}), WildFly's sockets shifted by {@code offset}. */
@@ -81,6 +83,7 @@ public final class StandaloneNode implements AutoCloseable {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, String> users = new LinkedHashMap<>();
         private final List<InetSocketAddress> listeners = new ArrayList<>();
+        private String config = "murder.xml";
 
         private Builder(Path base, int offset) {
             this.base = base;
@@ -90,6 +93,15 @@ public final class StandaloneNode implements AutoCloseable {
         /** A line {@code key: value} of the node's murder.conf (imapd.conf syntax). */
         public Builder setting(String key, String value) {
             settings.put(key, value);
+            return this;
+        }
+
+        /**
+         * The server configuration to run ({@code murder.xml}; {@code murder-cluster.xml} for a node of the Artemis
+         * cluster, as the launcher runs a node whose settings say {@code murder_cluster: yes}).
+         */
+        public Builder config(String serverConfig) {
+            this.config = serverConfig;
             return this;
         }
 
@@ -199,7 +211,7 @@ public final class StandaloneNode implements AutoCloseable {
         for (InetSocketAddress a : listeners) {
             assertFalse(accepts(a), "something already listens on " + a);
         }
-        ProcessBuilder pb = new ProcessBuilder(jbossHome.resolve("bin/standalone.sh").toString(), "-c", "murder.xml",
+        ProcessBuilder pb = new ProcessBuilder(jbossHome.resolve("bin/standalone.sh").toString(), "-c", config,
                 "-Djboss.server.base.dir=" + base, "-Djboss.socket.binding.port-offset=" + offset,
                 "-P", base.resolve("murder.conf").toString())
                 .redirectErrorStream(true).redirectOutput(console.toFile());

@@ -16,9 +16,18 @@ public final class LocalRegistry implements MurderRegistry {
         this.servername = servername;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public boolean joined() {
         return true;
+    }
+
+    /** The map is in this process: it is reached once, at start (when this backend pushes), and never lost. */
+    @Override
+    public MasterAvailability.Transition heartbeat() {
+        return started.compareAndSet(false, true) ? MasterAvailability.Transition.FIRST_CONTACT
+                : MasterAvailability.Transition.NONE;
     }
 
     private static void check(String what, MailboxMap.Outcome o) throws RegistryException {

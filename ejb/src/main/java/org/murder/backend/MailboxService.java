@@ -65,10 +65,35 @@ public class MailboxService {
     @EJB
     QuotaService quotas;
 
-    /** Why a mailbox operation was refused, for a NO. */
+    @EJB
+    MapPushService push;
+
+    /** Why a mailbox operation was refused, for a NO (with an IMAP response code when there is one). */
     public static class MailboxException extends Exception {
+        private final String code;
+
         public MailboxException(String message) {
+            this(null, message);
+        }
+
+        private MailboxException(String code, String message) {
             super(message);
+            this.code = code;
+        }
+
+        /** The master cannot be reached: {@code NO [UNAVAILABLE]}, a temporary failure. */
+        public static MailboxException unavailable() {
+            return new MailboxException("UNAVAILABLE", MurderRegistry.RegistryException.UNREACHABLE);
+        }
+
+        /** The IMAP response code for the NO ({@code UNAVAILABLE}), if any. */
+        public java.util.Optional<String> code() {
+            return java.util.Optional.ofNullable(code);
+        }
+
+        /** Whether the operation may work later (the master was unreachable), rather than never. */
+        public boolean temporary() {
+            return "UNAVAILABLE".equals(code);
         }
     }
 
@@ -117,8 +142,7 @@ public class MailboxService {
             registry.reserve(internalName, part);
         } catch (MurderRegistry.RegistryException e) {
             LOG.warning(() -> "MURDER-BE-001 CREATE " + internalName + " refused: " + e.getMessage());
-            throw new MailboxException(e.unreachable() ? "Server(s) unavailable to complete operation"
-                    : "Mailbox already exists");
+            throw e.unreachable() ? MailboxException.unavailable() : new MailboxException("Mailbox already exists");
         }
         StoreMailbox created = null;
         try {
@@ -139,9 +163,10 @@ public class MailboxService {
             registry.activate(internalName, part, acl);
         } catch (MurderRegistry.RegistryException e) {
             // Cyrus leaves the mailbox reserved; we undo the local half so the name is not half-made
+            LOG.warning(() -> "MURDER-BE-001 CREATE " + internalName + " not activated: " + e.getMessage());
             self.remove(created.id());
             unreserve(internalName);
-            throw new MailboxException("Server(s) unavailable to complete operation");
+            throw e.unreachable() ? MailboxException.unavailable() : new MailboxException("Mailbox already exists");
         }
         quotas.adopt(created);
         return created;
@@ -157,10 +182,11 @@ public class MailboxService {
 
     private void deleteNow(StoreMailbox mailbox) throws MailboxException {
         try {
-            registry.delete(mailbox.name());
+            releaseIfOurs(mailbox.name());
         } catch (MurderRegistry.RegistryException e) {
             if (e.unreachable()) {
-                throw new MailboxException("Server(s) unavailable to complete operation");
+                LOG.warning(() -> "MURDER-BE-001 DELETE " + mailbox.name() + " refused: " + e.getMessage());
+                throw MailboxException.unavailable();
             }
             // the master did not know it: nothing to undo there
         }
@@ -184,7 +210,8 @@ public class MailboxService {
         try {
             registry.activate(mailbox.name(), mailbox.partition(), acl);
         } catch (MurderRegistry.RegistryException e) {
-            throw new MailboxException("Server(s) unavailable to complete operation");
+            throw e.unreachable() ? MailboxException.unavailable()
+                    : new MailboxException("The mailbox list master refused the change: " + e.getMessage());
         }
         self.updateAcl(mailbox.id(), acl);
     }
@@ -222,13 +249,13 @@ public class MailboxService {
             try {
                 registry.reserve(target, m.partition());
             } catch (MurderRegistry.RegistryException e) {
-                throw new MailboxException(e.unreachable() ? "Server(s) unavailable to complete operation"
-                        : "Mailbox already exists");
+                LOG.warning(() -> "MURDER-BE-001 RENAME " + m.name() + " -> " + target + " refused: " + e.getMessage());
+                throw e.unreachable() ? MailboxException.unavailable() : new MailboxException("Mailbox already exists");
             }
             self.renameRow(m.id(), target);
             try {
                 registry.activate(target, m.partition(), m.acl());
-                registry.delete(m.name());
+                releaseIfOurs(m.name());
             } catch (MurderRegistry.RegistryException e) {
                 LOG.warning(() -> "MURDER-BE-003 RENAME " + m.name() + " -> " + target + " not fully told to the master: "
                         + e.getMessage());
@@ -258,7 +285,30 @@ public class MailboxService {
             return RegistryGuard.BACKEND.change(work);
         } catch (RegistryGuard.BusyException e) {
             LOG.warning(() -> "MURDER-BE-006 " + e.getMessage());
-            throw new MailboxException("Server(s) unavailable to complete operation");
+            throw MailboxException.unavailable();
+        }
+    }
+
+    /**
+     * The master's entry for a mailbox this backend no longer has under that name, deleted — unless the master places
+     * it on another backend: then this backend's copy was the second of a mailbox on two backends, and the entry is the
+     * other backend's (Cyrus's DELETE would remove it). A push follows, so the master hears the conflict is over.
+     */
+    private void releaseIfOurs(String name) throws MurderRegistry.RegistryException {
+        String elsewhere = registry.batch(r -> {
+            java.util.Optional<org.murder.map.MailboxRecord> entry = r.find(name);
+            if (entry.isPresent() && !entry.get().server().equals(settings.servername())) {
+                return entry.get().location().wire();
+            }
+            if (entry.isPresent()) {
+                r.delete(name);
+            }
+            return null;
+        });
+        if (elsewhere != null) {
+            LOG.info(() -> "MURDER-BE-035 " + name + ": this backend's copy goes; the master's entry (" + elsewhere
+                    + ", another backend's) stays");
+            push.pushSoon("this backend's copy of " + name + " (on two backends) went");
         }
     }
 

@@ -28,8 +28,37 @@ public interface MurderRegistry {
     /** What the master records for this backend ({@code LIST servername!}). */
     List<MailboxRecord> listOwn() throws RegistryException;
 
-    /** The master refused, or could not be reached. */
+    /** Calls made together (a push): over MUPDATE one connection serves them all, as Cyrus's ctl_mboxlist's does. */
+    interface Batch<T> {
+        T run(MurderRegistry registry) throws RegistryException;
+    }
+
+    default <T> T batch(Batch<T> work) throws RegistryException {
+        return work.run(this);
+    }
+
+    /**
+     * Checks that the master answers (over MUPDATE: a NOOP on a connection kept open for it, reopened when it broke) and
+     * says what changed; a registry without a remote master has nothing to watch.
+     */
+    default MasterAvailability.Transition heartbeat() {
+        return MasterAvailability.Transition.NONE;
+    }
+
+    /** Since when the master has been unreachable, if it is (calls then fail at once for a while). */
+    default java.util.Optional<java.time.Instant> masterDownSince() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The master refused, or could not be reached. What a client hears when it could not be reached:
+     * {@link #UNREACHABLE}.
+     */
     class RegistryException extends Exception {
+        /** Cyrus's text for IMAP_SERVER_UNAVAILABLE, and why. */
+        public static final String UNREACHABLE =
+                "Server(s) unavailable to complete operation: the mailbox list master is unreachable";
+
         private final boolean unreachable;
 
         public RegistryException(String message, boolean unreachable, Throwable cause) {

@@ -80,9 +80,29 @@ public class MurderSettings {
                 && !hasRole(Role.MASTER);
     }
 
-    /** Cyrus's mupdate_retry_delay: seconds between attempts to reach the master's UPDATE stream (at most). */
+    /**
+     * Cyrus's mupdate_retry_delay: seconds between attempts to reach the master's UPDATE stream (at most); on a backend,
+     * between heartbeats to the master.
+     */
     public long mupdateRetryDelay() {
         return Math.max(1, Long.parseLong(get("mupdate_retry_delay", "20")));
+    }
+
+    /**
+     * How long after its start the master counts as settling (default 30 s): backends find it and push their mailboxes
+     * within {@code mupdate_retry_delay}, and until then a name missing from its map (one it lost) proves nothing, so
+     * frontends treat such names as uncertain (an MTA hears 4xx, not 5xx).
+     */
+    public java.time.Duration masterSettle() {
+        return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(get("murder_master_settle_seconds", "30"))));
+    }
+
+    /**
+     * Cyrus's {@code client_timeout}: how long a connection this node makes to another server (the MUPDATE master) may
+     * take to open or to answer before it counts as unreachable. Default 10 s.
+     */
+    public java.time.Duration clientTimeout() {
+        return java.time.Duration.ofSeconds(Math.max(1, Long.parseLong(get("client_timeout", "10"))));
     }
 
     public int mupdatePort() {

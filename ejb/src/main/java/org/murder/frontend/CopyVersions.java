@@ -28,4 +28,18 @@ public final class CopyVersions {
     public static boolean stalled(long applied, long masterVersion, long behindSince) {
         return masterVersion > applied && behindSince == applied;
     }
+
+    /**
+     * Whether the copy was made from another map than the master's now: the master names another epoch (its database
+     * was reset or replaced: its versions count from 0 again and could pass the copy's without a gap), or, from a
+     * master that names none, its version is below the copy's (it lost changes the copy has).
+     *
+     * @param copyEpoch the epoch the copy was last synchronised from, empty when unknown
+     */
+    public static boolean otherMap(String copyEpoch, long applied, String masterEpoch, long masterVersion) {
+        if (!copyEpoch.isEmpty() && !masterEpoch.isEmpty()) {
+            return !copyEpoch.equals(masterEpoch);
+        }
+        return masterVersion < applied;
+    }
 }

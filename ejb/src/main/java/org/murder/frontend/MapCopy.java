@@ -78,6 +78,16 @@ public class MapCopy {
     private volatile boolean following;
     private volatile long applied;
     private volatile boolean needResync = true;
+    /** The epoch of the master's map the copy comes from ({@link org.murder.map.MailboxMap#epoch()}); empty if unknown. */
+    private volatile String epoch = "";
+    /**
+     * The master did not answer the latest check: the copy is as the master left it, but a change committed and not yet
+     * heard of cannot be ruled out, so a name missing from it proves nothing (an MTA hears 4xx, not 5xx).
+     */
+    private volatile boolean masterUnreachable;
+    private volatile String unreachableWhy = "";
+    /** The master answered that it has just started: backends may still be pushing what it lost. */
+    private volatile boolean masterSettling;
     private volatile long lastReported = -1;
     private long ticks;
     private long behindSince = -1;
@@ -88,7 +98,9 @@ public class MapCopy {
         if (!enabled) {
             return;
         }
-        applied = store.state().appliedVersion();
+        MapCopyStateEntity state = store.state();
+        applied = state.appliedVersion();
+        epoch = state.masterEpoch();
         store.all().forEach(r -> view.put(r.name(), r));
         following = settings.followsUpdateStream();
         if (following) {
@@ -100,8 +112,8 @@ public class MapCopy {
 
     private final LatencyHistogram latency = new LatencyHistogram();
 
-    /** One change from the topic, sent by the master at {@code sentAtMillis}. */
-    public void onChange(MailboxRecord r, long sentAtMillis) {
+    /** One change from the topic, sent by the master at {@code sentAtMillis} from its map of epoch {@code from}. */
+    public void onChange(MailboxRecord r, long sentAtMillis, String from) {
         if (!enabled || following) {
             return;
         }
@@ -109,6 +121,13 @@ public class MapCopy {
         try {
             if (needResync) {
                 resync("start-up");
+            }
+            if (!from.isEmpty() && !epoch.isEmpty() && !from.equals(epoch)) {
+                // a new map: taken once the master has settled (checkBehind), the old copy routing until then
+                if (!masterSettling) {
+                    checkBehind();
+                }
+                return;
             }
             switch (CopyVersions.decide(applied, r.version())) {
                 case IGNORE:
@@ -137,7 +156,8 @@ public class MapCopy {
         try {
             if (needResync) {
                 resync("start-up");
-            } else if (++ticks % Math.max(1, settings.mapCheckSeconds()) == 0) {
+            } else if (++ticks % Math.max(1, settings.mapCheckSeconds()) == 0 || masterUnreachable || masterSettling) {
+                // every second while the master is away: its return ends the uncertainty at once
                 checkBehind();
             }
         } catch (RuntimeException e) {
@@ -151,18 +171,59 @@ public class MapCopy {
     /** A copy that stays behind the master for a whole check period missed a message: resync. */
     private void checkBehind() {
         long masterVersion;
+        MasterSnapshots.MasterVersion mv;
         try {
-            masterVersion = master.masterVersion();
-        } catch (IOException e) {
-            LOG.fine(() -> "master unreachable: " + e.getMessage());
+            mv = master.masterVersion();
+        } catch (IOException | RuntimeException e) {
+            unreachable(e.getMessage());
             return;
         }
-        if (CopyVersions.stalled(applied, masterVersion, behindSince)) {
+        masterVersion = mv.version();
+        reachable();
+        if (mv.settling() != masterSettling) {
+            masterSettling = mv.settling();
+            LOG.info(() -> masterSettling ? "MURDER-COPY-022 the master has just started: names the copy lacks are uncertain"
+                    + " until its backends have pushed" : "MURDER-COPY-023 the master has settled");
+        }
+        if (CopyVersions.otherMap(epoch, applied, mv.epoch(), masterVersion)) {
+            if (masterSettling) {
+                // a master that lost its map and just started: its backends are pushing it back; the old copy still
+                // routes every mailbox it knows (mail to them keeps flowing), the new map is taken once settled
+                LOG.fine(() -> "the master's map is another one; resynchronising once it has settled");
+                return;
+            }
+            resync("the master's map is another one (epoch " + (mv.epoch().isEmpty() ? "unknown" : mv.epoch())
+                    + " at version " + masterVersion + "; the copy has epoch " + (epoch.isEmpty() ? "unknown" : epoch)
+                    + " at version " + applied + ")");
+            behindSince = -1;
+        } else if (CopyVersions.stalled(applied, masterVersion, behindSince)) {
             resync("still behind the master (" + applied + " < " + masterVersion + ")");
             behindSince = -1;
         } else {
             behindSince = masterVersion > applied ? applied : -1;
         }
+    }
+
+    private void unreachable(String why) {
+        unreachableWhy = why == null ? "no answer" : why;
+        if (!masterUnreachable) {
+            masterUnreachable = true;
+            LOG.warning(() -> "MURDER-COPY-020 the master (" + settings.masterHttpUrl() + ") does not answer: " + unreachableWhy
+                    + "; the copy keeps routing what it holds, names it lacks are uncertain until the master is back");
+        }
+    }
+
+    private void reachable() {
+        if (masterUnreachable) {
+            masterUnreachable = false;
+            LOG.info(() -> "MURDER-COPY-021 the master (" + settings.masterHttpUrl() + ") answers again; the copy is at version "
+                    + applied);
+        }
+    }
+
+    /** Whether the master did not answer this copy's latest check (then a name the copy lacks is uncertain). */
+    public boolean masterUnreachable() {
+        return enabled && !following && masterUnreachable;
     }
 
     private void resync(String why) {
@@ -174,9 +235,11 @@ public class MapCopy {
             LOG.warning(() -> "MURDER-COPY-002 cannot resynchronise the map copy (" + why + "): " + e.getMessage());
             return;
         }
-        int changed = store.replaceAll(s.version(), s.mailboxes());
+        reachable();
+        int changed = store.replaceAll(s.version(), s.mailboxes(), s.epoch());
         replaceView(s.mailboxes());
         applied = s.version();
+        epoch = s.epoch();
         needResync = false;
         LOG.info(() -> "MURDER-COPY-001 map copy resynchronised at version " + s.version() + " (" + why + "), "
                 + s.mailboxes().size() + " mailboxes, " + changed + " rows changed");
@@ -223,7 +286,7 @@ public class MapCopy {
         try {
             long v = applied + 1;
             java.util.List<MailboxRecord> versioned = dump.stream().map(r -> withVersion(r, v)).toList();
-            int changed = store.replaceAll(v, versioned);
+            int changed = store.replaceAll(v, versioned, "");
             replaceView(versioned);
             applied = v;
             needResync = false;
@@ -259,9 +322,28 @@ public class MapCopy {
         return new MailboxRecord(r.name(), r.server(), r.partition(), r.acl(), r.kind(), v);
     }
 
-    /** Whether the copy has caught up with the master since start-up (else a missing name proves nothing). */
+    /**
+     * Whether the copy has caught up with the master since start-up and the master answered its latest check (else a
+     * missing name proves nothing).
+     */
     public boolean synchronizedWithMaster() {
-        return enabled && !needResync;
+        return enabled && !needResync && !masterUnreachable && !masterSettling;
+    }
+
+    /** Why {@link #synchronizedWithMaster()} is false, for a client or an MTA. */
+    public String unsynchronizedWhy() {
+        if (masterUnreachable) {
+            return "the mailbox list master is unreachable and the map copy lacks it";
+        }
+        if (masterSettling) {
+            return "the mailbox list master has just started and its backends are still reporting";
+        }
+        return "the map copy is not synchronized with the master yet";
+    }
+
+    /** The master map's epoch the copy was made from (empty when unknown). */
+    public String masterEpoch() {
+        return epoch;
     }
 
     public Optional<MailboxRecord> find(String name) {

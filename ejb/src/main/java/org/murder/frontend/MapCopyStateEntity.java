@@ -25,6 +25,18 @@ public class MapCopyStateEntity {
     /** Epoch milliseconds; 0 before the first resync. */
     private long lastResync;
 
+    /** The epoch of the master's map the copy was made from (null before the first resync, or from a stream). */
+    @Column(length = 64)
+    private String masterEpoch;
+
+    public String masterEpoch() {
+        return masterEpoch == null ? "" : masterEpoch;
+    }
+
+    public void masterEpoch(String epoch) {
+        this.masterEpoch = epoch == null || epoch.isEmpty() ? null : epoch;
+    }
+
     public long appliedVersion() {
         return appliedVersion;
     }

@@ -47,7 +47,7 @@ public class MapCopyStore {
 
     /** Makes the copy equal to a snapshot, writing only what differs. */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
-    public int replaceAll(long version, List<MailboxRecord> snapshot) {
+    public int replaceAll(long version, List<MailboxRecord> snapshot, String epoch) {
         Map<String, LocalMailboxEntity> local = new HashMap<>();
         em.createNamedQuery("LocalMailboxEntity.all", LocalMailboxEntity.class).getResultStream()
                 .forEach(e -> local.put(e.toRecord().name(), e));
@@ -68,6 +68,7 @@ public class MapCopyStore {
         }
         MapCopyStateEntity s = state();
         s.appliedVersion(version);
+        s.masterEpoch(epoch);
         s.resynced(Instant.now());
         return changed;
     }

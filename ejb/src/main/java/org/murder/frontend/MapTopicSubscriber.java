@@ -28,7 +28,7 @@ public class MapTopicSubscriber implements MessageListener {
     @jakarta.ejb.TransactionAttribute(jakarta.ejb.TransactionAttributeType.NOT_SUPPORTED)
     public void onMessage(Message message) {
         try {
-            copy.onChange(MapChangeMessages.read(message), message.getJMSTimestamp());
+            copy.onChange(MapChangeMessages.read(message), message.getJMSTimestamp(), MapChangeMessages.epoch(message));
         } catch (JMSException e) {
             throw new IllegalStateException("MURDER-COPY-004 unreadable map change message", e);
         }

@@ -55,21 +55,30 @@ public class MasterSnapshots {
                         m.getString("acl", ""), MailboxKind.valueOf(m.getString("kind")),
                         m.getJsonNumber("version").longValue()));
             }
-            return new MapStore.Snapshot(o.getJsonNumber("version").longValue(), records);
+            return new MapStore.Snapshot(o.getJsonNumber("version").longValue(), records, o.getString("epoch", ""));
         }
     }
 
-    public long masterVersion() throws IOException {
+    /**
+     * The master map's version and epoch (empty from a master that names none), and whether it has just started
+     * ({@link org.murder.map.MailboxMap#settling()}).
+     */
+    public record MasterVersion(long version, String epoch, boolean settling) {
+    }
+
+    public MasterVersion masterVersion() throws IOException {
         if (settings.hasRole(MurderSettings.Role.MASTER)) {
-            return map.version();
+            return new MasterVersion(map.version(), map.epoch(), map.settling());
         }
-        try (JsonReader reader = Json.createReader(get("/api/map/version"))) {
-            return reader.readObject().getJsonNumber("version").longValue();
+        try (JsonReader reader = Json.createReader(get("/api/map/version", CHECK_TIMEOUT))) {
+            JsonObject o = reader.readObject();
+            return new MasterVersion(o.getJsonNumber("version").longValue(), o.getString("epoch", ""),
+                    o.getBoolean("settling", false));
         }
     }
 
     /** HTTP BASIC (RFC 7617, UTF-8) for the node's own admin credentials; null when it has none. */
-    static String basicAuthorization(String user, String password) {
+    public static String basicAuthorization(String user, String password) {
         if (user.isEmpty()) {
             return null;
         }
@@ -77,9 +86,16 @@ public class MasterSnapshots {
                 .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** A version check is small: a master that does not answer it in this time counts as unreachable. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
+
     private InputStream get(String path) throws IOException {
+        return get(path, Duration.ofSeconds(60));
+    }
+
+    private InputStream get(String path, Duration timeout) throws IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(settings.masterHttpUrl() + path))
-                .timeout(Duration.ofSeconds(60)).GET();
+                .timeout(timeout).GET();
         String authorization = basicAuthorization(settings.nodeUser(), settings.nodePassword());
         if (authorization != null) {
             builder.header("Authorization", authorization);

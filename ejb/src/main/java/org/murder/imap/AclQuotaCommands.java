@@ -144,7 +144,7 @@ public class AclQuotaCommands {
             mailboxes.setAcl(m, result.acl().orElseThrow().format());
             ok(c, tag);
         } catch (MailboxService.MailboxException e) {
-            no(c, tag, e.getMessage());
+            MailboxCommands.refused(c, tag, e);
         }
     }
 

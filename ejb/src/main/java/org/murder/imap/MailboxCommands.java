@@ -101,6 +101,15 @@ public class MailboxCommands {
         ImapEndpoint.tagged(c, tag, ImapStatus.NO, text);
     }
 
+    /** A refused CREATE, DELETE or RENAME: {@code NO [UNAVAILABLE]} while the master is unreachable. */
+    static void refused(Connection c, String tag, MailboxService.MailboxException e) {
+        if (e.code().isPresent()) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, e.code().get(), e.getMessage());
+        } else {
+            no(c, tag, e.getMessage());
+        }
+    }
+
     /**
      * APPEND, COPY or MOVE to a mailbox that does not exist: {@code [TRYCREATE]} (RFC 3501 §6.3.11), unless no CREATE
      * could make it ({@link MailboxNames#isUnusable}).
@@ -325,7 +334,7 @@ public class MailboxCommands {
             }
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
-            no(c, tag, e.getMessage());
+            refused(c, tag, e);
         }
     }
 
@@ -359,7 +368,7 @@ public class MailboxCommands {
             events.changed(found.get().id()); // sessions that had it selected see its messages expunged
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
-            no(c, tag, e.getMessage());
+            refused(c, tag, e);
         }
     }
 
@@ -398,7 +407,7 @@ public class MailboxCommands {
             }
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
-            no(c, tag, e.getMessage());
+            refused(c, tag, e);
         }
     }
 

@@ -325,7 +325,14 @@ public class LmtpEndpoint implements LmtpListener {
         }
         if (target.isEmpty() && who.userId().isPresent() && settings.autocreatePost()
                 && authenticator.exists(who.userId().get())) {
-            target = autocreate(who.userId().get());
+            try {
+                target = autocreate(who.userId().get());
+            } catch (MailboxService.MailboxException e) {
+                // the user exists and would have an INBOX, but the master cannot register it now: never a bounce
+                c.write(LmtpReplies.reply(451, "4.4.3", "Mailbox cannot be created now (the mailbox list master is"
+                        + " unreachable), try again later"));
+                return;
+            }
         }
         if (target.isEmpty()) {
             c.write(LmtpReplies.userUnknown(true));
@@ -340,14 +347,19 @@ public class LmtpEndpoint implements LmtpListener {
         c.write(LmtpReplies.recipientOk());
     }
 
-    private Optional<StoreMailbox> autocreate(String user) {
+    /** The user's INBOX, made for a delivery; a temporary refusal (the master unreachable) is thrown. */
+    private Optional<StoreMailbox> autocreate(String user) throws MailboxService.MailboxException {
         String inbox = "user." + user.replace('.', '^');
         try {
             // as the recipient, whose own INBOX it is: AccessRules.checkCreate allows exactly that
             return Optional.of(mailboxes.create(inbox, "", mailboxes.initialAcl(inbox), user, false));
         } catch (MailboxService.MailboxException e) {
             LOG.info(() -> "MURDER-LMTP-006 cannot create " + inbox + " for delivery: " + e.getMessage());
-            return mailboxes.find(inbox); // a concurrent delivery may have made it
+            Optional<StoreMailbox> made = mailboxes.find(inbox); // a concurrent delivery may have made it
+            if (made.isEmpty() && e.temporary()) {
+                throw e;
+            }
+            return made;
         }
     }
 

@@ -39,17 +39,30 @@ public class MailboxMap {
     private static final Logger LOG = Logger.getLogger(MailboxMap.class.getName());
     private static final int MAX_BATCH = 256;
 
-    /** The answer to a write: OK, or NO with a reason for the client. */
-    public record Outcome(boolean ok, String message) {
-        static final Outcome DONE = new Outcome(true, "done");
+    /**
+     * The answer to a write: OK, or NO with a reason for the client; {@code kept} is the entry an ACTIVATE at another
+     * server was refused for (a mailbox on two backends), else null.
+     */
+    public record Outcome(boolean ok, String message, MailboxRecord kept) {
+        static final Outcome DONE = new Outcome(true, "done", null);
 
         static Outcome no(String message) {
-            return new Outcome(false, message);
+            return new Outcome(false, message, null);
+        }
+
+        static Outcome conflict(MailboxRecord kept) {
+            return new Outcome(false, "Mailbox already exists at " + kept.location().wire(), kept);
         }
     }
 
     @EJB
     MapStore store;
+
+    @jakarta.inject.Inject
+    org.murder.config.MurderSettings settings;
+
+    /** When this master may stop counting as settling ({@link #settling()}). */
+    private volatile long settledAt;
 
     @Resource
     ManagedExecutorService executor;
@@ -65,6 +78,12 @@ public class MailboxMap {
 
     private final ReentrantLock writes = new ReentrantLock();
     private final ConcurrentSkipListMap<String, MailboxRecord> map = new ConcurrentSkipListMap<>();
+    /** Mailboxes on two backends; changed and persisted under {@link #conflictWrites}, never under {@link #writes}. */
+    private final MailboxConflicts conflicts = new MailboxConflicts();
+    private final ReentrantLock conflictWrites = new ReentrantLock();
+    /** Names changed by a write while in conflict: checked once the writer has left the write lock. */
+    private final ConcurrentLinkedQueue<String> conflictsToCheck = new ConcurrentLinkedQueue<>();
+    private volatile String epoch = "";
     private final Set<UpdateStream> streams = ConcurrentHashMap.newKeySet();
     private volatile long version;
 
@@ -80,11 +99,16 @@ public class MailboxMap {
 
     @PostConstruct
     void load() {
-        publisher = new MapTopicPublisher(topicFactory, topic);
         MapStore.Snapshot s = store.load();
         s.mailboxes().forEach(r -> map.put(r.name(), r));
         version = s.version();
-        LOG.info(() -> "MURDER-MAP-002 mailbox map loaded: " + map.size() + " mailboxes at version " + version);
+        epoch = s.epoch();
+        publisher = new MapTopicPublisher(topicFactory, topic, epoch);
+        conflicts.load(store.conflicts());
+        settledAt = System.currentTimeMillis() + settings.masterSettle().toMillis();
+        LOG.info(() -> "MURDER-MAP-002 mailbox map loaded: " + map.size() + " mailboxes at version " + version
+                + " (epoch " + epoch + ")" + (conflicts.isEmpty() ? "" : ", " + conflicts.all().size()
+                + " mailbox(es) on two backends: see /api/map/conflicts"));
     }
 
     // ------------------------------------------------------------------ writes
@@ -120,15 +144,41 @@ public class MailboxMap {
         });
     }
 
+    /**
+     * Sets the mailbox active at the location — authoritative, as the backend says, except that an entry active on
+     * another server stays where it is: two backends hold the mailbox, the map keeps the first and the refusal is
+     * recorded ({@link #conflicts()}). Cyrus's master takes every ACTIVATE, so such a mailbox flaps between the two at
+     * every push. A move changes the server of a reserved entry (DEACTIVATE first, as Cyrus's XFER does).
+     */
     public Outcome activate(String name, Location location, String acl) {
-        return submit(view -> {
+        Outcome o = submit(view -> {
             MailboxRecord existing = view.apply(name);
-            if (existing != null && existing.kind() == MailboxKind.ACTIVE && existing.location().equals(location)
-                    && existing.acl().equals(acl)) {
-                return Decision.nothing(); // ctl_mboxlist -m re-sends everything; unchanged entries cost nothing
-            }
-            return Decision.write(new MailboxRecord(name, location.server(), location.partition(), acl, MailboxKind.ACTIVE, 0));
+            return switch (activation(existing, location, acl)) {
+                case UNCHANGED -> Decision.nothing();
+                case CONFLICT -> new Decision(Outcome.conflict(existing), null);
+                case WRITE -> Decision.write(new MailboxRecord(name, location.server(), location.partition(), acl,
+                        MailboxKind.ACTIVE, 0));
+            };
         });
+        if (o.kept() != null) {
+            recordConflict(name, o.kept(), location);
+        }
+        return o;
+    }
+
+    /** What an ACTIVATE does to an entry. */
+    enum Activation { UNCHANGED, WRITE, CONFLICT }
+
+    /** The ACTIVATE rule, on the entry as it is ({@code null}: none). */
+    static Activation activation(MailboxRecord existing, Location location, String acl) {
+        if (existing == null || existing.kind() != MailboxKind.ACTIVE) {
+            return Activation.WRITE; // a new entry, a CREATE's reservation made active, or the end of a move
+        }
+        if (!existing.server().equals(location.server())) {
+            return Activation.CONFLICT;
+        }
+        // ctl_mboxlist -m re-sends everything; unchanged entries cost nothing
+        return existing.location().equals(location) && existing.acl().equals(acl) ? Activation.UNCHANGED : Activation.WRITE;
     }
 
     /** Active → reserved at the given location (the first step of a move between backends). */
@@ -170,6 +220,7 @@ public class MailboxMap {
                 writes.unlock();
             }
         }
+        checkConflicts();
         return p.done().join();
     }
 
@@ -231,6 +282,9 @@ public class MailboxMap {
         } else {
             map.put(stored.name(), stored);
         }
+        if (conflicts.concerns(stored.name())) {
+            conflictsToCheck.add(stored.name());
+        }
         version = stored.version();
         for (UpdateStream s : streams) {
             if (!s.connection().isOpen()) {
@@ -240,6 +294,86 @@ public class MailboxMap {
             if ((old != null && s.matches(old.server())) || s.matches(stored.server())) {
                 s.changed(stored.name());
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ mailboxes on two backends
+
+    private void recordConflict(String name, MailboxRecord kept, Location refused) {
+        conflictWrites.lock();
+        try {
+            MailboxConflicts.Recorded r = conflicts.refused(name, kept.location().wire(), refused.wire(), java.time.Instant.now());
+            if (r.first()) {
+                LOG.warning(() -> "MURDER-MAP-020 mailbox " + name + " is on two backends: the map keeps "
+                        + kept.location().wire() + " and refused " + refused.wire() + " (delete one copy; see "
+                        + "/api/map/conflicts)");
+            } else {
+                LOG.fine(() -> "mailbox " + name + ": ACTIVATE at " + refused.wire() + " refused again ("
+                        + r.conflict().refusals() + " times)");
+            }
+            persist(List.of(r));
+        } finally {
+            conflictWrites.unlock();
+        }
+        checkConflicts(); // the kept entry may have gone between the refusal and now
+    }
+
+    /** Conflicts whose kept location a committed change took away are over. */
+    private void checkConflicts() {
+        String name;
+        while ((name = conflictsToCheck.poll()) != null) {
+            conflictWrites.lock();
+            try {
+                persist(conflicts.entryNow(name, find(name)));
+            } finally {
+                conflictWrites.unlock();
+            }
+        }
+    }
+
+    /** A backend's full push: of its refused mailboxes, those not named any more are resolved. */
+    public List<MailboxConflict> settleConflicts(String server, Set<String> stillRefused) {
+        conflictWrites.lock();
+        try {
+            persist(conflicts.settle(server, stillRefused));
+        } finally {
+            conflictWrites.unlock();
+        }
+        return conflicts.all();
+    }
+
+    /** An admin has dealt with the mailbox's conflicts; whether there were any. */
+    public boolean clearConflicts(String mailbox, String who) {
+        conflictWrites.lock();
+        try {
+            List<MailboxConflicts.Change> cleared = conflicts.clear(mailbox, who);
+            persist(cleared);
+            return !cleared.isEmpty();
+        } finally {
+            conflictWrites.unlock();
+        }
+    }
+
+    /** Every mailbox the map found on two backends, and which location it keeps. */
+    public List<MailboxConflict> conflicts() {
+        return conflicts.all();
+    }
+
+    private void persist(List<? extends MailboxConflicts.Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        for (MailboxConflicts.Change c : changes) {
+            if (c instanceof MailboxConflicts.Resolved r) {
+                LOG.info(() -> "MURDER-MAP-021 mailbox " + r.conflict().mailbox() + " no longer on two backends ("
+                        + r.conflict().refused() + " was refused, " + r.conflict().kept() + " kept): " + r.why());
+            }
+        }
+        try {
+            store.conflictsChanged(List.copyOf(changes));
+        } catch (RuntimeException e) {
+            // the record in memory stays right; a restart would show the stored one
+            LOG.log(Level.WARNING, "MURDER-MAP-022 could not store " + changes.size() + " change(s) of the conflict record", e);
         }
     }
 
@@ -276,6 +410,19 @@ public class MailboxMap {
         return version;
     }
 
+    /**
+     * Whether the master started so recently that backends may still be pushing what its map lost: a name it lacks
+     * proves nothing yet.
+     */
+    public boolean settling() {
+        return System.currentTimeMillis() < settledAt;
+    }
+
+    /** The map's epoch: a copy made from another epoch (a master whose database was reset) must resynchronise. */
+    public String epoch() {
+        return epoch;
+    }
+
     public int size() {
         return map.size();
     }
@@ -284,7 +431,7 @@ public class MailboxMap {
     public MapStore.Snapshot snapshot() {
         writes.lock();
         try {
-            return new MapStore.Snapshot(version, new ArrayList<>(map.values()));
+            return new MapStore.Snapshot(version, new ArrayList<>(map.values()), epoch);
         } finally {
             writes.unlock();
         }

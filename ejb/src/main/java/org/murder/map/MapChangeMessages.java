@@ -14,11 +14,14 @@ public final class MapChangeMessages {
     public static final String PROP_VERSION = "version";
     public static final String PROP_SERVER = "server";
     public static final String PROP_MAILBOX = "mailbox";
+    /** The master map's epoch ({@link MailboxMap#epoch()}); absent from an older master's messages. */
+    public static final String PROP_EPOCH = "epoch";
 
     private MapChangeMessages() {
     }
 
-    public static void fill(MapMessage m, MailboxRecord r) throws JMSException {
+    public static void fill(MapMessage m, MailboxRecord r, String epoch) throws JMSException {
+        m.setStringProperty(PROP_EPOCH, epoch);
         m.setStringProperty(PROP_MAILBOX, r.name());
         m.setStringProperty(PROP_SERVER, r.server());
         m.setLongProperty(PROP_VERSION, r.version());
@@ -28,6 +31,12 @@ public final class MapChangeMessages {
         m.setString("acl", r.acl());
         m.setString("kind", r.kind().name());
         m.setLong("version", r.version());
+    }
+
+    /** The epoch of the map that sent the message; empty when it names none. */
+    public static String epoch(Message message) throws JMSException {
+        String e = message.getStringProperty(PROP_EPOCH);
+        return e == null ? "" : e;
     }
 
     public static MailboxRecord read(Message message) throws JMSException {

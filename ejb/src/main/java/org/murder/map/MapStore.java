@@ -53,15 +53,54 @@ public class MapStore {
         return stored;
     }
 
+    /** The map as stored; its version row (and epoch) made on a fresh database. */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public Snapshot load() {
-        MapVersionEntity v = em.find(MapVersionEntity.class, MapVersionEntity.ID);
+        MapVersionEntity v = em.find(MapVersionEntity.class, MapVersionEntity.ID, LockModeType.PESSIMISTIC_WRITE);
+        if (v == null) {
+            v = new MapVersionEntity();
+            em.persist(v);
+        }
+        if (v.epoch().isEmpty()) {
+            v.epoch(java.util.UUID.randomUUID().toString());
+        }
         List<MailboxRecord> all = em.createNamedQuery("MailboxEntity.all", MailboxEntity.class)
                 .getResultStream().map(MailboxEntity::toRecord).toList();
-        return new Snapshot(v == null ? 0 : v.version(), all);
+        return new Snapshot(v.version(), all, v.epoch().orElseThrow());
     }
 
-    /** All mailboxes at one map version. */
-    public record Snapshot(long version, List<MailboxRecord> mailboxes) implements java.io.Serializable {
+    /**
+     * All mailboxes at one map version of one map ({@code epoch}; empty from a master that names none, such as an
+     * UPDATE stream's).
+     */
+    public record Snapshot(long version, List<MailboxRecord> mailboxes, String epoch) implements java.io.Serializable {
+        public Snapshot {
+            epoch = epoch == null ? "" : epoch;
+        }
+    }
+
+    // ------------------------------------------------------------------ mailboxes on two backends
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public List<MailboxConflict> conflicts() {
+        return em.createNamedQuery("MailboxConflictEntity.all", MailboxConflictEntity.class).getResultStream()
+                .map(MailboxConflictEntity::toConflict).toList();
+    }
+
+    /** Writes what {@link MailboxConflicts} changed, in one transaction. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void conflictsChanged(List<MailboxConflicts.Change> changes) {
+        for (MailboxConflicts.Change change : changes) {
+            MailboxConflictEntity row = em.find(MailboxConflictEntity.class, change.conflict().key());
+            if (change instanceof MailboxConflicts.Resolved) {
+                if (row != null) {
+                    em.remove(row);
+                }
+            } else if (row == null) {
+                em.persist(new MailboxConflictEntity(change.conflict()));
+            } else {
+                row.update(change.conflict());
+            }
+        }
     }
 }

@@ -22,11 +22,13 @@ final class MapTopicPublisher implements AutoCloseable {
 
     private final ConnectionFactory factory;
     private final Topic topic;
+    private final String epoch;
     private JMSContext context;
 
-    MapTopicPublisher(ConnectionFactory factory, Topic topic) {
+    MapTopicPublisher(ConnectionFactory factory, Topic topic, String epoch) {
         this.factory = factory;
         this.topic = topic;
+        this.epoch = epoch;
     }
 
     void publish(List<MailboxRecord> changes) throws JMSException {
@@ -42,7 +44,7 @@ final class MapTopicPublisher implements AutoCloseable {
             var producer = context.createProducer().setDeliveryMode(jakarta.jms.DeliveryMode.NON_PERSISTENT);
             for (MailboxRecord r : changes) {
                 MapMessage m = context.createMapMessage();
-                MapChangeMessages.fill(m, r);
+                MapChangeMessages.fill(m, r, epoch);
                 producer.send(topic, m);
             }
             context.commit();

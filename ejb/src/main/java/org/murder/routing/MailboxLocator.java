@@ -35,6 +35,6 @@ public class MailboxLocator {
         boolean isMaster = settings.hasRole(MurderSettings.Role.MASTER);
         return Routing.route(new Routing.Known(settings.servername(), backend, frontend, false,
                 isMaster ? master.find(internalName) : copy.find(internalName),
-                isMaster || copy.synchronizedWithMaster()));
+                isMaster || copy.synchronizedWithMaster(), copy.unsynchronizedWhy()));
     }
 }

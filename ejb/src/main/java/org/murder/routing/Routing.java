@@ -11,9 +11,19 @@ public final class Routing {
     private Routing() {
     }
 
-    /** What a node knows when it routes one mailbox. */
+    /**
+     * What a node knows when it routes one mailbox.
+     *
+     * @param unsynchronizedWhy why the map is not known to be complete, when {@code mapSynchronized} is false
+     */
     public record Known(String servername, boolean backend, boolean frontend, boolean inLocalStore,
-                        Optional<MailboxRecord> inMap, boolean mapSynchronized) {
+                        Optional<MailboxRecord> inMap, boolean mapSynchronized, String unsynchronizedWhy) {
+
+        public Known(String servername, boolean backend, boolean frontend, boolean inLocalStore,
+                     Optional<MailboxRecord> inMap, boolean mapSynchronized) {
+            this(servername, backend, frontend, inLocalStore, inMap, mapSynchronized,
+                    "the map copy is not synchronized with the master yet");
+        }
     }
 
     public static Route route(Known k) {
@@ -25,8 +35,7 @@ public final class Routing {
             return new Route.Unknown();
         }
         if (k.inMap().isEmpty()) {
-            return k.mapSynchronized() ? new Route.Unknown()
-                    : new Route.Uncertain("the map copy is not synchronized with the master yet");
+            return k.mapSynchronized() ? new Route.Unknown() : new Route.Uncertain(k.unsynchronizedWhy());
         }
         MailboxRecord r = k.inMap().get();
         if (r.kind() == MailboxKind.RESERVED) {

@@ -35,4 +35,14 @@ class CopyVersionsTest {
         assertFalse(CopyVersions.stalled(11, 12, 10), "progress since the last check");
         assertFalse(CopyVersions.stalled(12, 12, 10), "caught up");
     }
+
+    @Test
+    void aCopyOfAnotherMapIsToldApartByItsEpochOrByAMasterBehindIt() {
+        assertFalse(CopyVersions.otherMap("e1", 40, "e1", 45), "the same map, behind");
+        assertTrue(CopyVersions.otherMap("e1", 40, "e2", 45), "a reset master counted past the copy's version");
+        assertTrue(CopyVersions.otherMap("e1", 40, "e2", 3));
+        assertTrue(CopyVersions.otherMap("", 40, "", 3), "no epochs: a master behind its copy lost changes");
+        assertFalse(CopyVersions.otherMap("", 40, "e2", 41), "no epoch yet (a copy from an older master): versions decide");
+        assertFalse(CopyVersions.otherMap("e1", 40, "", 40));
+    }
 }

@@ -119,23 +119,30 @@ public class BackendResource {
             return Response.status(201).entity(new CreatedView(made.name(), made.partition(), null)).build();
         } catch (org.murder.backend.MailboxService.MailboxException e) {
             String why = e.getMessage();
-            int status = why.startsWith("Mailbox already exists") ? 409
-                    : why.startsWith("Server(s) unavailable") ? 503 : 400;
+            int status = why.startsWith("Mailbox already exists") ? 409 : e.temporary() ? 503 : 400;
             return Response.status(status).entity(new CreatedView(m.name(), partition, why)).build();
         }
     }
 
-    public record PushView(boolean dryRun, List<String> steps) {
+    /**
+     * A push: its steps ({@code ACTIVATE name partition}, {@code DELETE name}), what each did to the master's entry
+     * (added, changed, removed) and the ones the master refused with its reason (a mailbox on two backends).
+     */
+    public record PushView(boolean dryRun, List<String> steps, long added, long changed, long removed,
+                           List<String> refused) {
     }
 
     @POST
     @Path("/push")
     public Response push(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
         try {
-            List<MapPush.Step> steps = push.push(dryRun);
-            return Response.ok(new PushView(dryRun, steps.stream().map(MapPush.Step::toString).toList())).build();
+            MapPushService.Push p = push.push(dryRun);
+            return Response.ok(new PushView(dryRun, p.plan().stream().map(MapPush.Step::toString).toList(),
+                    p.count(MapPush.Change.ADDED), p.count(MapPush.Change.CHANGED), p.count(MapPush.Change.REMOVED),
+                    p.refused().stream().map(r -> r.step().mailbox() + ": " + r.why()).toList())).build();
         } catch (MurderRegistry.RegistryException e) {
-            return Response.status(e.unreachable() ? 503 : 409).entity(new PushView(dryRun, List.of(e.getMessage()))).build();
+            return Response.status(e.unreachable() ? 503 : 409)
+                    .entity(new PushView(dryRun, List.of(e.getMessage()), 0, 0, 0, List.of())).build();
         }
     }
 }

@@ -37,16 +37,25 @@ public class NodesResource {
     @Inject
     MurderSettings settings;
 
+    @Inject
+    org.murder.backend.MurderRegistry registry;
+
+    /**
+     * This node: its name and roles, the map versions it sees, and whether the MUPDATE master answers it (null on the
+     * master itself and on a node outside a murder).
+     */
     public record NodeView(String servername, List<String> roles, long masterVersion, long copyVersion,
-                           boolean copyEnabled) {
+                           boolean copyEnabled, Boolean masterReachable) {
     }
 
     @GET
     @Path("/node")
     public NodeView node() {
+        boolean remote = !settings.hasRole(MurderSettings.Role.MASTER) && registry.joined();
         return new NodeView(settings.servername(),
                 settings.roles().stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList(),
-                map.version(), copy.appliedVersion(), copy.enabled());
+                map.version(), copy.appliedVersion(), copy.enabled(),
+                remote ? registry.masterDownSince().isEmpty() && !copy.masterUnreachable() : null);
     }
 
     @GET
@@ -85,6 +94,21 @@ public class NodesResource {
     private LatencyView latencyView() {
         var h = copy.latency();
         return new LatencyView(h.count(), h.percentile(0.5), h.percentile(0.9), h.percentile(0.99), h.percentile(1.0));
+    }
+
+    /**
+     * This frontend's copy: the version and epoch of the master's map it reflects, whether a name it lacks is certainly
+     * nowhere ({@code synchronized}), and whether the master answered its latest check.
+     */
+    public record CopyStateView(boolean enabled, long appliedVersion, String epoch, boolean synchronizedWithMaster,
+                                boolean masterUnreachable) {
+    }
+
+    @GET
+    @Path("/copy/state")
+    public CopyStateView copyState() {
+        return new CopyStateView(copy.enabled(), copy.appliedVersion(), copy.masterEpoch(), copy.synchronizedWithMaster(),
+                copy.masterUnreachable());
     }
 
     /** This frontend's local copy, by name prefix. */

@@ -535,6 +535,12 @@ public final class BackendConnection implements OutboundHandler {
             pump();
             return;
         }
+        if (next.command() instanceof ImapCommand.Enable en && ready.capabilities().contains("IMAP4REV2")
+                && !ready.encoding().utf8Accept() && en.capabilities().stream().anyMatch("IMAP4rev2"::equalsIgnoreCase)) {
+            // RFC 9051 §5.1: once the backend's session is rev2, names travel as UTF-8 — from the next command on, which
+            // the backend reads after this ENABLE has run
+            state = new Ready(ready.capabilities(), ready.encoding().withUtf8Accept(true));
+        }
         current = new Exchange(tag, encoded, next.reply());
         if (!(next.command() instanceof ImapCommand.Idle)) {
             armDeadline("the backend " + server + " did not answer in time", timeout.multipliedBy(10));

@@ -80,7 +80,7 @@ class ImapResponsesTest {
         assertEquals("* LIST () \"/\" \"50% off\"\r\n", s(ImapResponses.list(List.of(), '/', "50% off")));
         assertEquals("* LIST () \"/\" user/j&APw-rgen/Entw&APw-rfe\r\n",
                 s(ImapResponses.list(List.of(), '/', "user/jürgen/Entwürfe")));
-        assertEquals("* LIST () \"/\" {19}\r\nuser/jürgen/Entwü\r\n",
+        assertEquals("* LIST () \"/\" \"user/jürgen/Entwü\"\r\n",
                 s(ImapResponses.list(List.of(), '/', "user/jürgen/Entwü", true, List.of())));
         // RFC 5258 §5 examples
         assertEquals("* LIST (\\Subscribed \\NonExistent) \"/\" Fruit/Peach (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n",
@@ -115,6 +115,18 @@ class ImapResponsesTest {
                 Optional.of(SequenceSet.parse("4:5,8")), OptionalLong.of(12)))));
         assertEquals("* ESEARCH\r\n", s(ImapResponses.esearch(new EsearchResult(Optional.empty(), false,
                 OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), OptionalLong.empty()))));
+    }
+
+    @Test
+    void utf8NamesAreQuotedStringsWhenTheyCanBe() {
+        assertEquals("* STATUS \"Entw\u00fcrfe\" (MESSAGES 1)\r\n",
+                new String(ImapResponses.status("Entw\u00fcrfe", true, Map.of("MESSAGES", 1L)), StandardCharsets.UTF_8));
+        assertEquals("* STATUS Entw&APw-rfe (MESSAGES 1)\r\n",
+                new String(ImapResponses.status("Entw\u00fcrfe", false, Map.of("MESSAGES", 1L)), StandardCharsets.UTF_8));
+        assertEquals("* LIST () \".\" \"a\\\"\u00e9\" (\"OLDNAME\" (\"ae\u0301\"))\r\n", new String(ImapResponses.list(List.of(),
+                '.', "a\"\u00e9", true, List.of(ListExtendedItem.oldName("ae\u0301"))), StandardCharsets.UTF_8));
+        assertEquals("* STATUS {3}\r\na\u0085 ()\r\n",
+                new String(ImapResponses.status("a\u0085", true, Map.of()), StandardCharsets.UTF_8), "C1 controls: a literal");
     }
 
     @Test

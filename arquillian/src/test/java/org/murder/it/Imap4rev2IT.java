@@ -184,7 +184,7 @@ class Imap4rev2IT {
             // under rev2 a modified UTF-7 spelling is just a name, and no mailbox has it
             assertEquals("s3 NO [NONEXISTENT] Mailbox does not exist", last(w.command("s3", "SELECT " + utf7)));
             // RENAME to a decomposed name: OLDNAME again
-            List<String> renamed = utf8(w.command("r1", "RENAME \"" + P + "-plain\" \"" + P + "-ne\u0301\"")));
+            List<String> renamed = utf8(w.command("r1", "RENAME \"" + P + "-plain\" \"" + P + "-ne\u0301\""));
             assertEquals("* LIST () \".\" \"" + P + "-n\u00e9\" (\"OLDNAME\" (\"" + P + "-ne\u0301\"))", renamed.get(0));
             assertStatus("OK", "r1", renamed);
             w.command("u", "UNSELECT");

@@ -40,9 +40,14 @@ class ImapContextSearchIT {
         return MurderNode.ear();
     }
 
+    /** Each APPEND a second later than the one before: ARRIVAL orders them as appended (ties would go by number). */
+    private static final java.util.concurrent.atomic.AtomicInteger SECOND = new java.util.concurrent.atomic.AtomicInteger();
+
     private static void append(ImapWire w, String tag, String box, String flags, String subject) throws IOException {
         byte[] m = ("Subject: " + subject + "\r\n\r\n" + subject + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        assertStatus("OK", tag, w.command(tag, (tag + " APPEND " + box + " " + flags + " {" + m.length + "+}\r\n"
+        int t = SECOND.incrementAndGet();
+        String date = String.format("\"07-Dec-2026 %02d:%02d:%02d +0000\"", 10 + t / 3600, t / 60 % 60, t % 60);
+        assertStatus("OK", tag, w.command(tag, (tag + " APPEND " + box + " " + flags + " " + date + " {" + m.length + "+}\r\n"
                 + new String(m, StandardCharsets.US_ASCII) + "\r\n").getBytes(StandardCharsets.US_ASCII)));
     }
 

@@ -463,11 +463,12 @@ class ProxyTransparencyIT {
             s.cmd("UID SEARCH RETURN (UPDATE COUNT) UNSEEN");
             s.cmd("SORT RETURN (UPDATE ALL) (REVERSE ARRIVAL) UTF-8 ALL");
             s.cmd("SEARCH RETURN (UPDATE) 1:2"); // NO [NOUPDATE]
-            s.cmd("APPEND INBOX.work {23+}\r\nSubject: live\r\n\r\nlive\r\n");
+            // a date of its own: "now" could tie with earlier appends in one run and not in the other
+            s.cmd("APPEND INBOX.work \"07-Dec-2030 00:00:00 +0000\" {23+}\r\nSubject: live\r\n\r\nlive\r\n");
             s.cmd("NOOP");
             s.cmd("STORE 1:* +FLAGS.SILENT (\\Seen)");
-            s.cmd("CANCELUPDATE \"t2\"");
-            s.cmd("CANCELUPDATE \"t2\"");
+            s.cmd("CANCELUPDATE \"t3\""); // the UID SEARCH's (t1 is the LOGIN)
+            s.cmd("CANCELUPDATE \"t3\"");
             s.cmd("STORE 1:* -FLAGS.SILENT (\\Seen)");
             s.cmd("SORT RETURN (PARTIAL 1:1) (ARRIVAL) UTF-8 ALL");
             s.cmd("CANCELUPDATE");

@@ -117,13 +117,14 @@ class ProxyTransparencyIT {
             try (Session s = Session.open(ProxyMurder.BE1, user)) { // the first login creates the INBOX on be1
                 s.ok("CREATE INBOX.work");
                 s.ok("CREATE INBOX.archive");
+                s.ok("CREATE INBOX.Entw&APw-rfe"); // "Entwürfe": in UTF-8 once IMAP4rev2 is on
                 s.ok(append("INBOX", "(\\Seen)", "01-Jan-2026 10:00:00 +0000", MSG1));
                 s.ok(append("INBOX", "()", "02-Jan-2026 11:00:00 +0100", MSG2));
                 s.ok(append("INBOX", "(\\Flagged $Label1)", "03-Jan-2026 12:00:00 -0500", MSG3));
                 s.ok(append("INBOX.work", "()", "04-Jan-2026 09:00:00 +0000", MSG4));
             }
         }
-        for (String box : List.of("", ".work", ".archive")) {
+        for (String box : List.of("", ".work", ".archive", ".Entw&APw-rfe")) {
             String name = "user." + ProxyMurder.TESS_PROXIED + box;
             assertTrue(inFrontendCopy(name), name + " reached the frontend's copy: " + murder.fe1.logTail(3000));
         }
@@ -406,8 +407,8 @@ class ProxyTransparencyIT {
         Set<String> missing = new LinkedHashSet<>(direct);
         missing.removeAll(proxied);
         System.out.println("ProxyTransparencyIT: CAPABILITY at be1 but not through fe1: " + missing);
-        for (String essential : List.of("IMAP4rev1", "IDLE", "UIDPLUS", "MOVE", "ACL", "QUOTA", "ESEARCH", "CONDSTORE",
-                "QRESYNC", "LITERAL+", "NAMESPACE")) {
+        for (String essential : List.of("IMAP4rev1", "IMAP4rev2", "IDLE", "UIDPLUS", "MOVE", "ACL", "QUOTA", "ESEARCH",
+                "CONDSTORE", "QRESYNC", "LITERAL+", "NAMESPACE", "STATUS=SIZE", "CONTEXT=SEARCH", "CONTEXT=SORT")) {
             assertTrue(proxied.contains(essential), essential + " through the frontend: " + proxied);
         }
     }
@@ -425,6 +426,52 @@ class ProxyTransparencyIT {
             s.cmd("SELECT INBOX.archive (QRESYNC (1 1))");
             s.cmd("EXAMINE INBOX.work (QRESYNC (1 1 1:3))");
             s.cmd("SELECT INBOX.archive (QRESYNC (1))");
+            s.cmd("UNSELECT");
+        });
+    }
+
+    @Test
+    @Order(12)
+    void imap4rev2ThroughTheFrontend() throws Exception {
+        // RFC 9051: the frontend passes ENABLE IMAP4rev2 to the backend sessions and speaks rev2 where it answers itself
+        assertTransparent(s -> {
+            s.cmd("ENABLE IMAP4rev2");
+            s.cmd("LIST \"\" \"INBOX.*\"");
+            s.cmd("LIST \"\" \"INBOX.Entw\u00fcrfe\"");
+            s.cmd("STATUS \"INBOX.Entw\u00fcrfe\" (MESSAGES SIZE DELETED DELETED-STORAGE)");
+            s.cmd("STATUS INBOX (MESSAGES SIZE DELETED)");
+            s.cmd("SELECT \"INBOX.Entwu\u0308rfe\""); // not NFC: the same mailbox
+            s.cmd("SELECT INBOX"); // [CLOSED]
+            s.cmd("FETCH 1:* (FLAGS)"); // no \\Recent
+            s.cmd("SEARCH ALL"); // ESEARCH
+            s.cmd("UID SEARCH RETURN (COUNT) UNSEEN");
+            s.cmd("SEARCH RETURN (PARTIAL -1:-2) ALL");
+            s.cmd("NAMESPACE");
+            s.cmd("STATUS INBOX.nosuch (MESSAGES)"); // NO [NONEXISTENT]
+            s.cmd("SELECT INBOX.nosuch");
+            s.cmd("SELECT \"INBOX.Entw&APw-rfe\""); // under rev2 just a name no mailbox has
+            s.cmd("ENABLE IMAP4rev2");
+        });
+    }
+
+    @Test
+    @Order(13)
+    void liveResultsThroughTheFrontend() throws Exception {
+        // RFC 5267 §4: updates come under the tag of the command that asked for them, through the frontend too
+        assertTransparent(s -> {
+            s.cmd("SELECT INBOX.work");
+            s.cmd("UID SEARCH RETURN (UPDATE COUNT) UNSEEN");
+            s.cmd("SORT RETURN (UPDATE ALL) (REVERSE ARRIVAL) UTF-8 ALL");
+            s.cmd("SEARCH RETURN (UPDATE) 1:2"); // NO [NOUPDATE]
+            // a date of its own: "now" could tie with earlier appends in one run and not in the other
+            s.cmd("APPEND INBOX.work \"07-Dec-2030 00:00:00 +0000\" {23+}\r\nSubject: live\r\n\r\nlive\r\n");
+            s.cmd("NOOP");
+            s.cmd("STORE 1:* +FLAGS.SILENT (\\Seen)");
+            s.cmd("CANCELUPDATE \"t3\""); // the UID SEARCH's (t1 is the LOGIN)
+            s.cmd("CANCELUPDATE \"t3\"");
+            s.cmd("STORE 1:* -FLAGS.SILENT (\\Seen)");
+            s.cmd("SORT RETURN (PARTIAL 1:1) (ARRIVAL) UTF-8 ALL");
+            s.cmd("CANCELUPDATE");
             s.cmd("UNSELECT");
         });
     }

@@ -199,6 +199,14 @@ public class MurderSettings {
         return bool("allowallsubscribe", false);
     }
 
+    /**
+     * Cyrus's literalminus (off): IMAP advertises LITERAL- instead of LITERAL+ (RFC 7888), and refuses non-synchronizing
+     * literals over 4096 octets.
+     */
+    public boolean literalMinus() {
+        return bool("literalminus", false);
+    }
+
     /** The identity a backend logs in to the MUPDATE master with (Cyrus: mupdate_authname, else mupdate_username). */
     public String mupdateAuthname() {
         return get("mupdate_authname", get("mupdate_username", ""));

@@ -44,7 +44,7 @@ public class AclQuotaCommands {
     }
 
     private Optional<String> internal(ImapSession s, String external) {
-        return MailboxNames.encodeUsable(external).flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
+        return MailboxCommands.internal(namespace, s, external);
     }
 
     private static void ok(Connection c, String tag) {
@@ -92,7 +92,7 @@ public class AclQuotaCommands {
                 no(c, tag, "Mailbox does not exist");
                 return;
             }
-            c.write(ImapResponses.myrights(name, false, r.get().toString()));
+            c.write(ImapResponses.myrights(name, s.utf8Names(), r.get().toString()));
             ok(c, tag);
         } else if (command instanceof ImapCommand.GetAcl) {
             if (!mine.has('a')) {
@@ -101,7 +101,7 @@ public class AclQuotaCommands {
             }
             Map<String, String> entries = new LinkedHashMap<>();
             acl.entries().forEach(e -> entries.put(e.identifier(), e.rights().toString()));
-            c.write(ImapResponses.acl(name, false, entries));
+            c.write(ImapResponses.acl(name, s.utf8Names(), entries));
             ok(c, tag);
         } else if (command instanceof ImapCommand.ListRights lr) {
             if (!RULES.mayListRights(acl, m.name(), s.user(), Set.of(), s.admin())) {
@@ -109,7 +109,7 @@ public class AclQuotaCommands {
                 return;
             }
             AccessRules.ListRights rights = RULES.listRights(m.name(), lr.identifier());
-            c.write(ImapResponses.listrights(name, false, lr.identifier(), rights.required().toString(), rights.optional()));
+            c.write(ImapResponses.listrights(name, s.utf8Names(), lr.identifier(), rights.required().toString(), rights.optional()));
             ok(c, tag);
         } else if (command instanceof ImapCommand.SetAcl sa) {
             String argument = switch (sa.mode()) {
@@ -126,8 +126,8 @@ public class AclQuotaCommands {
                 return;
             }
             Optional<String> root = quotas.governing(m);
-            c.write(ImapResponses.quotaroot(name, false, root.map(r -> List.of(externalRoot(s, r))).orElse(List.of())));
-            root.ifPresent(r -> quotas.root(r).ifPresent(q -> c.write(ImapResponses.quota(externalRoot(s, r), false, resources(q)))));
+            c.write(ImapResponses.quotaroot(name, s.utf8Names(), root.map(r -> List.of(externalRoot(s, r))).orElse(List.of())));
+            root.ifPresent(r -> quotas.root(r).ifPresent(q -> c.write(ImapResponses.quota(externalRoot(s, r), s.utf8Names(), resources(q)))));
             ok(c, tag);
         }
     }
@@ -177,7 +177,7 @@ public class AclQuotaCommands {
             no(c, tag, "Permission denied");
             return;
         }
-        c.write(ImapResponses.quota(root, false, resources(q.get())));
+        c.write(ImapResponses.quota(root, s.utf8Names(), resources(q.get())));
         ok(c, tag);
     }
 
@@ -202,7 +202,7 @@ public class AclQuotaCommands {
         Long messages = q.limits().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("MESSAGE"))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
         quotas.set(internal.get(), storage, messages);
-        quotas.root(internal.get()).ifPresent(root -> c.write(ImapResponses.quota(q.root(), false, resources(root))));
+        quotas.root(internal.get()).ifPresent(root -> c.write(ImapResponses.quota(q.root(), s.utf8Names(), resources(root))));
         ok(c, tag);
     }
 }

@@ -74,8 +74,7 @@ public class AppendCommand {
     UrlParts urls;
 
     void run(Connection c, ImapSession s, ImapCommand.Append a) {
-        Optional<StoreMailbox> found = MailboxNames.encodeUsable(a.mailbox())
-                .flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()))
+        Optional<StoreMailbox> found = MailboxCommands.internal(namespace, s, a.mailbox())
                 .flatMap(mailboxes::find)
                 .filter(m -> MailboxCommands.rights(s, m.acl()).has('l') || MailboxCommands.rights(s, m.acl()).has('r'));
         if (found.isEmpty()) {

@@ -98,11 +98,14 @@ public class ImapEndpoint implements ImapListener {
     }
 
     List<String> capabilities(Connection c, ImapSession s) {
-        List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
+        // LITERAL+ or LITERAL-, never both (as Cyrus's literalminus): IMAP4rev2 implies LITERAL- (RFC 9051 §4.3), and
+        // LITERAL+ only widens it, so both hold beside IMAP4rev2
+        List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "IMAP4rev2", settings.literalMinus() ? "LITERAL-" : "LITERAL+",
+                "SASL-IR", "ID", "ENABLE", "IDLE",
                 "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "MOVE", "CONDSTORE", "QRESYNC", "ACL", "RIGHTS=kxten", "QUOTA",
                 "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE",
                 "ESEARCH", "BINARY", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "ESORT",
-                "SEARCHRES", "MULTIAPPEND", "CATENATE"));
+                "SEARCHRES", "MULTIAPPEND", "CATENATE", "STATUS=SIZE", "CONTEXT=SEARCH", "CONTEXT=SORT"));
         if (!c.isCompressed()) {
             caps.add("COMPRESS=DEFLATE"); // RFC 4978; not once it is on (as Cyrus)
         }
@@ -124,6 +127,9 @@ public class ImapEndpoint implements ImapListener {
     public void onConnect(Connection c) {
         ImapSession s = session(c);
         c.idleTimeout(settings.imapPreloginTimeout());
+        if (settings.literalMinus()) {
+            c.signalDecoder(ImapListener.LITERAL_MINUS);
+        }
         c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("CAPABILITY " + String.join(" ", capabilities(c, s))),
                 settings.servername() + " " + settings.product() + " IMAP server ready"));
     }

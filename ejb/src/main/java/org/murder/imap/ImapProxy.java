@@ -274,9 +274,9 @@ public class ImapProxy {
     }
 
     /** Leaves the selected mailbox, here or on its backend (whose connection stays for the session). */
-    /** RFC 7162 §3.2.11: a QRESYNC client hears where the old mailbox's responses end. */
+    /** RFC 7162 §3.2.11, RFC 9051 §6.3.2: a QRESYNC or IMAP4rev2 client hears where the old mailbox's responses end. */
     private static void closed(Connection c, ImapSession s) {
-        if (s.enabled.contains("QRESYNC") && (s.selected().isPresent() || s.proxied().isPresent())) {
+        if ((s.enabled.contains("QRESYNC") || s.rev2()) && (s.selected().isPresent() || s.proxied().isPresent())) {
             c.write(MailboxCommands.CLOSED);
         }
     }
@@ -325,7 +325,8 @@ public class ImapProxy {
                 if (tagged.isPresent() && tagged.get().head().status().orElse(null) == ImapResponseHead.Status.OK) {
                     // with "*" LSUB names every subscription and nothing else (no phantom parents); the backend
                     // marks \Noselect what it does not hold, which may well be on another backend
-                    subscribed = responses.stream().map(org.murder.protocol.imap.client.ListResponse::parse)
+                    boolean utf8 = s.utf8Names(); // the backend's session is as rev2 as the client's
+                    subscribed = responses.stream().map(r -> org.murder.protocol.imap.client.ListResponse.parse(r, utf8))
                             .flatMap(Optional::stream)
                             .map(org.murder.protocol.imap.client.ListResponse::mailbox).toList();
                     knownSubscriptions.put(user, subscribed);

@@ -10,7 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * selected mailbox and cannot find none. What the next continuation line answers (a SASL exchange, IDLE's
  * DONE) is a second, orthogonal value.
  */
-final class ImapSession {
+final class ImapSession implements org.murder.connector.api.ImapListener.Session {
+
+    /** What ENABLE IMAP4rev2 (RFC 9051 §6.3.1) puts into {@link #enabled}, spelt as ENABLED answers it. */
+    static final String IMAP4REV2 = "IMAP4rev2";
 
     /** Who the session acts as. */
     record Identity(String user, boolean admin) {
@@ -60,6 +63,25 @@ final class ImapSession {
 
     State state() {
         return state;
+    }
+
+    /**
+     * IMAP4rev2 semantics (RFC 9051, Appendix E): UTF-8 mailbox names, ESEARCH for SEARCH, no \Recent, [CLOSED] on
+     * every reselect, the base response codes.
+     */
+    boolean rev2() {
+        return enabled.contains(IMAP4REV2);
+    }
+
+    /** Mailbox names travel as UTF-8, not modified UTF-7 (RFC 9051 §5.1). */
+    boolean utf8Names() {
+        return rev2();
+    }
+
+    @Override
+    public org.murder.protocol.imap.ImapParserContext parserContext() {
+        return utf8Names() ? org.murder.protocol.imap.ImapParserContext.UTF8_ACCEPT
+                : org.murder.protocol.imap.ImapParserContext.DEFAULT;
     }
 
     boolean authenticated() {

@@ -87,6 +87,9 @@ public class MailboxCommands {
     @EJB
     org.murder.store.RecentStore recentStore;
 
+    @Inject
+    org.murder.proxy.BackendCapabilities backendCapabilities;
+
     /** Whether the mailbox belongs to the user (their INBOX or below): then \Seen is the message's own. */
     static boolean ownedBy(String internal, String user) {
         String inbox = "user." + user.replace('.', '^');
@@ -122,9 +125,42 @@ public class MailboxCommands {
         }
     }
 
-    /** A wire name (already decoded from modified UTF-7) as Cyrus's internal name (modified UTF-7 again). */
+    /**
+     * A wire name (already decoded from modified UTF-7, or UTF-8 under IMAP4rev2, then normalized to NFC) as Cyrus's
+     * internal name (modified UTF-7 again).
+     */
     Optional<String> internal(ImapSession s, String external) {
-        return MailboxNames.encodeUsable(external).flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
+        return internal(namespace, s, external);
+    }
+
+    /** {@link #internal(ImapSession, String)} for the other command families. */
+    static Optional<String> internal(Namespace namespace, ImapSession s, String external) {
+        String name = s.utf8Names() ? MailboxNames.normalized(external) : external;
+        return MailboxNames.encodeUsable(name).flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
+    }
+
+    /**
+     * A response code IMAP4rev2 names for a refusal (RFC 9051 §7.1: NONEXISTENT, ALREADYEXISTS...): given to a rev2
+     * session; an IMAP4rev1 session hears the text alone, as from Cyrus 3.6.
+     */
+    static void refused(Connection c, ImapSession s, String tag, String code, String text) {
+        if (s.rev2()) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, code, text);
+        } else {
+            no(c, tag, text);
+        }
+    }
+
+    /**
+     * RFC 9051 §6.3.4/§6.3.6: a UTF-8 name the client did not send in NFC is made so; the client hears the name it has
+     * now, {@code * LIST () "/" normalized ("OLDNAME" ("as sent"))}.
+     */
+    private void oldName(Connection c, ImapSession s, String sent) {
+        String normalized = MailboxNames.normalized(sent);
+        if (s.utf8Names() && !normalized.equals(sent)) {
+            c.write(ImapResponses.list(List.of(), namespace.separator(), normalized, true,
+                    List.of(org.murder.protocol.imap.response.ListExtendedItem.oldName(sent))));
+        }
     }
 
     String external(ImapSession s, String internal) {
@@ -181,21 +217,28 @@ public class MailboxCommands {
             appends.run(c, s, a);
         } else if (command instanceof ImapCommand.Namespace) {
             Namespace.NamespaceResponse n = namespace.namespaceResponse();
-            c.write(ImapResponses.namespace(entries(n.personal()), entries(n.otherUsers()), entries(n.shared()), false));
+            c.write(ImapResponses.namespace(entries(n.personal()), entries(n.otherUsers()), entries(n.shared()),
+                    s.utf8Names()));
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Enable en) {
-            // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE; ENABLED names only what was asked for and is new
+            // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE; ENABLED names only what was asked for and is new (RFC 9051
+            // §6.3.1: the ENABLED response comes even when that is nothing)
             List<String> newly = new ArrayList<>();
-            for (String known : List.of("CONDSTORE", "QRESYNC")) {
-                if (!s.enabled.contains(known) && en.capabilities().stream().anyMatch(known::equalsIgnoreCase)) {
+            for (String known : List.of(ImapSession.IMAP4REV2, "CONDSTORE", "QRESYNC")) {
+                if (!s.enabled.contains(known) && en.capabilities().stream().anyMatch(known::equalsIgnoreCase)
+                        && (!known.equals(ImapSession.IMAP4REV2) || rev2Served())) {
                     newly.add(known);
                 }
             }
             c.write(ImapResponses.enabled(newly));
+            if (newly.contains(ImapSession.IMAP4REV2)) {
+                s.enabled.add(ImapSession.IMAP4REV2);
+                s.selected().ifPresent(sel -> sel.rev2 = true);
+            }
             if (newly.contains("QRESYNC")) {
                 s.enabled.add("QRESYNC");
             }
-            if (!newly.isEmpty()) {
+            if (newly.contains("CONDSTORE") || newly.contains("QRESYNC")) {
                 MessageCommands.enableCondstore(c, s);
             }
             ok(c, tag, "Completed");
@@ -208,6 +251,11 @@ public class MailboxCommands {
         } else {
             no(c, tag, "Not supported yet on this server");
         }
+    }
+
+    /** IMAP4rev2 holds where every backend this frontend knows serves it too ({@link org.murder.proxy.BackendCapabilities}). */
+    private boolean rev2Served() {
+        return backendCapabilities.filter(List.of(ImapSession.IMAP4REV2)).contains(ImapSession.IMAP4REV2);
     }
 
     private static List<NamespaceEntry> entries(List<Namespace.NamespaceResponse.Prefix> prefixes) {
@@ -233,13 +281,17 @@ public class MailboxCommands {
         }
         boolean wasSelected = s.selected().isPresent();
         s.unselect();
-        if (wasSelected && qresyncOn) {
-            // RFC 7162 §3.2.11: where the old mailbox's responses end and the new one's begin
+        if (wasSelected && (qresyncOn || s.rev2())) {
+            // RFC 7162 §3.2.11, RFC 9051 §6.3.2: where the old mailbox's responses end and the new one's begin
             c.write(CLOSED);
         }
         Optional<StoreMailbox> found = visible(s, mailbox);
-        if (found.isEmpty() || !rights(s, found.get()).has('r')) {
-            no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
+        if (found.isEmpty()) {
+            refused(c, s, tag, "NONEXISTENT", "Mailbox does not exist");
+            return;
+        }
+        if (!rights(s, found.get()).has('r')) {
+            no(c, tag, "Permission denied");
             return;
         }
         StoreMailbox m = found.get();
@@ -257,6 +309,7 @@ public class MailboxCommands {
         }
         SelectedMailbox sel = new SelectedMailbox(m.id(), m.name(), mailbox, readOnly, m.uidValidity(), m.partition(),
                 index, sharedSeen, rights, () -> indexes.release(m.id()));
+        sel.rev2 = s.rev2();
         try {
             if (sharedSeen) {
                 sel.seen = seenStore.seen(m.id(), s.user());
@@ -267,7 +320,9 @@ public class MailboxCommands {
             sel.announceKeywords(index.keywords());
             c.write(sel.flagsResponses());
             c.write(ImapResponses.exists(sel.count()));
-            c.write(ImapResponses.recent(sel.recentCount()));
+            if (!sel.rev2) {
+                c.write(ImapResponses.recent(sel.recentCount())); // RFC 9051 Appendix E: no RECENT in IMAP4rev2
+            }
             int unseen = sel.firstUnseen();
             if (unseen > 0) {
                 c.write(ImapResponses.untagged(ImapStatus.OK, Optional.of("UNSEEN " + unseen), "Ok"));
@@ -325,6 +380,10 @@ public class MailboxCommands {
             return;
         }
         String in = internal.get();
+        if (s.rev2() && (mailboxes.find(in).isPresent() || !(locator.locate(in) instanceof org.murder.routing.Route.Unknown))) {
+            refused(c, s, tag, "ALREADYEXISTS", "Mailbox already exists");
+            return;
+        }
         try {
             // who may create what (parent's k, own tree, admins) is AccessRules.checkCreate, inside create
             StoreMailbox created = mailboxes.create(in, partition, mailboxes.initialAcl(in), s.user(), s.admin());
@@ -332,6 +391,7 @@ public class MailboxCommands {
                 String use = SPECIAL_USES.stream().filter(specialUse.get(0)::equalsIgnoreCase).findFirst().orElseThrow();
                 mailboxes.setSpecialUse(created.id(), use);
             }
+            oldName(c, s, name);
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
             refused(c, tag, e);
@@ -341,7 +401,7 @@ public class MailboxCommands {
     private void delete(Connection c, ImapSession s, String tag, String mailbox) {
         Optional<StoreMailbox> found = visible(s, mailbox);
         if (found.isEmpty()) {
-            no(c, tag, "Mailbox does not exist");
+            refused(c, s, tag, "NONEXISTENT", "Mailbox does not exist");
             return;
         }
         String name = found.get().name();
@@ -376,11 +436,16 @@ public class MailboxCommands {
         Optional<StoreMailbox> source = visible(s, from);
         Optional<String> target = internal(s, to);
         if (source.isEmpty()) {
-            no(c, tag, "Mailbox does not exist");
+            refused(c, s, tag, "NONEXISTENT", "Mailbox does not exist");
             return;
         }
         if (target.isEmpty() || namespace.validate(target.get()).isPresent()) {
             no(c, tag, "Invalid mailbox name");
+            return;
+        }
+        if (s.rev2() && !target.get().equals(source.get().name()) && (mailboxes.find(target.get()).isPresent()
+                || !(locator.locate(target.get()) instanceof org.murder.routing.Route.Unknown))) {
+            refused(c, s, tag, "ALREADYEXISTS", "Mailbox already exists");
             return;
         }
         if (!s.admin() && !rights(s, source.get()).has('x')) {
@@ -405,6 +470,7 @@ public class MailboxCommands {
             } else {
                 mailboxes.rename(source.get(), target.get(), s.user(), s.admin());
             }
+            oldName(c, s, to);
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
             refused(c, tag, e);
@@ -457,7 +523,7 @@ public class MailboxCommands {
                       List<String> subscribed) {
         char sep = namespace.separator();
         if (!lsub && patterns.size() == 1 && ListPattern.isDelimiterRequest(patterns.get(0))) {
-            c.write(ImapResponses.list(List.of("\\Noselect"), sep, ""));
+            c.write(ImapResponses.list(List.of("\\Noselect"), sep, "", s.utf8Names(), List.of()));
             ok(c, tag, "Completed");
             return;
         }
@@ -469,11 +535,13 @@ public class MailboxCommands {
             // backend, allowallsubscribe) on another backend — a frontend asking here checks against the murder's map
             entries = MailboxListing.lsub(compiled, subscribed, visible::contains, sep);
         } else {
-            entries = MailboxListing.list(compiled, visible, sep, false);
+            // IMAP4rev2's LIST is RFC 5258's: a level that is no mailbox is \NonExistent (RFC 9051 §6.3.9)
+            entries = MailboxListing.list(compiled, visible, sep, s.rev2());
         }
         for (ListEntry e : entries) {
             List<String> attrs = e.imapAttributes();
-            c.write(lsub ? ImapResponses.lsub(attrs, sep, e.name(), false) : ImapResponses.list(attrs, sep, e.name()));
+            c.write(lsub ? ImapResponses.lsub(attrs, sep, e.name(), s.utf8Names())
+                    : ImapResponses.list(attrs, sep, e.name(), s.utf8Names(), List.of()));
         }
         ok(c, tag, "Completed");
     }
@@ -491,10 +559,20 @@ public class MailboxCommands {
         boolean selSpecial = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.SPECIAL_USE);
         boolean retSubscribed = selSubscribed || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SUBSCRIBED);
         boolean retSpecial = selSpecial || l.returnOptions().contains(org.murder.protocol.imap.command.ListReturnOption.SPECIAL_USE);
-        // SUBSCRIBED: a subscription whose mailbox is gone is still listed, \NonExistent (RFC 5258 §3.1)
-        List<ListEntry> entries = selSubscribed
-                ? MailboxListing.listSubscribed(compiled, subscribed, byExternal::containsKey, sep)
-                : MailboxListing.list(compiled, byExternal.keySet(), sep, true);
+        // SUBSCRIBED: a subscription whose mailbox is gone is still listed, \NonExistent (RFC 5258 §3.1); with
+        // RECURSIVEMATCH, a level above subscribed ones says so by CHILDINFO (§3.5)
+        boolean recursive = l.selectOptions().contains(org.murder.protocol.imap.command.ListSelectOption.RECURSIVEMATCH);
+        java.util.Set<String> childInfo = java.util.Set.of();
+        List<ListEntry> entries;
+        if (selSubscribed && recursive) {
+            MailboxListing.RecursiveListing r = MailboxListing.listSubscribedRecursive(compiled, subscribed,
+                    byExternal::containsKey, sep);
+            entries = r.entries();
+            childInfo = r.childInfo();
+        } else {
+            entries = selSubscribed ? MailboxListing.listSubscribed(compiled, subscribed, byExternal::containsKey, sep)
+                    : MailboxListing.list(compiled, byExternal.keySet(), sep, true);
+        }
         // a mailbox on another backend is listed from the map; what only its backend knows (special use, STATUS)
         // is not shown for it
         for (ListEntry e : entries) {
@@ -511,9 +589,11 @@ public class MailboxCommands {
             if (retSpecial && m != null && m.specialUse() != null) {
                 attrs.add(m.specialUse());
             }
-            c.write(ImapResponses.list(attrs, sep, e.name()));
+            c.write(ImapResponses.list(attrs, sep, e.name(), s.utf8Names(), childInfo.contains(e.name())
+                    ? List.of(org.murder.protocol.imap.response.ListExtendedItem.childInfo(List.of("SUBSCRIBED")))
+                    : List.of()));
             if (!l.statusItems().isEmpty() && m != null && rights(s, m).has('r')) {
-                c.write(ImapResponses.status(e.name(), false, statusItems(s, m, l.statusItems())));
+                c.write(ImapResponses.status(e.name(), s.utf8Names(), statusItems(s, m, l.statusItems())));
             } else if (m == null && remoteStatus.containsKey(e.name())) {
                 c.write(remoteStatus.get(e.name()));
             }
@@ -580,8 +660,26 @@ public class MailboxCommands {
         return unseen;
     }
 
+    /**
+     * STATUS SIZE (RFC 8438: the octets of all messages), DELETED (RFC 9051: how many have \Deleted) and DELETED-STORAGE
+     * (RFC 9208 §4.2: what an EXPUNGE would free — the octets of those, as RFC 9208 allows), from the shared index.
+     */
+    private static long sizes(MailboxIndex index, StatusItem item) {
+        long n = 0;
+        for (int i = 0; i < index.size(); i++) {
+            boolean deleted = index.flags(i).deleted();
+            switch (item) {
+                case SIZE -> n += index.row(i).size();
+                case DELETED -> n += deleted ? 1 : 0;
+                default -> n += deleted ? index.row(i).size() : 0;
+            }
+        }
+        return n;
+    }
+
     private Map<String, Long> statusItems(ImapSession s, StoreMailbox m, List<StatusItem> wanted) {
         Map<String, Long> items = new LinkedHashMap<>();
+        MailboxIndex index = null;
         for (StatusItem item : wanted) {
             switch (item) {
                 case MESSAGES -> items.put("MESSAGES", m.messages());
@@ -590,6 +688,12 @@ public class MailboxCommands {
                 case UIDVALIDITY -> items.put("UIDVALIDITY", m.uidValidity());
                 case UNSEEN -> items.put("UNSEEN", unseenFor(s, m));
                 case HIGHESTMODSEQ -> items.put("HIGHESTMODSEQ", m.highestModSeq());
+                case SIZE, DELETED, DELETED_STORAGE -> {
+                    if (index == null) {
+                        index = store.index(m.id());
+                    }
+                    items.put(item.wireName(), sizes(index, item));
+                }
                 default -> { }
             }
         }
@@ -598,8 +702,12 @@ public class MailboxCommands {
 
     private void status(Connection c, ImapSession s, String tag, ImapCommand.Status st) {
         Optional<StoreMailbox> found = visible(s, st.mailbox());
-        if (found.isEmpty() || !rights(s, found.get()).has('r')) {
-            no(c, tag, found.isEmpty() ? "Mailbox does not exist" : "Permission denied");
+        if (found.isEmpty()) {
+            refused(c, s, tag, "NONEXISTENT", "Mailbox does not exist");
+            return;
+        }
+        if (!rights(s, found.get()).has('r')) {
+            no(c, tag, "Permission denied");
             return;
         }
         StoreMailbox m = found.get();
@@ -607,7 +715,7 @@ public class MailboxCommands {
             MessageCommands.enableCondstore(c, s); // RFC 7162 3.1: STATUS (HIGHESTMODSEQ) enables CONDSTORE
         }
         Map<String, Long> items = statusItems(s, m, st.items());
-        c.write(ImapResponses.status(st.mailbox(), false, items));
+        c.write(ImapResponses.status(st.mailbox(), s.utf8Names(), items));
         ok(c, tag, "Completed");
     }
 }

@@ -146,6 +146,13 @@ public class MessageCommands {
         } else if (command instanceof ImapCommand.Unselect) {
             s.unselect();
             ok(c, tag, "Completed");
+        } else if (command instanceof ImapCommand.CancelUpdate cu) {
+            // RFC 5267 §4.3: a tag that names no live result cancels nothing
+            if (sel.live.cancel(cu.tags())) {
+                ok(c, tag, "Completed");
+            } else {
+                no(c, tag, "Unknown tag");
+            }
         } else {
             ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Unrecognized command");
         }
@@ -376,7 +383,7 @@ public class MessageCommands {
                 flags = flags.withSeen(sel.seen.contains(uid));
             }
             line.setLength(0);
-            indexOnlyLine(line, i + 1, uid, withUid, items, flags.atoms(), sel.isRecent(uid), view.modSeq(i));
+            indexOnlyLine(line, i + 1, uid, withUid, items, flags.atoms(), sel.showsRecent(uid), view.modSeq(i));
             out.writeBytes(line.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)); // ASCII (isFlag)
         }
 
@@ -853,6 +860,15 @@ public class MessageCommands {
      * criterion, MODSEQ is the highest of the messages returned (RFC 7162 3.1.10): of the one MIN or MAX names when
      * only they were asked for, else of every match; none when nothing matched.
      */
+    static Optional<EsearchResult.Partial> partial(Optional<org.murder.protocol.imap.command.PartialRange> range,
+                                                   long[] numbers) {
+        return range.map(r -> {
+            int[] window = r.indexes(numbers.length);
+            return new EsearchResult.Partial(r, window[0] == window[1] ? Optional.empty()
+                    : Optional.of(SequenceSet.of(java.util.Arrays.copyOfRange(numbers, window[0], window[1]))));
+        });
+    }
+
     private static EsearchResult esearch(ImapCommand.Search se, List<Long> hits, long[] modSeqs) {
         Set<SearchReturnOption> o = se.returnOptions();
         boolean any = !hits.isEmpty();
@@ -866,16 +882,26 @@ public class MessageCommands {
                 modSeq = OptionalLong.of(java.util.Arrays.stream(modSeqs).max().getAsLong());
             }
         }
+        long[] numbers = hits.stream().mapToLong(Long::longValue).toArray();
         return new EsearchResult(Optional.of(se.tag()), se.uid(),
                 o.contains(SearchReturnOption.MIN) && any ? OptionalLong.of(hits.get(0)) : OptionalLong.empty(),
                 o.contains(SearchReturnOption.MAX) && any ? OptionalLong.of(hits.get(hits.size() - 1)) : OptionalLong.empty(),
                 o.contains(SearchReturnOption.COUNT) ? OptionalLong.of(hits.size()) : OptionalLong.empty(),
-                o.contains(SearchReturnOption.ALL) && any
-                        ? Optional.of(SequenceSet.of(hits.stream().mapToLong(Long::longValue).toArray())) : Optional.empty(),
-                modSeq);
+                o.contains(SearchReturnOption.ALL) && any ? Optional.of(SequenceSet.of(numbers)) : Optional.empty(),
+                modSeq, partial(se.partial(), numbers), List.of());
     }
 
-    private void search(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Search se) {
+    private void search(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Search asked) {
+        ImapCommand.Search se = asked;
+        if (s.rev2() && se.returnOptions().isEmpty()) {
+            // RFC 9051 §6.4.4: an IMAP4rev2 SEARCH is answered by ESEARCH, and no RETURN is RETURN (ALL)
+            se = new ImapCommand.Search(se.tag(), se.uid(), se.charset(), se.key(), Set.of(SearchReturnOption.ALL));
+        }
+        boolean update = se.returnOptions().contains(SearchReturnOption.UPDATE);
+        if (update && sel.live.has(se.tag())) {
+            ImapEndpoint.tagged(c, se.tag(), ImapStatus.BAD, "A live result has this tag already");
+            return;
+        }
         if (se.key().usesModSeq()) {
             enableCondstore(c, s); // RFC 7162 3.1: a MODSEQ search enables CONDSTORE
         }
@@ -894,6 +920,10 @@ public class MessageCommands {
         if (se.returnOptions().contains(SearchReturnOption.SAVE)) {
             sel.saveResult(saved(se.returnOptions(), view, found.positions()));
         }
+        if (update) {
+            long[] uids = java.util.Arrays.stream(found.positions()).mapToLong(view::uid).toArray();
+            keepLive(c, sel, se.tag(), se.uid(), se.key(), Optional.empty(), uids);
+        }
         if (se.esearch()) {
             c.write(ImapResponses.esearch(esearch(se, hits, hitModSeqs)));
         } else if (se.returnOptions().isEmpty()) {
@@ -901,6 +931,23 @@ public class MessageCommands {
         } // SAVE alone: the result is kept, not told (RFC 5182 2.1)
         sync(c, s, false);
         ok(c, se.tag(), "Completed");
+    }
+
+    /**
+     * RFC 5267 §4.3: a result asked for with UPDATE is kept and told as it changes — unless the session keeps too much
+     * already or its criteria cannot be followed, then {@code * NO [NOUPDATE "tag"]} and the answer alone.
+     *
+     * @param uids the result's UIDs in its order
+     */
+    static void keepLive(Connection c, SelectedMailbox sel, String tag, boolean uid,
+                         org.murder.protocol.imap.search.SearchKey key,
+                         Optional<List<org.murder.protocol.imap.command.SortCriterion>> sort, long[] uids) {
+        Optional<String> refusal = sel.live.refusal(tag, key, uids.length, sel.sharedSeen);
+        if (refusal.isPresent()) {
+            c.write(ImapResponses.noUpdate(tag, refusal.get()));
+        } else {
+            sel.live.add(new LiveResults.Live(tag, uid, key, sort, uids));
+        }
     }
 
     /**
@@ -931,8 +978,7 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Invalid message sequence number");
             return;
         }
-        Optional<StoreMailbox> to = MailboxNames.encodeUsable(target)
-                .flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin())).flatMap(store::mailbox);
+        Optional<StoreMailbox> to = MailboxCommands.internal(namespace, s, target).flatMap(store::mailbox);
         if (to.isEmpty() && proxy.onAnotherBackend(s, target)) {
             if (move && (sel.readOnly || !(sel.rights.has('t') && sel.rights.has('e')))) {
                 no(c, tag, sel.readOnly ? "Mailbox is read-only" : "Permission denied");
@@ -1046,6 +1092,8 @@ public class MessageCommands {
             }
             List<IndexRow> removed = new ArrayList<>();
             List<IndexRow> changed = new ArrayList<>();
+            // every message changed (this session's own changes too) or new: what live results search again
+            java.util.Set<Long> touched = new java.util.HashSet<>();
             long[] newest = {before.maxUid()};
             MailboxIndex.diff(before, now, new MailboxIndex.Differences() {
                 @Override
@@ -1055,6 +1103,7 @@ public class MessageCommands {
 
                 @Override
                 public void changed(IndexRow old, IndexRow current) {
+                    touched.add(current.uid());
                     Long mine = own.get(current.uid());
                     if (mine == null || mine != current.modSeq()) {
                         changed.add(current);
@@ -1063,6 +1112,7 @@ public class MessageCommands {
 
                 @Override
                 public void added(IndexRow current) {
+                    touched.add(current.uid());
                     newest[0] = Math.max(newest[0], current.uid());
                 }
             });
@@ -1083,6 +1133,14 @@ public class MessageCommands {
                 told = now.apply(removed, new long[0], now.highestModSeq());
             }
             sel.view(told);
+            LiveNews live = sel.live.isEmpty() ? LiveNews.NONE : liveNews(sel, before, told, removed, touched);
+            if (live.removed().length > 0) {
+                // REMOVEFROM numbers messages as the client knows them before the EXPUNGEs that follow
+                ByteArrayOutputStream first = new ByteArrayOutputStream();
+                first.writeBytes(live.removed());
+                first.writeBytes(out.toByteArray());
+                out = first;
+            }
             boolean condstore = s.enabled.contains("CONDSTORE");
             for (IndexRow r : changed) {
                 SelectedMailbox.Message m = sel.of(r);
@@ -1102,15 +1160,65 @@ public class MessageCommands {
             if (added || expungeAllowed && !removed.isEmpty()) {
                 out.writeBytes(ImapResponses.exists(told.size()));
             }
-            if (added) {
-                out.writeBytes(ImapResponses.recent(sel.recentCount()));
+            if (added && !sel.rev2) {
+                out.writeBytes(ImapResponses.recent(sel.recentCount())); // RFC 9051: no RECENT in IMAP4rev2
             }
+            out.writeBytes(live.added());
             // a keyword another session set (or a new message brought) is announced before a FETCH shows it
             c.write(sel.announceKeywords(now.keywords()));
             if (out.size() > 0) {
                 c.write(out.toByteArray());
             }
         }
+    }
+
+    /** The ESEARCH updates of a sync: REMOVEFROMs to tell before its EXPUNGEs, ADDTOs after its EXISTS. */
+    private record LiveNews(byte[] removed, byte[] added) {
+        static final LiveNews NONE = new LiveNews(new byte[0], new byte[0]);
+    }
+
+    /**
+     * Brings the session's live results (RFC 5267 §4) from {@code before} to {@code told}: the messages gone leave them,
+     * the changed and new ones are searched again (the rest keep their answer, see {@link LiveResults}), a sorted one is
+     * sorted again; what differs is told as REMOVEFROM and ADDTO.
+     */
+    private LiveNews liveNews(SelectedMailbox sel, MailboxIndex before, MailboxIndex told, List<IndexRow> removed,
+                              java.util.Set<Long> touched) {
+        java.util.Set<Long> gone = new java.util.HashSet<>();
+        for (IndexRow r : removed) {
+            if (told.indexOf(r.uid()) < 0) {
+                gone.add(r.uid());
+            }
+        }
+        ByteArrayOutputStream removals = new ByteArrayOutputStream();
+        ByteArrayOutputStream additions = new ByteArrayOutputStream();
+        List<Long> recheck = touched.stream().filter(u -> told.indexOf(u) >= 0).sorted().toList();
+        for (LiveResults.Live l : sel.live.all()) {
+            org.murder.protocol.imap.search.SearchEvaluator evaluator = new org.murder.protocol.imap.search.SearchEvaluator(
+                    l.key, told.size(), told.maxUid(), sel.lastResult());
+            long[] matching = recheck.stream().filter(u -> {
+                int i = told.indexOf(u);
+                SelectedMailbox.Message m = sel.of(told.row(i));
+                return evaluator.matches(new SpoolMessage(m, i + 1, sel.isRecent(u),
+                        spool.messagePath(sel.partition, sel.mailboxId, u)));
+            }).mapToLong(Long::longValue).toArray();
+            long[] members = LiveResults.merge(LiveResults.unchanged(l.uids, gone, touched), matching);
+            long[] after = members;
+            if (l.sort.isPresent()) {
+                int[] positions = java.util.Arrays.stream(members).mapToInt(told::indexOf).sorted().toArray();
+                after = java.util.Arrays.stream(sorts.order(sel, told, positions, l.sort.get())).mapToLong(told::uid).toArray();
+            }
+            LiveResults.Changes changes = LiveResults.diff(l.uids, after,
+                    u -> l.uid ? u : before.indexOf(u) + 1, u -> l.uid ? u : told.indexOf(u) + 1);
+            l.uids = after;
+            if (!changes.removed().isEmpty()) {
+                removals.writeBytes(ImapResponses.esearch(EsearchResult.update(l.tag, l.uid, changes.removed())));
+            }
+            if (!changes.added().isEmpty()) {
+                additions.writeBytes(ImapResponses.esearch(EsearchResult.update(l.tag, l.uid, changes.added())));
+            }
+        }
+        return new LiveNews(removals.toByteArray(), additions.toByteArray());
     }
 
     /**

@@ -52,6 +52,11 @@ final class SelectedMailbox {
     boolean expungesRecordedSince(long modSeq) {
         return modSeq >= expungesRecordedAfter;
     }
+
+    /** The session is IMAP4rev2 (RFC 9051): \Recent is not shown, RECENT not told. */
+    volatile boolean rev2;
+    /** RFC 5267 §4: the results kept up to date on this mailbox while it is selected. */
+    final LiveResults live = new LiveResults();
     private volatile MailboxIndex view;
     TreeSet<Long> seen = new TreeSet<>();
     private final Runnable onClose;
@@ -90,6 +95,7 @@ final class SelectedMailbox {
 
     /** The session leaves the mailbox: what it registered goes. */
     void close() {
+        live.clear();
         onClose.run();
     }
 
@@ -166,10 +172,15 @@ final class SelectedMailbox {
         return n;
     }
 
-    /** The flags a FETCH shows: the message's, and \Recent when it is recent to this session. */
+    /** Whether a FETCH shows \Recent for the message: recent to this session, which is not IMAP4rev2. */
+    boolean showsRecent(long uid) {
+        return !rev2 && isRecent(uid);
+    }
+
+    /** The flags a FETCH shows: the message's, and \Recent when it {@link #showsRecent}. */
     List<String> flagAtoms(Message m) {
         List<String> atoms = m.flags().atoms();
-        if (isRecent(m.uid())) {
+        if (showsRecent(m.uid())) {
             atoms = new ArrayList<>(atoms);
             atoms.add("\\Recent");
         }

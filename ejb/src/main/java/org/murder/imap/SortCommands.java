@@ -50,6 +50,12 @@ public class SortCommands {
     }
 
     void sort(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.Sort so) {
+        boolean update = so.returnOptions().contains(SearchReturnOption.UPDATE);
+        if (update && sel.live.has(so.tag())) {
+            ImapEndpoint.tagged(c, so.tag(), org.murder.protocol.imap.response.ImapStatus.BAD,
+                    "A live result has this tag already");
+            return;
+        }
         MailboxIndex view = sel.view();
         boolean shareable = MessageSearch.shareable(so.key(), sel);
         SortRequest request = new SortRequest(so.criteria(), so.key());
@@ -78,6 +84,11 @@ public class SortCommands {
         if (options.contains(SearchReturnOption.SAVE)) {
             sel.saveResult(MessageCommands.saved(options, view, order));
         }
+        if (update) {
+            // CONTEXT=SORT (RFC 5267 §4): kept in sort order, told as ADDTO/REMOVEFROM at their places in it
+            MessageCommands.keepLive(c, sel, so.tag(), so.uid(), so.key(), Optional.of(so.criteria()),
+                    java.util.Arrays.stream(order).mapToLong(view::uid).toArray());
+        }
         if (so.esearch()) {
             c.write(ImapResponses.esearch(esort(so, numbers, modSeq)));
         } else if (options.isEmpty()) {
@@ -94,7 +105,14 @@ public class SortCommands {
                 o.contains(SearchReturnOption.MAX) && any ? OptionalLong.of(numbers[numbers.length - 1]) : OptionalLong.empty(),
                 o.contains(SearchReturnOption.COUNT) ? OptionalLong.of(numbers.length) : OptionalLong.empty(),
                 o.contains(SearchReturnOption.ALL) && any ? Optional.of(SequenceSet.of(numbers)) : Optional.empty(),
-                modSeq);
+                modSeq, MessageCommands.partial(so.partial(), numbers), List.of());
+    }
+
+    /** The positions of the view (ascending) in the order the criteria give: a live sorted result sorted again. */
+    int[] order(SelectedMailbox sel, MailboxIndex view, int[] positions, List<SortCriterion> criteria) {
+        boolean headers = criteria.stream().anyMatch(k -> k.key() != SortCriterion.Key.ARRIVAL
+                && k.key() != SortCriterion.Key.SIZE);
+        return MessageSorter.sort(messages(sel, view, positions, headers), criteria);
     }
 
     void thread(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.ThreadCommand th) {

@@ -20,7 +20,7 @@ public class BackendCapabilities {
     static final Set<String> BACKEND_SERVED = Set.of("CONDSTORE", "ACL", "RIGHTS=KXTEN", "QUOTA", "QUOTA=RES-STORAGE",
             "QUOTA=RES-MESSAGE", "UIDPLUS", "MOVE", "ESEARCH", "BINARY", "SPECIAL-USE", "CREATE-SPECIAL-USE", "UNSELECT",
             "QRESYNC", "SORT", "SORT=DISPLAY", "THREAD=REFERENCES", "THREAD=ORDEREDSUBJECT", "ESORT", "MULTIAPPEND",
-            "CATENATE", "SEARCHRES");
+            "CATENATE", "SEARCHRES", "IMAP4REV2", "STATUS=SIZE", "CONTEXT=SEARCH", "CONTEXT=SORT");
 
     private final Map<String, Set<String>> byServer = new ConcurrentHashMap<>();
 

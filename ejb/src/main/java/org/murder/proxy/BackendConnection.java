@@ -165,6 +165,45 @@ public final class BackendConnection implements OutboundHandler {
     }
 
     /** What the backend announced once logged in (empty before). */
+    /**
+     * RFC 5267's live results on this backend session: the tag the backend knows each by, and the client's. Their
+     * updates (ESEARCH ADDTO/REMOVEFROM) come at any later command, under the backend's tag, and CANCELUPDATE names
+     * them by it. A few at a time (the backend keeps at most ten); they end with the selected mailbox.
+     */
+    private final java.util.Map<String, String> liveTags = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+            return size() > 32;
+        }
+    };
+
+    /** The client's tag of a live result the backend names by {@code backendTag}; empty when it is none. */
+    public synchronized java.util.Optional<String> clientTagOfLive(String backendTag) {
+        return java.util.Optional.ofNullable(liveTags.get(backendTag));
+    }
+
+    /** What the backend will read in place of {@code command}: CANCELUPDATE naming the backend's tags. */
+    private ImapCommand forBackend(ImapCommand command, String tag) {
+        if (command instanceof ImapCommand.Select || command instanceof ImapCommand.Examine
+                || command instanceof ImapCommand.Unselect || command instanceof ImapCommand.Close) {
+            liveTags.clear(); // the live results end with the mailbox (and a failed SELECT leaves none selected)
+        } else if (command instanceof ImapCommand.Search se
+                && se.returnOptions().contains(org.murder.protocol.imap.command.SearchReturnOption.UPDATE)
+                || command instanceof ImapCommand.Sort so
+                && so.returnOptions().contains(org.murder.protocol.imap.command.SearchReturnOption.UPDATE)) {
+            liveTags.put(tag, command.tag());
+        } else if (command instanceof ImapCommand.CancelUpdate cu) {
+            java.util.List<String> tags = new java.util.ArrayList<>();
+            for (String clientTag : cu.tags()) {
+                String backendTag = liveTags.entrySet().stream().filter(e -> e.getValue().equals(clientTag))
+                        .map(java.util.Map.Entry::getKey).findFirst().orElse("-" + clientTag); // names none there
+                tags.add(backendTag);
+            }
+            return new ImapCommand.CancelUpdate(cu.tag(), tags);
+        }
+        return command;
+    }
+
     public synchronized Set<String> capabilities() {
         return state instanceof Ready r ? r.capabilities() : Set.of();
     }
@@ -528,12 +567,18 @@ public final class BackendConnection implements OutboundHandler {
         String tag = "P" + (++tags);
         EncodedCommand encoded;
         try {
-            encoded = ImapCommandEncoder.encode(next.command(), tag, ready.encoding());
+            encoded = ImapCommandEncoder.encode(forBackend(next.command(), tag), tag, ready.encoding());
         } catch (ImapEncodingException e) {
             BackendReply r = next.reply();
             executor.execute(() -> r.failed("the command cannot be passed on: " + e.getMessage()));
             pump();
             return;
+        }
+        if (next.command() instanceof ImapCommand.Enable en && ready.capabilities().contains("IMAP4REV2")
+                && !ready.encoding().utf8Accept() && en.capabilities().stream().anyMatch("IMAP4rev2"::equalsIgnoreCase)) {
+            // RFC 9051 §5.1: once the backend's session is rev2, names travel as UTF-8 — from the next command on, which
+            // the backend reads after this ENABLE has run
+            state = new Ready(ready.capabilities(), ready.encoding().withUtf8Accept(true));
         }
         current = new Exchange(tag, encoded, next.reply());
         if (!(next.command() instanceof ImapCommand.Idle)) {

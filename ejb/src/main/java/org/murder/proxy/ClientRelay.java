@@ -48,14 +48,15 @@ public class ClientRelay implements BackendReply {
     @Override
     public void untagged(ImapResponseHead head) {
         relaying = relayed.test(head);
-        esearch = relaying && head.untagged("ESEARCH") ? new java.io.ByteArrayOutputStream(128) : null;
+        // ESEARCH and NO [NOUPDATE "tag"] name a command by its tag: held whole, to give them the client's
+        esearch = relaying && (head.untagged("ESEARCH") || head.code().filter(c -> c.name().equals("NOUPDATE")).isPresent())
+                ? new java.io.ByteArrayOutputStream(128) : null;
     }
 
     @Override
     public void untaggedEnd() {
         if (esearch != null) {
-            client.write(retagEsearch(esearch.toString(StandardCharsets.ISO_8859_1), clientTag)
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            client.write(retag(esearch.toString(StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
             esearch = null;
         }
         midResponse = false;
@@ -63,6 +64,24 @@ public class ClientRelay implements BackendReply {
 
     private static final java.util.regex.Pattern ESEARCH_CORRELATOR =
             java.util.regex.Pattern.compile("^(\\* ESEARCH \\(TAG )(\"[^\"]*\"|[^ )]+)\\)", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern NOUPDATE =
+            java.util.regex.Pattern.compile("^(\\* NO \\[NOUPDATE )(\"[^\"]*\")\\]", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The client's tag in an ESEARCH or NOUPDATE: a live result's update (RFC 5267 §4.3) names the command that asked for
+     * it, which the backend connection remembers; anything else answers the command being relayed.
+     */
+    private String retag(String line) {
+        java.util.regex.Matcher m = ESEARCH_CORRELATOR.matcher(line);
+        java.util.regex.Matcher n = NOUPDATE.matcher(line);
+        java.util.regex.Matcher found = m.find() ? m : n.find() ? n : null;
+        if (found == null) {
+            return line;
+        }
+        String backendTag = found.group(2).replace("\"", "");
+        String tag = backend.clientTagOfLive(backendTag).orElse(clientTag);
+        return found.group(1) + "\"" + tag + "\"" + line.substring(found.end(2));
+    }
 
     /**
      * RFC 4731's {@code (TAG "…")} names the command an ESEARCH answers: the backend wrote the proxy's tag, the

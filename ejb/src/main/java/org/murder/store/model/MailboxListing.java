@@ -149,6 +149,40 @@ public final class MailboxListing {
         return result;
     }
 
+    /** LIST (SUBSCRIBED RECURSIVEMATCH): the entries, and which of them get {@code ("CHILDINFO" ("SUBSCRIBED"))}. */
+    public record RecursiveListing(List<ListEntry> entries, java.util.Set<String> childInfo) {
+        public RecursiveListing {
+            entries = List.copyOf(entries);
+            childInfo = java.util.Set.copyOf(childInfo);
+        }
+    }
+
+    /**
+     * LIST (SUBSCRIBED RECURSIVEMATCH) of RFC 5258 §3.5 (also RFC 9051 §6.3.9): what {@link #listSubscribed} answers,
+     * plus every name that matches a pattern and has a subscribed name below it — whether subscribed itself or not, and
+     * whether it exists ({@code \NonExistent} when not) — marked for CHILDINFO. A subscribed name below a pattern's
+     * level ({@code %}) is then not lost: its ancestor at that level says it is there.
+     */
+    public static RecursiveListing listSubscribedRecursive(Collection<ListPattern> patterns, Collection<String> subscribed,
+                                                           Predicate<String> exists, char separator) {
+        Map<String, ListEntry> byName = new TreeMap<>(namespaceOrder(separator));
+        for (ListEntry e : listSubscribed(patterns, subscribed, exists, separator)) {
+            byName.put(e.name(), e);
+        }
+        java.util.Set<String> childInfo = new java.util.HashSet<>();
+        for (String name : subscribed) {
+            for (int cut = name.indexOf(separator); cut > 0; cut = name.indexOf(separator, cut + 1)) {
+                String parent = name.substring(0, cut);
+                if (bestMatch(patterns, parent) == parent.length()) {
+                    childInfo.add(parent);
+                    byName.computeIfAbsent(parent, n -> new ListEntry(n, exists.test(n)
+                            ? EnumSet.noneOf(ListAttribute.class) : EnumSet.of(ListAttribute.NONEXISTENT)));
+                }
+            }
+        }
+        return new RecursiveListing(new ArrayList<>(byName.values()), childInfo);
+    }
+
     /**
      * Whether any name in {@code names} lies below {@code name} ({@code \HasChildren}). The set may use natural
      * or {@link #hierarchyOrder} ordering — any lexicographic order keeps a subtree contiguous.

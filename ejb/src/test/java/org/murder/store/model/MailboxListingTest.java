@@ -163,6 +163,22 @@ class MailboxListingTest {
     }
 
     @Test
+    void recursiveMatchGivesTheLevelsAboveSubscribedOnesChildInfo() {
+        // RFC 5258 §3.5 (RFC 9051 §6.3.9): "a" is not subscribed but holds the subscribed "a.b"; "x" does not even exist
+        Set<String> existing = Set.of("INBOX", "INBOX.kept", "a", "a.b");
+        Set<String> subs = Set.of("INBOX", "INBOX.kept", "a.b", "x.y.z");
+        MailboxListing.RecursiveListing r = MailboxListing.listSubscribedRecursive(List.of(ListPattern.of("%", '.')),
+                subs, existing::contains, '.');
+        assertEquals(List.of("(\\Subscribed \\HasChildren) INBOX", "() a", "(\\NonExistent) x"), render(r.entries()));
+        assertEquals(Set.of("INBOX", "a", "x"), r.childInfo());
+        MailboxListing.RecursiveListing star = MailboxListing.listSubscribedRecursive(List.of(ListPattern.of("*", '.')),
+                subs, existing::contains, '.');
+        assertEquals(Set.of("INBOX", "a", "x", "x.y"), star.childInfo());
+        assertEquals(List.of("(\\Subscribed \\HasChildren) INBOX", "(\\Subscribed) INBOX.kept", "() a", "(\\Subscribed) a.b",
+                "(\\NonExistent) x", "(\\NonExistent) x.y", "(\\NonExistent \\Subscribed) x.y.z"), render(star.entries()));
+    }
+
+    @Test
     void hasChildrenOnSortedSets() {
         NavigableSet<String> natural = new TreeSet<>(List.of("a", "a-b", "a.c", "b"));
         assertTrue(MailboxListing.hasChildren("a", natural, '.'));

@@ -90,6 +90,14 @@ public final class MailboxNames {
         return out.toString();
     }
 
+    /**
+     * A UTF-8 name (IMAP4rev2, UTF8=ACCEPT) in Unicode Normalization Form C (RFC 9051 §5.1, RFC 6855 §3: names are kept
+     * normalized, so two spellings of one name find one mailbox); an unusable name is returned as it is.
+     */
+    public static String normalized(String name) {
+        return isUnusable(name) ? name : java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC);
+    }
+
     /** {@code INBOX} in any case becomes {@code INBOX}; any other name is returned as is. */
     public static String normalizeInbox(String name) {
         return INBOX.equalsIgnoreCase(name) ? INBOX : name;

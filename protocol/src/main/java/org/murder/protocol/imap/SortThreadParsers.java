@@ -2,7 +2,6 @@ package org.murder.protocol.imap;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.SearchReturnOption;
@@ -34,7 +33,7 @@ final class SortThreadParsers {
     private static ImapCommand sort(String tag, boolean isUid, ImapReader args, ImapParserContext ctx)
             throws ImapSyntaxException {
         args.sp();
-        Set<SearchReturnOption> options = SearchCommandParser.returnOptions(args);
+        SearchCommandParser.ReturnOptions options = SearchCommandParser.returnOptions(args);
         List<SortCriterion> criteria = args.parenthesized(() -> criterion(args), false, INVALID_SORT_CRITERION);
         if (criteria.size() > MAX_CRITERIA) {
             throw new ImapSyntaxException(INVALID_SORT_CRITERION);
@@ -44,9 +43,10 @@ final class SortThreadParsers {
         try {
             program = SearchKeyParser.parseWithCharset(args);
         } catch (ImapSyntaxException e) {
-            throw options.contains(SearchReturnOption.SAVE) ? e.emptyingSavedResult() : e;
+            throw options.options().contains(SearchReturnOption.SAVE) ? e.emptyingSavedResult() : e;
         }
-        return new ImapCommand.Sort(tag, isUid, criteria, program.charset().orElseThrow(), program.key(), options);
+        return new ImapCommand.Sort(tag, isUid, criteria, program.charset().orElseThrow(), program.key(),
+                options.options(), options.partial());
     }
 
     private static SortCriterion criterion(ImapReader args) throws ImapSyntaxException {

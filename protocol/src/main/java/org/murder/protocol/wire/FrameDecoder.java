@@ -41,6 +41,8 @@ public final class FrameDecoder {
     private final int maxLineLength;
     private int maxLiteralSize;
     private int maxFrameSize;
+    /** Largest non-synchronizing literal taken ({@code {n+}}): IMAP's LITERAL- (RFC 7888 §5) lowers it to 4096. */
+    private long maxNonSynchronizingLiteral = Long.MAX_VALUE;
     /** Where large literals go; null: every literal stays in the frame (MUPDATE, the clients). */
     private final LiteralSpill spill;
 
@@ -98,6 +100,18 @@ public final class FrameDecoder {
         }
         this.maxLiteralSize = maxLiteralSize;
         this.maxFrameSize = maxFrameSize;
+    }
+
+    /**
+     * Non-synchronizing literals larger than {@code max} are refused like an oversize literal (the command is answered
+     * as too large, its literal read and dropped, the connection kept): RFC 7888 §4's first choice for a server that
+     * advertises LITERAL-.
+     */
+    public void nonSynchronizingLimit(long max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("bounds must be positive");
+        }
+        this.maxNonSynchronizingLiteral = max;
     }
 
     /** Consumes every remaining byte of {@code in}, reporting complete frames and errors to {@code sink}. */
@@ -189,6 +203,8 @@ public final class FrameDecoder {
                 || maxLiteralSize > maxFrameSize && frameLen + 1 + marker.size() > maxFrameSize);
         if (marker.size() > maxLiteralSize) {
             rejectLiteral(sink, marker, "literal too large");
+        } else if (!marker.synchronizing() && marker.size() > maxNonSynchronizingLiteral) {
+            rejectLiteral(sink, marker, "non-synchronizing literal larger than " + maxNonSynchronizingLiteral + " octets");
         } else if (toFile ? frameLen + 1 > maxFrameSize || spilledBytes + marker.size() > maxLiteralSize
                 : frameLen + 1 + marker.size() > maxFrameSize) {
             rejectLiteral(sink, marker, "command too large");

@@ -318,7 +318,10 @@ class ImapCommandParserTest {
         assertEquals(new Status("A042", "blurdybloop", List.of(StatusItem.UIDNEXT, StatusItem.MESSAGES)),
                 parsed("A042 STATUS blurdybloop (UIDNEXT MESSAGES)"));
         assertEquals(new Status("a", "INBOX", List.of(StatusItem.values())),
-                parsed("a STATUS inbox (messages recent uidnext uidvalidity unseen highestmodseq)"));
+                parsed("a STATUS inbox (messages recent uidnext uidvalidity unseen highestmodseq size deleted deleted-storage)"));
+        assertInstanceOf(ImapParseResult.Malformed.class, ImapCommandParser.parse(
+                "a STATUS inbox (DELETED_STORAGE)".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                "the wire name has a hyphen");
     }
 
     // --- authenticated: APPEND

@@ -153,4 +153,13 @@ class MailboxNamesTest {
         assertEquals("&Jjo", MailboxNames.fromWire("&-Jjo", false));
         assertFalse(MailboxNames.isUnusable(""));
     }
+
+    @Test
+    void utf8NamesAreKeptInNormalizationFormC() {
+        // RFC 9051 §5.1: "é" written as e + combining acute is the same name as the precomposed one
+        assertEquals("Entw\u00fcrfe", MailboxNames.normalized("Entwu\u0308rfe"));
+        assertEquals("Entw\u00fcrfe", MailboxNames.normalized("Entw\u00fcrfe"));
+        String unusable = MailboxNames.unusable("u\u0308");
+        assertEquals(unusable, MailboxNames.normalized(unusable), "a name no mailbox can have stays as it came");
+    }
 }

@@ -2,6 +2,7 @@ package org.murder.protocol.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -226,6 +227,29 @@ class FrameDecoderTest {
         String stream = "A1 ACTIVATE {" + literal.length() + "+}\r\n" + literal + " {3+}\r\nabc {1+}\r\nz\r\nA2 NOOP\r\n";
         assertEveryWay(() -> new FrameDecoder(100, 100, 1000), ascii(stream),
                 List.of(tooLarge("A1", "literal too large"), frame("A2 NOOP")));
+    }
+
+    @Test
+    void literalMinusRefusesALargeNonSynchronizingLiteralAndSkipsIt() {
+        // RFC 7888 §5: 4096 octets and less as {n+}, more only as a synchronizing literal
+        String small = "x".repeat(4096);
+        String large = "y".repeat(4097);
+        String stream = "A1 APPEND INBOX {4096+}\r\n" + small + "\r\nA2 APPEND INBOX {4097+}\r\n" + large
+                + "\r\nA3 APPEND INBOX {4097}\r\n" + large + "\r\nA4 NOOP\r\n";
+        Supplier<FrameDecoder> minus = () -> {
+            FrameDecoder d = new FrameDecoder(100, 10_000, 20_000);
+            d.nonSynchronizingLimit(4096);
+            return d;
+        };
+        List<RecordingSink.Event> events = decodeWhole(minus.get(), ascii(stream));
+        assertEquals(5, events.size(), events::toString);
+        assertInstanceOf(RecordingSink.Frame.class, events.get(0), "at the limit: taken");
+        assertEquals(tooLarge("A2", "non-synchronizing literal larger than 4096 octets"), events.get(1));
+        assertInstanceOf(RecordingSink.Continuation.class, events.get(2), "synchronizing: any size up to the bound");
+        assertInstanceOf(RecordingSink.Frame.class, events.get(3));
+        assertEquals(frame("A4 NOOP"), events.get(4), "the refused literal was read and dropped");
+        assertEveryWay(minus, ascii(stream), events);
+        assertThrows(IllegalArgumentException.class, () -> minus.get().nonSynchronizingLimit(-1));
     }
 
     @Test

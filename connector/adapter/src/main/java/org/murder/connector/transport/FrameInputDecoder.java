@@ -36,8 +36,24 @@ public final class FrameInputDecoder implements InputDecoder {
         this.raisedFrame = raisedFrame;
     }
 
+    /** What turns on LITERAL- (RFC 7888 §5): non-synchronizing literals up to 4096 octets only. */
+    private Object literalMinusSignal;
+
+    /** The signal that makes this decoder refuse non-synchronizing literals over 4096 octets from then on. */
+    public FrameInputDecoder literalMinus(Object signal) {
+        this.literalMinusSignal = signal;
+        return this;
+    }
+
+    /** RFC 7888 §5: LITERAL- allows non-synchronizing literals of at most this many octets. */
+    public static final long LITERAL_MINUS_LIMIT = 4096;
+
     @Override
     public void signal(Object signal) {
+        if (literalMinusSignal != null && literalMinusSignal.equals(signal)) {
+            frames.nonSynchronizingLimit(LITERAL_MINUS_LIMIT);
+            return;
+        }
         if (raiseSignal == null || !raiseSignal.equals(signal)) {
             InputDecoder.super.signal(signal);
         }

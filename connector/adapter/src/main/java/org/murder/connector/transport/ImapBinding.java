@@ -41,13 +41,13 @@ public final class ImapBinding extends FrameBinding {
                 Math.min(PRE_AUTH_LITERAL, settings.maxLiteralSize()), Math.min(PRE_AUTH_FRAME, settings.maxFrameSize()),
                 spill),
                 continuation(), ImapListener.AUTHENTICATED,
-                settings.maxLiteralSize(), raisedFrame);
+                settings.maxLiteralSize(), raisedFrame).literalMinus(ImapListener.LITERAL_MINUS);
     }
 
     @Override
     void dispatchFrame(ProtocolListener endpoint, Connection connection, byte[] frame) {
         ImapListener imap = (ImapListener) endpoint;
-        ImapParseResult r = ImapCommandParser.parse(frame);
+        ImapParseResult r = ImapCommandParser.parse(frame, parserContext(connection));
         if (r instanceof ImapParseResult.Parsed p) {
             imap.onCommand(connection, p.command());
         } else {
@@ -60,12 +60,21 @@ public final class ImapBinding extends FrameBinding {
         // the files stay until the transport releases the frame, after this returns: an endpoint that needs one longer
         // (a proxy still sending it) retains it
         ImapListener imap = (ImapListener) endpoint;
-        ImapParseResult r = ImapCommandParser.parse(frame, ImapParserContext.DEFAULT);
+        ImapParseResult r = ImapCommandParser.parse(frame, parserContext(connection));
         if (r instanceof ImapParseResult.Parsed p) {
             imap.onCommand(connection, p.command());
         } else {
             imap.onRefused(connection, r);
         }
+    }
+
+    /**
+     * What the session has switched on that changes parsing (UTF-8 mailbox names after ENABLE IMAP4rev2 or
+     * UTF8=ACCEPT), asked when the frame is dispatched — after every command before it has run, so a command pipelined
+     * behind an ENABLE is read as the ENABLE left the session.
+     */
+    private static ImapParserContext parserContext(Connection connection) {
+        return connection.attachment() instanceof ImapListener.Session s ? s.parserContext() : ImapParserContext.DEFAULT;
     }
 
     @Override

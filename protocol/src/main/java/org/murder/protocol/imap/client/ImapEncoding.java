@@ -24,14 +24,18 @@ public record ImapEncoding(long nonSynchronizingLimit, boolean utf8Accept) {
         }
     }
 
-    /** RFC 3501 plus LITERAL+ or LITERAL- when {@code capabilities} (as the server listed them) name one. */
+    /**
+     * RFC 3501 plus LITERAL+ or LITERAL- when {@code capabilities} (as the server listed them) name one; IMAP4rev2 implies
+     * LITERAL-.
+     */
     public static ImapEncoding forCapabilities(Collection<String> capabilities) {
         long limit = 0;
         for (String capability : capabilities) {
             String name = capability.toUpperCase(Locale.ROOT);
             if (name.equals("LITERAL+")) {
                 limit = Long.MAX_VALUE;
-            } else if (name.equals("LITERAL-")) {
+            } else if (name.equals("LITERAL-") || name.equals("IMAP4REV2")) {
+                // RFC 9051 §4.3: an IMAP4rev2 server takes non-synchronizing literals of up to 4096 octets
                 limit = Math.max(limit, LITERAL_MINUS_LIMIT);
             }
         }

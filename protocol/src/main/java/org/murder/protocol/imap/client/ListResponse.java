@@ -22,6 +22,14 @@ public record ListResponse(List<String> attributes, Optional<Character> delimite
 
     /** The mailbox of a LIST or LSUB response; empty when the response is another one or malformed. */
     public static Optional<ListResponse> parse(ImapResponse response) {
+        return parse(response, false);
+    }
+
+    /**
+     * As {@link #parse(ImapResponse)}, with the name read as UTF-8 when {@code utf8Names} says the session has UTF-8
+     * mailbox names (IMAP4rev2 or UTF8=ACCEPT enabled).
+     */
+    public static Optional<ListResponse> parse(ImapResponse response, boolean utf8Names) {
         ImapResponseHead head = response.head();
         if (!head.untagged("LIST") && !head.untagged("LSUB")) {
             return Optional.empty();
@@ -66,7 +74,7 @@ public record ListResponse(List<String> attributes, Optional<Character> delimite
             } else {
                 name = c.atom();
             }
-            return Optional.of(new ListResponse(attributes, delimiter, MailboxNames.decodeUtf7(name)));
+            return Optional.of(new ListResponse(attributes, delimiter, utf8Names ? name : MailboxNames.decodeUtf7(name)));
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -123,6 +123,6 @@ final class MailboxCommandEncoder {
         if (items.isEmpty()) {
             throw new ImapEncodingException("STATUS needs an item");
         }
-        w.raw("(" + items.stream().map(StatusItem::name).collect(Collectors.joining(" ")) + ")");
+        w.raw("(" + items.stream().map(StatusItem::wireName).collect(Collectors.joining(" ")) + ")");
     }
 }

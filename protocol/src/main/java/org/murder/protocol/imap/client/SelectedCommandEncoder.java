@@ -30,18 +30,23 @@ final class SelectedCommandEncoder {
             store(w, c);
         } else if (command instanceof ImapCommand.Search c) {
             uid(w, c.uid()).raw("SEARCH").sp();
-            returnOptions(w, c.returnOptions());
+            returnOptions(w, c.returnOptions(), c.partial());
             c.charset().ifPresent(cs -> w.raw("CHARSET").sp().astring(cs).sp());
             SearchKeyEncoder.program(w, c.key());
         } else if (command instanceof ImapCommand.Sort c) {
             uid(w, c.uid()).raw("SORT").sp();
-            returnOptions(w, c.returnOptions());
+            returnOptions(w, c.returnOptions(), c.partial());
             w.raw("(" + String.join(" ", c.criteria().stream().map(Object::toString).toList()) + ")").sp();
             w.astring(c.charset()).sp();
             SearchKeyEncoder.program(w, c.key());
         } else if (command instanceof ImapCommand.ThreadCommand c) {
             uid(w, c.uid()).raw("THREAD").sp().raw(c.algorithm().name()).sp().astring(c.charset()).sp();
             SearchKeyEncoder.program(w, c.key());
+        } else if (command instanceof ImapCommand.CancelUpdate c) {
+            w.raw("CANCELUPDATE");
+            for (String t : c.tags()) {
+                w.sp().string(t);
+            }
         } else if (command instanceof ImapCommand.Copy c) {
             uid(w, c.uid()).raw("COPY").sp().raw(c.set().toString()).sp().mailbox(c.mailbox());
         } else if (command instanceof ImapCommand.Move c) {
@@ -51,9 +56,12 @@ final class SelectedCommandEncoder {
         }
     }
 
-    private static void returnOptions(CommandWriter w, java.util.Set<org.murder.protocol.imap.command.SearchReturnOption> options) {
+    private static void returnOptions(CommandWriter w, java.util.Set<org.murder.protocol.imap.command.SearchReturnOption> options,
+                                      java.util.Optional<org.murder.protocol.imap.command.PartialRange> partial) {
         if (!options.isEmpty()) {
-            w.raw("RETURN (" + String.join(" ", options.stream().map(Enum::name).toList()) + ") ");
+            w.raw("RETURN (" + String.join(" ", options.stream()
+                    .map(o -> o == org.murder.protocol.imap.command.SearchReturnOption.PARTIAL
+                            ? "PARTIAL " + partial.orElseThrow() : o.name()).toList()) + ") ");
         }
     }
 

@@ -410,12 +410,18 @@ public sealed interface ImapCommand {
      * (RFC 4731), and {@code SAVE} alone (RFC 5182) asks for no response at all.
      */
     record Search(String tag, boolean uid, Optional<String> charset, SearchKey key,
-                  Set<SearchReturnOption> returnOptions) implements Selected {
+                  Set<SearchReturnOption> returnOptions, Optional<PartialRange> partial) implements Selected {
         public Search {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(charset, "charset");
             Objects.requireNonNull(key, "key");
             returnOptions = enumSet(SearchReturnOption.class, returnOptions);
+            checkPartial(returnOptions, partial);
+        }
+
+        public Search(String tag, boolean uid, Optional<String> charset, SearchKey key,
+                      Set<SearchReturnOption> returnOptions) {
+            this(tag, uid, charset, key, returnOptions, Optional.empty());
         }
 
         /** True when the answer is an ESEARCH response: a return option other than SAVE. */
@@ -429,7 +435,7 @@ public sealed interface ImapCommand {
      * {@code charset} is upper-cased (US-ASCII or UTF-8); options as {@link Search}'s.
      */
     record Sort(String tag, boolean uid, List<SortCriterion> criteria, String charset, SearchKey key,
-                Set<SearchReturnOption> returnOptions) implements Selected {
+                Set<SearchReturnOption> returnOptions, Optional<PartialRange> partial) implements Selected {
         public Sort {
             Objects.requireNonNull(tag, "tag");
             criteria = List.copyOf(criteria);
@@ -439,11 +445,28 @@ public sealed interface ImapCommand {
             Objects.requireNonNull(charset, "charset");
             Objects.requireNonNull(key, "key");
             returnOptions = enumSet(SearchReturnOption.class, returnOptions);
+            checkPartial(returnOptions, partial);
+        }
+
+        public Sort(String tag, boolean uid, List<SortCriterion> criteria, String charset, SearchKey key,
+                    Set<SearchReturnOption> returnOptions) {
+            this(tag, uid, criteria, charset, key, returnOptions, Optional.empty());
         }
 
         /** True when the answer is an ESEARCH response (ESORT) rather than {@code * SORT}. */
         public boolean esearch() {
             return esearchAsked(returnOptions);
+        }
+    }
+
+    /** {@code CANCELUPDATE "tag" ...} (RFC 5267 §4.3): the live results of those commands' UPDATE end. */
+    record CancelUpdate(String tag, List<String> tags) implements Selected {
+        public CancelUpdate {
+            Objects.requireNonNull(tag, "tag");
+            tags = List.copyOf(tags);
+            if (tags.isEmpty()) {
+                throw new IllegalArgumentException("CANCELUPDATE needs a tag");
+            }
         }
     }
 
@@ -508,6 +531,14 @@ public sealed interface ImapCommand {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(set, "set");
             Objects.requireNonNull(mailbox, "mailbox");
+        }
+    }
+
+    /** PARTIAL comes with its range, and a range only with PARTIAL. */
+    private static void checkPartial(Set<SearchReturnOption> options, Optional<PartialRange> partial) {
+        Objects.requireNonNull(partial, "partial");
+        if (options.contains(SearchReturnOption.PARTIAL) != partial.isPresent()) {
+            throw new IllegalArgumentException("PARTIAL needs its range");
         }
     }
 

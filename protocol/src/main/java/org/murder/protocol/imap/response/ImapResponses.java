@@ -190,7 +190,10 @@ public final class ImapResponses {
         return w.crlf().toByteArray();
     }
 
-    /** {@code * ESEARCH (TAG "A1") UID MIN 2 MAX 9 COUNT 3 ALL 2,5:9 MODSEQ 12} (RFC 4731). */
+    /**
+     * {@code * ESEARCH (TAG "A1") UID MIN 2 MAX 9 COUNT 3 ALL 2,5:9 MODSEQ 12} (RFC 4731), with RFC 5267's
+     * {@code PARTIAL (1:10 5,3)} and {@code REMOVEFROM (2 7) ADDTO (1 9)}.
+     */
     public static byte[] esearch(EsearchResult r) {
         ImapWriter w = ImapWriter.untagged().ascii("ESEARCH");
         r.tag().ifPresent(tag -> w.ascii(" (TAG ").string(tag).close());
@@ -201,8 +204,19 @@ public final class ImapResponses {
         r.max().ifPresent(n -> w.ascii(" MAX ").number(n));
         r.count().ifPresent(n -> w.ascii(" COUNT ").number(n));
         r.all().ifPresent(set -> w.ascii(" ALL ").ascii(set.toString()));
+        r.partial().ifPresent(p -> w.ascii(" PARTIAL (").ascii(p.range().toString()).sp()
+                .ascii(p.messages().map(SequenceSet::toString).orElse("NIL")).close());
+        for (EsearchResult.Update u : r.updates()) {
+            w.ascii(u.add() ? " ADDTO (" : " REMOVEFROM (").number(u.position()).sp().ascii(u.messages().toString()).close();
+        }
         r.modseq().ifPresent(n -> w.ascii(" MODSEQ ").number(n));
         return w.crlf().toByteArray();
+    }
+
+    /** {@code * NO [NOUPDATE "tag"] text} (RFC 5267 §4.3): the search's result is answered, but will not be kept live. */
+    public static byte[] noUpdate(String tag, String text) {
+        ImapWriter w = ImapWriter.untagged().ascii("NO [NOUPDATE ").string(tag).ascii("] ");
+        return w.text(text).crlf().toByteArray();
     }
 
     /** {@code * NAMESPACE (("" "/")) NIL NIL} (RFC 2342); an empty list is NIL. */

@@ -95,6 +95,33 @@ public final class ImapStrings {
         return isAstringAtom(s) ? out.append(s) : appendString(out, s);
     }
 
+    /**
+     * An astring for a session whose strings may carry UTF-8 (IMAP4rev2, UTF8=ACCEPT: RFC 9051 §4.3's QUOTED-CHAR takes
+     * UTF8-2..4): an atom, else quoted when {@link #quotable} but for the 8-bit characters, else a literal.
+     */
+    public static String utf8Astring(String s) {
+        if (isAstringAtom(s)) {
+            return s;
+        }
+        boolean quoted = s.length() <= MAX_QUOTED;
+        for (int i = 0; quoted && i < s.length(); i++) {
+            char c = s.charAt(i);
+            quoted = c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f);
+        }
+        if (!quoted) {
+            return string(s);
+        }
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.append('"').toString();
+    }
+
     /** {@code s} as a quoted string or literal, e.g. for a test's expected text. */
     public static String string(String s) {
         return appendString(new StringBuilder(), s).toString();

@@ -178,10 +178,12 @@ public final class ImapWriter {
     }
 
     /**
-     * A mailbox name: modified UTF-7 (RFC 3501 §5.1.3) unless the client enabled UTF8=ACCEPT, then an astring.
+     * A mailbox name: modified UTF-7 (RFC 3501 §5.1.3) unless the client has UTF-8 names (IMAP4rev2, UTF8=ACCEPT), then
+     * an astring that may be a quoted string holding UTF-8.
      */
     public ImapWriter mailbox(String name, boolean utf8Accept) {
-        return astring(MailboxNames.toWire(name, utf8Accept));
+        String wire = MailboxNames.toWire(name, utf8Accept);
+        return utf8Accept ? appendText(ImapStrings.utf8Astring(wire)) : astring(wire);
     }
 
     /** A hierarchy delimiter: {@code "/"}, or {@code NIL} when there is none. */

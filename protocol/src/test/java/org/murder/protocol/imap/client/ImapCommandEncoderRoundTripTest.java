@@ -182,6 +182,16 @@ class ImapCommandEncoderRoundTripTest {
                 OptionalLong.of(12345)));
         c.add(new Store("j3", true, SequenceSet.parse("*"), StoreMode.SET, false, List.of(), OptionalLong.empty()));
         c.add(new Search("k1", false, Optional.empty(), SearchKey.ALL, Set.of()));
+        c.add(new Search("k1b", true, Optional.empty(), SearchKey.ALL, Set.of(SearchReturnOption.UPDATE,
+                SearchReturnOption.COUNT, SearchReturnOption.PARTIAL),
+                Optional.of(new org.murder.protocol.imap.command.PartialRange(-1, -100))));
+        c.add(new Search("k1c", false, Optional.empty(), SearchKey.ALL, Set.of(SearchReturnOption.CONTEXT,
+                SearchReturnOption.ALL)));
+        c.add(new Sort("k1d", true, List.of(new SortCriterion(SortCriterion.Key.DATE, true)), "UTF-8", SearchKey.ALL,
+                Set.of(SearchReturnOption.UPDATE, SearchReturnOption.PARTIAL),
+                Optional.of(new org.murder.protocol.imap.command.PartialRange(1, 10))));
+        c.add(new CancelUpdate("k1e", List.of("A1", "tag \"two\"")));
+        c.add(new Status("k1f", "INBOX", List.of(StatusItem.SIZE, StatusItem.DELETED, StatusItem.DELETED_STORAGE)));
         c.add(new Search("k2", true, Optional.of("UTF-8"), new SearchKey.And(List.of(
                 new SearchKey.Flag("\\Seen", false), new SearchKey.Text(SearchKey.TextField.SUBJECT, "h\u00e9llo"),
                 new SearchKey.Or(new SearchKey.Text(SearchKey.TextField.FROM, "bob"),
@@ -285,6 +295,26 @@ class ImapCommandEncoderRoundTripTest {
         EncodedCommand plus = ImapCommandEncoder.encode(append, ImapEncoding.forCapabilities(List.of("LITERAL+")));
         assertFalse(plus.synchronizing());
         assertTrue(text(plus).startsWith("d1 APPEND INBOX (\\Seen) {" + MESSAGE.length + "+}\r\n"));
+    }
+
+    @Test
+    void contextReturnOptionsAndCancelUpdateHaveTheirCanonicalForm() {
+        assertEquals("a1 UID SEARCH RETURN (COUNT UPDATE PARTIAL -1:-100) ALL\r\n", text(ImapCommandEncoder.encode(
+                new Search("a1", true, Optional.empty(), SearchKey.ALL, Set.of(SearchReturnOption.UPDATE,
+                        SearchReturnOption.COUNT, SearchReturnOption.PARTIAL),
+                        Optional.of(new org.murder.protocol.imap.command.PartialRange(-100, -1))), ImapEncoding.RFC3501)));
+        assertEquals("a2 CANCELUPDATE \"A1\" \"b 2\"\r\n",
+                text(ImapCommandEncoder.encode(new CancelUpdate("a2", List.of("A1", "b 2")), ImapEncoding.RFC3501)));
+        assertEquals("a3 STATUS INBOX (SIZE DELETED-STORAGE)\r\n", text(ImapCommandEncoder.encode(
+                new Status("a3", "INBOX", List.of(StatusItem.SIZE, StatusItem.DELETED_STORAGE)), ImapEncoding.RFC3501)));
+    }
+
+    @Test
+    void imap4rev2ImpliesLiteralMinus() {
+        assertEquals(ImapEncoding.LITERAL_MINUS_LIMIT,
+                ImapEncoding.forCapabilities(List.of("IMAP4rev1", "IMAP4rev2")).nonSynchronizingLimit());
+        assertEquals(Long.MAX_VALUE,
+                ImapEncoding.forCapabilities(List.of("IMAP4rev2", "LITERAL+")).nonSynchronizingLimit());
     }
 
     @Test

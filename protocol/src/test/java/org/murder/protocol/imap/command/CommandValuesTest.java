@@ -79,12 +79,15 @@ class CommandValuesTest {
     @Test
     void enumLookupsAreCaseInsensitive() {
         assertEquals(Optional.of(StatusItem.HIGHESTMODSEQ), StatusItem.named("highestModSeq"));
-        assertEquals(Optional.empty(), StatusItem.named("SIZE"));
+        assertEquals(Optional.of(StatusItem.DELETED_STORAGE), StatusItem.named("Deleted-Storage"));
+        assertEquals(Optional.empty(), StatusItem.named("DELETED_STORAGE"));
+        assertEquals("DELETED-STORAGE", StatusItem.DELETED_STORAGE.wireName());
         assertEquals(Optional.of(ListSelectOption.SPECIAL_USE), ListSelectOption.named("special-use"));
         assertEquals(Optional.empty(), ListSelectOption.named("SPECIAL_USE"));
         assertEquals(Optional.of(ListReturnOption.CHILDREN), ListReturnOption.named("Children"));
         assertEquals(Optional.of(SearchReturnOption.COUNT), SearchReturnOption.named("count"));
         assertEquals(Optional.of(SearchReturnOption.SAVE), SearchReturnOption.named("save"));
-        assertEquals(Optional.empty(), SearchReturnOption.named("PARTIAL"));
+        assertEquals(Optional.of(SearchReturnOption.PARTIAL), SearchReturnOption.named("partial"));
+        assertEquals(Optional.empty(), SearchReturnOption.named("RELEVANCY"));
     }
 }

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 import org.murder.protocol.imap.SequenceSet;
+import org.murder.protocol.imap.command.PartialRange;
 
 /** Every encoder, byte-exact; most expectations are the examples of the RFC that defines the response. */
 class ImapResponsesTest {
@@ -79,7 +80,7 @@ class ImapResponsesTest {
         assertEquals("* LIST () \"/\" \"50% off\"\r\n", s(ImapResponses.list(List.of(), '/', "50% off")));
         assertEquals("* LIST () \"/\" user/j&APw-rgen/Entw&APw-rfe\r\n",
                 s(ImapResponses.list(List.of(), '/', "user/jürgen/Entwürfe")));
-        assertEquals("* LIST () \"/\" {19}\r\nuser/jürgen/Entwü\r\n",
+        assertEquals("* LIST () \"/\" \"user/jürgen/Entwü\"\r\n",
                 s(ImapResponses.list(List.of(), '/', "user/jürgen/Entwü", true, List.of())));
         // RFC 5258 §5 examples
         assertEquals("* LIST (\\Subscribed \\NonExistent) \"/\" Fruit/Peach (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n",
@@ -114,6 +115,36 @@ class ImapResponsesTest {
                 Optional.of(SequenceSet.parse("4:5,8")), OptionalLong.of(12)))));
         assertEquals("* ESEARCH\r\n", s(ImapResponses.esearch(new EsearchResult(Optional.empty(), false,
                 OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), OptionalLong.empty()))));
+    }
+
+    @Test
+    void utf8NamesAreQuotedStringsWhenTheyCanBe() {
+        assertEquals("* STATUS \"Entw\u00fcrfe\" (MESSAGES 1)\r\n",
+                new String(ImapResponses.status("Entw\u00fcrfe", true, Map.of("MESSAGES", 1L)), StandardCharsets.UTF_8));
+        assertEquals("* STATUS Entw&APw-rfe (MESSAGES 1)\r\n",
+                new String(ImapResponses.status("Entw\u00fcrfe", false, Map.of("MESSAGES", 1L)), StandardCharsets.UTF_8));
+        assertEquals("* LIST () \".\" \"a\\\"\u00e9\" (\"OLDNAME\" (\"ae\u0301\"))\r\n", new String(ImapResponses.list(List.of(),
+                '.', "a\"\u00e9", true, List.of(ListExtendedItem.oldName("ae\u0301"))), StandardCharsets.UTF_8));
+        assertEquals("* STATUS {3}\r\na\u0085 ()\r\n",
+                new String(ImapResponses.status("a\u0085", true, Map.of()), StandardCharsets.UTF_8), "C1 controls: a literal");
+    }
+
+    @Test
+    void contextResults() {
+        // RFC 5267 §4.4 and §4.3
+        assertEquals("* ESEARCH (TAG \"A1\") UID PARTIAL (1:5 7,9:11)\r\n", s(ImapResponses.esearch(new EsearchResult(
+                Optional.of("A1"), true, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+                OptionalLong.empty(), Optional.of(new EsearchResult.Partial(new PartialRange(1, 5),
+                Optional.of(SequenceSet.of(7, 9, 10, 11)))), List.of()))));
+        assertEquals("* ESEARCH (TAG \"A2\") COUNT 0 PARTIAL (-1:-10 NIL)\r\n", s(ImapResponses.esearch(new EsearchResult(
+                Optional.of("A2"), false, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.of(0), Optional.empty(),
+                OptionalLong.empty(), Optional.of(new EsearchResult.Partial(new PartialRange(-1, -10), Optional.empty())),
+                List.of()))));
+        assertEquals("* ESEARCH (TAG \"B01\") UID REMOVEFROM (2 7) ADDTO (1 12,9)\r\n", s(ImapResponses.esearch(
+                EsearchResult.update("B01", true, List.of(new EsearchResult.Update(false, 2, SequenceSet.of(7)),
+                        new EsearchResult.Update(true, 1, SequenceSet.of(12, 9)))))));
+        assertEquals("* NO [NOUPDATE \"B02\"] Too many live results\r\n", s(ImapResponses.noUpdate("B02",
+                "Too many live results")));
     }
 
     @Test

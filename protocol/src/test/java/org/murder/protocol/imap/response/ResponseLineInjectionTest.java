@@ -85,6 +85,9 @@ class ResponseLineInjectionTest {
         oneResponse(ImapResponses.id(id));
         oneResponse(ImapResponses.esearch(new EsearchResult(Optional.of(EVIL), false, OptionalLong.of(1),
                 OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), OptionalLong.empty())));
+        oneResponse(ImapResponses.esearch(EsearchResult.update(EVIL, true, List.of(
+                new EsearchResult.Update(true, 1, org.murder.protocol.imap.SequenceSet.of(3))))));
+        oneResponse(ImapResponses.noUpdate(EVIL, EVIL));
     }
 
     @Test

@@ -146,7 +146,8 @@ class SearchKeyParserTest {
         assertEquals(Set.of(SearchReturnOption.MIN, SearchReturnOption.COUNT), s.returnOptions());
         assertTrue(s.esearch());
         assertEquals(Set.of(SearchReturnOption.ALL), search("A283 SEARCH RETURN () FLAGGED").returnOptions());
-        assertEquals(Set.of(SearchReturnOption.values()), search("a UID SEARCH RETURN (min max all count save) ALL").returnOptions());
+        assertEquals(Set.of(SearchReturnOption.MIN, SearchReturnOption.MAX, SearchReturnOption.ALL, SearchReturnOption.COUNT,
+                SearchReturnOption.SAVE), search("a UID SEARCH RETURN (min max all count save) ALL").returnOptions());
         Search both = search("a SEARCH RETURN (MAX) CHARSET UTF-8 TEXT x");
         assertEquals(Optional.of("UTF-8"), both.charset());
         assertEquals(Set.of(SearchReturnOption.MAX), both.returnOptions());
@@ -246,7 +247,13 @@ class SearchKeyParserTest {
                 Arguments.of("a SEARCH CHARSET", "Missing argument"),
                 Arguments.of("a SEARCH CHARSET UTF-8", "Missing argument"),
                 Arguments.of("a SEARCH RETURN (MIN)", "Missing argument"),
-                Arguments.of("a SEARCH RETURN (PARTIAL 1:5) ALL", "Invalid search return option"),
+                Arguments.of("a SEARCH RETURN (PARTIAL 1:5 ALL) ALL", "Invalid partial range"),
+                Arguments.of("a SEARCH RETURN (PARTIAL) ALL", "Missing space"),
+                Arguments.of("a SEARCH RETURN (PARTIAL 0:5) ALL", "Invalid partial range"),
+                Arguments.of("a SEARCH RETURN (PARTIAL 1:-5) ALL", "Invalid partial range"),
+                Arguments.of("a SEARCH RETURN (PARTIAL 1:5 PARTIAL 2:3) ALL", "Invalid partial range"),
+                Arguments.of("a SEARCH RETURN (PARTIAL 1:99999999999) ALL", "Invalid partial range"),
+                Arguments.of("a SEARCH RETURN (NEWEST) ALL", "Invalid search return option"),
                 Arguments.of("a SEARCH RETURN (FOO) ALL", "Invalid search return option"),
                 Arguments.of("a SEARCH RETURN MIN ALL", "Invalid search return option"),
                 Arguments.of("a SEARCH RETURN (MIN ALL", "Unbalanced parentheses"),

@@ -169,7 +169,9 @@ public final class SortBench {
         String address = FIRST[sender % FIRST.length].toLowerCase(Locale.ROOT) + "." + sender + "@"
                 + DOMAINS[sender % DOMAINS.length];
         long seconds = 1_420_070_400L + (long) (r.nextDouble() * 315_360_000L); // 2015 .. 2025
-        ZoneOffset zone = ZoneOffset.ofHoursMinutes(r.nextInt(25) - 12, r.nextInt(4) == 0 ? 30 : 0);
+        int hours = r.nextInt(25) - 12;
+        int minutes = r.nextInt(4) == 0 ? 30 : 0;
+        ZoneOffset zone = ZoneOffset.ofTotalSeconds((hours * 60 + (hours < 0 ? -minutes : minutes)) * 60);
         ZonedDateTime date = Instant.ofEpochSecond(seconds).atZone(zone);
         String inReplyTo = root ? null : "<" + thread + "@sort.bench.example>";
         return new Generated(i, prefix + base, base, name, address, date, inReplyTo);
@@ -221,8 +223,13 @@ public final class SortBench {
             return;
         }
         if (have > 0) {
-            throw new IOException("INBOX of " + USER + " holds " + have + " messages, neither none nor " + want
-                    + ": empty it (or remove the server's data) and run again");
+            // an earlier population cut short: the mailbox is the benchmark's own, so start it afresh
+            try (ImapConn a = ImapConn.login(host, imapPort, TIMEOUT, admin, adminPassword)) {
+                String box = ImapConn.quote("user." + USER);
+                log("%s: INBOX of %s holds %,d messages, not %,d: recreated (SETACL %s; DELETE %s; CREATE %s)", label,
+                        USER, have, want, a.command("SETACL " + box + " " + admin + " lrswipkxtecda"),
+                        a.command("DELETE " + box), a.command("CREATE " + box));
+            }
         }
         log("%s: delivering %,d messages to %s from %s clients", label, want, USER, opt.get("clients"));
         long t0 = System.nanoTime();

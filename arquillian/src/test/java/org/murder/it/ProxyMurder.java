@@ -111,6 +111,8 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("be2_imap_address", HOST + ":" + BE2.imap())
                 .setting("be1_lmtp_address", HOST + ":" + BE1.lmtp())
                 .setting("be2_lmtp_address", HOST + ":" + BE2.lmtp())
+                .setting("be1_pop3_address", HOST + ":" + BE1.pop3())
+                .setting("be2_pop3_address", HOST + ":" + BE2.pop3())
                 .setting("defaultserver", "be2")
                 .prepare();
         List<StandaloneNode> all = List.of(master, be1, be2, fe1);

@@ -10,12 +10,10 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.pop3.POP3Folder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +30,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.murder.protocol.lmtp.Address;
-import org.murder.protocol.lmtp.ForwardPath;
-import org.murder.protocol.lmtp.LmtpClient;
-import org.murder.protocol.lmtp.LmtpCommand;
-import org.murder.protocol.lmtp.ReversePath;
 import org.murder.protocol.sasl.SaslClientExchange;
 
 /**
@@ -61,7 +53,6 @@ class Pop3IT {
     static final String CAROL_PW = "carol-pw";
     static final String DAVE = "dave";
     static final String DAVE_PW = "dave-pw";
-    private static final Duration IO = Duration.ofSeconds(20);
 
     static StandaloneNode node;
 
@@ -99,13 +90,7 @@ class Pop3IT {
     }
 
     static void deliver(String user, byte[] message) throws IOException {
-        try (LmtpClient c = new LmtpClient(HOST, PORTS.lmtp(), IO)) {
-            assertEquals(220, c.greeting().code());
-            assertEquals(250, c.lhlo("pop3it.example.org").code());
-            LmtpClient.Delivery d = c.deliver(LmtpCommand.Mail.of(ReversePath.of(Address.of("sender", "example.org"))),
-                    List.of(LmtpCommand.Rcpt.of(ForwardPath.of(Address.local(user)))), new ByteArrayInputStream(message));
-            assertEquals(250, d.outcomes().get(0).code(), d::toString);
-        }
+        Pop3Wire.deliver(HOST, PORTS.lmtp(), user, message);
     }
 
     static Pop3Wire connect() throws IOException {
@@ -195,8 +180,7 @@ class Pop3IT {
     @Test
     @Order(3)
     void pythonPoplib() throws Exception {
-        Path script = Files.createTempFile("pop3it", ".py");
-        Files.writeString(script, String.join("\n",
+        String out = Pop3Wire.python(String.join("\n",
                 "import json, poplib, ssl, sys",
                 "p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=20)",
                 "p.stls(context=ssl._create_unverified_context())",
@@ -209,13 +193,7 @@ class Pop3IT {
                 "top = [l.decode('latin-1') for l in p.top(3, 1)[1]]",
                 "p.quit()",
                 "print(json.dumps({'count': count, 'size': size, 'list': listing, 'uidl': uidl, 'first': first,"
-                        + " 'top': top, 'caps': caps}))", ""));
-        Process py = new ProcessBuilder("python3", script.toString(), HOST, Integer.toString(PORTS.pop3()), ALICE, ALICE_PW)
-                .redirectErrorStream(true).start();
-        assertTrue(py.waitFor(60, TimeUnit.SECONDS), "poplib did not finish");
-        String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Files.deleteIfExists(script);
-        assertEquals(0, py.exitValue(), out);
+                        + " 'top': top, 'caps': caps}))", ""), HOST, Integer.toString(PORTS.pop3()), ALICE, ALICE_PW);
         jakarta.json.JsonObject r;
         try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(out))) {
             r = reader.readObject();
@@ -370,6 +348,9 @@ class Pop3IT {
             assertEquals(Optional.of("AUTH"), Pop3Wire.code(w.cmd("AUTH PLAIN " + plain)));
             assertTrue(w.cmd("AUTH PLAIN").startsWith("+ "));
             assertEquals("-ERR [AUTH] Client canceled authentication", w.cmd("*"));
+            assertTrue(w.cmd("AUTH PLAIN").startsWith("+ "));
+            assertEquals("-ERR [AUTH] Line too long", w.cmd("A".repeat(20_000)), "an over-long SASL line ends the exchange");
+            assertEquals("-ERR Unrecognized command", w.cmd("NOOP"), "and the next line is a command again");
             plain = java.util.Base64.getEncoder().encodeToString(("\0" + ALICE + "\0" + ALICE_PW).getBytes(StandardCharsets.UTF_8));
             assertTrue(w.cmd("AUTH PLAIN " + plain).startsWith("+OK"));
             assertTrue(w.cmd("STAT").startsWith("+OK 3 "));

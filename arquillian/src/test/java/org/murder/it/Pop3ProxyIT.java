@@ -11,14 +11,10 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.pop3.POP3Folder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +56,7 @@ class Pop3ProxyIT {
                 w.cmd("QUIT");
             }
         }
-        assertTrue(inFrontendCopy("user." + ALICE) && inFrontendCopy("user." + BOB),
+        assertTrue(ProxyMurder.inFrontendCopy("user." + ALICE) && ProxyMurder.inFrontendCopy("user." + BOB),
                 "both INBOXes reached the frontend's copy: " + murder.fe1.logTail(3000));
         for (int i = 1; i <= 3; i++) {
             ImapProxyIT.deliver(ProxyMurder.BE1, ALICE, "Subject: alice " + i + "\n\nline one\n..dot line\nmessage " + i);
@@ -73,17 +69,6 @@ class Pop3ProxyIT {
         if (murder != null) {
             murder.close();
         }
-    }
-
-    private static boolean inFrontendCopy(String mailbox) throws InterruptedException {
-        return MurderNode.await(Duration.ofSeconds(60), () -> {
-            try {
-                return MurderNode.http(ProxyMurder.FE1.http(), "GET", "/api/copy?prefix=" + mailbox, MurderNode.ADMIN,
-                        MurderNode.ADMIN_PASSWORD, false).body().contains("\"" + mailbox + "\"");
-            } catch (Exception e) {
-                return false;
-            }
-        });
     }
 
     private static Pop3Wire direct(ProxyMurder.Ports node, String user, String password) throws IOException {
@@ -151,21 +136,14 @@ class Pop3ProxyIT {
     @Test
     @Order(3)
     void pythonPoplibThroughTheFrontend() throws Exception {
-        Path script = Files.createTempFile("pop3proxyit", ".py");
-        Files.writeString(script, String.join("\n",
+        List<String> out = Pop3Wire.python(String.join("\n",
                 "import poplib, sys",
                 "p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=20)",
                 "p.user(sys.argv[3]); p.pass_(sys.argv[4])",
                 "print(p.stat()[0])",
                 "for l in p.uidl()[1]: print(l.decode())",
                 "for l in p.retr(3)[1]: print(l.decode('latin-1'))",
-                "p.quit()", ""));
-        Process py = new ProcessBuilder("python3", script.toString(), HOST, Integer.toString(ProxyMurder.FE1.pop3()), ALICE,
-                ALICE_PW).redirectErrorStream(true).start();
-        assertTrue(py.waitFor(60, TimeUnit.SECONDS), "poplib did not finish");
-        List<String> out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        Files.deleteIfExists(script);
-        assertEquals(0, py.exitValue(), out.toString());
+                "p.quit()", ""), HOST, Integer.toString(ProxyMurder.FE1.pop3()), ALICE, ALICE_PW).lines().toList();
         assertEquals("3", out.get(0));
         List<String> direct;
         try (Pop3Wire w = direct(ProxyMurder.BE1, ALICE, ALICE_PW)) {

@@ -81,6 +81,50 @@ final class Pop3Wire implements AutoCloseable {
         return multi("UIDL");
     }
 
+    /** Runs a Python script (a client library's session) and returns what it printed; fails on a non-zero exit. */
+    static String python(String script, String... args) throws IOException, InterruptedException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("pop3it", ".py");
+        try {
+            java.nio.file.Files.writeString(file, script);
+            List<String> command = new ArrayList<>(List.of("python3", file.toString()));
+            command.addAll(List.of(args));
+            Process py = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!py.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                py.destroyForcibly();
+                throw new AssertionError("python did not finish within 60 s");
+            }
+            String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (py.exitValue() != 0) {
+                throw new AssertionError("python exited " + py.exitValue() + ": " + out);
+            }
+            return out;
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /** Delivers {@code message} to {@code user} over LMTP at {@code host:port} (a trusted loopback client); asserts 250. */
+    static void deliver(String host, int port, String user, byte[] message) throws IOException {
+        try (org.murder.protocol.lmtp.LmtpClient c = new org.murder.protocol.lmtp.LmtpClient(host, port,
+                java.time.Duration.ofSeconds(20))) {
+            check(c.greeting().code() == 220, "LMTP greeting");
+            check(c.lhlo("pop3it.example.org").code() == 250, "LHLO");
+            org.murder.protocol.lmtp.LmtpClient.Delivery d = c.deliver(
+                    org.murder.protocol.lmtp.LmtpCommand.Mail.of(org.murder.protocol.lmtp.ReversePath.of(
+                            org.murder.protocol.lmtp.Address.of("sender", "example.org"))),
+                    List.of(org.murder.protocol.lmtp.LmtpCommand.Rcpt.of(org.murder.protocol.lmtp.ForwardPath.of(
+                            org.murder.protocol.lmtp.Address.local(user)))),
+                    new java.io.ByteArrayInputStream(message));
+            check(d.outcomes().get(0).code() == 250, d.toString());
+        }
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+
     static Optional<String> code(String status) {
         int open = status.indexOf('[');
         int close = status.indexOf(']');

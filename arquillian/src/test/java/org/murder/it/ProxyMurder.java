@@ -170,6 +170,18 @@ final class ProxyMurder implements AutoCloseable {
                 .listener(HOST, p.imap());
     }
 
+    /** Waits (at most 60 s) until fe1's copy of the map has {@code mailbox}. */
+    static boolean inFrontendCopy(String mailbox) throws InterruptedException {
+        return MurderNode.await(java.time.Duration.ofSeconds(60), () -> {
+            try {
+                return MurderNode.http(FE1.http(), "GET", "/api/copy?prefix=" + mailbox, MurderNode.ADMIN,
+                        MurderNode.ADMIN_PASSWORD, false).body().contains("\"" + mailbox + "\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         for (StandaloneNode n : List.of(fe1, be1, be2, master)) {

@@ -104,8 +104,11 @@ public class Pop3Endpoint implements Pop3Listener {
     @Override
     public void onBadInput(Connection c, String tag, String message) {
         Pop3Session s = session(c);
-        if (s.state() instanceof Pop3Session.Authenticating) {
-            s.state(new Pop3Session.Authorization(Optional.empty())); // an over-long SASL line ends the exchange
+        if (s.state() instanceof Pop3Session.Authenticating a) {
+            // an over-long SASL line ends the exchange, as a cancel would (the identity store hears it failed)
+            c.expectContinuation(false);
+            a.exchange().line("*");
+            s.state(new Pop3Session.Authorization(Optional.empty()));
             c.write(Pop3Responses.err("AUTH", message));
             return;
         }

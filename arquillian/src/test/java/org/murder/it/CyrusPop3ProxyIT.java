@@ -29,8 +29,8 @@ import org.murder.it.cyrus.ImapAdminClient;
 import org.murder.it.cyrus.MupdateTest;
 
 /**
- * A Cyrus 3.6 frontend's POP3 proxy in front of our backend: Cyrus's MUPDATE master (127.0.0.63), a Cyrus frontend
- * (127.0.0.62: imapd, lmtpd and pop3d as proxies) and our node as the backend (servername 127.0.0.61, POP3 on 110
+ * A Cyrus 3.6 frontend's POP3 proxy in front of our backend: Cyrus's MUPDATE master (127.0.0.88), a Cyrus frontend
+ * (127.0.0.87: imapd, lmtpd and pop3d as proxies) and our node as the backend (servername 127.0.0.86, POP3 on 110
  * there, since Cyrus proxies to a backend's servername on the service port). A client logs in to Cyrus's pop3d; Cyrus
  * finds alice's INBOX on our backend in its mailboxes.db, logs in to our POP3 as {@code feproxy} acting for alice
  * (CAPA's SASL list, AUTH with an initial response), and pipes the rest of the session.
@@ -46,9 +46,9 @@ import org.murder.it.cyrus.MupdateTest;
 @Timeout(600)
 class CyrusPop3ProxyIT {
 
-    static final String BACKEND_IP = "127.0.0.61";
-    static final String FRONTEND_IP = "127.0.0.62";
-    static final String MASTER_IP = "127.0.0.63";
+    static final String BACKEND_IP = "127.0.0.86";
+    static final String FRONTEND_IP = "127.0.0.87";
+    static final String MASTER_IP = "127.0.0.88";
     static final int MUPDATE_PORT = 3905;
     static final ProxyMurder.Ports PORTS = new ProxyMurder.Ports(30800);
     static final String ADMIN = MurderNode.ADMIN;

@@ -242,10 +242,11 @@ public class MaildropCommands {
 
     /**
      * QUIT in the TRANSACTION state (RFC 1939's UPDATE): the deleted messages are expunged, the retrieved ones get
-     * \Seen (with {@code popuseimapflags}, as Cyrus), the login stamp moves on ({@code popminpoll}); then
-     * {@code +OK}, or {@code -ERR} if the deletions could not be made.
+     * \Seen (with {@code popuseimapflags}, as Cyrus), the login stamp moves on ({@code popminpoll}).
+     *
+     * @return the answer: {@code +OK}, or {@code -ERR} if the deletions could not be made
      */
-    void quit(Connection c, Pop3Session.Transaction t) {
+    byte[] quit(Pop3Session.Transaction t) {
         Maildrop drop = t.maildrop();
         try {
             List<Long> deleted = drop.deletedUids();
@@ -266,9 +267,8 @@ public class MaildropCommands {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "MURDER-POP3-005 UPDATE of " + drop.mailbox + " failed", e);
-            c.write(Pop3Responses.err("SYS/TEMP", "Some deleted messages not removed"));
-            return;
+            return Pop3Responses.err("SYS/TEMP", "Some deleted messages not removed");
         }
-        c.write(Pop3Responses.ok("Bye"));
+        return Pop3Responses.ok("Bye");
     }
 }

@@ -138,12 +138,9 @@ public class Pop3Endpoint implements Pop3Listener {
         } else if (command instanceof Pop3Command.Capa) {
             c.write(Pop3Responses.multiLine("List of capabilities follows", capabilities(c, s)));
         } else if (command instanceof Pop3Command.Quit) {
-            if (state instanceof Pop3Session.Transaction t) {
-                maildrop.quit(c, t);
-            } else {
-                c.write(Pop3Responses.ok("Bye"));
-            }
-            s.end();
+            byte[] answer = state instanceof Pop3Session.Transaction t ? maildrop.quit(t) : Pop3Responses.ok("Bye");
+            s.end(); // the lock goes before the answer: a client that logs in again at once finds the maildrop free
+            c.write(answer);
             c.close();
         } else if (state instanceof Pop3Session.Authorization a && command instanceof Pop3Command.Authorization cmd) {
             authorization(c, s, a, cmd);

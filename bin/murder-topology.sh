@@ -167,6 +167,7 @@ write_node_conf() {
       echo "allowallsubscribe: yes"
       echo "imap_allowplaintext: yes"
       echo "lmtp_allowplaintext: yes"
+      echo "pop3_allowplaintext: yes"
     fi
     if has_role "$kind" "$node" frontend; then
       echo

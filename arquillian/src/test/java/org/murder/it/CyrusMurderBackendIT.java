@@ -118,6 +118,8 @@ class CyrusMurderBackendIT {
                     .setting("mupdate_port", Integer.toString(MUPDATE_PORT))
                     .setting("imap_listen", BACKEND_IP)
                     .setting("imap_port", "143")
+                    .setting("pop3_listen", BACKEND_IP)
+                    .setting("pop3_port", "110")
                     .setting("lmtp_listen", BACKEND_IP)
                     .setting("lmtp_port", "24")
                     .setting("lmtp_trust_loopback", "no")

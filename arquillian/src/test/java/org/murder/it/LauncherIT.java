@@ -53,6 +53,7 @@ class LauncherIT {
     private static final int LMTP = 7024;
     private static final int MUPDATE = 7905;
     private static final int HTTP = 7080;
+    private static final int POP3 = 7110;
 
     private final Path base = StandaloneNode.baseDir("launcher");
     private final Path home = base.resolve("node");
@@ -110,6 +111,7 @@ class LauncherIT {
             assertTrue(jvmArgs.stream().noneMatch(a -> a.startsWith("-XX:+HeapDumpOnOutOfMemoryError")), jvmArgs.toString());
             greets(IMAP, "* OK");
             greets(LMTP, "220");
+            greets(POP3, "+OK");
             greets(MUPDATE, "* AUTH");
             Run up = murder(null, "status");
             assertEquals(0, up.status(), up::toString);
@@ -122,7 +124,7 @@ class LauncherIT {
                 assertTrue(node.getBoolean("up"), json::toString);
                 assertEquals(first, node.getJsonNumber("pid").longValue(), json::toString);
                 assertEquals("127.0.0.1:" + IMAP, node.getString("imap"), json::toString);
-                assertTrue(node.isNull("pop3"), json::toString);
+                assertEquals("127.0.0.1:" + POP3, node.getString("pop3"), json::toString);
                 assertEquals(3, node.getJsonArray("roles").size(), json::toString);
             }
 
@@ -220,6 +222,7 @@ class LauncherIT {
         Files.writeString(conf, String.join("\n",
                 "servername: launcher-node", "admins: alice", "murder_node_user: alice", "murder_node_password: secret-pw",
                 "imap_port: " + IMAP, "lmtp_port: " + LMTP, "mupdate_port: " + MUPDATE, "http_port: " + HTTP,
+                "pop3_port: " + POP3,
                 "https_port: 7443", "management_port: 7990", "management_https_port: 7993",
                 "txn_recovery_port: 7712", "txn_status_port: 7713", "iiop_port: 7528", "iiop_ssl_port: 7529",
                 "java_heap: 384m", ""), StandardCharsets.UTF_8);

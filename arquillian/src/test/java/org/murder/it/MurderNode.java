@@ -55,6 +55,11 @@ public final class MurderNode {
         return Integer.getInteger("murder.imap.port", 11143);
     }
 
+    /** The POP3 listener (the resource adapter's own port, {@code pop3_port}). */
+    public static int pop3Port() {
+        return Integer.getInteger("murder.pop3.port", 11110);
+    }
+
     /** The LMTP listener (the resource adapter's own port, so not shifted by WildFly's port offset). */
     public static int lmtpPort() {
         return Integer.getInteger("murder.lmtp.port", 12003);

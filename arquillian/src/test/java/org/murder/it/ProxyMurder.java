@@ -169,6 +169,8 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("be2_imap_address", HOST + ":" + BE2.imap())
                 .setting("be1_lmtp_address", HOST + ":" + BE1.lmtp())
                 .setting("be2_lmtp_address", HOST + ":" + BE2.lmtp())
+                .setting("be1_pop3_address", HOST + ":" + BE1.pop3())
+                .setting("be2_pop3_address", HOST + ":" + BE2.pop3())
                 .setting("defaultserver", "be2");
         options.frontends().forEach(b::setting);
         return cluster(b, options, false);
@@ -228,6 +230,18 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("mupdate_server", HOST + ":" + MASTER.mupdate())
                 .setting("allowplaintext", "yes")
                 .listener(HOST, p.imap());
+    }
+
+    /** Waits (at most 60 s) until fe1's copy of the map has {@code mailbox}. */
+    static boolean inFrontendCopy(String mailbox) throws InterruptedException {
+        return MurderNode.await(java.time.Duration.ofSeconds(60), () -> {
+            try {
+                return MurderNode.http(FE1.http(), "GET", "/api/copy?prefix=" + mailbox, MurderNode.ADMIN,
+                        MurderNode.ADMIN_PASSWORD, false).body().contains("\"" + mailbox + "\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     @Override

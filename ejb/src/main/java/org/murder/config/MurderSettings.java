@@ -296,6 +296,81 @@ public class MurderSettings {
         return Long.parseLong(get("maxmessagesize", "0"));
     }
 
+    // ------------------------------------------------------------------ POP3 (Cyrus's names and meanings)
+
+    /** POP3 autologout (Cyrus: {@code poptimeout}, minutes when no unit is given, default 10, never under 10). */
+    public java.time.Duration popTimeout() {
+        java.time.Duration d = duration("poptimeout", "10", java.time.temporal.ChronoUnit.MINUTES);
+        return d.compareTo(java.time.Duration.ofMinutes(10)) < 0 ? java.time.Duration.ofMinutes(10) : d;
+    }
+
+    /** The least time between two POP3 logins to one maildrop (Cyrus: {@code popminpoll}, minutes; 0: none). */
+    public java.time.Duration popMinPoll() {
+        java.time.Duration d = duration("popminpoll", "0", java.time.temporal.ChronoUnit.MINUTES);
+        return d.isNegative() ? java.time.Duration.ZERO : d;
+    }
+
+    /** Cyrus's {@code poppollpadding}: logins allowed faster than {@code popminpoll} before it bites (1: none). */
+    public int popPollPadding() {
+        return Math.max(1, Integer.parseInt(get("poppollpadding", "1")));
+    }
+
+    /** CAPA's EXPIRE (Cyrus: {@code popexpiretime}, days when no unit is given; negative, the default: NEVER). */
+    public java.util.Optional<java.time.Duration> popExpireTime() {
+        String v = get("popexpiretime", "-1");
+        if (v.startsWith("-") || v.equalsIgnoreCase("never")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(duration("popexpiretime", "-1", java.time.temporal.ChronoUnit.DAYS));
+    }
+
+    /**
+     * Cyrus's {@code popuseimapflags}: POP3 hides \Deleted messages and sets \Seen on those retrieved (at QUIT). On
+     * by default here (Cyrus: off), so that a message fetched by POP3 shows as read to the user's IMAP client.
+     */
+    public boolean popUseImapFlags() {
+        return bool("popuseimapflags", true);
+    }
+
+    /** Cyrus's {@code uidl_format}: {@code cyrus} (UIDVALIDITY.UID, the default), {@code uidonly}, {@code dovecot}, {@code courier}. */
+    public String uidlFormat() {
+        return get("uidl_format", "cyrus").toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A Cyrus duration: a number with a unit ({@code s}, {@code m}, {@code h}, {@code d}, combined as {@code 1h30m}), or
+     * a bare number in {@code bareUnit} (Cyrus's backward compatibility).
+     */
+    private java.time.Duration duration(String key, String fallback, java.time.temporal.ChronoUnit bareUnit) {
+        String v = get(key, fallback).trim().toLowerCase(Locale.ROOT);
+        boolean negative = v.startsWith("-");
+        if (negative) {
+            v = v.substring(1);
+        }
+        java.time.Duration d;
+        if (v.matches("\\d+")) {
+            d = java.time.Duration.of(Long.parseLong(v), bareUnit);
+        } else {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(v);
+            d = java.time.Duration.ZERO;
+            int at = 0;
+            while (m.find() && m.start() == at) {
+                long n = Long.parseLong(m.group(1));
+                d = d.plus(switch (m.group(2)) {
+                    case "s" -> java.time.Duration.ofSeconds(n);
+                    case "m" -> java.time.Duration.ofMinutes(n);
+                    case "h" -> java.time.Duration.ofHours(n);
+                    default -> java.time.Duration.ofDays(n);
+                });
+                at = m.end();
+            }
+            if (at != v.length() || v.isEmpty()) {
+                throw new IllegalArgumentException(key + ": not a duration: " + get(key, fallback));
+            }
+        }
+        return negative ? d.negated() : d;
+    }
+
     // ------------------------------------------------------------------ frontend: reaching backends
 
     /** A service of a backend a frontend connects to. */

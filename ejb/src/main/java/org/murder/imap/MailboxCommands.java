@@ -180,18 +180,23 @@ public class MailboxCommands {
 
     /** Cyrus's autocreate at login: a user always has an INBOX to open. */
     void ensureInbox(ImapSession s) {
+        ensureInbox(s.user(), s.admin());
+    }
+
+    /** Creates the user's INBOX on this backend if it exists nowhere (autocreate): at an IMAP or a POP3 login. */
+    public void ensureInbox(String user, boolean admin) {
         if (!settings.autocreateInbox() || !settings.hasRole(MurderSettings.Role.BACKEND)) {
             return;
         }
-        Optional<String> inbox = namespace.toInternal("INBOX", s.user());
+        Optional<String> inbox = namespace.toInternal("INBOX", user);
         if (inbox.isEmpty() || mailboxes.find(inbox.get()).isPresent()
                 || !(locator.locate(inbox.get()) instanceof org.murder.routing.Route.Unknown)) {
             return; // there already, or on another backend (or not certainly nowhere): not ours to create
         }
         try {
-            mailboxes.create(inbox.get(), "", mailboxes.initialAcl(inbox.get()), s.user(), s.admin());
+            mailboxes.create(inbox.get(), "", mailboxes.initialAcl(inbox.get()), user, admin);
         } catch (MailboxService.MailboxException e) {
-            LOG.info(() -> "MURDER-IMAP-002 cannot create INBOX for " + s.user() + ": " + e.getMessage());
+            LOG.info(() -> "MURDER-IMAP-002 cannot create INBOX for " + user + ": " + e.getMessage());
         }
     }
 

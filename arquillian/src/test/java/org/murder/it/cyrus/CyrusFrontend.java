@@ -38,6 +38,8 @@ public class CyrusFrontend extends CyrusInstance {
     private int imapPort = 143;
     private int lmtpPort = 24;
     private int slavePort = 3905;
+    /** 0: no POP3 proxy (pop3d) on this frontend. */
+    private int pop3Port;
 
     public CyrusFrontend(Path dir, String ip, String mupdateHost, int mupdatePort, String user, String password) {
         this("frontend-" + ip, dir, ip, mupdateHost, mupdatePort, user, password);
@@ -61,6 +63,19 @@ public class CyrusFrontend extends CyrusInstance {
     public CyrusFrontend lmtpPort(int port) {
         this.lmtpPort = port;
         return this;
+    }
+
+    /**
+     * Runs {@code pop3d} on {@code port} too: on a frontend it proxies a user whose INBOX is on a backend to that
+     * backend's {@code pop3} service (110), logging in there as the proxy identity for the user.
+     */
+    public CyrusFrontend pop3Port(int port) {
+        this.pop3Port = port;
+        return this;
+    }
+
+    public int pop3Port() {
+        return pop3Port;
     }
 
     /** Port of the slave's own MUPDATE listener on {@link #ip()} (default 3905). */
@@ -95,10 +110,14 @@ public class CyrusFrontend extends CyrusInstance {
 
     @Override
     protected List<Service> services() {
-        return List.of(
+        List<Service> services = new java.util.ArrayList<>(List.of(
                 new Service("mupdate", "mupdate", List.of(), slavePort, 1, "* AUTH"),
                 new Service("imap", "imapd", List.of(), imapPort, 0, "* OK"),
-                new Service("lmtp", "lmtpd", List.of(), lmtpPort, 0, "220 "));
+                new Service("lmtp", "lmtpd", List.of(), lmtpPort, 0, "220 ")));
+        if (pop3Port > 0) {
+            services.add(new Service("pop3", "pop3d", List.of(), pop3Port, 0, "+OK"));
+        }
+        return services;
     }
 
     /**

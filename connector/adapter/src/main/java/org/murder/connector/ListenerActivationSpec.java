@@ -14,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import org.murder.connector.api.ImapListener;
 import org.murder.connector.api.LmtpListener;
 import org.murder.connector.api.MupdateListener;
+import org.murder.connector.api.Pop3Listener;
 import org.murder.connector.transport.TlsContexts;
 import org.murder.connector.transport.TransportSettings;
 import org.murder.protocol.wire.LiteralSpill;
@@ -22,7 +23,7 @@ import org.murder.protocol.wire.LiteralSpill;
  * One listener: which protocol, where, with which bounds and TLS material. MDBs fill it in through
  * {@code @ActivationConfigProperty}, usually from the node's settings ({@code ${mupdate_port:3905}}).
  */
-@Activation(messageListeners = {MupdateListener.class, LmtpListener.class, ImapListener.class})
+@Activation(messageListeners = {MupdateListener.class, LmtpListener.class, ImapListener.class, Pop3Listener.class})
 public class ListenerActivationSpec implements ActivationSpec {
 
     private static final Logger LOG = Logger.getLogger(ListenerActivationSpec.class.getName());

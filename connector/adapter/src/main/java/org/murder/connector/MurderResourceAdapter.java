@@ -36,6 +36,7 @@ import org.murder.connector.transport.MupdateBinding;
 import org.murder.connector.transport.NioConnector;
 import org.murder.connector.transport.NioListener;
 import org.murder.connector.transport.OutboundSettings;
+import org.murder.connector.transport.Pop3Binding;
 import org.murder.connector.transport.ProtocolBinding;
 
 /**
@@ -46,9 +47,9 @@ import org.murder.connector.transport.ProtocolBinding;
  */
 @Connector(
         displayName = "Murder listeners",
-        description = "IMAP / LMTP / MUPDATE sockets of Murder on Jakarta EE",
+        description = "IMAP / POP3 / LMTP / MUPDATE sockets of Murder on Jakarta EE",
         vendorName = "Murder on Jakarta EE",
-        eisType = "Mail (IMAP, LMTP, MUPDATE)",
+        eisType = "Mail (IMAP, POP3, LMTP, MUPDATE)",
         version = "0.1",
         transactionSupport = TransactionSupport.TransactionSupportLevel.NoTransaction)
 public class MurderResourceAdapter implements ResourceAdapter {
@@ -57,7 +58,8 @@ public class MurderResourceAdapter implements ResourceAdapter {
     private static final Map<String, ProtocolBinding> BINDINGS = Map.of(
             "mupdate", new MupdateBinding(),
             "lmtp", new LmtpBinding(),
-            "imap", new ImapBinding());
+            "imap", new ImapBinding(),
+            "pop3", new Pop3Binding());
 
     private final Map<MessageEndpointFactory, NioListener> listeners = new ConcurrentHashMap<>();
     /** One outbound transport per connection definition, started on its first use. */

@@ -38,6 +38,9 @@ public class MapPushService {
     @EJB
     MessageStore store;
 
+    @EJB
+    org.murder.move.MoveStore moves;
+
     @Resource
     TimerService timers;
 
@@ -70,10 +73,20 @@ public class MapPushService {
     }
 
     private List<MapPush.Step> pushNow(boolean dryRun) throws MurderRegistry.RegistryException {
+        // names a move has in hand (frozen here, or being brought here) are the move's to tell the master: a push
+        // would otherwise bring a mailbox back to its old backend, or drop the reservation of its new one
+        java.util.Set<String> inMotion = new java.util.HashSet<>(moves.namesInMotion());
         List<MailboxRecord> local = store.allMailboxes().stream()
+                .peek(m -> {
+                    if (m.frozen()) {
+                        inMotion.add(m.name());
+                    }
+                })
+                .filter(m -> !m.frozen())
                 .map(m -> new MailboxRecord(m.name(), settings.servername(), m.partition(), m.acl(), MailboxKind.ACTIVE, 0))
                 .toList();
-        List<MapPush.Step> plan = MapPush.plan(local, registry.listOwn());
+        List<MailboxRecord> master = registry.listOwn().stream().filter(r -> !inMotion.contains(r.name())).toList();
+        List<MapPush.Step> plan = MapPush.plan(local, master);
         if (!dryRun) {
             MapPush.execute(registry, plan);
         }

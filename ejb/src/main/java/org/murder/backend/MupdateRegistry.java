@@ -121,6 +121,12 @@ public final class MupdateRegistry implements MurderRegistry {
     }
 
     @Override
+    public void deactivate(String mailbox, String partition) throws RegistryException {
+        MupdateResponse.Completion c = withMaster("DEACTIVATE", m -> m.deactivate(mailbox, new Location(servername, partition)));
+        expectOk("DEACTIVATE " + mailbox, c);
+    }
+
+    @Override
     public void delete(String mailbox) throws RegistryException {
         MupdateResponse.Completion c = withMaster("DELETE", m -> m.delete(mailbox));
         expectOk("DELETE " + mailbox, c);

@@ -930,6 +930,10 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Invalid message sequence number");
             return;
         }
+        if (move && store.frozen(sel.mailboxId)) {
+            // the copy would commit and the expunge be refused: both refused instead
+            throw new org.murder.store.MailboxFrozenException(sel.internalName);
+        }
         Optional<StoreMailbox> to = MailboxNames.encodeUsable(target)
                 .flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin())).flatMap(store::mailbox);
         if (to.isEmpty() && proxy.onAnotherBackend(s, target)) {

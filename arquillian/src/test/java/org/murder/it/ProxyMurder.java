@@ -88,6 +88,11 @@ final class ProxyMurder implements AutoCloseable {
     }
 
     static ProxyMurder start() throws Exception {
+        return start(java.util.Map.of());
+    }
+
+    /** With extra settings for both backends (a test's tunables, e.g. a move's pace). */
+    static ProxyMurder start(java.util.Map<String, String> backendSettings) throws Exception {
         StandaloneNode master = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-master"), 0),
                 "pxmaster", MASTER)
                 .setting("murder_roles", "master")
@@ -95,8 +100,14 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("mupdate_allowplaintext", "yes")
                 .listener(HOST, MASTER.mupdate())
                 .prepare();
-        StandaloneNode be1 = backend("be1", BE1).prepare();
-        StandaloneNode be2 = backend("be2", BE2).prepare();
+        StandaloneNode.Builder b1 = backend("be1", BE1);
+        StandaloneNode.Builder b2 = backend("be2", BE2);
+        backendSettings.forEach((k, v) -> {
+            b1.setting(k, v);
+            b2.setting(k, v);
+        });
+        StandaloneNode be1 = b1.prepare();
+        StandaloneNode be2 = b2.prepare();
         StandaloneNode fe1 = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-fe1"), 0), "fe1", FE1)
                 .setting("murder_roles", "frontend")
                 .setting("mupdate_master_url", "http://" + HOST + ":" + MASTER.http())
@@ -152,6 +163,11 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("allowallsubscribe", "yes")
                 .setting("mupdate_authname", MurderNode.ADMIN)
                 .setting("mupdate_password", MurderNode.ADMIN_PASSWORD)
+                // a mailbox move's destination reads its source as the frontends do (docs/moves.md)
+                .setting("proxy_authname", PROXY)
+                .setting("proxy_password", PROXY_PASSWORD)
+                .setting("be1_imap_address", HOST + ":" + BE1.imap())
+                .setting("be2_imap_address", HOST + ":" + BE2.imap())
                 .listener(HOST, p.lmtp());
     }
 

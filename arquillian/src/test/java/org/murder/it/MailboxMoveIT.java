@@ -189,6 +189,7 @@ class MailboxMoveIT {
         Snapshot before;
         try (ImapAdminClient alice = login(ProxyMurder.FE1, ALICE, ALICE_PW)) {
             assertTrue(alice.command("CREATE INBOX.proj").ok());
+            assertTrue(inFrontendCopy("user.alice.proj", "be1")); // the frontend routes COPY by its copy of the map
             assertTrue(alice.select("INBOX").ok());
             assertTrue(alice.command("UID COPY 1:* INBOX.proj").ok());
             assertTrue(alice.command("UNSELECT").ok());
@@ -282,6 +283,9 @@ class MailboxMoveIT {
             assertTrue(bob.command("CREATE INBOX.a").ok());
             assertTrue(bob.command("CREATE INBOX.a.deep").ok());
             assertTrue(bob.command("CREATE INBOX.Sent (USE (\\Sent))").ok());
+            for (String name : List.of("user.bob.a", "user.bob.a.deep", "user.bob.Sent")) {
+                assertTrue(inFrontendCopy(name, "be2"), name);
+            }
             assertTrue(bob.command("SUBSCRIBE INBOX.a").ok());
             assertTrue(bob.command("SUBSCRIBE INBOX.Sent").ok());
             assertTrue(bob.command("SETACL INBOX.a alice lr").ok());

@@ -1047,6 +1047,14 @@ public class MessageCommands {
             if (now == before) {
                 return;
             }
+            if (now == MailboxIndex.EMPTY && store.movedAway(sel.internalName)) {
+                // its messages are not expunged, they are on another backend now: a client told EXPUNGE would drop
+                // its cache; one told BYE comes back (through a frontend, to the new backend) and finds them all
+                c.write(org.murder.protocol.imap.response.ImapResponses.bye("Mailbox has been moved to another server"));
+                s.end();
+                c.close();
+                return;
+            }
             List<IndexRow> removed = new ArrayList<>();
             List<IndexRow> changed = new ArrayList<>();
             long[] newest = {before.maxUid()};

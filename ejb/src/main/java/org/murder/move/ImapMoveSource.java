@@ -54,6 +54,7 @@ public final class ImapMoveSource implements AutoCloseable {
     private static final ImapResponseLimits LIMITS = new ImapResponseLimits(64 << 20, 256L << 20, 1_000, 512L << 20);
 
     private final Login login;
+    private final Set<BlockingImapClient> qresync = new HashSet<>();
     private BlockingImapClient admin;
     private BlockingImapClient owner;
     private String ownerName;
@@ -83,6 +84,11 @@ public final class ImapMoveSource implements AutoCloseable {
         if (!a.ok()) {
             c.close();
             throw new Refused(c.peer() + " refused " + login.authname() + " acting as " + authzid + ": " + a.text());
+        }
+        // QRESYNC's VANISHED tells which UIDs the source expunged before the move (a server without it: none known)
+        if (c.command("ENABLE QRESYNC").named("ENABLED").stream().anyMatch(r -> r.head().text().toUpperCase(
+                java.util.Locale.ROOT).contains("QRESYNC"))) {
+            qresync.add(c);
         }
         return c;
     }
@@ -182,11 +188,28 @@ public final class ImapMoveSource implements AutoCloseable {
         return out;
     }
 
-    /** Flags and MODSEQ of every message changed after {@code modSeq} (all of them for 0). */
-    public Map<Long, MoveDelta.Change> changedSince(String internal, long modSeq) throws IOException {
-        Answer a = selected(internal).command("UID FETCH 1:* (UID FLAGS MODSEQ)"
-                + (modSeq > 0 ? " (CHANGEDSINCE " + modSeq + ")" : ""));
+    /** What changed at the source: flags and MODSEQs, and (from a QRESYNC source) the UIDs expunged. */
+    public record Changes(Map<Long, MoveDelta.Change> changed, List<Long> vanished) {
+    }
+
+    /**
+     * Flags and MODSEQ of every message changed after {@code modSeq} (for 0: every message, and the UIDs the source
+     * remembers expunging, which the copy must remember too so that QRESYNC clients learn of them after the move).
+     */
+    public Changes changedSince(String internal, long modSeq, long uidNext) throws IOException {
+        BlockingImapClient c = selected(internal);
+        boolean vanished = modSeq == 0 && qresync.contains(c);
+        Answer a = c.command("UID FETCH 1:* (UID FLAGS MODSEQ)"
+                + (vanished ? " (CHANGEDSINCE 1 VANISHED)" : modSeq > 0 ? " (CHANGEDSINCE " + modSeq + ")" : ""));
         expectOk(a, "UID FETCH " + internal);
+        List<Long> gone = new ArrayList<>();
+        for (ImapResponse r : a.named("VANISHED")) {
+            String set = r.head().text().trim();
+            if (set.toUpperCase(java.util.Locale.ROOT).startsWith("(EARLIER)")) {
+                set = set.substring("(EARLIER)".length()).trim();
+            }
+            SequenceSet.parse(set).stream(Math.max(1, uidNext - 1)).forEach(gone::add);
+        }
         Map<Long, MoveDelta.Change> out = new HashMap<>();
         for (ImapResponse r : a.named("FETCH")) {
             Optional<FetchedMessage> m = FetchedMessage.parse(r);
@@ -195,7 +218,7 @@ public final class ImapMoveSource implements AutoCloseable {
                         m.get().modSeq().orElse(0)));
             }
         }
-        return out;
+        return new Changes(out, gone);
     }
 
     /** Whole messages; a UID expunged meanwhile is simply missing from the answer. */

@@ -231,8 +231,13 @@ public class MoveRunner {
             }
             long localId = item.localId();
             java.util.Set<Long> uids = source.uids(name);
-            Map<Long, MoveDelta.Change> changed = source.changedSince(name, item.syncedModSeq());
+            ImapMoveSource.Changes changes = source.changedSince(name, item.syncedModSeq(), head.uidNext());
+            Map<Long, MoveDelta.Change> changed = changes.changed();
             MoveDelta delta = MoveDelta.plan(imports.modSeqs(localId), uids, changed);
+            // expunged before the move: remembered at this pass's HIGHESTMODSEQ, so a client whose state is older
+            // hears of them (perhaps again, which RFC 7162 allows), one whose state is this new does not
+            imports.recordExpunged(localId, changes.vanished().stream().filter(u -> !uids.contains(u)
+                    && !changed.containsKey(u)).toList(), head.highestModSeq());
             for (int from = 0; from < delta.fetch().size(); from += tune.batch()) {
                 List<Long> batch = delta.fetch().subList(from, Math.min(delta.fetch().size(), from + tune.batch()));
                 copied += importBodies(m.partition(), localId, source.bodies(name, batch));

@@ -118,9 +118,9 @@ public class MoveSourceService {
             em.remove(m);
             long id = m.id();
             String partition = m.partition();
+            recent.forget(id);
+            indexes.forget(id);
             afterCommit(() -> {
-                recent.forget(id);
-                indexes.forget(id);
                 try (var files = Files.walk(spool.mailboxDir(partition, id))) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(spool::delete);
                 } catch (IOException e) {

@@ -155,6 +155,23 @@ public class ImportStore {
         onCommit(() -> removed.forEach(uid -> spool.deleteQuietly(partition, mailboxId, uid)));
     }
 
+    /** UIDs the source expunged before the copy had them: only their record (QRESYNC), once. */
+    public void recordExpunged(long mailboxId, List<Long> uids, long modSeq) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        lock(mailboxId);
+        java.util.Set<Long> known = new java.util.HashSet<>(em.createQuery(
+                "SELECT e.uid FROM StoreExpunged e WHERE e.mailboxId = :box", Long.class).setParameter("box", mailboxId)
+                .getResultList());
+        long now = System.currentTimeMillis();
+        for (long uid : uids) {
+            if (known.add(uid)) {
+                em.persist(new StoreExpunged(mailboxId, uid, modSeq, now));
+            }
+        }
+    }
+
     /** The source's UIDNEXT and HIGHESTMODSEQ as last seen; the copy's never go below them. */
     public void importHead(long mailboxId, long uidNext, long highestModSeq) {
         lock(mailboxId).importHead(uidNext, highestModSeq);

@@ -110,6 +110,12 @@ public class MessageStore {
         return out;
     }
 
+    /** Whether the mailbox left this backend by a move lately (docs/moves.md). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean movedAway(String name) {
+        return em.find(StoreMoved.class, name) != null && mailbox(name).isEmpty();
+    }
+
     /** Whether a move froze the mailbox (docs/moves.md). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean frozen(long mailboxId) {

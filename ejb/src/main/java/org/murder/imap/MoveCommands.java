@@ -101,6 +101,9 @@ public class MoveCommands {
         }
         String name = from.get();
         LOG.info(() -> "MURDER-MOVE-020 " + s.user() + " moves " + name + " to " + location);
+        // a first word at once: a frontend relaying this RENAME stops counting its deadline (a big move takes minutes)
+        c.write(org.murder.protocol.imap.response.ImapResponses.untagged(ImapStatus.OK, Optional.empty(),
+                "Moving " + name + " to " + server + "!" + partition));
         BlockingImapClient destination;
         try {
             destination = BlockingImapClient.connect(settings.backendAddress(server, MurderSettings.Service.IMAP),

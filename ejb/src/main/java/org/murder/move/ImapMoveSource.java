@@ -36,7 +36,7 @@ public final class ImapMoveSource implements AutoCloseable {
     }
 
     /** What EXAMINE tells of a mailbox. */
-    public record Head(long uidValidity, long uidNext, long highestModSeq) {
+    public record Head(long uidValidity, long uidNext, long highestModSeq, long recent) {
     }
 
     /** A message with its body, as the source has it. */
@@ -155,7 +155,8 @@ public final class ImapMoveSource implements AutoCloseable {
         }
         selectedOn = r.getKey();
         selected = internal;
-        return new Head(number(a.code("UIDVALIDITY")), number(a.code("UIDNEXT")), number(a.code("HIGHESTMODSEQ")));
+        long recent = a.named("RECENT").stream().mapToLong(x -> x.head().number().orElse(0)).findFirst().orElse(0);
+        return new Head(number(a.code("UIDVALIDITY")), number(a.code("UIDNEXT")), number(a.code("HIGHESTMODSEQ")), recent);
     }
 
     private static long number(Optional<String> s) throws IOException {

@@ -39,6 +39,9 @@ public class MailboxMoveItem {
     @Column(nullable = false)
     private long syncedModSeq;
 
+    /** The owner's \Recent mark at the source (UIDs above it are \Recent to their next session), from the last pass. */
+    private long recentUid;
+
     protected MailboxMoveItem() {
     }
 
@@ -71,6 +74,14 @@ public class MailboxMoveItem {
 
     public long syncedModSeq() {
         return syncedModSeq;
+    }
+
+    public long recentUid() {
+        return recentUid;
+    }
+
+    void recentUid(long uid) {
+        this.recentUid = uid;
     }
 
     void syncedModSeq(long modSeq) {

@@ -248,11 +248,19 @@ public class MoveRunner {
             imports.importFlags(localId, flags);
             imports.importExpunge(spool, localId, delta.expunge(), head.highestModSeq());
             imports.importHead(localId, head.uidNext(), head.highestModSeq());
-            moves.synced(item.id(), head.highestModSeq());
+            moves.synced(item.id(), head.highestModSeq(), ImapMoveSource.ownerOf(name).isPresent()
+                    ? recentMark(uids, head.recent()) : 0);
             work += delta.size();
         }
         moves.passed(m.id(), copied);
         return work;
+    }
+
+    /** The UID above which the {@code recent} highest UIDs lie: the owner's \Recent mark (0: all are \Recent). */
+    static long recentMark(java.util.Set<Long> uids, long recent) {
+        long[] sorted = uids.stream().mapToLong(Long::longValue).sorted().toArray();
+        int below = (int) (sorted.length - Math.max(0, recent));
+        return below <= 0 ? 0 : sorted[below - 1];
     }
 
     private int importBodies(String partition, long localId, List<ImapMoveSource.Message> messages) throws IOException {
@@ -353,7 +361,7 @@ public class MoveRunner {
         });
         List<String> subs = m.subscriptions() == null || m.subscriptions().isEmpty() ? List.of()
                 : List.of(m.subscriptions().split("\n"));
-        return new MoveStore.LiveExtras(quota, m.wholeUser() ? ImapMoveSource.ownerOf(m.mailbox()) : Optional.empty(), subs);
+        return new MoveStore.LiveExtras(quota, ImapMoveSource.ownerOf(m.mailbox()), subs);
     }
 
     /** A copy made here is deleted: rows, then files. */

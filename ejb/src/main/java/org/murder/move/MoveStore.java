@@ -109,9 +109,10 @@ public class MoveStore {
         return i;
     }
 
-    public void synced(long itemId, long modSeq) {
+    public void synced(long itemId, long modSeq, long recentUid) {
         MailboxMoveItem i = em.find(MailboxMoveItem.class, itemId);
         i.syncedModSeq(Math.max(i.syncedModSeq(), modSeq));
+        i.recentUid(recentUid);
     }
 
     public void dropItem(long itemId) {
@@ -157,6 +158,18 @@ public class MoveStore {
             box.quotaRoot(nearestRoot(i.name()).orElse(null));
         }
         extras.owner().ifPresent(owner -> {
+            // \Recent to the owner as it was at the source (a session's state, but a client would see it change)
+            for (MailboxMoveItem i : items(moveId)) {
+                if (i.recentUid() > 0 && em.find(org.murder.store.StoreRecent.class,
+                        org.murder.store.StoreSeen.key(i.localId(), owner)) == null) {
+                    org.murder.store.StoreRecent r = new org.murder.store.StoreRecent(i.localId(), owner);
+                    r.recentUid(i.recentUid());
+                    em.persist(r);
+                }
+            }
+            if (extras.subscriptions().isEmpty()) {
+                return;
+            }
             List<String> have = em.createNamedQuery("StoreSubscription.ofUser", StoreSubscription.class)
                     .setParameter("user", owner).getResultStream().map(StoreSubscription::mailbox).toList();
             extras.subscriptions().stream().filter(s -> !have.contains(s)).distinct()

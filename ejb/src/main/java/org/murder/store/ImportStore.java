@@ -7,8 +7,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -193,25 +191,10 @@ public class ImportStore {
     }
 
     private void onRollback(Runnable r) {
-        after(r, false);
+        TxHooks.onRollback(tx, r);
     }
 
     private void onCommit(Runnable r) {
-        after(r, true);
-    }
-
-    private void after(Runnable r, boolean whenCommitted) {
-        tx.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if ((status == Status.STATUS_COMMITTED) == whenCommitted) {
-                    r.run();
-                }
-            }
-        });
+        TxHooks.onCommit(tx, r);
     }
 }

@@ -159,6 +159,11 @@ class MailboxMoveIT {
                 + " SIZE " + group(items, "RFC822.SIZE (\\d+)") + " MODSEQ " + group(items, "MODSEQ \\((\\d+)\\)");
     }
 
+    static Snapshot withoutRecent(Snapshot s) {
+        return new Snapshot(s.uidValidity(), s.highestModSeq(), s.messages().stream()
+                .map(m -> m.replace("\\Recent", "").replace("( ", "(").replace(" )", ")").replace("  ", " ")).toList());
+    }
+
     static String group(String s, String regex) {
         Matcher m = Pattern.compile(regex).matcher(s);
         return m.find() ? m.group(1) : "?";
@@ -317,7 +322,10 @@ class MailboxMoveIT {
         assertEquals(pythonBefore, python("INBOX"), "imaplib sees the same INBOX");
         try (ImapAdminClient bob = login(ProxyMurder.FE1, BOB, BOB_PW)) {
             assertEquals(inbox, snapshot(bob, "INBOX"), "INBOX with the owner's \\Seen");
-            assertEquals(deep, snapshot(bob, "INBOX.a.deep"));
+            // the snapshot's SELECT at the source took the \Recent of INBOX.a.deep's copies: after the move they
+            // are not \Recent again (the owner's mark moved with the mailbox)
+            Snapshot deepAfter = snapshot(bob, "INBOX.a.deep");
+            assertEquals(withoutRecent(deep), deepAfter);
             ImapAdminClient.Result lsub = bob.command("LSUB \"\" *");
             assertTrue(lsub.untagged().stream().anyMatch(l -> l.endsWith("INBOX.a")), lsub.toString());
             assertTrue(lsub.untagged().stream().anyMatch(l -> l.endsWith("INBOX.Sent")), lsub.toString());

@@ -157,9 +157,13 @@ public class MailboxMove {
         this.live = live;
     }
 
-    void passed(long copied) {
+    void passed() {
         this.passes++;
-        this.messagesCopied += copied;
+        this.updatedAt = System.currentTimeMillis();
+    }
+
+    void copied(long messages) {
+        this.messagesCopied += messages;
         this.updatedAt = System.currentTimeMillis();
     }
 

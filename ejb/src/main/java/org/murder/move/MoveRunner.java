@@ -215,7 +215,6 @@ public class MoveRunner {
             }
         }
         int work = 0;
-        long copied = 0;
         for (String name : names) {
             ImapMoveSource.Head head = source.examine(name);
             MailboxMoveItem item = items.get(name);
@@ -240,7 +239,7 @@ public class MoveRunner {
                     && !changed.containsKey(u)).toList(), head.highestModSeq());
             for (int from = 0; from < delta.fetch().size(); from += tune.batch()) {
                 List<Long> batch = delta.fetch().subList(from, Math.min(delta.fetch().size(), from + tune.batch()));
-                copied += importBodies(m.partition(), localId, source.bodies(name, batch));
+                moves.copied(m.id(), importBodies(m.partition(), localId, source.bodies(name, batch)));
                 pause(tune.batchPause());
             }
             Map<Long, ImportStore.FlagsAt> flags = new HashMap<>();
@@ -252,7 +251,7 @@ public class MoveRunner {
                     ? recentMark(uids, head.recent()) : 0);
             work += delta.size();
         }
-        moves.passed(m.id(), copied);
+        moves.passed(m.id());
         return work;
     }
 

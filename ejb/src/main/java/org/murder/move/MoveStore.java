@@ -88,8 +88,13 @@ public class MoveStore {
         lock(id).extras(quota, subscriptions);
     }
 
-    public void passed(long id, long copied) {
-        lock(id).passed(copied);
+    public void passed(long id) {
+        lock(id).passed();
+    }
+
+    /** Messages copied by one batch: counted as they land, so a pass cut short still shows its progress. */
+    public void copied(long id, long messages) {
+        lock(id).copied(messages);
     }
 
     private MailboxMove lock(long id) {

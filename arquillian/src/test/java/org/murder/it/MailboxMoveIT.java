@@ -276,6 +276,14 @@ class MailboxMoveIT {
         try (ImapAdminClient alice = login(ProxyMurder.BE1, ALICE, ALICE_PW)) {
             assertEquals("NO", alice.command("XFREEZE user.alice.proj 1").status(), "the move's commands are for admins");
         }
+        // a move that fails once started rolls back: asked of the destination directly, for a mailbox the source
+        // does not have
+        try (ImapAdminClient admin = admin(ProxyMurder.BE2)) {
+            ImapAdminClient.Result r = admin.command("XPULL user.alice.nosuch be1 default");
+            assertEquals("NO", r.status(), r.toString());
+            assertTrue(r.text().contains("rolled back"), r.toString());
+        }
+        assertFalse(existsOn(ProxyMurder.BE2, "user.alice.nosuch"));
     }
 
     @Test

@@ -39,7 +39,9 @@ class MailboxMoveCrashIT {
     void startMurder() throws Exception {
         // 24 batches of 5 with half a second between them: a copy takes about 12 s, time to kill a node in it
         murder = ProxyMurder.start(Map.of("move_batch", "5", "move_batch_pause_ms", "500", "move_quiet_pass", "0",
-                "move_retry_max_seconds", "5", "move_max_attempts", "60"));
+                "move_retry_max_seconds", "5", "move_max_attempts", "60",
+                // 15 s with the source frozen before each try of the last pass: time to kill the frozen source
+                "move_hold_frozen_ms", "15000"));
         MailboxMoveIT.login(ProxyMurder.BE1, MailboxMoveIT.ALICE, MailboxMoveIT.ALICE_PW).close();
         assertTrue(MailboxMoveIT.inFrontendCopy("user." + MailboxMoveIT.ALICE, "be1"));
         for (int i = 1; i <= MESSAGES; i++) {
@@ -88,6 +90,8 @@ class MailboxMoveCrashIT {
     }
 
     /** Exactly one backend holds user.alice, with every message, and the map points at it; returns its name. */
+    private int messages = MESSAGES;
+
     private String oneLiveCopy(String expected) throws Exception {
         boolean on1 = MailboxMoveIT.existsOn(ProxyMurder.BE1, "user.alice");
         boolean on2 = MailboxMoveIT.existsOn(ProxyMurder.BE2, "user.alice");
@@ -98,7 +102,7 @@ class MailboxMoveCrashIT {
         try (ImapAdminClient alice = MailboxMoveIT.login(ProxyMurder.FE1, MailboxMoveIT.ALICE, MailboxMoveIT.ALICE_PW)) {
             ImapAdminClient.Result sel = alice.select("INBOX");
             assertTrue(sel.ok(), sel.toString());
-            assertTrue(sel.untagged().contains("* " + MESSAGES + " EXISTS"), sel.toString());
+            assertTrue(sel.untagged().contains("* " + messages + " EXISTS"), sel.toString());
             assertTrue(alice.command("STORE 1 +FLAGS (\\Flagged)").ok(), "live, not frozen");
         }
         return holder;
@@ -130,6 +134,40 @@ class MailboxMoveCrashIT {
         source.kill9();
         rename.join(60_000);
         source.start();
+        String state = finalState(destination);
+        oneLiveCopy(state.equals("DONE") ? to : onBe2 ? "be2" : "be1");
+    }
+
+    @Test
+    @Order(3)
+    void theSourceKilledWhileFrozenStaysFrozenAndTheMoveFinishes() throws Exception {
+        boolean onBe2 = MailboxMoveIT.existsOn(ProxyMurder.BE2, "user.alice");
+        StandaloneNode source = onBe2 ? murder.be2 : murder.be1;
+        ProxyMurder.Ports sourcePorts = onBe2 ? ProxyMurder.BE2 : ProxyMurder.BE1;
+        ProxyMurder.Ports destination = onBe2 ? ProxyMurder.BE1 : ProxyMurder.BE2;
+        String to = onBe2 ? "be1" : "be2";
+        AtomicReference<String> answer = new AtomicReference<>();
+        Thread rename = move(to, answer);
+        // deliveries through the frontend until the source is frozen: 250 before, 451 4.2.0 from then on
+        String reply = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (int i = 1; System.nanoTime() < deadline; i++) {
+            reply = MailboxMoveIT.lmtp(ProxyMurder.FE1, MailboxMoveIT.ALICE, "Message-ID: <frozen-" + i
+                    + "@it>\nSubject: frozen " + i + "\n\nx\n");
+            if (reply.startsWith("250")) {
+                messages++;
+            } else {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(reply.startsWith("451 4.2.0"), "frozen: " + reply);
+        source.kill9();
+        rename.join(60_000);
+        source.start();
+        // the freeze survived the kill: the source still refuses (or, the move done meanwhile, remembers it moved)
+        String direct = MailboxMoveIT.lmtp(sourcePorts, MailboxMoveIT.ALICE, "Subject: direct\n\nx\n");
+        assertTrue(direct.startsWith("451"), "a delivery to the restarted source: " + direct);
         String state = finalState(destination);
         oneLiveCopy(state.equals("DONE") ? to : onBe2 ? "be2" : "be1");
     }

@@ -376,7 +376,8 @@ public class MurderSettings {
 
     /** A move's tunables: messages per FETCH of bodies, passes over the live source before it freezes, etc. */
     public record MoveSettings(int batch, int livePasses, int quietPass, int maxAttempts, java.time.Duration maxRetryDelay,
-                               java.time.Duration batchPause, java.time.Duration tombstone, java.time.Duration timeout) {
+                               java.time.Duration batchPause, java.time.Duration tombstone, java.time.Duration timeout,
+                               java.time.Duration holdFrozen) {
     }
 
     public MoveSettings moveSettings() {
@@ -388,7 +389,9 @@ public class MurderSettings {
                 // a pause after each batch of bodies: slows a move down on purpose (tests that kill a node mid-move)
                 java.time.Duration.ofMillis(Long.parseLong(get("move_batch_pause_ms", "0"))),
                 java.time.Duration.ofSeconds(Long.parseLong(get("move_tombstone_seconds", "3600"))),
-                java.time.Duration.ofSeconds(Long.parseLong(get("move_timeout_seconds", "60"))));
+                java.time.Duration.ofSeconds(Long.parseLong(get("move_timeout_seconds", "60"))),
+                // a pause with the source frozen, before the last pass (tests that kill a node while it is frozen)
+                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_frozen_ms", "0"))));
     }
 
     public String product() {

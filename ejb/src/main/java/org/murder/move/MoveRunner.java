@@ -180,6 +180,7 @@ public class MoveRunner {
                 moves.transition(m.id(), MoveState.FINAL_SYNC);
             }
             case FINAL_SYNC -> {
+                pause(tune.holdFrozen());
                 pass(m, source, tune);
                 metadata(m, source);
                 moves.transition(m.id(), MoveState.SWITCHING);

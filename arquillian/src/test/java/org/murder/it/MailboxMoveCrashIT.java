@@ -161,7 +161,7 @@ class MailboxMoveCrashIT {
             }
             Thread.sleep(100);
         }
-        assertTrue(reply.startsWith("451 4.2.0"), "frozen: " + reply);
+        assertTrue(reply.startsWith("451"), "frozen: " + reply);
         source.kill9();
         rename.join(60_000);
         source.start();

@@ -109,6 +109,11 @@ final class ProxyMurder implements AutoCloseable {
         return start(Options.PROXY);
     }
 
+    /** With extra settings for both backends (a test's tunables, e.g. a move's pace). */
+    static ProxyMurder start(Map<String, String> backendSettings) throws Exception {
+        return start(new Options(false, false, Map.of(), backendSettings, Map.of()));
+    }
+
     static ProxyMurder start(Options options) throws Exception {
         StandaloneNode.Builder mb = common(StandaloneNode.in(StandaloneNode.baseDir("proxy-master"), 0),
                 "pxmaster", MASTER)
@@ -216,6 +221,11 @@ final class ProxyMurder implements AutoCloseable {
                 .setting("mupdate_password", MurderNode.ADMIN_PASSWORD)
                 // where a push reports the mailboxes the master refused (a mailbox on two backends)
                 .setting("mupdate_master_url", "http://" + HOST + ":" + MASTER.http())
+                // a mailbox move's destination reads its source as the frontends do (docs/moves.md)
+                .setting("proxy_authname", PROXY)
+                .setting("proxy_password", PROXY_PASSWORD)
+                .setting("be1_imap_address", HOST + ":" + BE1.imap())
+                .setting("be2_imap_address", HOST + ":" + BE2.imap())
                 .listener(HOST, p.lmtp());
     }
 

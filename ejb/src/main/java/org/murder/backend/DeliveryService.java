@@ -49,7 +49,8 @@ public class DeliveryService {
     @Inject
     Spool spool;
 
-    public enum Result { DELIVERED, DUPLICATE, OVER_QUOTA, NO_MAILBOX }
+    /** MOVING: the mailbox is frozen by a move (docs/moves.md), a 451 until it is live at its new backend. */
+    public enum Result { DELIVERED, DUPLICATE, OVER_QUOTA, NO_MAILBOX, MOVING }
 
     /**
      * The mailbox a recipient's mail goes to: {@code user.<user>.<folders>} when it exists and anyone may
@@ -61,6 +62,19 @@ public class DeliveryService {
         DeliveryMailboxes names = DeliveryMailboxes.of(user, folders);
         Optional<StoreMailbox> folder = names.folder().flatMap(store::mailbox).filter(m -> postAsAdmin || mayPost(m));
         return folder.isPresent() ? folder : names.inbox().flatMap(store::mailbox);
+    }
+
+    /**
+     * Whether a recipient's mailbox left this backend by a move a short while ago (or is leaving it): a frontend
+     * whose map copy is behind still sends here, and hears a 451 instead of a 550 (docs/moves.md).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean movedAway(Optional<String> user, List<String> folders) {
+        DeliveryMailboxes names = DeliveryMailboxes.of(user, folders);
+        return names.inbox().map(n -> em.find(org.murder.store.StoreMoved.class, n)).filter(
+                t -> t.until() > System.currentTimeMillis()).isPresent()
+                || names.folder().map(n -> em.find(org.murder.store.StoreMoved.class, n)).filter(
+                t -> t.until() > System.currentTimeMillis()).isPresent();
     }
 
     private static boolean mayPost(StoreMailbox m) {
@@ -103,6 +117,9 @@ public class DeliveryService {
         StoreMailbox m = em.find(StoreMailbox.class, mailboxId, LockModeType.PESSIMISTIC_WRITE);
         if (m == null) {
             return Result.NO_MAILBOX;
+        }
+        if (m.frozen()) {
+            return Result.MOVING;
         }
         String duplicateKey = null;
         if (settings.duplicateSuppression() && !cache.messageIdHeader().isEmpty()) {

@@ -47,6 +47,11 @@ public final class LocalRegistry implements MurderRegistry {
     }
 
     @Override
+    public void deactivate(String mailbox, String partition) throws RegistryException {
+        check("DEACTIVATE " + mailbox, map.deactivate(mailbox, new Location(servername, partition)));
+    }
+
+    @Override
     public void delete(String mailbox) throws RegistryException {
         check("DELETE " + mailbox, map.delete(mailbox));
     }

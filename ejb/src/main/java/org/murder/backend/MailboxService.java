@@ -101,6 +101,31 @@ public class MailboxService {
         return store.mailbox(internalName);
     }
 
+    /** A mailbox row by id, hidden or not (a move's copy); null when gone. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public StoreMailbox byId(long id) {
+        return em.find(StoreMailbox.class, id);
+    }
+
+    /**
+     * Refuses a change of the mailbox or its tree while a move has it frozen (docs/moves.md): a mailbox created,
+     * renamed or deleted in the middle would be left behind or brought back.
+     */
+    private void refuseFrozen(String internalName) throws MailboxException {
+        String n = internalName;
+        while (true) {
+            Optional<StoreMailbox> m = find(n);
+            if (m.isPresent() && m.get().frozen()) {
+                throw new MailboxException(org.murder.store.MailboxFrozenException.TEXT);
+            }
+            int dot = n.lastIndexOf('.');
+            if (dot < 0) {
+                return;
+            }
+            n = n.substring(0, dot);
+        }
+    }
+
     /**
      * CREATE on behalf of {@code user}: refused unless {@link AccessRules#checkCreate} allows it (the parent's
      * {@code k}, the owner's own tree, or an admin) — every path that makes a mailbox comes through here.
@@ -138,6 +163,7 @@ public class MailboxService {
         if (find(internalName).isPresent()) {
             throw new MailboxException("Mailbox already exists");
         }
+        refuseFrozen(internalName);
         try {
             registry.reserve(internalName, part);
         } catch (MurderRegistry.RegistryException e) {
@@ -181,6 +207,7 @@ public class MailboxService {
     }
 
     private void deleteNow(StoreMailbox mailbox) throws MailboxException {
+        refuseFrozen(mailbox.name());
         try {
             releaseIfOurs(mailbox.name());
         } catch (MurderRegistry.RegistryException e) {
@@ -207,6 +234,7 @@ public class MailboxService {
     }
 
     private void setAclNow(StoreMailbox mailbox, String acl) throws MailboxException {
+        refuseFrozen(mailbox.name());
         try {
             registry.activate(mailbox.name(), mailbox.partition(), acl);
         } catch (MurderRegistry.RegistryException e) {
@@ -242,6 +270,8 @@ public class MailboxService {
             throw new MailboxException("Mailbox already exists");
         }
         String old = from.name();
+        refuseFrozen(old);
+        refuseFrozen(newName);
         java.util.List<StoreMailbox> tree = em.createNamedQuery("StoreMailbox.byPrefix", StoreMailbox.class)
                 .setParameter("name", old).setParameter("children", old + ".%").getResultList();
         for (StoreMailbox m : tree) {

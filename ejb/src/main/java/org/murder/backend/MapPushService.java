@@ -58,6 +58,9 @@ public class MapPushService {
     @EJB
     MessageStore store;
 
+    @EJB
+    org.murder.move.MoveStore moves;
+
     @Resource
     TimerService timers;
 
@@ -153,12 +156,22 @@ public class MapPushService {
     }
 
     private Push pushNow(boolean dryRun) throws MurderRegistry.RegistryException {
+        // names a move has in hand (frozen here, or being brought here) are the move's to tell the master: a push
+        // would otherwise bring a mailbox back to its old backend, or drop the reservation of its new one
+        java.util.Set<String> inMotion = new java.util.HashSet<>(moves.namesInMotion());
         List<MailboxRecord> local = store.allMailboxes().stream()
+                .peek(m -> {
+                    if (m.frozen()) {
+                        inMotion.add(m.name());
+                    }
+                })
+                .filter(m -> !m.frozen())
                 .map(m -> new MailboxRecord(m.name(), settings.servername(), m.partition(), m.acl(), MailboxKind.ACTIVE, 0))
                 .toList();
         // one connection for the list and every step, as ctl_mboxlist
         return registry.batch(r -> {
-            List<MapPush.Step> plan = MapPush.plan(local, r.listOwn());
+            List<MailboxRecord> master = r.listOwn().stream().filter(m -> !inMotion.contains(m.name())).toList();
+            List<MapPush.Step> plan = MapPush.plan(local, master);
             return new Push(dryRun, plan, dryRun ? List.of() : MapPush.execute(r, plan));
         });
     }

@@ -237,6 +237,11 @@ public final class MupdateRegistry implements MurderRegistry {
     }
 
     @Override
+    public void deactivate(String mailbox, String partition) throws RegistryException {
+        withMaster("DEACTIVATE", m -> on(m).deactivateNow(mailbox, partition));
+    }
+
+    @Override
     public void delete(String mailbox) throws RegistryException {
         withMaster("DELETE", m -> on(m).deleteNow(mailbox));
     }
@@ -294,6 +299,11 @@ public final class MupdateRegistry implements MurderRegistry {
             return null;
         }
 
+        Void deactivateNow(String mailbox, String partition) throws RegistryException {
+            expectOk("DEACTIVATE " + mailbox, io("DEACTIVATE", m -> m.deactivate(mailbox, new Location(servername, partition))));
+            return null;
+        }
+
         Void deleteNow(String mailbox) throws RegistryException {
             expectOk("DELETE " + mailbox, io("DELETE", m -> m.delete(mailbox)));
             return null;
@@ -338,6 +348,11 @@ public final class MupdateRegistry implements MurderRegistry {
         @Override
         public void activate(String mailbox, String partition, String acl) throws RegistryException {
             activateNow(mailbox, partition, acl);
+        }
+
+        @Override
+        public void deactivate(String mailbox, String partition) throws RegistryException {
+            deactivateNow(mailbox, partition);
         }
 
         @Override

@@ -20,6 +20,12 @@ public interface MurderRegistry {
     void delete(String mailbox) throws RegistryException;
 
     /**
+     * Cyrus's {@code DEACTIVATE}: the mailbox's entry turns RESERVED at this backend's {@code partition} — the first
+     * half of taking over a mailbox another backend holds (a move's switch, docs/moves.md), ACTIVATE the second.
+     */
+    void deactivate(String mailbox, String partition) throws RegistryException;
+
+    /**
      * What the master records for one mailbox ({@code FIND}): a frontend asks on a miss in its map copy when
      * {@code lmtp_proxy_lookup: master}. Empty when the master has no such mailbox (or there is no master).
      */

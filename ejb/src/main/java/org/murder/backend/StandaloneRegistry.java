@@ -20,6 +20,10 @@ public final class StandaloneRegistry implements MurderRegistry {
     }
 
     @Override
+    public void deactivate(String mailbox, String partition) {
+    }
+
+    @Override
     public void delete(String mailbox) {
     }
 

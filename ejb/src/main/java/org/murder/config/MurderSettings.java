@@ -475,6 +475,28 @@ public class MurderSettings {
         return v.equals("1") || v.equals("yes") || v.equals("true") || v.equals("on") || v.equals("t");
     }
 
+    // ------------------------------------------------------------------ moving mailboxes (docs/moves.md)
+
+    /** A move's tunables: messages per FETCH of bodies, passes over the live source before it freezes, etc. */
+    public record MoveSettings(int batch, int livePasses, int quietPass, int maxAttempts, java.time.Duration maxRetryDelay,
+                               java.time.Duration batchPause, java.time.Duration tombstone, java.time.Duration timeout,
+                               java.time.Duration holdFrozen) {
+    }
+
+    public MoveSettings moveSettings() {
+        return new MoveSettings(Integer.parseInt(get("move_batch", "100")),
+                Integer.parseInt(get("move_live_passes", "5")),
+                Integer.parseInt(get("move_quiet_pass", "100")),
+                Integer.parseInt(get("move_max_attempts", "10")),
+                java.time.Duration.ofSeconds(Long.parseLong(get("move_retry_max_seconds", "60"))),
+                // a pause after each batch of bodies: slows a move down on purpose (tests that kill a node mid-move)
+                java.time.Duration.ofMillis(Long.parseLong(get("move_batch_pause_ms", "0"))),
+                java.time.Duration.ofSeconds(Long.parseLong(get("move_tombstone_seconds", "3600"))),
+                java.time.Duration.ofSeconds(Long.parseLong(get("move_timeout_seconds", "60"))),
+                // a pause with the source frozen, before the last pass (tests that kill a node while it is frozen)
+                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_frozen_ms", "0"))));
+    }
+
     public String product() {
         return "Murder on Jakarta EE";
     }

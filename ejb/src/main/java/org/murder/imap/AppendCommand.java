@@ -125,6 +125,8 @@ public class AppendCommand {
             } else {
                 ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, r.code(), r.getMessage());
             }
+        } catch (org.murder.store.MailboxFrozenException e) {
+            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "UNAVAILABLE", org.murder.store.MailboxFrozenException.TEXT);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "MURDER-IMAP-003 APPEND to " + m.name() + " failed", e);
             ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "Cannot store the message now");

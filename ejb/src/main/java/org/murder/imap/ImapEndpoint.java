@@ -173,6 +173,9 @@ public class ImapEndpoint implements ImapListener {
     public void onCommand(Connection c, ImapCommand command) {
         try {
             dispatch(c, command);
+        } catch (org.murder.store.MailboxFrozenException e) {
+            // a write to a mailbox a move has frozen: nothing was changed (docs/moves.md)
+            tagged(c, command.tag(), ImapStatus.NO, "UNAVAILABLE", org.murder.store.MailboxFrozenException.TEXT);
         } catch (RuntimeException e) {
             // a failure of ours must not leave the client waiting for a completion that never comes
             LOG.log(Level.SEVERE, "MURDER-IMAP-005 " + command.getClass().getSimpleName() + " failed for "

@@ -73,6 +73,9 @@ public class MailboxCommands {
     AppendCommand appends;
 
     @Inject
+    MoveCommands moves;
+
+    @Inject
     org.murder.routing.MailboxLocator locator;
 
     @EJB
@@ -249,8 +252,14 @@ public class MailboxCommands {
             ok(c, tag, "Completed");
         } else if (command instanceof ImapCommand.Idle) {
             messages.startIdle(c, s, tag);
+        } else if (command instanceof ImapCommand.Rename r && r.location().isPresent()) {
+            moves.rename(c, s, r);
         } else if (command instanceof ImapCommand.Rename r) {
             rename(c, s, tag, r.from(), r.to());
+        } else if (command instanceof ImapCommand.XPull p) {
+            moves.pull(c, s, p);
+        } else if (command instanceof ImapCommand.XMoveStep st) {
+            moves.step(c, s, st);
         } else if (aclQuota.handles(command)) {
             aclQuota.run(c, s, command);
         } else {

@@ -978,6 +978,10 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, tag, ImapStatus.BAD, "Invalid message sequence number");
             return;
         }
+        if (move && store.frozen(sel.mailboxId)) {
+            // the copy would commit and the expunge be refused: both refused instead
+            throw new org.murder.store.MailboxFrozenException(sel.internalName);
+        }
         Optional<StoreMailbox> to = MailboxCommands.internal(namespace, s, target).flatMap(store::mailbox);
         if (to.isEmpty() && proxy.onAnotherBackend(s, target)) {
             if (move && (sel.readOnly || !(sel.rights.has('t') && sel.rights.has('e')))) {
@@ -1088,6 +1092,14 @@ public class MessageCommands {
             }
             MailboxIndex before = sel.view();
             if (now == before) {
+                return;
+            }
+            if (now == MailboxIndex.EMPTY && store.movedAway(sel.internalName)) {
+                // its messages are not expunged, they are on another backend now: a client told EXPUNGE would drop
+                // its cache; one told BYE comes back (through a frontend, to the new backend) and finds them all
+                c.write(org.murder.protocol.imap.response.ImapResponses.bye("Mailbox has been moved to another server"));
+                s.end();
+                c.close();
                 return;
             }
             List<IndexRow> removed = new ArrayList<>();

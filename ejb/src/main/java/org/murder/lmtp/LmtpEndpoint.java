@@ -334,8 +334,16 @@ public class LmtpEndpoint implements LmtpListener {
                 return;
             }
         }
+        if (target.isEmpty() && delivery.movedAway(who.userId(), who.folders(settings.unixHierarchySep() ? '/' : '.'))) {
+            c.write(LmtpReplies.mailboxMoving());
+            return;
+        }
         if (target.isEmpty()) {
             c.write(LmtpReplies.userUnknown(true));
+            return;
+        }
+        if (target.get().frozen()) {
+            c.write(LmtpReplies.mailboxMoving());
             return;
         }
         if (!r.ignoreQuota() && delivery.overQuota(target.get(), 0)) {
@@ -489,6 +497,7 @@ public class LmtpEndpoint implements LmtpListener {
                     case DELIVERED, DUPLICATE -> LmtpReplies.delivered(Optional.empty());
                     case OVER_QUOTA -> LmtpReplies.overQuota(settings.lmtpOverQuotaPermFailure(), Optional.empty());
                     case NO_MAILBOX -> LmtpReplies.userUnknown(false);
+                    case MOVING -> LmtpReplies.mailboxMoving();
                 });
             }
         } finally {

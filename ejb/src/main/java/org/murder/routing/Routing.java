@@ -39,7 +39,7 @@ public final class Routing {
         }
         MailboxRecord r = k.inMap().get();
         if (r.kind() == MailboxKind.RESERVED) {
-            return new Route.Uncertain("the mailbox is being created");
+            return new Route.Uncertain("the mailbox is being created or moved");
         }
         if (r.kind() != MailboxKind.ACTIVE) {
             return new Route.Unknown();

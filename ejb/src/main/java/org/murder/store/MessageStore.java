@@ -63,6 +63,10 @@ public class MessageStore {
         if (m == null) {
             throw new IllegalArgumentException("no mailbox " + mailboxId);
         }
+        if (m.frozen()) {
+            // under the lock the freeze took too: a write either committed before it or is refused (docs/moves.md)
+            throw new MailboxFrozenException(m.name());
+        }
         return m;
     }
 
@@ -106,9 +110,24 @@ public class MessageStore {
         return out;
     }
 
+    /** Whether the mailbox left this backend by a move lately (docs/moves.md). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean movedAway(String name) {
+        return em.find(StoreMoved.class, name) != null && mailbox(name).isEmpty();
+    }
+
+    /** Whether a move froze the mailbox (docs/moves.md). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean frozen(long mailboxId) {
+        StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
+        return m != null && m.frozen();
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<StoreMailbox> allMailboxes() {
-        return em.createNamedQuery("StoreMailbox.all", StoreMailbox.class).getResultList();
+        // a move's copy still being made here is nobody's to list, push or reconstruct (docs/moves.md)
+        return em.createNamedQuery("StoreMailbox.all", StoreMailbox.class).getResultStream().filter(m -> !m.hidden())
+                .toList();
     }
 
     /** How many messages have a UID above {@code uid} (STATUS RECENT: those above the user's recent mark). */

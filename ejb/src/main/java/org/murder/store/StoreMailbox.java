@@ -72,6 +72,13 @@ public class StoreMailbox {
     @Column(name = "deleted_modseq")
     private Long deletedModSeq;
 
+    /**
+     * The move that froze this mailbox at its source (docs/moves.md), or null: a frozen mailbox takes no write.
+     * Persisted with the row, so a restarted source stays frozen; checked under the row lock every write takes.
+     */
+    @Column(length = 64)
+    private String frozenFor;
+
     protected StoreMailbox() {
     }
 
@@ -164,6 +171,37 @@ public class StoreMailbox {
 
     public long totalSize() {
         return totalSize;
+    }
+
+    /** A name no client can write or see: the rows of a copy a move is still making here (docs/moves.md). */
+    public static final String HIDDEN_PREFIX = "\u0001move-";
+
+    /** The hidden name of mailbox {@code name}'s copy made by move {@code moveId}. */
+    public static String hiddenName(long moveId, String name) {
+        return HIDDEN_PREFIX + moveId + "\u0001" + name;
+    }
+
+    public boolean hidden() {
+        return name.startsWith(HIDDEN_PREFIX);
+    }
+
+    public boolean frozen() {
+        return frozenFor != null;
+    }
+
+    public String frozenFor() {
+        return frozenFor;
+    }
+
+    /** Freezes for a move, or with null unfreezes; the caller holds the row lock. */
+    public void frozenFor(String moveId) {
+        this.frozenFor = moveId;
+    }
+
+    /** A move's copy takes its source's counters: never below what the source has shown its clients. */
+    public void importHead(long uidNextAtLeast, long highestModSeqAtLeast) {
+        this.uidNext = Math.max(uidNext, uidNextAtLeast);
+        this.highestModSeq = Math.max(highestModSeq, highestModSeqAtLeast);
     }
 
     /** The next UID, reserved; the caller holds the row lock. */

@@ -26,7 +26,7 @@ public class StoreRecent {
     protected StoreRecent() {
     }
 
-    StoreRecent(long mailboxId, String user) {
+    public StoreRecent(long mailboxId, String user) {
         this.key = StoreSeen.key(mailboxId, user);
         this.mailboxId = mailboxId;
     }
@@ -35,7 +35,7 @@ public class StoreRecent {
         return recentUid;
     }
 
-    void recentUid(long uid) {
+    public void recentUid(long uid) {
         this.recentUid = uid;
     }
 }

@@ -86,6 +86,11 @@ class MapPushTest {
         }
 
         @Override
+        public void deactivate(String mailbox, String partition) {
+            throw new AssertionError("a push deactivates nothing");
+        }
+
+        @Override
         public void delete(String mailbox) throws RegistryException {
             throwIf(mailbox);
             done.add("DELETE " + mailbox);

@@ -53,6 +53,23 @@ public class BackendResource {
     }
 
     @EJB
+    org.murder.move.MoveStore moves;
+
+    /** A move this backend runs (or ran) as the destination (docs/moves.md). */
+    public record MoveView(long id, String mailbox, String source, String partition, String state, int passes,
+                           long messagesCopied, int attempts, String lastError, long createdAt, long updatedAt) {
+    }
+
+    /** The moves under way here, then the last finished ones (at most 50 in all), newest first. */
+    @jakarta.ws.rs.GET
+    @Path("/moves")
+    public List<MoveView> moves() {
+        return moves.recent(50).stream().map(m -> new MoveView(m.id(), m.mailbox(), m.source(), m.partition(),
+                m.state().name(), m.passes(), m.messagesCopied(), m.attempts(), m.lastError(), m.createdAt(),
+                m.updatedAt())).toList();
+    }
+
+    @EJB
     org.murder.store.MailboxIndexes indexes;
 
     @EJB

@@ -15,6 +15,7 @@ final class MailboxCommandParsers {
     static final String INVALID_SELECT_PARAMETER = "Invalid select parameter";
     static final String INVALID_QRESYNC_PARAMETER = "Invalid QRESYNC parameter";
     static final String INVALID_CREATE_PARAMETER = "Invalid create parameter";
+    static final String INVALID_RENAME_PARAMETER = "Invalid rename parameter";
     static final String INVALID_USE_ATTRIBUTE = "Invalid special-use attribute";
     static final String INVALID_STATUS_ITEM = "Invalid status item";
 
@@ -37,9 +38,15 @@ final class MailboxCommandParsers {
             String from = args.mailbox(ctx);
             args.sp();
             String to = args.mailbox(ctx);
+            Optional<String> location = Optional.empty();
+            if (args.hasMore()) {
+                args.sp();
+                location = Optional.of(args.astring(INVALID_RENAME_PARAMETER));
+            }
             args.end();
-            return new ImapCommand.Rename(tag, from, to);
+            return new ImapCommand.Rename(tag, from, to, location);
         });
+        MoveCommandParsers.register(parsers);
         parsers.put("LSUB", (tag, args, ctx) -> {
             args.sp();
             String reference = ListCommandParser.reference(args, ctx);

@@ -244,6 +244,11 @@ public final class LmtpReplies {
     }
 
     /** {@code 451 4.3.0 text}: a local failure (I/O, an unexpected error); the client tries again later. */
+    /** The mailbox is being moved to another backend (docs/moves.md): try again in a moment, it will be there. */
+    public static byte[] mailboxMoving() {
+        return reply(451, "4.2.0", "Mailbox is being moved, try again later");
+    }
+
     public static byte[] temporaryFailure(String text) {
         return reply(451, "4.3.0", text);
     }

@@ -587,7 +587,7 @@ class ImapCommandParserTest {
                 Arguments.of("A01 DELETE", "A01", "Missing argument"),
                 Arguments.of("A01 DELETE a b", "A01", "Extra arguments"),
                 Arguments.of("A01 RENAME a", "A01", "Missing argument"),
-                Arguments.of("A01 RENAME a b c", "A01", "Extra arguments"),
+                Arguments.of("A01 RENAME a b c d", "A01", "Extra arguments"),
                 Arguments.of("A01 SUBSCRIBE", "A01", "Missing argument"),
                 Arguments.of("A01 UNSUBSCRIBE a b", "A01", "Extra arguments"),
                 Arguments.of("A01 LSUB \"\"", "A01", "Missing argument"),

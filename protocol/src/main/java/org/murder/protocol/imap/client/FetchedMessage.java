@@ -10,11 +10,12 @@ import org.murder.protocol.imap.ImapDates;
 
 /**
  * What a frontend needs of a backend's {@code * n FETCH (...)} to copy a message to another backend: its UID, flags,
- * internal date and whole body ({@code BODY[]} or {@code RFC822}), each only when the response carries it. Other
+ * internal date and whole body ({@code BODY[]} or {@code RFC822}), and its MODSEQ (a mailbox move keeps it), each
+ * only when the response carries it. Other
  * items are skipped, literals included.
  */
 public record FetchedMessage(long number, OptionalLong uid, Optional<List<String>> flags,
-                             Optional<ZonedDateTime> internalDate, Optional<byte[]> body) {
+                             Optional<ZonedDateTime> internalDate, Optional<byte[]> body, OptionalLong modSeq) {
 
     /** The message of a FETCH response; empty when the response is another one or cannot be read. */
     public static Optional<FetchedMessage> parse(ImapResponse response) {
@@ -35,6 +36,7 @@ public record FetchedMessage(long number, OptionalLong uid, Optional<List<String
         Optional<List<String>> flags = Optional.empty();
         Optional<ZonedDateTime> date = Optional.empty();
         Optional<byte[]> body = Optional.empty();
+        OptionalLong modSeq = OptionalLong.empty();
         try {
             while (true) {
                 while (text.charAt(i) == ' ') {
@@ -56,7 +58,9 @@ public record FetchedMessage(long number, OptionalLong uid, Optional<List<String
                 char c = text.charAt(i);
                 if (c == '(') {
                     int end = closing(text, i);
-                    if (name.equals("FLAGS")) {
+                    if (name.equals("MODSEQ")) {
+                        modSeq = OptionalLong.of(Long.parseLong(text.substring(i + 1, end).trim()));
+                    } else if (name.equals("FLAGS")) {
                         List<String> f = new ArrayList<>();
                         for (String w : text.substring(i + 1, end).trim().split(" +")) {
                             if (!w.isEmpty()) {
@@ -96,7 +100,7 @@ public record FetchedMessage(long number, OptionalLong uid, Optional<List<String
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        return Optional.of(new FetchedMessage(head.number().getAsLong(), uid, flags, date, body));
+        return Optional.of(new FetchedMessage(head.number().getAsLong(), uid, flags, date, body, modSeq));
     }
 
     /** The index of the parenthesis closing the one at {@code open}, skipping quoted strings. */

@@ -38,6 +38,12 @@ final class MailboxCommandEncoder {
             w.raw("DELETE").sp().mailbox(c.mailbox());
         } else if (command instanceof ImapCommand.Rename c) {
             w.raw("RENAME").sp().mailbox(c.from()).sp().mailbox(c.to());
+            c.location().ifPresent(l -> w.sp().astring(l));
+        } else if (command instanceof ImapCommand.XPull c) {
+            w.raw("XPULL").sp().mailbox(c.mailbox()).sp().astring(c.server()).sp().astring(c.partition());
+        } else if (command instanceof ImapCommand.XMoveStep c) {
+            w.raw("X" + c.step().name()).sp().mailbox(c.mailbox()).sp().astring(c.moveId());
+            c.location().ifPresent(l -> w.sp().astring(l));
         } else if (command instanceof ImapCommand.Subscribe c) {
             w.raw("SUBSCRIBE").sp().mailbox(c.mailbox());
         } else if (command instanceof ImapCommand.Unsubscribe c) {

@@ -171,11 +171,50 @@ public sealed interface ImapCommand {
         }
     }
 
-    record Rename(String tag, String from, String to) implements Authenticated {
+    /**
+     * {@code RENAME from to}, or Cyrus's {@code RENAME from to location} where an admin names the partition or, in a
+     * murder, the {@code server!partition} the mailbox goes to (a move between backends when the names are equal).
+     */
+    record Rename(String tag, String from, String to, Optional<String> location) implements Authenticated {
         public Rename {
             Objects.requireNonNull(tag, "tag");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(location, "location");
+        }
+
+        public Rename(String tag, String from, String to) {
+            this(tag, from, to, Optional.empty());
+        }
+    }
+
+    // --- moving mailboxes between our backends (docs/moves.md); admins only, never relayed for a client
+
+    /** {@code XPULL mailbox server partition}: the destination pulls {@code mailbox} from {@code server}. */
+    record XPull(String tag, String mailbox, String server, String partition) implements Authenticated {
+        public XPull {
+            Objects.requireNonNull(tag, "tag");
+            Objects.requireNonNull(mailbox, "mailbox");
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(partition, "partition");
+        }
+    }
+
+    /** What a move asks of its source backend: freeze, unfreeze (rollback) or release (remove after the switch). */
+    enum MoveStep { FREEZE, UNFREEZE, RELEASE }
+
+    /**
+     * {@code XFREEZE mailbox move-id}, {@code XUNFREEZE mailbox move-id}, {@code XRELEASE mailbox move-id location}:
+     * the source backend's part of a move; {@code location} ({@code server!partition}) only for RELEASE.
+     */
+    record XMoveStep(String tag, MoveStep step, String mailbox, String moveId, Optional<String> location)
+            implements Authenticated {
+        public XMoveStep {
+            Objects.requireNonNull(tag, "tag");
+            Objects.requireNonNull(step, "step");
+            Objects.requireNonNull(mailbox, "mailbox");
+            Objects.requireNonNull(moveId, "moveId");
+            Objects.requireNonNull(location, "location");
         }
     }
 

@@ -35,6 +35,15 @@ class FetchedMessageTest {
     }
 
     @Test
+    void modSeqIsRead() {
+        FetchedMessage m = FetchedMessage.parse(response("* 2 FETCH (UID 9 MODSEQ (12345678901) FLAGS (\\Seen))\r\n"))
+                .orElseThrow();
+        assertEquals(OptionalLong.of(12345678901L), m.modSeq());
+        assertEquals(List.of("\\Seen"), m.flags().orElseThrow());
+        assertEquals(OptionalLong.empty(), FetchedMessage.parse(response("* 1 FETCH (UID 3)\r\n")).orElseThrow().modSeq());
+    }
+
+    @Test
     void itemsInAnyOrderAndOnlyWhatIsThere() {
         FetchedMessage m = FetchedMessage.parse(response("* 1 FETCH (FLAGS () UID 3)\r\n")).orElseThrow();
         assertEquals(OptionalLong.of(3), m.uid());

@@ -90,6 +90,11 @@ class ImapCommandEncoderRoundTripTest {
         c.add(new Create("b7", "user.bob", List.of(), java.util.Optional.of("be2!default")));
         c.add(new Delete("b7", "a \"quoted\" name"));
         c.add(new Rename("b8", "INBOX.old", "INBOX.\u65b0\u3057\u3044"));
+        c.add(new Rename("b8a", "user.bob", "user.bob", java.util.Optional.of("be2!default")));
+        c.add(new ImapCommand.XPull("b8b", "user.bob.a b", "be1", "default"));
+        c.add(new ImapCommand.XMoveStep("b8c", ImapCommand.MoveStep.FREEZE, "user.bob", "17", java.util.Optional.empty()));
+        c.add(new ImapCommand.XMoveStep("b8d", ImapCommand.MoveStep.RELEASE, "user.bob", "17",
+                java.util.Optional.of("be2!default")));
         c.add(new Subscribe("b9", "INBOX.Sent"));
         c.add(new Unsubscribe("b10", "{5}"));
         c.add(ListCommand.basic("c1", "", "*"));

@@ -123,7 +123,9 @@ public class DeliveryService {
         }
         String duplicateKey = null;
         if (settings.duplicateSuppression() && !cache.messageIdHeader().isEmpty()) {
-            duplicateKey = sha256(cache.messageIdHeader() + '\0' + m.name());
+            // by the mailbox's unique id, as Cyrus: a rename keeps its record, a mailbox deleted and made again
+            // under the same name is another mailbox and takes the message
+            duplicateKey = sha256(cache.messageIdHeader() + '\0' + m.uniqueId());
             StoreDuplicate seen = em.find(StoreDuplicate.class, duplicateKey);
             if (seen != null && seen.deliveredAt().isAfter(when.minus(settings.duplicateWindow()))) {
                 return Result.DUPLICATE;

@@ -332,15 +332,16 @@ topology_status() {
   local kind=${1:-$(require_active)} rc=0 objects line name
   objects=$(topology_status_objects "$kind") || rc=$?
   echo "murder: the $kind topology ($(kind_dir "$kind"))"
-  printf '  %-7s %-17s %-8s %-5s %-16s %-16s %-16s %s\n' NODE ROLES PID STATE IMAP LMTP MUPDATE HTTP
+  printf '  %-7s %-17s %-8s %-5s %-16s %-16s %-16s %-16s %s\n' NODE ROLES PID STATE IMAP POP3 LMTP MUPDATE HTTP
   while IFS= read -r line; do
     name=$(json_field "$line" name)
     local roles pid up state
     roles=$(sed -n -E 's/.*"roles": \[([^]]*)\].*/\1/p' <<<"$line" | tr -d '"' | sed 's/, /,/g')
     pid=$(json_field "$line" pid); up=$(json_field "$line" up)
     if [[ $up == true ]]; then state=up; elif [[ $pid == null ]]; then state=down; else state=ill; fi
-    printf '  %-7s %-17s %-8s %-5s %-16s %-16s %-16s %s\n' "$name" "$roles" "${pid/null/-}" "$state" \
-      "$(json_field "$line" imap | sed 's/^null$/-/')" "$(json_field "$line" lmtp | sed 's/^null$/-/')" \
+    printf '  %-7s %-17s %-8s %-5s %-16s %-16s %-16s %-16s %s\n' "$name" "$roles" "${pid/null/-}" "$state" \
+      "$(json_field "$line" imap | sed 's/^null$/-/')" "$(json_field "$line" pop3 | sed 's/^null$/-/')" \
+      "$(json_field "$line" lmtp | sed 's/^null$/-/')" \
       "$(json_field "$line" mupdate | sed 's/^null$/-/')" "$(json_field "$line" http | sed 's/^null$/-/')"
     # a JVM that runs but does not answer: what its own status says is wrong
     [[ $state == ill ]] && on_node "$kind" "$name" status 2>&1 | sed -n 's/^  /      /p'

@@ -73,6 +73,7 @@ import java.util.stream.Collectors;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.SortTerm;
 import org.eclipse.angus.mail.util.CRLFOutputStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -468,6 +469,67 @@ class ImapClientsIT {
             return f.getUID(m);
         } catch (MessagingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A message Angus APPENDs with this INTERNALDATE (Angus sends getReceivedDate() as the APPEND's date). */
+    private static MimeMessage arrivedAt(String subject, String from, String sent, String arrived)
+            throws MessagingException {
+        Date arrival = Date.from(Instant.parse(arrived));
+        MimeMessage m = new MimeMessage(mailSession()) {
+            @Override
+            public Date getReceivedDate() {
+                return arrival;
+            }
+        };
+        m.setFrom(new InternetAddress(from, false));
+        m.setRecipients(Message.RecipientType.TO, InternetAddress.parse("alice@example.org"));
+        m.setSubject(subject, "UTF-8");
+        m.setSentDate(Date.from(Instant.parse(sent)));
+        m.setText(subject + "\r\n", "UTF-8");
+        m.saveChanges();
+        return m;
+    }
+
+    /**
+     * Angus's SORT (IMAPFolder.getSortedMessages, RFC 5256): each criterion gives the four messages a different
+     * order, so an ignored or misread criterion shows. Angus has no THREAD call; imaplib covers that (ImapSortThreadIT).
+     */
+    @Test
+    void angusSortsByArrivalDateSubjectFromAndReverse() throws Exception {
+        try (IMAPStore store = alice()) {
+            assertTrue(store.hasCapability("SORT"), "Angus only sorts where SORT is advertised");
+            IMAPFolder f = freshFolder(store, "angus-sort");
+            //          subject      From (mailbox sorts)             Date (sent)              INTERNALDATE
+            f.appendMessages(new Message[] {
+                    arrivedAt("Charlie", "Yvonne <yvonne@example.org>", "2026-12-07T10:00:00Z", "2026-12-07T12:00:00Z"),
+                    arrivedAt("Re: alpha", "bob@example.org", "2026-12-07T08:00:00Z", "2026-12-07T11:00:00Z"),
+                    arrivedAt("bravo", "Xavier <adam@example.org>", "2026-12-07T11:00:00Z", "2026-12-07T09:00:00Z"),
+                    arrivedAt("Delta", "carl@example.org", "2026-12-07T07:00:00Z", "2026-12-07T10:00:00Z")});
+            f.open(Folder.READ_ONLY);
+            assertEquals(4, f.getMessageCount());
+            assertEquals(List.of("bravo", "Delta", "Re: alpha", "Charlie"),
+                    subjects(f.getSortedMessages(new SortTerm[] {SortTerm.ARRIVAL})));
+            assertEquals(List.of("Delta", "Re: alpha", "Charlie", "bravo"),
+                    subjects(f.getSortedMessages(new SortTerm[] {SortTerm.DATE})));
+            // base subjects ("Re: " dropped), compared case-blind: alpha, bravo, Charlie, Delta
+            assertEquals(List.of("Re: alpha", "bravo", "Charlie", "Delta"),
+                    subjects(f.getSortedMessages(new SortTerm[] {SortTerm.SUBJECT})));
+            // the address's mailbox, not the display name: adam, bob, carl, yvonne
+            assertEquals(List.of("bravo", "Re: alpha", "Delta", "Charlie"),
+                    subjects(f.getSortedMessages(new SortTerm[] {SortTerm.FROM})));
+            assertEquals(List.of("bravo", "Charlie", "Re: alpha", "Delta"),
+                    subjects(f.getSortedMessages(new SortTerm[] {SortTerm.REVERSE, SortTerm.DATE})));
+            assertEquals(List.of("Charlie", "Re: alpha", "Delta", "bravo"),
+                    subjects(f.getSortedMessages(new SortTerm[] {SortTerm.REVERSE, SortTerm.ARRIVAL})));
+            assertEquals(List.of("Charlie", "Delta", "Re: alpha", "bravo"),
+                    subjects(f.getSortedMessages(new SortTerm[] {SortTerm.REVERSE, SortTerm.FROM})));
+            // with a search: SORT ... NOT SUBJECT delta
+            assertEquals(List.of("Re: alpha", "Charlie", "bravo"), subjects(f.getSortedMessages(
+                    new SortTerm[] {SortTerm.DATE}, new NotTerm(new SubjectTerm("delta")))));
+            assertEquals(List.of(), subjects(f.getSortedMessages(
+                    new SortTerm[] {SortTerm.DATE}, new SubjectTerm("nothing-like-this"))));
+            f.close(false);
         }
     }
 

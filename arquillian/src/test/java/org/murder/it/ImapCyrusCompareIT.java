@@ -128,8 +128,9 @@ class ImapCyrusCompareIT {
         // RFC 5161 lets ENABLED name what the command enabled; Cyrus names the CONDSTORE that QRESYNC implies, too
         assertEquals("* ENABLED QRESYNC", sides[0].notes.get(0));
         assertEquals("* ENABLED CONDSTORE QRESYNC", sides[1].notes.get(0));
-        // Cyrus ends EXPUNGE and UID EXPUNGE with OK [HIGHESTMODSEQ n] once QRESYNC is on; this node does not (yet)
+        // both end EXPUNGE and UID EXPUNGE with OK [HIGHESTMODSEQ n] once QRESYNC is on
         assertEquals(5, sides[1].expungeModseqs, "Cyrus: [HIGHESTMODSEQ] after each of the five expunges");
+        assertEquals(5, sides[0].expungeModseqs, "ours: [HIGHESTMODSEQ] after each of the five expunges");
     }
 
     // ------------------------------------------------------------------ MULTIAPPEND and CATENATE

@@ -104,9 +104,12 @@ class ImapQresyncIT {
             assertStatus("OK", "x1", w.command("x1", "UID STORE " + (u1 + 4) + " +FLAGS.SILENT (\\Deleted)"));
             List<String> own = w.command("x2", "EXPUNGE");
             assertTrue(own.contains("* VANISHED " + (u1 + 4)), own.toString());
+            assertTrue(own.get(own.size() - 1).matches("x2 OK \\[HIGHESTMODSEQ \\d+\\] .*"), own.toString());
             assertStatus("OK", "x3", w.command("x3", "UID STORE " + (u1 + 5) + " +FLAGS.SILENT (\\Deleted)"));
             List<String> uidExpunge = w.command("x4", "UID EXPUNGE " + (u1 + 5));
             assertTrue(uidExpunge.contains("* VANISHED " + (u1 + 5)), uidExpunge.toString());
+            assertTrue(uidExpunge.get(uidExpunge.size() - 1).matches("x4 OK \\[HIGHESTMODSEQ \\d+\\] .*"),
+                    uidExpunge.toString());
             append(other, "a7", 7);
             append(other, "a8", 8);
             assertTrue(w.command("n2", "NOOP").contains("* 3 EXISTS"));

@@ -1059,7 +1059,10 @@ public class MessageCommands {
             events.changed(sel.mailboxId);
         }
         sync(c, s, true);
-        if (answer) {
+        if (answer && s.enabled.contains("CONDSTORE")) {
+            // the MODSEQ the expunges took, so a client that keeps its state need not ask (as Cyrus and Dovecot)
+            ImapEndpoint.tagged(c, tag, ImapStatus.OK, "HIGHESTMODSEQ " + sel.view().highestModSeq(), "Completed");
+        } else if (answer) {
             ok(c, tag, "Completed");
         }
     }

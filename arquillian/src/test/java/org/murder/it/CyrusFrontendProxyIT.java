@@ -41,7 +41,8 @@ import org.murder.it.cyrus.LmtpClient;
  * our frontend byte for byte as Cyrus itself serves it; IDLE through our frontend sees a delivery to Cyrus before
  * DONE (Cyrus polls for IDLE news every {@code imapidlepoll}, set to 1 s here, since the harness runs no
  * {@code idled}); APPEND through our frontend lands on Cyrus; a mailbox created on Cyrus reaches our master and
- * shows in our frontend's LIST.</p>
+ * shows in our frontend's LIST; our frontend's POP3 proxy in front of Cyrus's pop3d (what a client sees through it is
+ * what Cyrus says directly; DELE applied by Cyrus at QUIT).</p>
  *
  * <p>Needs root and Debian's Cyrus: fails without them unless {@code -Dinterop.required=false}. Two WildFly processes
  * of its own (offsets 43000 and 44000), hence {@code h2-only}. Cyrus's directory stays in
@@ -76,6 +77,8 @@ class CyrusFrontendProxyIT {
         Peers.require(isRoot(), "needs root: Cyrus's backend listens on 143 and 24");
         Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
+        Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("pop3d")),
+                "Debian's Cyrus pop3d (cyrus-pop3d) is not installed in " + CyrusInstance.CYRUS_BIN);
         Path root = Path.of(System.getProperty("cyrus.it.dir", "target/cyrus-it")).toAbsolutePath();
         List<Long> stale = CyrusInstance.killStaleInstances(root);
         if (!stale.isEmpty()) {
@@ -108,6 +111,7 @@ class CyrusFrontendProxyIT {
                     .setting("proxy_password", PROXY_PW)
                     .setting(CYRUS_IP + "_imap_address", CYRUS_IP + ":143")
                     .setting(CYRUS_IP + "_lmtp_address", CYRUS_IP + ":24")
+                    .setting(CYRUS_IP + "_pop3_address", CYRUS_IP + ":110")
                     .listener(HOST, FE.imap())
                     .prepare();
             startAll(master, frontend);
@@ -119,6 +123,7 @@ class CyrusFrontendProxyIT {
                     .createUser(ALICE, ALICE_PW)
                     .option("sasl_mech_list", "SCRAM-SHA-256 SCRAM-SHA-1 PLAIN")
                     .option("imapidlepoll", "1")
+                    .pop3Port(110)
                     // Cyrus's lmtpd takes mail only from an admin of its service (its lmtpproxyd logs in as one): a
                     // frontend's proxy identity is one, or lmtpd answers AUTH with "501 undefined error"
                     .option("lmtp_admins", ADMIN + " " + PROXY)
@@ -371,6 +376,66 @@ class CyrusFrontendProxyIT {
             assertTrue(c.command("EXAMINE INBOX").ok());
             ImapAdminClient.Result found = c.command("SEARCH SUBJECT \"" + subject + "\"");
             assertTrue(found.untagged().stream().anyMatch(l -> l.matches("\\* SEARCH \\d+")), () -> "on Cyrus: " + found);
+        }
+    }
+
+    /**
+     * Our frontend's POP3 proxy in front of Cyrus's pop3d: alice logs in at our frontend, which logs in to Cyrus as
+     * the proxy identity for her; STAT, LIST, UIDL, RETR and TOP are what Cyrus answers her directly, byte for byte,
+     * Python's poplib sees the same listing, and a DELE through the frontend is applied by Cyrus at QUIT.
+     */
+    @Test
+    @Order(6)
+    void pop3ThroughOurFrontendIsCyrusMaildrop() throws Exception {
+        String stat;
+        List<String> list;
+        List<String> uidl;
+        byte[] first;
+        byte[] top;
+        try (Pop3Wire w = new Pop3Wire(CYRUS_IP, 110)) {
+            assertTrue(w.login(ALICE, ALICE_PW).startsWith("+OK"), () -> "alice at Cyrus's pop3d" + diagnostics());
+            stat = w.cmd("STAT");
+            list = w.multi("LIST");
+            uidl = w.uidl();
+            first = w.message("RETR 1");
+            top = w.message("TOP 2 0");
+            assertTrue(w.cmd("QUIT").startsWith("+OK"));
+        }
+        assertTrue(stat.matches("\\+OK [1-9]\\d* \\d+"), stat);
+        int count = Integer.parseInt(stat.split(" ")[1]);
+        assertTrue(count >= 2, stat);
+        String last = uidl.get(uidl.size() - 1).split(" ")[1];
+        try (Pop3Wire w = new Pop3Wire(HOST, FE.pop3())) {
+            assertTrue(w.greeting.startsWith("+OK"), w.greeting);
+            String ok = w.login(ALICE, ALICE_PW);
+            assertTrue(ok.startsWith("+OK"), () -> "alice at our frontend's POP3: " + ok + diagnostics());
+            assertEquals(stat, w.cmd("STAT"));
+            assertEquals(list, w.multi("LIST"));
+            assertEquals(uidl, w.uidl());
+            assertEquals(new String(first, StandardCharsets.ISO_8859_1),
+                    new String(w.message("RETR 1"), StandardCharsets.ISO_8859_1), "RETR 1 as Cyrus serves it");
+            assertEquals(new String(top, StandardCharsets.ISO_8859_1),
+                    new String(w.message("TOP 2 0"), StandardCharsets.ISO_8859_1), "TOP 2 0 as Cyrus serves it");
+            assertTrue(w.cmd("RETR " + (count + 1)).startsWith("-ERR"), "no such message");
+            assertTrue(w.cmd("DELE " + count).startsWith("+OK"));
+            assertTrue(w.cmd("QUIT").startsWith("+OK"));
+        }
+        String py = Pop3Wire.python(String.join("\n",
+                "import poplib, sys",
+                "p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=30)",
+                "p.user(sys.argv[3]); p.pass_(sys.argv[4])",
+                "print(p.stat()[0])",
+                "for l in p.uidl()[1]: print(l.decode())",
+                "p.quit()", ""), HOST, Integer.toString(FE.pop3()), ALICE, ALICE_PW);
+        List<String> pyLines = py.lines().toList();
+        assertEquals(Integer.toString(count - 1), pyLines.get(0), py);
+        assertEquals(uidl.subList(0, count - 1), pyLines.subList(1, pyLines.size()), "poplib through our frontend");
+        try (Pop3Wire w = new Pop3Wire(CYRUS_IP, 110)) {
+            assertTrue(w.login(ALICE, ALICE_PW).startsWith("+OK"));
+            List<String> after = w.uidl();
+            assertEquals(count - 1, after.size(), after::toString);
+            assertTrue(after.stream().noneMatch(l -> l.endsWith(" " + last)), () -> "Cyrus expunged " + last + ": " + after);
+            w.cmd("QUIT");
         }
     }
 }

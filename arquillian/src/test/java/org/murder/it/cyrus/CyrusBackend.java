@@ -32,6 +32,7 @@ public class CyrusBackend extends CyrusInstance {
     private List<String> proxyServers;
     private int imapPort = 143;
     private int lmtpPort = 24;
+    private int pop3Port;
     private boolean pushOnStart;
 
     public CyrusBackend(Path dir, String ip, String mupdateHost, int mupdatePort, String mupdateUser,
@@ -61,6 +62,12 @@ public class CyrusBackend extends CyrusInstance {
     /** LMTP port on {@link #ip()} (default 24). Call before {@link #start()}. */
     public CyrusBackend lmtpPort(int port) {
         this.lmtpPort = port;
+        return this;
+    }
+
+    /** Runs {@code pop3d} on {@link #ip()} at this port too (0, the default: no POP3). Call before {@link #start()}. */
+    public CyrusBackend pop3Port(int port) {
+        this.pop3Port = port;
         return this;
     }
 
@@ -114,9 +121,13 @@ public class CyrusBackend extends CyrusInstance {
 
     @Override
     protected List<Service> services() {
-        return List.of(
+        List<Service> services = new ArrayList<>(List.of(
                 new Service("imap", "imapd", List.of(), imapPort, 0, "* OK"),
-                new Service("lmtp", "lmtpd", List.of(), lmtpPort, 0, "220 "));
+                new Service("lmtp", "lmtpd", List.of(), lmtpPort, 0, "220 ")));
+        if (pop3Port > 0) {
+            services.add(new Service("pop3", "pop3d", List.of(), pop3Port, 0, "+OK"));
+        }
+        return services;
     }
 
     @Override

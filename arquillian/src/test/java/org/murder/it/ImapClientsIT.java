@@ -151,6 +151,23 @@ class ImapClientsIT {
         return b.toByteArray();
     }
 
+    /** What the folder's message count listener hears, in order. */
+    private static BlockingQueue<MessageCountEvent> countEvents(IMAPFolder folder) {
+        BlockingQueue<MessageCountEvent> events = new LinkedBlockingQueue<>();
+        folder.addMessageCountListener(new MessageCountListener() {
+            @Override
+            public void messagesAdded(MessageCountEvent e) {
+                events.add(e);
+            }
+
+            @Override
+            public void messagesRemoved(MessageCountEvent e) {
+                events.add(e);
+            }
+        });
+        return events;
+    }
+
     private static IMAPFolder freshFolder(Store store, String suffix) throws MessagingException {
         IMAPFolder f = (IMAPFolder) store.getFolder(F + suffix);
         assertFalse(f.exists(), f.getFullName() + " is new in this run");
@@ -542,18 +559,7 @@ class ImapClientsIT {
             IMAPFolder r = (IMAPFolder) reader.getFolder(w.getFullName());
             r.open(Folder.READ_WRITE);
             assertEquals(0, r.getMessageCount());
-            BlockingQueue<MessageCountEvent> events = new LinkedBlockingQueue<>();
-            r.addMessageCountListener(new MessageCountListener() {
-                @Override
-                public void messagesAdded(MessageCountEvent e) {
-                    events.add(e);
-                }
-
-                @Override
-                public void messagesRemoved(MessageCountEvent e) {
-                    events.add(e);
-                }
-            });
+            BlockingQueue<MessageCountEvent> events = countEvents(r);
 
             AppendUID added = append(w, textMessage(tag + "first", "first\r\n"));
             r.doCommand(p -> {
@@ -584,6 +590,41 @@ class ImapClientsIT {
             assertEquals(0, reader.getFolder(w.getFullName()).getMessageCount(), "STATUS MESSAGES");
             r.close(false);
             w.close(false);
+        }
+    }
+
+    /**
+     * Angus's IDLE (IMAPFolder.idle, RFC 2177): a folder idling in one store hears an APPEND made by another store
+     * while it idles; idle(true) returns on that news and the listener gets the new message, whose UID is the
+     * APPENDUID.
+     */
+    @Test
+    void angusIdleHearsAnAppendByAnotherSession() throws Exception {
+        String tag = MurderNode.RUN + " angus idle ";
+        try (IMAPStore writer = alice(); IMAPStore idler = alice()) {
+            assertTrue(idler.hasCapability("IDLE"), "Angus idles only where IDLE is advertised");
+            IMAPFolder w = freshFolder(writer, "angus-idle");
+            IMAPFolder r = (IMAPFolder) idler.getFolder(w.getFullName());
+            r.open(Folder.READ_WRITE);
+            assertEquals(0, r.getMessageCount());
+            BlockingQueue<MessageCountEvent> events = countEvents(r);
+            java.util.concurrent.CompletableFuture<Void> idling = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    r.idle(true); // back after the first news
+                } catch (MessagingException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(1_000); // Angus sends IDLE from that thread; the APPEND should come while it idles
+            AppendUID added = append(w, textMessage(tag + "news", "while you idled\r\n"));
+            MessageCountEvent e = events.poll(10, TimeUnit.SECONDS);
+            assertNotNull(e, "the idling folder hears * 1 EXISTS");
+            assertEquals(MessageCountEvent.ADDED, e.getType());
+            idling.get(10, TimeUnit.SECONDS);
+            assertEquals(1, r.getMessageCount());
+            assertEquals(tag + "news", e.getMessages()[0].getSubject());
+            assertEquals(added.uid, r.getUID(e.getMessages()[0]));
+            r.close(false);
         }
     }
 

@@ -37,16 +37,7 @@
 # skips the 100,000-message population; `rm -rf bench/target/backend-node bench/target/cyrus` starts afresh.
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH")
-TARGET="$BENCH/target"
-VERSION=0.1.0-SNAPSHOT
-BENCH_JAR="$TARGET/murder-bench-$VERSION.jar"
-PROTOCOL_JAR="$ROOT/protocol/target/murder-protocol-$VERSION.jar"
-EAR="$ROOT/ear/target/murder.ear"
-WF="$ROOT/ear/target/wildfly-39.0.1.Final"
-CYRUS_BIN=/usr/lib/cyrus/bin
-SASLPASSWD2=/usr/sbin/saslpasswd2
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 IMAP_PORT=${BENCH_IMAP_PORT:-26143}
 LMTP_PORT=${BENCH_LMTP_PORT:-26024}
@@ -108,9 +99,6 @@ PG_PORT=${BENCH_PG_PORT:-5432}
 PG_DB=${BENCH_PG_DB:-murder_bench}
 CYRUS_PROPS="$TARGET/$MODE-cyrus.properties"
 
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "bench: [$(date +%T)] $*"; }
-
 [[ $(id -u) == 0 ]] || die "run as root: Cyrus binds ports $CYRUS_IMAP and $CYRUS_LMTP and switches to user cyrus"
 case "$ONLY" in both|ours|cyrus) ;; *) die "BENCH_ONLY must be both, ours or cyrus" ;; esac
 if [[ "$ONLY" != ours ]]; then
@@ -118,22 +106,7 @@ if [[ "$ONLY" != ours ]]; then
   id cyrus >/dev/null 2>&1 || die "no user cyrus"
 fi
 
-# ---------------------------------------------------------------- build (only when something is missing or stale)
-needs_build() {
-  [[ -f "$EAR" && -x "$WF/bin/standalone.sh" && -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || return 0
-  local newer
-  newer=$(find "$ROOT/pom.xml" "$ROOT"/{protocol,connector,ejb,web,jms-config,ear} -path '*/target' -prune \
-               -o -type f -newer "$EAR" -print -quit 2>/dev/null || true)
-  [[ -n "$newer" ]] && return 0
-  newer=$(find "$BENCH/pom.xml" "$BENCH/src" "$ROOT/protocol/src" -type f -newer "$BENCH_JAR" -print -quit 2>/dev/null || true)
-  [[ -n "$newer" ]]
-}
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]] && needs_build; then
-  say "building: mvn -B -q -DskipTests package -pl ear,bench -am"
-  (cd "$ROOT" && mvn -B -q -DskipTests package -pl ear,bench -am) || die "build failed"
-fi
-[[ -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || die "missing $BENCH_JAR or $PROTOCOL_JAR"
-CP="$BENCH_JAR:$PROTOCOL_JAR"
+build_if_needed
 
 # 5,000 idle connections need as many descriptors in the server and in the client
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -142,21 +115,10 @@ if (( $(ulimit -n) < IDLE + 1000 )); then
   IDLE=$(( $(ulimit -n) - 1000 ))
 fi
 
-mkdir -p "$TARGET" "$BENCH/results"
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+mkdir -p "$TARGET" "$RESULTS"
 
 # ---------------------------------------------------------------- clean-up, whatever happens
-BENCH_PID=""
 NODE_STARTED=0
-CYRUS_PID=""
-stop_bench_client() {
-  if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
-    kill "$BENCH_PID" 2>/dev/null || true   # its shutdown hook ends its idle-clients child
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 1; done
-    kill -9 "$BENCH_PID" 2>/dev/null || true
-  fi
-  BENCH_PID=""
-}
 stop_node() {
   if (( NODE_STARTED )); then
     "$ROOT/murder" stop || true
@@ -186,7 +148,7 @@ stop_cyrus() {
 cleanup() {
   local rc=$?
   trap - EXIT
-  stop_bench_client
+  stop_client
   stop_node
   stop_cyrus
   exit "$rc"
@@ -194,22 +156,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# runs BackendBench in the background (so that a signal reaches the trap at once) and waits for it
-run_bench() {
-  java -Xms256m -Xmx1g -cp "$CP" "org.murder.bench.$MAIN" "$@" &
-  BENCH_PID=$!
-  local rc=0
-  wait "$BENCH_PID" || rc=$?
-  BENCH_PID=""
-  return "$rc"
-}
-
-log_errors() { # FILE FROM_LINE: ERROR/SEVERE lines logged after FROM_LINE
-  local f=$1 from=$2
-  [[ -f "$f" ]] || { echo 0; return; }
-  (( $(wc -l <"$f") < from )) && from=0
-  tail -n +"$((from + 1))" "$f" | grep -c -E ' (ERROR|SEVERE) ' || true
-}
+run_bench() { run_client 1g "$MAIN" "$@"; }   # BackendBench or SortBench
 
 PROVENANCE=""
 # the machine may share its host: the share of CPU time the hypervisor gave to others ("steal") while each
@@ -298,12 +245,7 @@ measure_ours() {
   LOG="$MURDER_HOME/log/server.log"
   log_from=0
   [[ -f "$LOG" ]] && log_from=$(wc -l <"$LOG")
-  PROVENANCE+="Our server ($label): \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
-  if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
-    dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
-    PROVENANCE+="; working tree at git $head"
-    if (( dirty > 0 )); then PROVENANCE+=" with $dirty modified tracked files (outside bench/)"; fi
-  fi
+  PROVENANCE+="Our server ($label): $(ours_provenance)"
   (( ${#wrapper[@]} )) && PROVENANCE+="; started as \`${wrapper[*]} ./murder start\`"
   t0=$SECONDS
   NODE_STARTED=1
@@ -433,11 +375,6 @@ EOF
     "${master_cmd[@]}" >>"$CYRUS_DIR/master.log" 2>&1 </dev/null &
   fi
   CYRUS_PID=$!
-  banner() ( # IP PORT PREFIX: whether a connection gets a greeting starting with PREFIX (a subshell)
-    exec 3<>"/dev/tcp/$1/$2" || exit 1
-    IFS= read -r -t 3 line <&3 || exit 1
-    [[ "$line" == "$3"* ]]
-  )
   for _ in $(seq 1 60); do
     kill -0 "$CYRUS_PID" 2>/dev/null || die "Cyrus master exited; see $CYRUS_DIR/master.log"
     banner "$CYRUS_IP" "$CYRUS_IMAP" "* OK" 2>/dev/null && banner "$CYRUS_IP" "$CYRUS_LMTP" "220 " 2>/dev/null && break
@@ -459,8 +396,8 @@ EOF
 fi
 
 # ---------------------------------------------------------------- 3. the report
-OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d).md"
-[[ -e "$OUT" ]] && OUT="$BENCH/results/$MODE-$(date +%Y-%m-%d-%H%M%S).md"
+OUT="$RESULTS/$MODE-$(date +%Y-%m-%d).md"
+[[ -e "$OUT" ]] && OUT="$RESULTS/$MODE-$(date +%Y-%m-%d-%H%M%S).md"
 REPORT=report
 [[ $MODE == memory ]] && REPORT=memory-report
 [[ $MODE == lmtp-selected ]] && REPORT=lmtp-selected-report

@@ -20,20 +20,10 @@
 # it (flock) only while its servers run.
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH")
-TARGET="$BENCH/target"
-VERSION=0.1.0-SNAPSHOT
-BENCH_JAR="$TARGET/murder-bench-$VERSION.jar"
-PROTOCOL_JAR="$ROOT/protocol/target/murder-protocol-$VERSION.jar"
-EAR="$ROOT/ear/target/murder.ear"
-WF="$ROOT/ear/target/wildfly-39.0.1.Final"
-CYRUS_BIN=/usr/lib/cyrus/bin
-SASLPASSWD2=/usr/sbin/saslpasswd2
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ONLY=${BENCH_ONLY:-both}
 IDLE=${BENCH_IDLE:-10000}
 LATENCY=${BENCH_LATENCY:-50}
-LOCK=${BENCH_LOCK:-/tmp/murder-it.lock}
 RUN="$TARGET/proxy-run"
 USERS="benchsess benchfetch benchlmtp"
 IDLE_USERS=5
@@ -52,9 +42,6 @@ C_MASTER_IP=127.0.0.43; C_BE_IP=127.0.0.41; C_FE_IP=127.0.0.42
 CYRUS_ROOT="$TARGET/pcyrus"
 C_ADMIN=bench; C_ADMIN_PW=bench-pw
 
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "bench: [$(date +%T)] $*"; }
-
 [[ $(id -u) == 0 ]] || die "run as root: Cyrus binds ports 143, 24 and 3905 and switches to user cyrus"
 case "$ONLY" in both|ours|cyrus) ;; *) die "BENCH_ONLY must be both, ours or cyrus" ;; esac
 if [[ "$ONLY" != ours ]]; then
@@ -62,21 +49,7 @@ if [[ "$ONLY" != ours ]]; then
   id cyrus >/dev/null 2>&1 || die "no user cyrus"
 fi
 
-# ---------------------------------------------------------------- build (only when something is missing or stale)
-needs_build() {
-  [[ -f "$EAR" && -x "$WF/bin/standalone.sh" && -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || return 0
-  local newer
-  newer=$(find "$ROOT/pom.xml" "$ROOT"/{protocol,connector,ejb,web,jms-config,ear} -path '*/target' -prune \
-               -o -type f -newer "$EAR" -print -quit 2>/dev/null || true)
-  [[ -n "$newer" ]] && return 0
-  newer=$(find "$BENCH/pom.xml" "$BENCH/src" "$ROOT/protocol/src" -type f -newer "$BENCH_JAR" -print -quit 2>/dev/null || true)
-  [[ -n "$newer" ]]
-}
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]] && needs_build; then
-  say "building: mvn -B -q -DskipTests package -pl ear,bench -am"
-  (cd "$ROOT" && mvn -B -q -DskipTests package -pl ear,bench -am) || die "build failed"
-fi
-CP="$BENCH_JAR:$PROTOCOL_JAR"
+build_if_needed
 
 # 10,000 proxied sessions: 20,000 sockets in fe1 (client side and backend side), 10,000 in be1 and in the client
 ulimit -Hn 65536 2>/dev/null || true
@@ -87,46 +60,9 @@ if (( $(ulimit -n) < 2 * IDLE + 2000 )); then
   say "$IDLE_NOTE"
   IDLE=$(( ($(ulimit -n) - 2000) / 2 ))
 fi
-mkdir -p "$TARGET" "$BENCH/results" "$RUN"
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+mkdir -p "$TARGET" "$RESULTS" "$RUN"
 
 # ---------------------------------------------------------------- clean-up, whatever happens
-BENCH_PID=""
-TOPO_STARTED=0
-declare -a CYRUS_PIDS=()
-LOCK_FD=""
-lock() { exec {LOCK_FD}>"$LOCK"; say "waiting for $LOCK"; flock "$LOCK_FD"; say "holding $LOCK"; }
-unlock() { if [[ -n "$LOCK_FD" ]]; then flock -u "$LOCK_FD"; exec {LOCK_FD}>&-; LOCK_FD=""; say "released $LOCK"; fi; }
-stop_client() {
-  if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
-    kill "$BENCH_PID" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$BENCH_PID" 2>/dev/null || break; sleep 1; done
-    kill -9 "$BENCH_PID" 2>/dev/null || true
-  fi
-  BENCH_PID=""
-}
-stop_topology() { if (( TOPO_STARTED )); then "$ROOT/murder" stop || true; TOPO_STARTED=0; fi; }
-cyrus_pids() { # processes whose command line names one of our Cyrus configurations
-  local d
-  for d in /proc/[0-9]*; do
-    if { tr '\0' ' ' <"$d/cmdline"; } 2>/dev/null | grep -q -F -- "-C $CYRUS_ROOT/"; then echo "${d#/proc/}"; fi
-  done
-}
-stop_cyrus() {
-  (( ${#CYRUS_PIDS[@]} )) || return 0
-  local p others
-  others=$(cyrus_pids)
-  for p in "${CYRUS_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for _ in $(seq 1 20); do
-    local alive=0
-    for p in "${CYRUS_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    (( alive )) || break; sleep 0.5
-  done
-  others="$others $(cyrus_pids)"
-  for p in "${CYRUS_PIDS[@]}" $others; do kill -KILL "$p" 2>/dev/null || true; done
-  CYRUS_PIDS=()
-  say "Cyrus stopped"
-}
 cleanup() {
   local rc=$?
   trap - EXIT
@@ -139,21 +75,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-client() { # ProxyBench ARGS...: in the background, so that a signal reaches the trap at once
-  java -Xms128m -Xmx1g -cp "$CP" org.murder.bench.ProxyBench "$@" &
-  BENCH_PID=$!
-  local rc=0
-  wait "$BENCH_PID" || rc=$?
-  BENCH_PID=""
-  return "$rc"
-}
+client() { run_client 1g ProxyBench "$@"; }
 jvm_of() { cat "$TOPO/$1/node/murder.pid"; }
-log_errors() { # NODE FROM_LINE
-  local f="$TOPO/$1/node/log/server.log" from=$2
-  [[ -f "$f" ]] || { echo 0; return; }
-  (( $(wc -l <"$f") < from )) && from=0
-  tail -n +"$((from + 1))" "$f" | grep -c -E ' (ERROR|SEVERE) ' || true
-}
+node_errors() { log_errors "$TOPO/$1/node/log/server.log" "$2"; }   # NODE FROM_LINE
 log_lines() { local f="$TOPO/$1/node/log/server.log"; [[ -f "$f" ]] && wc -l <"$f" || echo 0; }
 
 PROVENANCE=""
@@ -202,32 +126,12 @@ if [[ "$ONLY" != cyrus ]]; then
     done
     grep -q '^java_heap: 512m' "$TOPO/be1/murder.conf" || { sed -i -E 's/^java_heap:.*/java_heap: 512m/' "$TOPO/be1/murder.conf"; echo be1; }
   }
-  [[ -f "$TOPO/fe1/murder.conf" ]] && bench_settings >/dev/null
-  t0=$SECONDS
-  TOPO_STARTED=1
-  "$ROOT/murder" start --topology discrete
-  if [[ -n "$(bench_settings)" ]]; then
-    say "a new topology: its settings changed, starting it again"
-    "$ROOT/murder" stop
-    "$ROOT/murder" start --topology discrete
-  fi
-  say "topology up in $((SECONDS - t0)) s"
+  start_topology bench_settings
   NODE_PW=$(sed -n -E 's/^node_password:[[:space:]]*(.*)$/\1/p' "$TOPO/topology.conf")
-  for u in $USERS; do # idempotent (an INBOX that exists is fine); a backend just started may answer 503 for a while
-    for try in $(seq 1 20); do
-      "$ROOT/murder" adduser "$u" "$u-pw" be1 >/dev/null && break
-      (( try < 20 )) || die "could not add $u"
-      sleep 3
-    done
-  done
+  add_users be1 $USERS
   declare -A from=()
   for n in $NODES; do from[$n]=$(log_lines "$n"); done
-  PROVENANCE+="Ours: \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
-  if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
-    dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
-    PROVENANCE+=", git $head"
-    (( dirty == 0 )) || PROVENANCE+=" with $dirty modified tracked files outside bench/"
-  fi
+  PROVENANCE+="Ours: $(ours_provenance)"
   PROVENANCE+="; the discrete topology (\`MURDER_VAR=bench/target/proxy-var MURDER_PORT_BASE=$MURDER_PORT_BASE\`), every node a WildFly JVM: "
   for n in $NODES; do
     PROVENANCE+="$n $(tr '\0' '\n' <"/proc/$(jvm_of "$n")/cmdline" | grep -E '^-Xm[sx]' | tr '\n' ' ')"
@@ -267,103 +171,17 @@ if [[ "$ONLY" != cyrus ]]; then
     PROVENANCE+="Ours, equal durability: not measured (eatmydata is not installed: apt-get install eatmydata)."$'\n'
   fi
   PROVENANCE+="Ours: ERROR/SEVERE lines logged during the run:"
-  for n in $NODES; do PROVENANCE+=" $n $(log_errors "$n" "${from[$n]}")"; done
+  for n in $NODES; do PROVENANCE+=" $n $(node_errors "$n" "${from[$n]}")"; done
   PROVENANCE+="."$'\n'
   stop_topology
   unlock
 fi
 
 # ---------------------------------------------------------------- 2. Cyrus: mupdate master, backend, frontend
-cyrus_conf() { # NAME IP ROLE: writes $CYRUS_ROOT/NAME/{imapd.conf,cyrus.conf,sasldb2,services}
-  local name=$1 ip=$2 role=$3 d="$CYRUS_ROOT/$1" conf="$CYRUS_ROOT/$1/imapd.conf" u
-  local c="$d/conf"
-  mkdir -p "$c"/{db,socket,proc,lock,log} "$d"/{spool,run,sieve,tmp}
-  {
-    echo "# written by bench/run-proxy.sh: Cyrus murder $role"
-    echo "configdirectory: $c"
-    echo "defaultpartition: default"
-    echo "partition-default: $d/spool"
-    echo "servername: $ip"
-    echo "admins: $C_ADMIN"
-    echo "allowplaintext: yes"
-    echo "altnamespace: no"
-    echo "unixhierarchysep: no"
-    echo "lmtp_downcase_rcpt: yes"
-    echo "sasl_pwcheck_method: auxprop"
-    echo "sasl_auxprop_plugin: sasldb"
-    echo "sasl_sasldb_path: $d/sasldb2"
-    echo "sasl_mech_list: PLAIN LOGIN"
-    echo "proc_path: $c/proc"
-    echo "mboxname_lockpath: $c/lock"
-    echo "lmtpsocket: $c/socket/lmtp"
-    echo "idlesocket: $c/socket/idle"
-    echo "notifysocket: $c/socket/notify"
-    echo "sievedir: $d/sieve"
-    echo "temp_path: $d/tmp"
-    echo "syslog_prefix: cyrus-pbench-$name"
-    echo "master_bind_errors_fatal: yes"
-    if [[ $role != master ]]; then
-      echo "mupdate_server: $C_MASTER_IP:3905"
-      echo "mupdate_port: 3905"
-      echo "mupdate_username: $C_ADMIN"
-      echo "mupdate_authname: $C_ADMIN"
-      echo "mupdate_password: $C_ADMIN_PW"
-      echo "proxy_authname: $C_ADMIN"
-      echo "proxy_password: $C_ADMIN_PW"
-    fi
-    if [[ $role == backend ]]; then echo "proxyservers: $C_ADMIN"; fi
-  } >"$conf"
-  {
-    echo "# written by bench/run-proxy.sh"
-    echo "START {"
-    echo "  recover cmd=\"$CYRUS_BIN/ctl_cyrusdb -C $conf -r\""
-    echo "}"
-    echo "SERVICES {"
-    case $role in
-      master) echo "  mupdate cmd=\"$CYRUS_BIN/mupdate -C $conf -m\" listen=\"$ip:3905\" proto=\"tcp4\" prefork=1" ;;
-      frontend) echo "  mupdate cmd=\"$CYRUS_BIN/mupdate -C $conf\" listen=\"$ip:3905\" proto=\"tcp4\" prefork=1" ;;
-    esac
-    if [[ $role != master ]]; then
-      echo "  imap cmd=\"$CYRUS_BIN/imapd -C $conf -U 30\" listen=\"$ip:143\" proto=\"tcp4\" prefork=0 maxchild=200"
-      echo "  lmtp cmd=\"$CYRUS_BIN/lmtpd -C $conf\" listen=\"$ip:24\" proto=\"tcp4\" prefork=0 maxchild=40"
-    fi
-    echo "}"
-    echo "EVENTS {"
-    echo "  checkpoint cmd=\"$CYRUS_BIN/ctl_cyrusdb -C $conf -c\" period=30"
-    echo "}"
-  } >"$d/cyrus.conf"
-  for u in "$C_ADMIN" $USERS; do
-    [[ $role == master && $u != "$C_ADMIN" ]] && continue
-    local pw="$u-pw"; [[ $u == "$C_ADMIN" ]] && pw=$C_ADMIN_PW
-    printf '%s' "$pw" | "$SASLPASSWD2" -p -c -f "$d/sasldb2" -u "$ip" "$u"
-  done
-  chmod 640 "$d/sasldb2" "$conf"
-  cp /etc/services "$d/services"
-  grep -q -E '^lmtp[[:space:]]' "$d/services" || printf 'lmtp\t\t24/tcp\n' >>"$d/services"
-  grep -q -E '^mupdate[[:space:]]' "$d/services" || printf 'mupdate\t\t3905/tcp\n' >>"$d/services"
-  chown -R cyrus:mail "$d"
-}
-banner() ( # IP PORT PREFIX
-  exec 3<>"/dev/tcp/$1/$2" || exit 1
-  IFS= read -r -t 3 line <&3 || exit 1
-  [[ "$line" == "$3"* ]]
-)
-cyrus_start() { # NAME IP PORT:PREFIX...
-  local name=$1 ip=$2 d="$CYRUS_ROOT/$1" pid pp; shift 2
-  unshare --mount --propagation private /bin/sh -c 'mount --bind "$0" /etc/services && exec "$@"' \
-    "$d/services" "$CYRUS_BIN/master" -C "$d/imapd.conf" -M "$d/cyrus.conf" -p "$d/run/master.pid" -D \
-    >>"$d/master.log" 2>&1 </dev/null &
-  pid=$!
-  CYRUS_PIDS+=("$pid")
-  for pp in "$@"; do
-    for _ in $(seq 1 120); do
-      kill -0 "$pid" 2>/dev/null || die "Cyrus $name's master exited; see $d/master.log"
-      banner "$ip" "${pp%%:*}" "${pp#*:}" 2>/dev/null && break
-      sleep 0.5
-    done
-    banner "$ip" "${pp%%:*}" "${pp#*:}" 2>/dev/null || die "Cyrus $name does not answer on $ip:${pp%%:*}; see $d/master.log"
-  done
-  say "Cyrus $name (master pid $pid) up on $ip"
+cyrus_services() { # ROLE CONF IP
+  [[ $1 == master ]] && return 0
+  echo "  imap cmd=\"$CYRUS_BIN/imapd -C $2 -U 30\" listen=\"$3:143\" proto=\"tcp4\" prefork=0 maxchild=200"
+  echo "  lmtp cmd=\"$CYRUS_BIN/lmtpd -C $2\" listen=\"$3:24\" proto=\"tcp4\" prefork=0 maxchild=40"
 }
 
 cyrus_fsyncs() { # one delivery to the Cyrus backend's lmtpd under strace: does it fsync before its 250?
@@ -414,7 +232,7 @@ if [[ "$ONLY" != ours ]]; then
 fi
 
 # ---------------------------------------------------------------- 3. the report
-OUT="$BENCH/results/proxy-$(date +%Y-%m-%d-%H%M%S).md"
+OUT="$RESULTS/proxy-$(date +%Y-%m-%d-%H%M%S).md"
 java -cp "$CP" org.murder.bench.ProxyBench report "$OUT" "$RUN" >/dev/null || rc=$?
 if [[ -f "$OUT" ]]; then
   printf '\n## Provenance\n\n%s' "$PROVENANCE" >>"$OUT"

@@ -13,14 +13,7 @@
 # population; `rm -rf bench/target/node` starts from an empty map.
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH")
-TARGET="$BENCH/target"
-VERSION=0.1.0-SNAPSHOT
-BENCH_JAR="$TARGET/murder-bench-$VERSION.jar"
-PROTOCOL_JAR="$ROOT/protocol/target/murder-protocol-$VERSION.jar"
-EAR="$ROOT/ear/target/murder.ear"
-WF="$ROOT/ear/target/wildfly-39.0.1.Final"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MUPDATE_PORT=${BENCH_MUPDATE_PORT:-23905}
 HTTP_PORT=${BENCH_HTTP_PORT:-28080}
@@ -32,30 +25,10 @@ export MURDER_CONF="$TARGET/bench.conf"
 export MURDER_HOME="${BENCH_NODE:-$TARGET/node}"
 export MURDER_START_TIMEOUT=${MURDER_START_TIMEOUT:-300}
 
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "bench: $*"; }
-
-# ---------------------------------------------------------------- build (only when something is missing or stale)
-needs_build() {
-  [[ -f "$EAR" && -x "$WF/bin/standalone.sh" && -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || return 0
-  # sources or POMs newer than what was built
-  local newer
-  newer=$(find "$ROOT/pom.xml" "$ROOT"/{protocol,connector,ejb,web,jms-config,ear} -path '*/target' -prune \
-               -o -type f -newer "$EAR" -print -quit 2>/dev/null || true)
-  [[ -n "$newer" ]] && return 0
-  newer=$(find "$BENCH/pom.xml" "$BENCH/src" "$ROOT/protocol/src" -type f -newer "$BENCH_JAR" -print -quit 2>/dev/null || true)
-  [[ -n "$newer" ]]
-}
-
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]] && needs_build; then
-  # everything the node and the benchmark need; the arquillian test module is left out
-  say "building: mvn -B -q -DskipTests install -pl ear,bench -am"
-  (cd "$ROOT" && mvn -B -q -DskipTests install -pl ear,bench -am) || die "build failed"
-fi
-[[ -f "$BENCH_JAR" && -f "$PROTOCOL_JAR" ]] || die "missing $BENCH_JAR or $PROTOCOL_JAR"
+build_if_needed
 
 # ---------------------------------------------------------------- settings of the bench node
-mkdir -p "$TARGET" "$BENCH/results"
+mkdir -p "$TARGET" "$RESULTS"
 cat >"$MURDER_CONF" <<EOF
 # written by bench/run.sh; every socket of this node is moved off the defaults
 servername: benchnode
@@ -73,13 +46,11 @@ iiop_port: 23528
 iiop_ssl_port: 23529
 EOF
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 node_running() { [[ -f "$MURDER_HOME/murder.pid" ]] && kill -0 "$(cat "$MURDER_HOME/murder.pid")" 2>/dev/null; }
 
 if ! node_running; then
   for p in "$MUPDATE_PORT" "$HTTP_PORT" "$MANAGEMENT_PORT" 28443 29993 24712 24713 23528 23529; do
-    port_open "$p" && die "port $p on 127.0.0.1 is already in use"
+    port_open 127.0.0.1 "$p" && die "port $p on 127.0.0.1 is already in use"
   done
 fi
 
@@ -103,21 +74,16 @@ LOG="$MURDER_HOME/log/server.log"
 log_lines_before=0
 [[ -f "$LOG" ]] && log_lines_before=$(wc -l <"$LOG")
 # what is being measured: the EAR ./murder start deploys, and the state of the working tree
-provenance="Server: \`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
-if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
-  dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
-  provenance+="; working tree at git $head"
-  if (( dirty > 0 )); then provenance+=" with $dirty modified tracked files (outside bench/)"; fi
-fi
+provenance="Server: $(ours_provenance)"
 t0=$SECONDS
 "$ROOT/murder" start
 say "node up in $((SECONDS - t0)) s"
 
 # ---------------------------------------------------------------- the benchmark
-OUT="$BENCH/results/mupdate-$(date +%Y-%m-%d).md"
-[[ -e "$OUT" ]] && OUT="$BENCH/results/mupdate-$(date +%Y-%m-%d-%H%M%S).md"
+OUT="$RESULTS/mupdate-$(date +%Y-%m-%d).md"
+[[ -e "$OUT" ]] && OUT="$RESULTS/mupdate-$(date +%Y-%m-%d-%H%M%S).md"
 rc=0
-java -Xms512m -Xmx2g -cp "$BENCH_JAR:$PROTOCOL_JAR" org.murder.bench.MupdateBench \
+java -Xms512m -Xmx2g -cp "$CP" org.murder.bench.MupdateBench \
   127.0.0.1 "$MUPDATE_PORT" "$HTTP_PORT" "$USER_NAME" "$USER_PASSWORD" "$OUT" "$@" || rc=$?
 
 # ---------------------------------------------------------------- what the server logged meanwhile

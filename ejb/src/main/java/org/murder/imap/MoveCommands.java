@@ -24,10 +24,10 @@ import org.murder.protocol.imap.response.ImapStatus;
 import org.murder.store.StoreMailbox;
 
 /**
- * Moving mailboxes between backends (docs/moves.md): {@code RENAME name name server!partition} on the backend that
- * holds the mailbox (a frontend relays it there), {@code XPULL} on the destination, {@code XFREEZE},
- * {@code XUNFREEZE} and {@code XRELEASE} on the source. Admins only. A RENAME or XPULL holds its worker thread
- * until the move ends.
+ * Moving mailboxes between backends (docs/moves.md, docs/migration.md): {@code RENAME name name server!partition} on a
+ * frontend or on our backend that holds the mailbox — either asks the destination to pull it with {@code XPULL} —,
+ * {@code XFREEZE}, {@code XUNFREEZE} and {@code XRELEASE} on our source backends. Admins only. A RENAME or XPULL holds
+ * its worker thread until the move ends.
  */
 @ApplicationScoped
 public class MoveCommands {

@@ -126,7 +126,7 @@ public class MoveRunner {
                     return;
                 }
                 try {
-                    step(m, source, flavour(m, source), tune);
+                    step(m, source, tune);
                 } catch (RuntimeException | IOException e) {
                     boolean permanent = e instanceof ImapMoveSource.Refused || e instanceof IllegalStateException;
                     String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -251,8 +251,7 @@ public class MoveRunner {
         };
     }
 
-    private void step(MailboxMove m, ImapMoveSource source, MoveSource flavour, MurderSettings.MoveSettings tune)
-            throws IOException {
+    private void step(MailboxMove m, ImapMoveSource source, MurderSettings.MoveSettings tune) throws IOException {
         switch (m.state()) {
             case COPYING -> {
                 int work = pass(m, source, tune);
@@ -261,13 +260,13 @@ public class MoveRunner {
                         ? MoveState.FREEZING : MoveState.COPYING);
             }
             case FREEZING -> {
-                flavour.freeze(m);
+                flavour(m, source).freeze(m);
                 moves.transition(m.id(), MoveState.FINAL_SYNC);
             }
             case FINAL_SYNC -> {
                 pause(tune.holdFrozen());
                 pass(m, source, tune);
-                metadata(m, source, flavour);
+                metadata(m, source, flavour(m, source));
                 moves.transition(m.id(), MoveState.SWITCHING);
             }
             case SWITCHING -> {
@@ -275,14 +274,16 @@ public class MoveRunner {
                 moves.transition(m.id(), MoveState.RELEASING);
             }
             case RELEASING -> {
-                flavour.release(m, settings.servername() + "!" + m.partition());
+                flavour(m, source).release(m, settings.servername() + "!" + m.partition());
                 moves.transition(m.id(), MoveState.DONE);
             }
             case ROLLING_BACK -> {
                 for (MailboxMoveItem i : moves.items(m.id())) {
                     dropCopy(i);
                 }
-                flavour.unfreeze(m);
+                if (m.sourceKind().isPresent()) { // else the move never reached the freeze: nothing to undo
+                    flavour(m, source).unfreeze(m);
+                }
                 moves.transition(m.id(), MoveState.FAILED);
             }
             case DONE, FAILED -> throw new IllegalStateException("terminal");

@@ -130,6 +130,8 @@ class CyrusMigrationIT {
                     .setting("move_batch_pause_ms", "150")
                     .setting("move_quiet_pass", "0")
                     .setting("move_hold_frozen_ms", "6000")
+                    // and 5 s between the switch and the release (a delivery straight to Cyrus then is carried over)
+                    .setting("move_hold_switched_ms", "5000")
                     .setting("move_max_attempts", "3")
                     .setting("move_retry_max_seconds", "2")
                     .listener(HOST, BE.imap())
@@ -481,6 +483,7 @@ class CyrusMigrationIT {
         }
         assertTrue(problems.isEmpty(), "no delivery bounced or failed: " + problems);
         assertTrue(delivered.size() > 5, "deliveries went on during the move: " + delivered.size());
+        assertTrue(deferred[0] > 0, "deliveries during the freeze were held with 4xx by our frontend");
 
         for (String name : tree) {
             assertTrue(masterEntry(name).contains(OURS + "!default"), masterEntry(name));
@@ -587,6 +590,11 @@ class CyrusMigrationIT {
             String frozen = aclOnCyrus("user.carol");
             assertTrue(frozen.contains(CAROL + " lr") && !frozen.contains(CAROL + " lrs"),
                     "the freeze narrowed the ACL to lr: " + frozen);
+            try (ImapAdminClient carol = cyrus.imap(CAROL, CAROL_PW)) {
+                String msg = "Subject: while frozen\r\n\r\nhello\r\n";
+                ImapAdminClient.Result a = carol.command("APPEND INBOX {" + msg.length() + "+}\r\n" + msg);
+                assertEquals("NO", a.status(), "Cyrus refuses an APPEND to the frozen mailbox: " + a);
+            }
             cyrus.stop();
             // the last pass fails move_max_attempts times; the rollback then waits for Cyrus
             assertTrue(MurderNode.await(Duration.ofSeconds(120), () -> {
@@ -616,6 +624,51 @@ class CyrusMigrationIT {
         }
         try (ImapAdminClient direct = login(BE, ADMIN, ADMIN_PW)) {
             assertFalse(direct.command("EXAMINE user.carol").ok(), "no copy left at " + OURS);
+        }
+    }
+
+    /**
+     * What a Cyrus source cannot hold back: a delivery straight to its lmtpd (no frontend) after the last pass — here
+     * between the switch and the release. The release appends it to the copy before it deletes Cyrus's: it is there
+     * once, under a new UID, and nothing else changed.
+     */
+    @Test
+    @Order(5)
+    void aDeliveryStraightToCyrusAfterTheLastPassIsCarriedOverNotLost() throws Exception {
+        Snapshot before;
+        try (ImapAdminClient carol = cyrus.imap(CAROL, CAROL_PW)) {
+            before = snapshot(carol, "INBOX");
+        }
+        String subject = "straight to cyrus " + run;
+        ExecutorService mover = Executors.newSingleThreadExecutor();
+        try {
+            Future<ImapAdminClient.Result> move = mover.submit(() -> moveThroughFrontend("user.carol", OURS + "!default"));
+            assertTrue(MurderNode.await(Duration.ofSeconds(90), () -> {
+                try {
+                    String e = masterEntry("user.carol");
+                    return e.contains(OURS + "!default") && e.contains("\"state\":\"active\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "switched: the master points at " + OURS + diagnostics());
+            assertEquals(List.of("user.carol"), onCyrus("user.carol"), "not released yet");
+            deliverToCyrus(CAROL, subject); // Cyrus's lmtpd takes it, the INBOX's narrowed ACL notwithstanding
+            ImapAdminClient.Result r = move.get(180, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(r.ok(), () -> r + diagnostics());
+        } finally {
+            mover.shutdownNow();
+        }
+        assertEquals(List.of(), onCyrus("user.carol"), "released");
+        try (ImapAdminClient carol = login(FE, CAROL, CAROL_PW)) {
+            Snapshot after = snapshot(carol, "INBOX");
+            assertEquals(before.uidValidity(), after.uidValidity());
+            assertEquals(before.messages().size() + 1, after.messages().size(), after.toString());
+            assertEquals(before.messages(), after.messages().subList(0, before.messages().size()),
+                    "the messages from before are there as they were");
+            assertTrue(carol.command("EXAMINE INBOX").ok());
+            ImapAdminClient.Result f = carol.command("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+            assertEquals(1, count(String.join("\n", f.untagged()), "Subject: " + subject + "\r\n"),
+                    "the late delivery is there once: " + f);
         }
     }
 }

@@ -274,6 +274,7 @@ public class MoveRunner {
                 moves.transition(m.id(), MoveState.RELEASING);
             }
             case RELEASING -> {
+                pause(tune.holdSwitched());
                 flavour(m, source).release(m, settings.servername() + "!" + m.partition());
                 moves.transition(m.id(), MoveState.DONE);
             }

@@ -52,6 +52,11 @@ public final class LocalRegistry implements MurderRegistry {
     }
 
     @Override
+    public void activateAt(String mailbox, String server, String partition, String acl) throws RegistryException {
+        check("ACTIVATE " + mailbox, map.activate(mailbox, new Location(server, partition), acl));
+    }
+
+    @Override
     public void delete(String mailbox) throws RegistryException {
         check("DELETE " + mailbox, map.delete(mailbox));
     }

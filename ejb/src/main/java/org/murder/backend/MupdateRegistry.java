@@ -242,6 +242,11 @@ public final class MupdateRegistry implements MurderRegistry {
     }
 
     @Override
+    public void activateAt(String mailbox, String server, String partition, String acl) throws RegistryException {
+        withMaster("ACTIVATE", m -> on(m).activateAtNow(mailbox, server, partition, acl));
+    }
+
+    @Override
     public void delete(String mailbox) throws RegistryException {
         withMaster("DELETE", m -> on(m).deleteNow(mailbox));
     }
@@ -297,6 +302,16 @@ public final class MupdateRegistry implements MurderRegistry {
         Void activateNow(String mailbox, String partition, String acl) throws RegistryException {
             expectOk("ACTIVATE " + mailbox, io("ACTIVATE", m -> m.activate(mailbox, new Location(servername, partition), acl)));
             return null;
+        }
+
+        Void activateAtNow(String mailbox, String server, String partition, String acl) throws RegistryException {
+            expectOk("ACTIVATE " + mailbox, io("ACTIVATE", m -> m.activate(mailbox, new Location(server, partition), acl)));
+            return null;
+        }
+
+        @Override
+        public void activateAt(String mailbox, String server, String partition, String acl) throws RegistryException {
+            activateAtNow(mailbox, server, partition, acl);
         }
 
         Void deactivateNow(String mailbox, String partition) throws RegistryException {

@@ -26,6 +26,14 @@ public interface MurderRegistry {
     void deactivate(String mailbox, String partition) throws RegistryException;
 
     /**
+     * {@code ACTIVATE} at another server's {@code server!partition}: puts back the entry of a mailbox a move from a
+     * Cyrus backend had taken RESERVED (docs/migration.md), when that move rolls back. Our own backends never need it.
+     */
+    default void activateAt(String mailbox, String server, String partition, String acl) throws RegistryException {
+        throw new RegistryException("ACTIVATE at " + server + " is not possible here", false, null);
+    }
+
+    /**
      * What the master records for one mailbox ({@code FIND}): a frontend asks on a miss in its map copy when
      * {@code lmtp_proxy_lookup: master}. Empty when the master has no such mailbox (or there is no master).
      */

@@ -24,6 +24,10 @@ public final class StandaloneRegistry implements MurderRegistry {
     }
 
     @Override
+    public void activateAt(String mailbox, String server, String partition, String acl) {
+    }
+
+    @Override
     public void delete(String mailbox) {
     }
 

@@ -480,7 +480,7 @@ public class MurderSettings {
     /** A move's tunables: messages per FETCH of bodies, passes over the live source before it freezes, etc. */
     public record MoveSettings(int batch, int livePasses, int quietPass, int maxAttempts, java.time.Duration maxRetryDelay,
                                java.time.Duration batchPause, java.time.Duration tombstone, java.time.Duration timeout,
-                               java.time.Duration holdFrozen) {
+                               java.time.Duration holdFrozen, java.time.Duration holdSwitched) {
     }
 
     public MoveSettings moveSettings() {
@@ -494,7 +494,9 @@ public class MurderSettings {
                 java.time.Duration.ofSeconds(Long.parseLong(get("move_tombstone_seconds", "3600"))),
                 java.time.Duration.ofSeconds(Long.parseLong(get("move_timeout_seconds", "60"))),
                 // a pause with the source frozen, before the last pass (tests that kill a node while it is frozen)
-                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_frozen_ms", "0"))));
+                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_frozen_ms", "0"))),
+                // a pause after the switch, before the source is released (tests that deliver to the old copy then)
+                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_switched_ms", "0"))));
     }
 
     public String product() {

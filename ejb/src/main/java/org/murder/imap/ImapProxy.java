@@ -41,6 +41,9 @@ public class ImapProxy {
     MailboxCommands mailboxCommands;
 
     @Inject
+    MoveCommands moves;
+
+    @Inject
     org.murder.store.model.Namespace namespace;
 
     @Inject
@@ -97,6 +100,12 @@ public class ImapProxy {
         }
         if (command instanceof ImapCommand.Create cr && cr.location().filter(l -> l.indexOf('!') > 0).isPresent()) {
             return createAt(c, s, cr);
+        }
+        if (command instanceof ImapCommand.Rename rn && rn.location().filter(l -> l.indexOf('!') > 0).isPresent()
+                && locate(s, rn.from()) instanceof Route.Remote holder) {
+            // a move: the destination is asked to pull, not the holder to push (which a Cyrus holder cannot do to us)
+            moves.renameAtFrontend(c, s, rn, holder.location().server());
+            return true;
         }
         Optional<String> mailbox = routedBy(s, command);
         if (command instanceof ImapCommand.Idle && s.proxied().isPresent()) {

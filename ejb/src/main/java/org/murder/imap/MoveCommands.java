@@ -24,10 +24,10 @@ import org.murder.protocol.imap.response.ImapStatus;
 import org.murder.store.StoreMailbox;
 
 /**
- * Moving mailboxes between backends (docs/moves.md): {@code RENAME name name server!partition} on the backend that
- * holds the mailbox (a frontend relays it there), {@code XPULL} on the destination, {@code XFREEZE},
- * {@code XUNFREEZE} and {@code XRELEASE} on the source. Admins only. A RENAME or XPULL holds its worker thread
- * until the move ends.
+ * Moving mailboxes between backends (docs/moves.md, docs/migration.md): {@code RENAME name name server!partition} on a
+ * frontend or on our backend that holds the mailbox — either asks the destination to pull it with {@code XPULL} —,
+ * {@code XFREEZE}, {@code XUNFREEZE} and {@code XRELEASE} on our source backends. Admins only. A RENAME or XPULL holds
+ * its worker thread until the move ends.
  */
 @ApplicationScoped
 public class MoveCommands {
@@ -66,20 +66,29 @@ public class MoveCommands {
         return false;
     }
 
+    /** The mailbox a RENAME with a location moves; empty (answered NO) for a bad name or a rename and a move at once. */
+    private Optional<String> sameName(Connection c, ImapSession s, ImapCommand.Rename r) {
+        Optional<String> from = mailboxCommands.internal(s, r.from());
+        Optional<String> to = mailboxCommands.internal(s, r.to());
+        if (from.isEmpty() || to.isEmpty()) {
+            no(c, r.tag(), "Invalid mailbox name");
+            return Optional.empty();
+        }
+        if (!from.get().equals(to.get())) {
+            no(c, r.tag(), "A mailbox is renamed or moved to another server, not both at once");
+            return Optional.empty();
+        }
+        return from;
+    }
+
     /** {@code RENAME name name location}, on the backend holding {@code name}: the destination is asked to pull it. */
     void rename(Connection c, ImapSession s, ImapCommand.Rename r) {
         String tag = r.tag();
         if (refused(c, s, tag)) {
             return;
         }
-        Optional<String> from = mailboxCommands.internal(s, r.from());
-        Optional<String> to = mailboxCommands.internal(s, r.to());
-        if (from.isEmpty() || to.isEmpty()) {
-            no(c, tag, "Invalid mailbox name");
-            return;
-        }
-        if (!from.get().equals(to.get())) {
-            no(c, tag, "A mailbox is renamed or moved to another server, not both at once");
+        Optional<String> from = sameName(c, s, r);
+        if (from.isEmpty()) {
             return;
         }
         String location = r.location().orElseThrow();
@@ -99,8 +108,39 @@ public class MoveCommands {
         if (partition.isEmpty()) {
             partition = settings.defaultPartition();
         }
-        String name = from.get();
-        LOG.info(() -> "MURDER-MOVE-020 " + s.user() + " moves " + name + " to " + location);
+        pull(c, s, tag, from.get(), settings.servername(), server, partition);
+    }
+
+    /**
+     * {@code RENAME name name server!partition} at a frontend, for a mailbox the map places on backend {@code holder}:
+     * the frontend asks the destination to pull it, whatever the holder is — one of ours, or a Cyrus 3.6 backend,
+     * which would answer a relayed RENAME with a location itself (its own XFER, which our backends do not speak).
+     * This is how a Cyrus murder is migrated (docs/migration.md).
+     */
+    void renameAtFrontend(Connection c, ImapSession s, ImapCommand.Rename r, String holder) {
+        String tag = r.tag();
+        if (!s.admin()) {
+            no(c, tag, "Permission denied");
+            return;
+        }
+        Optional<String> from = sameName(c, s, r);
+        if (from.isEmpty()) {
+            return;
+        }
+        String location = r.location().orElseThrow();
+        int bang = location.indexOf('!');
+        String server = location.substring(0, bang);
+        String partition = location.substring(bang + 1);
+        if (server.equalsIgnoreCase(holder)) {
+            no(c, tag, "Mailbox is already on " + holder);
+            return;
+        }
+        pull(c, s, tag, from.get(), holder, server, partition.isEmpty() ? settings.defaultPartition() : partition);
+    }
+
+    /** Asks {@code server} to pull {@code name} from {@code source} (XPULL) and answers when the move is over. */
+    private void pull(Connection c, ImapSession s, String tag, String name, String source, String server, String partition) {
+        LOG.info(() -> "MURDER-MOVE-020 " + s.user() + " moves " + name + " from " + source + " to " + server + "!" + partition);
         // a first word at once: a frontend relaying this RENAME stops counting its deadline (a big move takes minutes)
         c.write(org.murder.protocol.imap.response.ImapResponses.untagged(ImapStatus.OK, Optional.empty(),
                 "Moving " + name + " to " + server + "!" + partition));
@@ -121,7 +161,7 @@ public class MoveCommands {
             }
             destination.readTimeout(Duration.ofHours(24)); // the answer comes when the move is over
             BlockingImapClient.Answer a = destination.command("XPULL " + BlockingImapClient.string(name) + " "
-                    + BlockingImapClient.string(settings.servername()) + " " + BlockingImapClient.string(partition));
+                    + BlockingImapClient.string(source) + " " + BlockingImapClient.string(partition));
             if (a.ok()) {
                 ImapEndpoint.tagged(c, tag, ImapStatus.OK, "Completed");
             } else {

@@ -17,6 +17,7 @@ import org.murder.protocol.imap.client.BlockingImapClient;
 import org.murder.protocol.imap.client.BlockingImapClient.Answer;
 import org.murder.protocol.imap.client.FetchedMessage;
 import org.murder.protocol.imap.client.ImapResponse;
+import org.murder.protocol.imap.client.ImapResponseHead;
 import org.murder.protocol.imap.client.ImapResponseLimits;
 import org.murder.protocol.imap.client.ListResponse;
 
@@ -146,6 +147,16 @@ public final class ImapMoveSource implements AutoCloseable {
         return out;
     }
 
+    /** Whether the source has {@code internal} (an admin's LIST). */
+    public boolean exists(String internal) throws IOException {
+        Answer a = admin().command("LIST \"\" " + BlockingImapClient.string(internal));
+        expectOk(a, "LIST " + internal);
+        return a.named("LIST").stream().map(ListResponse::parse).flatMap(Optional::stream)
+                .anyMatch(l -> internal.equals(org.murder.protocol.imap.MailboxNames.encodeUsable(l.mailbox())
+                        .orElse(l.mailbox())) && l.attributes().stream().noneMatch(x -> x.equalsIgnoreCase("\\Noselect")
+                        || x.equalsIgnoreCase("\\NonExistent")));
+    }
+
     /** EXAMINE (CONDSTORE): what the source's mailbox counters are now. */
     public Head examine(String internal) throws IOException {
         Map.Entry<BlockingImapClient, String> r = reader(internal);
@@ -257,15 +268,19 @@ public final class ImapMoveSource implements AutoCloseable {
         return out;
     }
 
-    /** The mailbox's special use (RFC 6154), if it has one. */
+    /**
+     * The mailbox's special use (RFC 6154), if it has one, as its owner's LIST shows it (Cyrus keeps it as the owner's
+     * private annotation, which an admin's LIST does not show).
+     */
     public Optional<String> specialUse(String internal) throws IOException {
-        Answer a = admin().command("LIST \"\" " + BlockingImapClient.string(internal) + " RETURN (SPECIAL-USE)");
+        Map.Entry<BlockingImapClient, String> r = reader(internal);
+        Answer a = r.getKey().command("LIST \"\" " + BlockingImapClient.string(r.getValue()) + " RETURN (SPECIAL-USE)");
         if (!a.ok()) {
             return Optional.empty(); // a server without LIST-EXTENDED: no special use to keep
         }
-        for (ImapResponse r : a.named("LIST")) {
-            Optional<ListResponse> l = ListResponse.parse(r);
-            if (l.isPresent() && l.get().mailbox().equals(internal)) {
+        for (ImapResponse resp : a.named("LIST")) {
+            Optional<ListResponse> l = ListResponse.parse(resp);
+            if (l.isPresent() && l.get().mailbox().equals(r.getValue())) {
                 return l.get().attributes().stream().filter(x -> List.of("\\All", "\\Archive", "\\Drafts", "\\Flagged",
                         "\\Junk", "\\Sent", "\\Trash").stream().anyMatch(x::equalsIgnoreCase)).findFirst();
             }
@@ -325,6 +340,48 @@ public final class ImapMoveSource implements AutoCloseable {
     /** {@code XRELEASE}: the source removes its copy, the master pointing at {@code location} already. */
     public void release(String mailbox, long moveId, String location) throws IOException {
         step("XRELEASE", mailbox, moveId, " " + BlockingImapClient.string(location));
+    }
+
+    /**
+     * Whether the source is a Cyrus murder backend: Cyrus's backends announce {@code MUPDATE=mupdate://master/} (they
+     * update the master themselves), ours do not. It decides how the move freezes and releases (docs/migration.md).
+     */
+    public boolean isCyrus() throws IOException {
+        Answer a = admin().command("CAPABILITY");
+        expectOk(a, "CAPABILITY");
+        return cyrusCapabilities(a.named("CAPABILITY").stream().map(r -> r.head().text()).toList());
+    }
+
+    static boolean cyrusCapabilities(List<String> capabilityLines) {
+        return capabilityLines.stream().flatMap(l -> java.util.Arrays.stream(l.trim().split(" +")))
+                .anyMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("MUPDATE="));
+    }
+
+    /** {@code SETACL}, or {@code DELETEACL} for no rights: as the admin (a Cyrus source's freeze and its undoing). */
+    public void setAcl(String internal, String identifier, String rights) throws IOException {
+        Answer a = admin().command((rights.isEmpty() ? "DELETEACL " : "SETACL ") + BlockingImapClient.string(internal) + " "
+                + BlockingImapClient.string(identifier) + (rights.isEmpty() ? "" : " " + BlockingImapClient.string(rights)));
+        if (!a.ok()) {
+            throw new IOException((rights.isEmpty() ? "DELETEACL " : "SETACL ") + internal + " " + identifier + " at "
+                    + admin().peer() + ": " + a.status() + " " + a.text());
+        }
+    }
+
+    /**
+     * Cyrus's {@code LOCALDELETE} (an admin's DELETE of the local copy alone, without telling the master, which points
+     * elsewhere by then). False when the mailbox is not there (gone already: the release is done).
+     */
+    public boolean localDelete(String internal) throws IOException {
+        unselect();
+        Answer a = admin().command("LOCALDELETE " + BlockingImapClient.string(internal));
+        if (a.ok()) {
+            return true;
+        }
+        if (a.status() == ImapResponseHead.Status.NO
+                && a.text().toLowerCase(java.util.Locale.ROOT).contains("does not exist")) {
+            return false;
+        }
+        throw new Refused("LOCALDELETE " + internal + " at " + admin().peer() + ": " + a.status() + " " + a.text());
     }
 
     private void step(String verb, String mailbox, long moveId, String rest) throws IOException {

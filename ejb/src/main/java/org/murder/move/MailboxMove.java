@@ -64,6 +64,21 @@ public class MailboxMove {
     @Column(length = 65535)
     private String subscriptions;
 
+    /**
+     * What the source is, learned from it at the first step: {@code ours} (freeze and release with our X commands) or
+     * {@code cyrus} (docs/migration.md); null before.
+     */
+    @Column(length = 16)
+    private String sourceKind;
+
+    /**
+     * A Cyrus source's mailboxes as they were when the freeze began, one a line: {@code name \u0001 partition
+     * \u0001 acl} (the master's ACL form, {@code id\trights\t…}). The freeze narrows their ACLs and takes the
+     * master's entries; the rollback puts both back from here, and the copy takes these ACLs.
+     */
+    @Column(length = 65535)
+    private String frozenEntries;
+
     @Column(nullable = false)
     private long createdAt;
 
@@ -140,6 +155,22 @@ public class MailboxMove {
 
     public String subscriptions() {
         return subscriptions;
+    }
+
+    public java.util.Optional<String> sourceKind() {
+        return java.util.Optional.ofNullable(sourceKind);
+    }
+
+    public String frozenEntries() {
+        return frozenEntries == null ? "" : frozenEntries;
+    }
+
+    void sourceKind(String kind) {
+        this.sourceKind = kind;
+    }
+
+    void frozenEntries(String entries) {
+        this.frozenEntries = entries;
     }
 
     void extras(String quota, String subscriptions) {

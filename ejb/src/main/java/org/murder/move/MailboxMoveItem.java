@@ -42,6 +42,9 @@ public class MailboxMoveItem {
     /** The owner's \Recent mark at the source (UIDs above it are \Recent to their next session), from the last pass. */
     private long recentUid;
 
+    /** The source's UIDNEXT at the last pass: a Cyrus source's messages from there on came after it (carried over). */
+    private long syncedUidNext;
+
     protected MailboxMoveItem() {
     }
 
@@ -78,6 +81,14 @@ public class MailboxMoveItem {
 
     public long recentUid() {
         return recentUid;
+    }
+
+    public long syncedUidNext() {
+        return syncedUidNext;
+    }
+
+    void syncedUidNext(long uidNext) {
+        this.syncedUidNext = uidNext;
     }
 
     void recentUid(long uid) {

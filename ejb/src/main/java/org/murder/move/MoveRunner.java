@@ -167,6 +167,90 @@ public class MoveRunner {
                 settings.proxyPassword(m.source()), m.requestedBy(), settings.moveSettings().timeout()));
     }
 
+    /** Our backend or a Cyrus one (docs/migration.md): asked of the source once, then kept in the move's row. */
+    private MoveSource flavour(MailboxMove m, ImapMoveSource source) throws IOException {
+        String kind = m.sourceKind().orElse(null);
+        if (kind == null) {
+            kind = source.isCyrus() ? CyrusMoveSource.KIND : OurMoveSource.KIND;
+            moves.sourceKind(m.id(), kind);
+            String k = kind;
+            LOG.info(() -> "MURDER-MOVE-005 move " + m.id() + " of " + m.mailbox() + ": the source " + m.source() + " is "
+                    + (k.equals(CyrusMoveSource.KIND) ? "a Cyrus backend" : "one of ours"));
+        }
+        return kind.equals(CyrusMoveSource.KIND) ? new CyrusMoveSource(source, cyrusMaster(m.partition()), cyrusHere())
+                : new OurMoveSource(source);
+    }
+
+    private CyrusMoveSource.Master cyrusMaster(String partition) {
+        return new CyrusMoveSource.Master() {
+            @Override
+            public Optional<MailboxRecord> find(String name) throws IOException {
+                try {
+                    return registry.find(name);
+                } catch (MurderRegistry.RegistryException e) {
+                    throw new IOException("the master: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void take(String name) throws IOException {
+                try {
+                    RegistryGuard.BACKEND.change(() -> {
+                        deactivate(name, partition);
+                        return null;
+                    });
+                } catch (MurderRegistry.RegistryException | RegistryGuard.BusyException e) {
+                    throw new IOException("the master: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void giveBack(String name, String server, String partition, String acl) throws IOException {
+                try {
+                    registry.activateAt(name, server, partition, acl);
+                } catch (MurderRegistry.RegistryException e) {
+                    throw new IOException("the master: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    private CyrusMoveSource.Here cyrusHere() {
+        return new CyrusMoveSource.Here() {
+            @Override
+            public List<MailboxMoveItem> items(long moveId) {
+                return moves.items(moveId);
+            }
+
+            @Override
+            public void frozenEntries(long moveId, String entries) {
+                moves.frozenEntries(moveId, entries);
+            }
+
+            @Override
+            public void carry(MailboxMoveItem item, long uidNext, long highestModSeq, List<ImapMoveSource.Message> late)
+                    throws IOException {
+                String partition = Optional.ofNullable(mailboxes.byId(item.localId())).map(StoreMailbox::partition)
+                        .orElseThrow(() -> new IOException("the copy of " + item.name() + " is gone"));
+                List<org.murder.store.MessageStore.NewMessage> batch = new ArrayList<>(late.size());
+                try {
+                    for (ImapMoveSource.Message msg : late) {
+                        Spool.TempMessage file;
+                        try (Spool.TempWriter w = spool.openTemp(partition)) {
+                            w.write(msg.body());
+                            file = w.finish();
+                        }
+                        batch.add(new org.murder.store.MessageStore.NewMessage(file, MessageFlags.of(msg.flags()),
+                                msg.internalDate(), MessageCacheData.parse(file.path())));
+                    }
+                    moves.carried(item.id(), spool, batch, uidNext, highestModSeq);
+                } finally {
+                    batch.forEach(n -> spool.delete(n.file().path()));
+                }
+            }
+        };
+    }
+
     private void step(MailboxMove m, ImapMoveSource source, MurderSettings.MoveSettings tune) throws IOException {
         switch (m.state()) {
             case COPYING -> {
@@ -176,13 +260,13 @@ public class MoveRunner {
                         ? MoveState.FREEZING : MoveState.COPYING);
             }
             case FREEZING -> {
-                source.freeze(m.mailbox(), m.id());
+                flavour(m, source).freeze(m);
                 moves.transition(m.id(), MoveState.FINAL_SYNC);
             }
             case FINAL_SYNC -> {
                 pause(tune.holdFrozen());
                 pass(m, source, tune);
-                metadata(m, source);
+                metadata(m, source, flavour(m, source));
                 moves.transition(m.id(), MoveState.SWITCHING);
             }
             case SWITCHING -> {
@@ -190,14 +274,17 @@ public class MoveRunner {
                 moves.transition(m.id(), MoveState.RELEASING);
             }
             case RELEASING -> {
-                source.release(m.mailbox(), m.id(), settings.servername() + "!" + m.partition());
+                pause(tune.holdSwitched());
+                flavour(m, source).release(m, settings.servername() + "!" + m.partition());
                 moves.transition(m.id(), MoveState.DONE);
             }
             case ROLLING_BACK -> {
                 for (MailboxMoveItem i : moves.items(m.id())) {
                     dropCopy(i);
                 }
-                source.unfreeze(m.mailbox(), m.id());
+                if (m.sourceKind().isPresent()) { // else the move never reached the freeze: nothing to undo
+                    flavour(m, source).unfreeze(m);
+                }
                 moves.transition(m.id(), MoveState.FAILED);
             }
             case DONE, FAILED -> throw new IllegalStateException("terminal");
@@ -248,7 +335,7 @@ public class MoveRunner {
             imports.importFlags(localId, flags);
             imports.importExpunge(spool, localId, delta.expunge(), head.highestModSeq());
             imports.importHead(localId, head.uidNext(), head.highestModSeq());
-            moves.synced(item.id(), head.highestModSeq(), ImapMoveSource.ownerOf(name).isPresent()
+            moves.synced(item.id(), head.highestModSeq(), head.uidNext(), ImapMoveSource.ownerOf(name).isPresent()
                     ? recentMark(uids, head.recent()) : 0);
             work += delta.size();
         }
@@ -292,10 +379,10 @@ public class MoveRunner {
     }
 
     /** ACLs and special use of every copy; for a whole user, the quota root and the subscriptions, kept for the switch. */
-    private void metadata(MailboxMove m, ImapMoveSource source) throws IOException {
+    private void metadata(MailboxMove m, ImapMoveSource source, MoveSource flavour) throws IOException {
         for (MailboxMoveItem i : moves.items(m.id())) {
             StringBuilder acl = new StringBuilder();
-            source.acl(i.name()).forEach((who, rights) -> acl.append(who).append('\t').append(rights).append('\t'));
+            flavour.acl(m, i.name()).forEach((who, rights) -> acl.append(who).append('\t').append(rights).append('\t'));
             imports.importAttributes(i.localId(), acl.toString(), source.specialUse(i.name()).orElse(null));
         }
         if (!m.wholeUser()) {

@@ -20,6 +20,9 @@ public class MoveStore {
     @PersistenceContext(unitName = "murder")
     EntityManager em;
 
+    @jakarta.ejb.EJB
+    org.murder.store.MessageStore store;
+
     /** A new move, or the unfinished one of the same mailbox from the same source (a repeated XPULL joins it). */
     public MailboxMove start(String mailbox, String source, String partition, String requestedBy) throws MoveRefused {
         for (MailboxMove m : unfinished()) {
@@ -114,10 +117,35 @@ public class MoveStore {
         return i;
     }
 
-    public void synced(long itemId, long modSeq, long recentUid) {
+    public void synced(long itemId, long modSeq, long uidNext, long recentUid) {
         MailboxMoveItem i = em.find(MailboxMoveItem.class, itemId);
         i.syncedModSeq(Math.max(i.syncedModSeq(), modSeq));
+        i.syncedUidNext(Math.max(i.syncedUidNext(), uidNext));
         i.recentUid(recentUid);
+    }
+
+    /**
+     * Messages a Cyrus source took after the last pass, appended to the copy (live by then) under new UIDs, and the
+     * source's UIDNEXT recorded, in one transaction: a release repeated after a failure does not append them twice.
+     */
+    public void carried(long itemId, org.murder.store.Spool spool, List<org.murder.store.MessageStore.NewMessage> late,
+                        long uidNext, long modSeq) {
+        MailboxMoveItem i = em.find(MailboxMoveItem.class, itemId, LockModeType.PESSIMISTIC_WRITE);
+        if (!late.isEmpty()) {
+            store.appendAll(spool, i.localId(), late);
+        }
+        i.syncedModSeq(Math.max(i.syncedModSeq(), modSeq));
+        i.syncedUidNext(Math.max(i.syncedUidNext(), uidNext));
+    }
+
+    /** What the source is ({@code ours}, {@code cyrus}): learned once, kept for every later step and a restart. */
+    public void sourceKind(long id, String kind) {
+        lock(id).sourceKind(kind);
+    }
+
+    /** A Cyrus source's entries as they were before the freeze (see {@link MailboxMove#frozenEntries()}). */
+    public void frozenEntries(long id, String entries) {
+        lock(id).frozenEntries(entries);
     }
 
     public void dropItem(long itemId) {

@@ -29,4 +29,14 @@ class ImapMoveSourceTest {
                 ImapMoveSource.words("user.bob bob lrswipkxtecdan anyone p"));
         assertEquals(List.of("a b", "x\"y", "z"), ImapMoveSource.words("\"a b\" \"x\\\"y\" z"));
     }
+
+    @Test
+    void aCyrusBackendIsKnownByItsMupdateCapability() {
+        // Cyrus 3.6 murder backends announce MUPDATE= (they update the master themselves); ours do not
+        assertEquals(true, ImapMoveSource.cyrusCapabilities(List.of("IMAP4rev1 LITERAL+ ID ENABLE ACL CONDSTORE QRESYNC "
+                + "X-REPLICATION XMOVE MUPDATE=mupdate://127.0.0.13/ AUTH=PLAIN IDLE")));
+        assertEquals(false, ImapMoveSource.cyrusCapabilities(List.of("IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE "
+                + "NAMESPACE UIDPLUS MOVE CONDSTORE QRESYNC ACL QUOTA")));
+        assertEquals(false, ImapMoveSource.cyrusCapabilities(List.of()));
+    }
 }

@@ -497,6 +497,24 @@ public class MurderSettings {
                 java.time.Duration.ofMillis(Long.parseLong(get("move_hold_frozen_ms", "0"))));
     }
 
+    /**
+     * Test seams of a move (docs/configuration.md): pauses at the switch and before the release, so that a test can
+     * kill the destination there, and a mailbox whose moves fail after their last pass, so that a test sees the
+     * rollback of a frozen source. All off by default; never set them in production.
+     *
+     * @param holdSwitching  a pause in SWITCHING, the master's entry RESERVED here and the copy not yet live
+     * @param holdReleasing  a pause in RELEASING, before the source is told to release
+     * @param failFinalSync  moves of this mailbox fail for good at the end of FINAL_SYNC ("" none)
+     */
+    public record MoveSeams(java.time.Duration holdSwitching, java.time.Duration holdReleasing, String failFinalSync) {
+    }
+
+    public MoveSeams moveSeams() {
+        return new MoveSeams(java.time.Duration.ofMillis(Long.parseLong(get("move_hold_switching_ms", "0"))),
+                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_releasing_ms", "0"))),
+                get("move_fail_final_sync", "").trim());
+    }
+
     public String product() {
         return "Murder on Jakarta EE";
     }

@@ -183,6 +183,9 @@ public class MoveRunner {
                 pause(tune.holdFrozen());
                 pass(m, source, tune);
                 metadata(m, source);
+                if (m.mailbox().equals(settings.moveSeams().failFinalSync())) {
+                    throw new IllegalStateException("move_fail_final_sync: " + m.mailbox() + " (a test seam)");
+                }
                 moves.transition(m.id(), MoveState.SWITCHING);
             }
             case SWITCHING -> {
@@ -190,6 +193,7 @@ public class MoveRunner {
                 moves.transition(m.id(), MoveState.RELEASING);
             }
             case RELEASING -> {
+                pause(settings.moveSeams().holdReleasing());
                 source.release(m.mailbox(), m.id(), settings.servername() + "!" + m.partition());
                 moves.transition(m.id(), MoveState.DONE);
             }
@@ -325,6 +329,7 @@ public class MoveRunner {
                     for (MailboxMoveItem i : items) {
                         deactivate(i.name(), m.partition());
                     }
+                    pause(settings.moveSeams().holdSwitching());
                     moves.goLive(m.id(), extras(m));
                 }
                 for (MailboxMoveItem i : items) {

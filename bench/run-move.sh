@@ -137,12 +137,21 @@ BENCH_PID=""
 ERRORS=""
 for n in $NODES; do ERRORS+=" $n $(log_errors "$n")"; done
 # be1's spool directory of the moved mailbox: the release removes it (its id is in the log's release line, if any)
-RELEASE=$(grep -h -E 'MURDER-MOVE|released|XRELEASE' "$TOPO/be1/node/log/server.log" 2>/dev/null | tail -n 3 | cut -c1-300 || true)
+RELEASE=$(grep -h -E 'MURDER-MOVE' "$TOPO/be1/node/log/server.log" 2>/dev/null | tail -n 3 | cut -c1-300 || true)
+# the frozen window as the source saw it: its log's "frozen" line (MURDER-MOVE-010) to its "released" (-012)
+ms_of() { local t; t=$(cut -c1-23 <<<"$1" | tr ',' '.'); date -u -d "$t" +%s%3N 2>/dev/null || echo ""; }
+FROZE=$(ms_of "$(grep -h 'MURDER-MOVE-010' "$TOPO/be1/node/log/server.log" 2>/dev/null | tail -n 1)")
+FREED=$(ms_of "$(grep -h 'MURDER-MOVE-012' "$TOPO/be1/node/log/server.log" 2>/dev/null | tail -n 1)")
+FROZEN_NOTE="be1's log has no freeze and release of the move"
+if [[ -n "$FROZE" && -n "$FREED" ]]; then
+  FROZEN_NOTE="be1 (the source) was frozen for $(awk -v a="$FROZE" -v z="$FREED" 'BEGIN { printf "%.3f", (z - a) / 1000 }') s: from its freeze (MURDER-MOVE-010) to its release (MURDER-MOVE-012), which comes after be2's ACTIVATE (the mailbox served by be2 from then on)"
+fi
 stop_topology
 unlock
 if [[ -f "$OUT" ]]; then
   {
     printf '\n## Provenance\n\n%s\n\n' "$PROVENANCE"
+    printf '%s.\n\n' "$FROZEN_NOTE"
     printf 'ERROR/SEVERE lines the nodes logged during the run:%s.\n' "$ERRORS"
     [[ -z "$RELEASE" ]] || printf '\nbe1'"'"'s last move lines:\n\n```\n%s\n```\n' "$RELEASE"
     printf '\nNo Cyrus figure: a move between two of our backends has no Cyrus peer to compare with (Debian'"'"'s Cyrus 3.6 '

@@ -293,9 +293,9 @@ class MailboxMoveCrashIT {
         AtomicReference<String> answer = new AtomicReference<>();
         Thread rename = move(s.to(), answer);
         awaitState(s.destinationPorts(), "user.alice", "RELEASING");
-        Thread.sleep(2000); // 10 s of move_hold_releasing_ms: the source is not told yet
-        assertTrue(MailboxMoveIT.inFrontendCopy("user.alice", s.to()), "the map points at " + s.to() + " already");
+        Thread.sleep(1000); // within the 10 s of move_hold_releasing_ms: the source is not told yet
         s.destination().kill9();
+        assertTrue(MailboxMoveIT.inFrontendCopy("user.alice", s.to()), "the map points at " + s.to() + " already");
         assertTrue(MailboxMoveIT.existsOn(s.sourcePorts(), "user.alice"), "the source keeps its frozen copy");
         String direct = MailboxMoveIT.lmtp(s.sourcePorts(), MailboxMoveIT.ALICE, "Subject: releasing\n\nx\n");
         assertTrue(direct.startsWith("451"), "the source's copy stays frozen: " + direct);

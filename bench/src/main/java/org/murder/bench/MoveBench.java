@@ -456,10 +456,11 @@ public final class MoveBench {
             return b.toString();
         }
 
-        double secondsIn(String from, String to) {
+        /** From the first of {@code from} seen to the first of {@code to} seen (a short state may pass unseen). */
+        double secondsIn(List<String> from, List<String> to) {
             synchronized (entered) {
-                Long a = entered.get(from);
-                Long z = entered.get(to);
+                Long a = from.stream().map(entered::get).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                Long z = to.stream().map(entered::get).filter(java.util.Objects::nonNull).findFirst().orElse(null);
                 return a == null || z == null ? -1 : (z - a) / 1e9;
             }
         }
@@ -648,11 +649,11 @@ public final class MoveBench {
         row(b, "move time (RENAME sent → tagged answer)", results.get("move.seconds") + " s");
         row(b, "messages/s", results.get("move.rate") + " (" + String.format(Locale.ROOT, "%,d", before.exists)
                 + " messages of " + num("bytes") + " octets / move time)");
-        double frozen = poller.secondsIn("FREEZING", "RELEASING");
-        row(b, "mailbox frozen (be2's move states FREEZING → RELEASING, polled every 250 ms)",
+        double frozen = poller.secondsIn(List.of("FREEZING", "FINAL_SYNC", "SWITCHING"), List.of("RELEASING", "DONE"));
+        row(b, "frozen and switching, as be2's states tell (first of FREEZING/FINAL_SYNC seen → RELEASING, polled every 250 ms; be1's own log below)",
                 frozen < 0 ? "not seen" : String.format(Locale.ROOT, "%.2f s", frozen));
         row(b, "deliveries deferred with 4xx", results.get("deliveries.deferred") + " replies for "
-                + results.get("deliveries.deferred.messages") + " messages, first at " + results.get("deliveries.first.deferred.s")
+                + results.get("deliveries.deferred.messages") + " message(s), first at " + results.get("deliveries.first.deferred.s")
                 + " s, last at " + results.get("deliveries.last.deferred.s") + " s after the RENAME was sent");
         row(b, "longest wait of one delivery (first 4xx → its 250)", results.get("deliveries.longest.wait.ms") + " ms");
         row(b, "deliveries through fe1 answered 250", results.get("deliveries.accepted") + " ("

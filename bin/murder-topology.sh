@@ -168,6 +168,14 @@ write_node_conf() {
       echo "imap_allowplaintext: yes"
       echo "lmtp_allowplaintext: yes"
       echo "pop3_allowplaintext: yes"
+      if ! has_role "$kind" "$node" frontend; then
+        echo "# moves (RENAME name name server!partition, docs/moves.md): the backends reach each other as $PROXY_USER"
+        echo "proxy_authname: $PROXY_USER"
+        echo "proxy_password: $(topo_setting "$kind" proxy_password)"
+        for b in $(nodes_with_role "$kind" backend); do
+          [[ $b == "$node" ]] || echo "${b}_imap_address: 127.0.0.1:$(node_port "$kind" "$b" imap)"
+        done
+      fi
     fi
     if has_role "$kind" "$node" frontend; then
       echo

@@ -131,7 +131,7 @@ class CyrusMigrationIT {
                     .setting("move_quiet_pass", "0")
                     .setting("move_hold_frozen_ms", "6000")
                     // and 5 s between the switch and the release (a delivery straight to Cyrus then is carried over)
-                    .setting("move_hold_switched_ms", "5000")
+                    .setting("move_hold_releasing_ms", "5000")
                     .setting("move_max_attempts", "3")
                     .setting("move_retry_max_seconds", "2")
                     .listener(HOST, BE.imap())

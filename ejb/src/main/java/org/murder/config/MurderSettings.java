@@ -480,7 +480,7 @@ public class MurderSettings {
     /** A move's tunables: messages per FETCH of bodies, passes over the live source before it freezes, etc. */
     public record MoveSettings(int batch, int livePasses, int quietPass, int maxAttempts, java.time.Duration maxRetryDelay,
                                java.time.Duration batchPause, java.time.Duration tombstone, java.time.Duration timeout,
-                               java.time.Duration holdFrozen, java.time.Duration holdSwitched) {
+                               java.time.Duration holdFrozen) {
     }
 
     public MoveSettings moveSettings() {
@@ -494,9 +494,25 @@ public class MurderSettings {
                 java.time.Duration.ofSeconds(Long.parseLong(get("move_tombstone_seconds", "3600"))),
                 java.time.Duration.ofSeconds(Long.parseLong(get("move_timeout_seconds", "60"))),
                 // a pause with the source frozen, before the last pass (tests that kill a node while it is frozen)
-                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_frozen_ms", "0"))),
-                // a pause after the switch, before the source is released (tests that deliver to the old copy then)
-                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_switched_ms", "0"))));
+                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_frozen_ms", "0"))));
+    }
+
+    /**
+     * Test seams of a move (docs/configuration.md): pauses at the switch and before the release, so that a test can
+     * kill the destination there, and a mailbox whose moves fail after their last pass, so that a test sees the
+     * rollback of a frozen source. All off by default; never set them in production.
+     *
+     * @param holdSwitching  a pause in SWITCHING, the master's entry RESERVED here and the copy not yet live
+     * @param holdReleasing  a pause in RELEASING, before the source is told to release
+     * @param failFinalSync  moves of this mailbox fail for good at the end of FINAL_SYNC ("" none)
+     */
+    public record MoveSeams(java.time.Duration holdSwitching, java.time.Duration holdReleasing, String failFinalSync) {
+    }
+
+    public MoveSeams moveSeams() {
+        return new MoveSeams(java.time.Duration.ofMillis(Long.parseLong(get("move_hold_switching_ms", "0"))),
+                java.time.Duration.ofMillis(Long.parseLong(get("move_hold_releasing_ms", "0"))),
+                get("move_fail_final_sync", "").trim());
     }
 
     public String product() {

@@ -267,6 +267,9 @@ public class MoveRunner {
                 pause(tune.holdFrozen());
                 pass(m, source, tune);
                 metadata(m, source, flavour(m, source));
+                if (m.mailbox().equals(settings.moveSeams().failFinalSync())) {
+                    throw new IllegalStateException("move_fail_final_sync: " + m.mailbox() + " (a test seam)");
+                }
                 moves.transition(m.id(), MoveState.SWITCHING);
             }
             case SWITCHING -> {
@@ -274,7 +277,7 @@ public class MoveRunner {
                 moves.transition(m.id(), MoveState.RELEASING);
             }
             case RELEASING -> {
-                pause(tune.holdSwitched());
+                pause(settings.moveSeams().holdReleasing());
                 flavour(m, source).release(m, settings.servername() + "!" + m.partition());
                 moves.transition(m.id(), MoveState.DONE);
             }
@@ -412,6 +415,7 @@ public class MoveRunner {
                     for (MailboxMoveItem i : items) {
                         deactivate(i.name(), m.partition());
                     }
+                    pause(settings.moveSeams().holdSwitching());
                     moves.goLive(m.id(), extras(m));
                 }
                 for (MailboxMoveItem i : items) {

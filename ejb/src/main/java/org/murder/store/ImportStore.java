@@ -14,6 +14,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +43,38 @@ public class ImportStore {
     public record FlagsAt(MessageFlags flags, long modSeq) {
     }
 
-    /** What the copy holds: UID → MODSEQ. */
+    /** What the copy holds: UID → MODSEQ (once per pass: the delta is planned against it). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Map<Long, Long> modSeqs(long mailboxId) {
         Map<Long, Long> out = new HashMap<>();
         em.createQuery("SELECT m.uid, m.modSeq FROM StoreMessage m WHERE m.mailboxId = :box", Object[].class)
                 .setParameter("box", mailboxId).getResultStream()
                 .forEach(r -> out.put(((Number) r[0]).longValue(), ((Number) r[1]).longValue()));
+        return out;
+    }
+
+    /** UID → MODSEQ of those of {@code uids} the copy holds: the rows of their ranges only, not the mailbox's. */
+    private Map<Long, Long> modSeqs(long mailboxId, Collection<Long> uids) {
+        Map<Long, Long> out = new HashMap<>();
+        for (UidRange r : UidRange.covering(uids)) {
+            em.createQuery("SELECT m.uid, m.modSeq FROM StoreMessage m WHERE m.mailboxId = :box"
+                            + " AND m.uid BETWEEN :lo AND :hi", Object[].class)
+                    .setParameter("box", mailboxId).setParameter("lo", r.lo()).setParameter("hi", r.hi())
+                    .getResultStream().forEach(row -> out.put(((Number) row[0]).longValue(), ((Number) row[1]).longValue()));
+        }
+        return out;
+    }
+
+    /** The copy's message rows among {@code uids}, read by their ranges (a pass's cost follows what changed). */
+    private List<StoreMessage> messages(long mailboxId, Collection<Long> uids) {
+        java.util.Set<Long> wanted = new java.util.HashSet<>(uids);
+        List<StoreMessage> out = new ArrayList<>();
+        for (UidRange r : UidRange.covering(wanted)) {
+            em.createQuery("SELECT m FROM StoreMessage m WHERE m.mailboxId = :box AND m.uid BETWEEN :lo AND :hi",
+                            StoreMessage.class)
+                    .setParameter("box", mailboxId).setParameter("lo", r.lo()).setParameter("hi", r.hi())
+                    .getResultStream().filter(m -> wanted.contains(m.uid())).forEach(out::add);
+        }
         return out;
     }
 
@@ -71,7 +97,7 @@ public class ImportStore {
     /** Adds messages under their own UIDs; UIDs the copy has already are skipped (a pass repeated after a crash). */
     public int importMessages(Spool spool, long mailboxId, List<Imported> messages) {
         StoreMailbox box = lock(mailboxId);
-        Map<Long, Long> present = modSeqs(mailboxId);
+        Map<Long, Long> present = modSeqs(mailboxId, messages.stream().map(Imported::uid).toList());
         int added = 0;
         for (Imported message : messages) {
             if (present.containsKey(message.uid())) {
@@ -115,14 +141,11 @@ public class ImportStore {
             return;
         }
         StoreMailbox box = lock(mailboxId);
-        for (StoreMessage m : em.createNamedQuery("StoreMessage.inMailbox", StoreMessage.class)
-                .setParameter("mailbox", mailboxId).getResultList()) {
+        for (StoreMessage m : messages(mailboxId, changes.keySet())) {
             FlagsAt f = changes.get(m.uid());
-            if (f != null) {
-                m.flags(f.flags());
-                m.modSeq(f.modSeq());
-                box.importHead(0, f.modSeq());
-            }
+            m.flags(f.flags());
+            m.modSeq(f.modSeq());
+            box.importHead(0, f.modSeq());
         }
     }
 
@@ -132,21 +155,17 @@ public class ImportStore {
             return;
         }
         StoreMailbox box = lock(mailboxId);
-        java.util.Set<Long> gone = new java.util.HashSet<>(uids);
         List<Long> removed = new ArrayList<>();
         long now = System.currentTimeMillis();
-        for (StoreMessage m : em.createNamedQuery("StoreMessage.inMailbox", StoreMessage.class)
-                .setParameter("mailbox", mailboxId).getResultList()) {
-            if (gone.contains(m.uid())) {
-                StoreMessageCache c = em.find(StoreMessageCache.class, m.id());
-                if (c != null) {
-                    em.remove(c);
-                }
-                em.remove(m);
-                box.counted(-1, -m.size());
-                em.persist(new StoreExpunged(mailboxId, m.uid(), modSeq, now));
-                removed.add(m.uid());
+        for (StoreMessage m : messages(mailboxId, uids)) {
+            StoreMessageCache c = em.find(StoreMessageCache.class, m.id());
+            if (c != null) {
+                em.remove(c);
             }
+            em.remove(m);
+            box.counted(-1, -m.size());
+            em.persist(new StoreExpunged(mailboxId, m.uid(), modSeq, now));
+            removed.add(m.uid());
         }
         box.importHead(0, modSeq);
         String partition = box.partition();
@@ -159,9 +178,12 @@ public class ImportStore {
             return;
         }
         lock(mailboxId);
-        java.util.Set<Long> known = new java.util.HashSet<>(em.createQuery(
-                "SELECT e.uid FROM StoreExpunged e WHERE e.mailboxId = :box", Long.class).setParameter("box", mailboxId)
-                .getResultList());
+        java.util.Set<Long> known = new java.util.HashSet<>();
+        for (UidRange r : UidRange.covering(uids)) {
+            known.addAll(em.createQuery("SELECT e.uid FROM StoreExpunged e WHERE e.mailboxId = :box"
+                            + " AND e.uid BETWEEN :lo AND :hi", Long.class).setParameter("box", mailboxId)
+                    .setParameter("lo", r.lo()).setParameter("hi", r.hi()).getResultList());
+        }
         long now = System.currentTimeMillis();
         for (long uid : uids) {
             if (known.add(uid)) {

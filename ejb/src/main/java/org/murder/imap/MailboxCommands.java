@@ -166,6 +166,20 @@ public class MailboxCommands {
         }
     }
 
+    /**
+     * RENAME's untagged LIST under IMAP4rev2 (RFC 9051 §6.3.6): when either name as sent differs from its normalized
+     * form, the mailbox's name now, with OLDNAME "the supplied existing mailbox name", so that the client can match
+     * what it sent with what there is. Other sessions are not told: the RFC leaves announcing a rename to them
+     * optional ("MAY"), and they learn it from their next LIST.
+     */
+    private void renamed(Connection c, ImapSession s, String from, String to) {
+        String normalized = MailboxNames.normalized(to);
+        if (s.utf8Names() && (!normalized.equals(to) || !MailboxNames.normalized(from).equals(from))) {
+            c.write(ImapResponses.list(List.of(), namespace.separator(), normalized, true,
+                    List.of(org.murder.protocol.imap.response.ListExtendedItem.oldName(from))));
+        }
+    }
+
     String external(ImapSession s, String internal) {
         return namespace.toExternal(internal, s.user(), s.admin()).map(MailboxNames::decodeUtf7).orElse(internal);
     }
@@ -484,7 +498,7 @@ public class MailboxCommands {
             } else {
                 mailboxes.rename(source.get(), target.get(), s.user(), s.admin());
             }
-            oldName(c, s, to);
+            renamed(c, s, from, to);
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
             refused(c, tag, e);

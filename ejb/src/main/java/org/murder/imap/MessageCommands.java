@@ -1027,7 +1027,14 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
             return;
         }
-        List<long[]> pairs = store.copy(spool, sel.mailboxId, uids, to.get().id());
+        List<long[]> pairs;
+        try {
+            // checked again under the target's lock, before anything is linked: another write may have come between
+            pairs = store.copy(spool, sel.mailboxId, uids, to.get().id(), true);
+        } catch (org.murder.store.OverQuotaException e) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "OVERQUOTA", "Over quota");
+            return;
+        }
         if (pairs.isEmpty()) {
             // every one of them expunged by another session meanwhile (RFC 2180 4.4.1)
             expungeIssued(c, tag);

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
+import org.murder.protocol.imap.MailboxName;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.QresyncParameters;
@@ -118,10 +119,10 @@ public class MailboxCommands {
 
     /**
      * APPEND, COPY or MOVE to a mailbox that does not exist: {@code [TRYCREATE]} (RFC 3501 §6.3.11), unless no CREATE
-     * could make it ({@link MailboxNames#isUnusable}).
+     * could make it ({@link MailboxName.Unusable}).
      */
     static void noSuchTarget(Connection c, String tag, String target) {
-        if (MailboxNames.isUnusable(target)) {
+        if (MailboxName.of(target) instanceof MailboxName.Unusable) {
             no(c, tag, "Mailbox does not exist");
         } else {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
@@ -139,7 +140,7 @@ public class MailboxCommands {
     /** {@link #internal(ImapSession, String)} for the other command families. */
     static Optional<String> internal(Namespace namespace, ImapSession s, String external) {
         String name = s.utf8Names() ? MailboxNames.normalized(external) : external;
-        return MailboxNames.encodeUsable(name).flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
+        return MailboxName.of(name).utf7().flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
     }
 
     /**

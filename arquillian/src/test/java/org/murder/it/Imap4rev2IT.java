@@ -183,13 +183,38 @@ class Imap4rev2IT {
             assertEquals("* STATUS \"" + box + "\" (MESSAGES 0)", utf8(w.command("st", "STATUS \"" + box + "\" (MESSAGES)").get(0)));
             // under rev2 a modified UTF-7 spelling is just a name, and no mailbox has it
             assertEquals("s3 NO [NONEXISTENT] Mailbox does not exist", last(w.command("s3", "SELECT " + utf7)));
-            // RENAME to a decomposed name: OLDNAME again
+            // RENAME to a decomposed name: the name it has now, OLDNAME the existing one as sent (RFC 9051 §6.3.6)
             List<String> renamed = utf8(w.command("r1", "RENAME \"" + P + "-plain\" \"" + P + "-ne\u0301\""));
-            assertEquals("* LIST () \".\" \"" + P + "-n\u00e9\" (\"OLDNAME\" (\"" + P + "-ne\u0301\"))", renamed.get(0));
-            assertStatus("OK", "r1", renamed);
+            assertEquals(List.of("* LIST () \".\" \"" + P + "-n\u00e9\" (\"OLDNAME\" (" + P + "-plain))", "r1 OK Completed"),
+                    renamed);
+            // the existing name sent decomposed: the same; both names normalized already: no LIST
+            assertEquals(List.of("* LIST () \".\" " + P + "-x (\"OLDNAME\" (\"" + P + "-ne\u0301\"))", "r2 OK Completed"),
+                    utf8(w.command("r2", "RENAME \"" + P + "-ne\u0301\" \"" + P + "-x\"")));
+            assertEquals(List.of("r3 OK Completed"), w.command("r3", "RENAME \"" + P + "-x\" \"" + P + "-y\""));
             w.command("u", "UNSELECT");
             w.command("d1", "DELETE \"" + box + "\"");
-            w.command("d2", "DELETE \"" + P + "-n\u00e9\"");
+            w.command("d2", "DELETE \"" + P + "-y\"");
+        }
+    }
+
+    @Test
+    void anotherSessionsRenameLeavesItsSelectionAlone() throws Exception {
+        String box = P + "-moving";
+        try (ImapWire w = rev2(); ImapWire other = rev2()) {
+            assertStatus("OK", "c1", w.command("c1", "CREATE " + box));
+            append(w, "a1", box, "()", "one");
+            assertStatus("OK [READ-WRITE]", "s1", other.command("s1", "SELECT " + box));
+            assertEquals(List.of("r1 OK Completed"), w.command("r1", "RENAME " + box + " " + box + "-moved"),
+                    "both names normalized: no LIST (RFC 9051 §6.3.6)");
+            // RFC 9051 §6.3.6: announcing the rename to other sessions is a MAY, not done here; the mailbox stays
+            // selected under its new name, its messages as they were
+            List<String> noop = other.command("n1", "NOOP");
+            assertEquals(List.of("n1 OK Completed"), noop);
+            assertTrue(other.command("f1", "FETCH 1 (BODY.PEEK[TEXT])").get(0).startsWith("* 1 FETCH (BODY[TEXT] "));
+            assertEquals(List.of("* LIST (\\HasNoChildren) \".\" " + box + "-moved", "l1 OK Completed"),
+                    other.command("l1", "LIST \"\" " + box + "*"));
+            other.command("u1", "UNSELECT");
+            w.command("d1", "DELETE " + box + "-moved");
         }
     }
 

@@ -263,6 +263,45 @@ class ImapAppendExtensionsIT {
         }
     }
 
+    /**
+     * RFC 9208 §4.3: what the quota cannot take is refused with NO [OVERQUOTA] and leaves nothing: no message, no UID
+     * taken, no staged file. A literal is refused from its size as sent, before it is staged; a CATENATE whose URL
+     * makes it too large, under the mailbox's lock before it is linked; COPY and MOVE before anything is linked (MOVE's
+     * original stays).
+     */
+    @Test
+    void overQuotaLeavesNothingBehind() throws IOException {
+        String box = F + "quota2";
+        String src = F + "quota2-src";
+        byte[] five = message("quota2", "q".repeat(5 * 1024));
+        try (RawLineClient c = alice(); RawLineClient admin = admin()) {
+            create(c, box);
+            create(c, src);
+            ok(admin, "Q1", "SETQUOTA \"user.alice." + MurderNode.RUN + "-quota2\" (STORAGE 8)");
+            long srcUid = appendUids(last(send(c, "Q2", bytes("Q2 APPEND \"" + src + "\" ", literalPlus(five), "\r\n"))))
+                    .get(0);
+            assertEquals(1, appendUids(last(send(c, "Q3", bytes("Q3 APPEND \"" + box + "\" ", literalPlus(five), "\r\n"))))
+                    .size(), "5 KB of 8 fit");
+            List<String> before = command(c, "Q4", "STATUS \"" + box + "\" (MESSAGES UIDNEXT)");
+
+            String tagged = last(send(c, "Q5", bytes("Q5 APPEND \"" + box + "\" ", literalPlus(five), "\r\n")));
+            assertTrue(tagged.startsWith("Q5 NO [OVERQUOTA]"), tagged);
+            tagged = last(send(c, "Q6", bytes("Q6 APPEND \"" + box + "\" CATENATE (TEXT {2+}\r\nhi URL \"/" + src
+                    + "/;UID=" + srcUid + "\")\r\n")));
+            assertTrue(tagged.startsWith("Q6 NO [OVERQUOTA]"), "2 octets sent, 5 KB more from the URL: " + tagged);
+            ok(c, "Q7", "SELECT \"" + src + "\"");
+            tagged = last(command(c, "Q8", "UID COPY " + srcUid + " \"" + box + "\""));
+            assertTrue(tagged.startsWith("Q8 NO [OVERQUOTA]"), tagged);
+            tagged = last(command(c, "Q9", "UID MOVE " + srcUid + " \"" + box + "\""));
+            assertTrue(tagged.startsWith("Q9 NO [OVERQUOTA]"), tagged);
+            ok(c, "QA", "UNSELECT");
+
+            assertEquals(before, command(c, "Q4", "STATUS \"" + box + "\" (MESSAGES UIDNEXT)"), "nothing added, no UID taken");
+            assertEquals(1, messages(c, src), "MOVE refused: its original stays");
+            assertEquals(0, stagedFiles(), "nothing staged is left behind");
+        }
+    }
+
     @Test
     void badSyntaxIsBadAndTheConnectionGoesOn() throws IOException {
         String box = F + "syntax";

@@ -23,7 +23,6 @@ import org.murder.store.MessageStore;
 import org.murder.store.Spool;
 import org.murder.store.StoreDuplicate;
 import org.murder.store.StoreMailbox;
-import org.murder.store.StoreQuota;
 import org.murder.store.model.Acl;
 import org.murder.store.model.Rights;
 
@@ -91,20 +90,7 @@ public class DeliveryService {
     /** Whether adding {@code count} messages of {@code size} bytes in all would exceed the mailbox's quota root. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean overQuota(StoreMailbox m, long size, long count) {
-        if (m.quotaRoot() == null) {
-            return false;
-        }
-        StoreQuota q = em.find(StoreQuota.class, m.quotaRoot());
-        if (q == null || q.storageKb() == null && q.messageLimit() == null) {
-            return false; // a root without limits: no need to add up its usage
-        }
-        Object[] usage = em.createQuery("SELECT COALESCE(SUM(b.totalSize), 0), COALESCE(SUM(b.messages), 0) "
-                + "FROM StoreMailbox b WHERE b.quotaRoot = :root", Object[].class).setParameter("root", m.quotaRoot())
-                .getSingleResult();
-        long bytes = ((Number) usage[0]).longValue();
-        long messages = ((Number) usage[1]).longValue();
-        return (q.storageKb() != null && (bytes + size) / 1024 > q.storageKb())
-                || (q.messageLimit() != null && messages + count > q.messageLimit());
+        return store.overQuota(m, size, count);
     }
 
     /** Appends the message to one mailbox, in a transaction of its own. */

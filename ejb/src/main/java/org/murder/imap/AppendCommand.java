@@ -90,26 +90,28 @@ public class AppendCommand {
         List<Spool.TempMessage> staged = new ArrayList<>(a.messages().size());
         try {
             long limit = settings.maxMessageSize();
+            long atLeast = 0;
             for (AppendMessage message : a.messages()) {
                 // a message too large for certain is refused before anything is written
                 if (limit > 0 && message.data() instanceof MessageLiteral literal && literal.length() > limit) {
                     throw AppendRefused.tooBig();
                 }
+                atLeast += leastSize(message.data());
+            }
+            // and so are messages the quota cannot take for certain (sizes as sent: a CATENATE's URLs add to them)
+            if (delivery.overQuota(m, atLeast, a.messages().size())) {
+                throw new AppendRefused("OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
             }
             Instant now = Instant.now();
             List<MessageStore.NewMessage> added = new ArrayList<>(a.messages().size());
-            long bytes = 0;
             for (AppendMessage message : a.messages()) {
                 Spool.TempMessage file = stage(s, m.partition(), message.data(), limit);
                 staged.add(file);
-                bytes += file.size();
                 added.add(new MessageStore.NewMessage(file, MessageFlags.of(message.flags()),
                         message.internalDate().map(ZonedDateTime::toInstant).orElse(now), MessageCacheData.parse(file.path())));
             }
-            if (delivery.overQuota(m, bytes, added.size())) {
-                throw new AppendRefused("OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
-            }
-            List<MessageStore.Appended> done = store.appendAll(spool, m.id(), added);
+            // checked again under the mailbox's lock with the sizes as stored, before anything is linked
+            List<MessageStore.Appended> done = store.appendAll(spool, m.id(), added, true);
             events.changed(m.id());
             messages.sync(c, s, true);
             if (!rights.has('r')) {
@@ -125,6 +127,8 @@ public class AppendCommand {
             } else {
                 ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, r.code(), r.getMessage());
             }
+        } catch (org.murder.store.OverQuotaException e) {
+            ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "OVERQUOTA", "Over quota");
         } catch (org.murder.store.MailboxFrozenException e) {
             ImapEndpoint.tagged(c, a.tag(), ImapStatus.NO, "UNAVAILABLE", org.murder.store.MailboxFrozenException.TEXT);
         } catch (IOException | RuntimeException e) {
@@ -136,6 +140,20 @@ public class AppendCommand {
     }
 
     static final String NUL_IN_MESSAGE = "Message contains NUL characters";
+
+    /** What a message will take at least: a literal's length, a CATENATE's text parts (its URLs unknown yet). */
+    private static long leastSize(AppendData data) {
+        if (data instanceof MessageLiteral literal) {
+            return literal.length();
+        }
+        long n = 0;
+        for (Catenate.Part part : ((Catenate) data).parts()) {
+            if (part instanceof Catenate.Text text) {
+                n += text.text().length();
+            }
+        }
+        return n;
+    }
 
     /**
      * A literal8's message as it is kept: its binary parts base64-encoded ({@link BinaryContent}), so that no answer

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.murder.backend.MailboxService;
 import org.murder.config.MurderSettings;
 import org.murder.connector.api.Connection;
+import org.murder.protocol.imap.MailboxName;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.command.ImapCommand;
 import org.murder.protocol.imap.command.QresyncParameters;
@@ -118,10 +119,10 @@ public class MailboxCommands {
 
     /**
      * APPEND, COPY or MOVE to a mailbox that does not exist: {@code [TRYCREATE]} (RFC 3501 §6.3.11), unless no CREATE
-     * could make it ({@link MailboxNames#isUnusable}).
+     * could make it ({@link MailboxName.Unusable}).
      */
     static void noSuchTarget(Connection c, String tag, String target) {
-        if (MailboxNames.isUnusable(target)) {
+        if (MailboxName.of(target) instanceof MailboxName.Unusable) {
             no(c, tag, "Mailbox does not exist");
         } else {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "TRYCREATE", "Mailbox does not exist");
@@ -139,7 +140,7 @@ public class MailboxCommands {
     /** {@link #internal(ImapSession, String)} for the other command families. */
     static Optional<String> internal(Namespace namespace, ImapSession s, String external) {
         String name = s.utf8Names() ? MailboxNames.normalized(external) : external;
-        return MailboxNames.encodeUsable(name).flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
+        return MailboxName.of(name).utf7().flatMap(utf7 -> namespace.toInternal(utf7, s.user(), s.admin()));
     }
 
     /**
@@ -163,6 +164,20 @@ public class MailboxCommands {
         if (s.utf8Names() && !normalized.equals(sent)) {
             c.write(ImapResponses.list(List.of(), namespace.separator(), normalized, true,
                     List.of(org.murder.protocol.imap.response.ListExtendedItem.oldName(sent))));
+        }
+    }
+
+    /**
+     * RENAME's untagged LIST under IMAP4rev2 (RFC 9051 §6.3.6): when either name as sent differs from its normalized
+     * form, the mailbox's name now, with OLDNAME "the supplied existing mailbox name", so that the client can match
+     * what it sent with what there is. Other sessions are not told: the RFC leaves announcing a rename to them
+     * optional ("MAY"), and they learn it from their next LIST.
+     */
+    private void renamed(Connection c, ImapSession s, String from, String to) {
+        String normalized = MailboxNames.normalized(to);
+        if (s.utf8Names() && (!normalized.equals(to) || !MailboxNames.normalized(from).equals(from))) {
+            c.write(ImapResponses.list(List.of(), namespace.separator(), normalized, true,
+                    List.of(org.murder.protocol.imap.response.ListExtendedItem.oldName(from))));
         }
     }
 
@@ -484,7 +499,7 @@ public class MailboxCommands {
             } else {
                 mailboxes.rename(source.get(), target.get(), s.user(), s.admin());
             }
-            oldName(c, s, to);
+            renamed(c, s, from, to);
             ok(c, tag, "Completed");
         } catch (MailboxService.MailboxException e) {
             refused(c, tag, e);

@@ -23,6 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.murder.connector.api.Connection;
 import org.murder.protocol.imap.MailboxNames;
+import org.murder.protocol.imap.ImapReader;
 import org.murder.protocol.imap.SequenceSet;
 import org.murder.protocol.imap.command.FetchItem;
 import org.murder.protocol.imap.command.ImapCommand;
@@ -212,16 +213,20 @@ public class MessageCommands {
     // ------------------------------------------------------------------ QRESYNC
 
     /**
-     * What SELECT (QRESYNC ...) tells after the usual responses (RFC 7162 §3.2.5.1): VANISHED (EARLIER) for the
-     * known UIDs gone since the client's MODSEQ, then FETCH UID FLAGS MODSEQ for each message changed since.
+     * What SELECT (QRESYNC ...) tells after the usual responses (RFC 7162 §3.2.5): VANISHED (EARLIER) for the
+     * known UIDs gone since the client's MODSEQ, then FETCH UID FLAGS MODSEQ for each message changed since. With a
+     * set of known UIDs "the server should only report flag changes and expunges for the specified messages" (as
+     * Cyrus does): a message outside it — one the client never had, or one it chose not to resync — gets no FETCH.
      */
     void qresync(Connection c, SelectedMailbox sel, QresyncParameters q, long uidNext) {
         MailboxIndex view = sel.view();
         long floor = q.seqMatch().map(m -> Vanished.seqMatchFloor(m, view.size(), n -> view.uid(n - 1))).orElse(0L);
-        vanishedEarlier(c, sel, q.knownUids().orElse(SequenceSet.all()), uidNext - 1, q.modSeq(), floor);
+        SequenceSet known = q.knownUids().orElse(SequenceSet.all());
+        vanishedEarlier(c, sel, known, uidNext - 1, q.modSeq(), floor);
+        java.util.function.LongPredicate asked = known.matcher(Math.min(uidNext - 1, ImapReader.MAX_NUMBER));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < view.size(); i++) {
-            if (view.modSeq(i) > q.modSeq()) {
+            if (view.modSeq(i) > q.modSeq() && asked.test(view.uid(i))) {
                 SelectedMailbox.Message m = sel.message(i);
                 out.writeBytes(inMemory(new FetchResponseBuilder(i + 1).uid(m.uid()).flags(sel.flagAtoms(m))
                         .modseq(m.modSeq()).build()));
@@ -1022,7 +1027,14 @@ public class MessageCommands {
             ImapEndpoint.tagged(c, tag, ImapStatus.NO, "OVERQUOTA", "Over quota"); // RFC 9208 section 4.3
             return;
         }
-        List<long[]> pairs = store.copy(spool, sel.mailboxId, uids, to.get().id());
+        List<long[]> pairs;
+        try {
+            // checked again under the target's lock, before anything is linked: another write may have come between
+            pairs = store.copy(spool, sel.mailboxId, uids, to.get().id(), true);
+        } catch (org.murder.store.OverQuotaException e) {
+            ImapEndpoint.tagged(c, tag, ImapStatus.NO, "OVERQUOTA", "Over quota");
+            return;
+        }
         if (pairs.isEmpty()) {
             // every one of them expunged by another session meanwhile (RFC 2180 4.4.1)
             expungeIssued(c, tag);

@@ -16,6 +16,7 @@ import org.murder.move.MoveRunner;
 import org.murder.move.MoveSourceService;
 import org.murder.move.MoveState;
 import org.murder.move.MoveStore;
+import org.murder.protocol.imap.MailboxName;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.protocol.imap.client.BlockingImapClient;
 import org.murder.protocol.imap.client.ImapResponseLimits;
@@ -179,7 +180,7 @@ public class MoveCommands {
         if (refused(c, s, tag)) {
             return;
         }
-        Optional<String> name = MailboxNames.encodeUsable(p.mailbox());
+        Optional<String> name = MailboxName.of(p.mailbox()).utf7();
         if (name.isEmpty()) {
             no(c, tag, "Invalid mailbox name");
             return;
@@ -215,7 +216,7 @@ public class MoveCommands {
         if (refused(c, s, tag)) {
             return;
         }
-        Optional<String> name = MailboxNames.encodeUsable(st.mailbox());
+        Optional<String> name = MailboxName.of(st.mailbox()).utf7();
         if (name.isEmpty()) {
             no(c, tag, "Invalid mailbox name");
             return;

@@ -68,7 +68,7 @@ public class SortCommands {
             order = MessageSorter.sort(messages(sel, view, hits.positions(), headers), so.criteria());
             highestModSeq = hits.highestModSeq();
             if (shareable) {
-                cache.remember(sel.mailboxId, view, request, order, order.length);
+                cache.remember(sel.mailboxId, view, request, order, 4L * order.length);
             }
         }
         long[] numbers = new long[order.length];

@@ -137,7 +137,7 @@ public final class ImapMoveSource implements AutoCloseable {
         for (ImapResponse r : a.named("LIST")) {
             ListResponse.parse(r).filter(l -> l.attributes().stream().noneMatch(x -> x.equalsIgnoreCase("\\Noselect")
                             || x.equalsIgnoreCase("\\NonExistent")))
-                    .ifPresent(l -> out.add(org.murder.protocol.imap.MailboxNames.encodeUsable(l.mailbox())
+                    .ifPresent(l -> out.add(org.murder.protocol.imap.MailboxName.of(l.mailbox()).utf7()
                             .orElse(l.mailbox()))); // LIST decodes modified UTF-7; internal names keep it
         }
         if (!out.contains(mailbox)) {

@@ -31,6 +31,7 @@ import org.murder.backend.RegistryGuard;
 import org.murder.config.MurderSettings;
 import org.murder.map.MailboxKind;
 import org.murder.map.MailboxRecord;
+import org.murder.protocol.imap.MailboxName;
 import org.murder.protocol.imap.MailboxNames;
 import org.murder.store.ImportStore;
 import org.murder.store.MessageCacheData;
@@ -397,7 +398,7 @@ public class MoveRunner {
         String owner = ImapMoveSource.ownerOf(m.mailbox()).orElseThrow();
         List<String> subscriptions = new ArrayList<>();
         for (String external : source.subscriptions(m.mailbox())) {
-            MailboxNames.encodeUsable(external).flatMap(utf7 -> namespace.toInternal(utf7, owner))
+            MailboxName.of(external).utf7().flatMap(utf7 -> namespace.toInternal(utf7, owner))
                     .ifPresent(subscriptions::add);
         }
         moves.extras(m.id(), quota, String.join("\n", subscriptions));

@@ -82,7 +82,20 @@ public class MessageStore {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public List<Appended> appendAll(Spool spool, long mailboxId, List<NewMessage> messages) {
+        return appendAll(spool, mailboxId, messages, false);
+    }
+
+    /**
+     * {@link #appendAll(Spool, long, List)}, the quota checked first when asked: under the mailbox's lock, so that
+     * what another write to it committed meanwhile counts, and before anything is linked or written
+     * ({@link OverQuotaException}).
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public List<Appended> appendAll(Spool spool, long mailboxId, List<NewMessage> messages, boolean checkQuota) {
         StoreMailbox box = lockMailbox(mailboxId);
+        if (checkQuota && overQuota(box, messages.stream().mapToLong(m -> m.file().size()).sum(), messages.size())) {
+            throw new OverQuotaException(box.name());
+        }
         long before = box.highestModSeq();
         List<Appended> out = new ArrayList<>(messages.size());
         List<IndexRow> added = new ArrayList<>(messages.size());
@@ -108,6 +121,25 @@ public class MessageStore {
             indexAfterCommit(box.id(), added, new long[0], before, box.highestModSeq());
         }
         return out;
+    }
+
+    /** Whether adding {@code count} messages of {@code size} bytes in all would exceed the mailbox's quota root. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean overQuota(StoreMailbox m, long size, long count) {
+        if (m.quotaRoot() == null) {
+            return false;
+        }
+        StoreQuota q = em.find(StoreQuota.class, m.quotaRoot());
+        if (q == null || q.storageKb() == null && q.messageLimit() == null) {
+            return false; // a root without limits: no need to add up its usage
+        }
+        Object[] usage = em.createQuery("SELECT COALESCE(SUM(b.totalSize), 0), COALESCE(SUM(b.messages), 0) "
+                + "FROM StoreMailbox b WHERE b.quotaRoot = :root", Object[].class).setParameter("root", m.quotaRoot())
+                .getSingleResult();
+        long bytes = ((Number) usage[0]).longValue();
+        long messages = ((Number) usage[1]).longValue();
+        return (q.storageKb() != null && (bytes + size) / 1024 > q.storageKb())
+                || (q.messageLimit() != null && messages + count > q.messageLimit());
     }
 
     /** Whether the mailbox left this backend by a move lately (docs/moves.md). */
@@ -358,12 +390,22 @@ public class MessageStore {
     /** COPY: the same files linked again into the target, new UIDs; returns source UID → target UID pairs. */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public List<long[]> copy(Spool spool, long fromMailboxId, List<Long> uids, long toMailboxId) {
+        return copy(spool, fromMailboxId, uids, toMailboxId, false);
+    }
+
+    /** {@link #copy(Spool, long, List, long)}, the target's quota checked first when asked, as {@link #appendAll}. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public List<long[]> copy(Spool spool, long fromMailboxId, List<Long> uids, long toMailboxId, boolean checkQuota) {
         StoreMailbox from = em.find(StoreMailbox.class, fromMailboxId);
         StoreMailbox to = lockMailbox(toMailboxId);
+        List<StoreMessage> originals = byUids(fromMailboxId, uids);
+        if (checkQuota && overQuota(to, originals.stream().mapToLong(StoreMessage::size).sum(), originals.size())) {
+            throw new OverQuotaException(to.name());
+        }
         long before = to.highestModSeq();
         List<IndexRow> added = new ArrayList<>();
         List<long[]> pairs = new ArrayList<>();
-        for (StoreMessage m : byUids(fromMailboxId, uids)) {
+        for (StoreMessage m : originals) {
             Linked linked;
             try {
                 linked = linkAtNewUid(spool, spool.messagePath(from.partition(), from.id(), m.uid()), to, true);

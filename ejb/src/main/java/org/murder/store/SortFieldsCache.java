@@ -10,13 +10,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.murder.protocol.imap.sort.SortFields;
@@ -24,20 +24,24 @@ import org.murder.store.MessageStore.IndexRow;
 
 /**
  * SORT's and THREAD's keys for the whole node, shared by every session as the mailbox index is: each message's
- * {@link SortFields} (computed at delivery and stored with its other parsed facts) kept by mailbox and UID — a UID's
- * message never changes — and the last few answers per mailbox, each valid for the one index version it was computed
- * on, so a repeated SORT on an unchanged mailbox is answered without sorting. Bounded: past {@link #MAX_CHARS} the
- * least recently used mailboxes go.
+ * {@link SortFields} (computed at delivery and stored with its other parsed facts) kept parsed by mailbox and UID — a
+ * UID's message never changes, and a new SORT then only compares, it never parses 100,000 stored strings again — and
+ * the last few answers per mailbox, each valid for the one index version it was computed on, so a repeated SORT on an
+ * unchanged mailbox is answered without sorting. The values that repeat in a mailbox (senders, base subjects, thread
+ * roots) are kept once per mailbox. Bounded: past {@link #MAX_BYTES} the least recently used mailboxes go.
  */
 @ApplicationScoped // a plain bean, as MessageCaches: SORT asks it for every message
 public class SortFieldsCache {
 
     private static final Logger LOG = Logger.getLogger(SortFieldsCache.class.getName());
 
-    /** About this many characters of keys and answers are kept (a 100,000-message mailbox takes ~25 M). */
-    static final long MAX_CHARS = 40_000_000L;
-    /** What one kept string costs beside its characters: the map's node, the boxed UID, the string's header. */
-    private static final int OVERHEAD = 80;
+    /** About this many bytes of keys and answers are kept (a 100,000-message mailbox of threads takes ~30 MB). */
+    static final long MAX_BYTES = 64_000_000L;
+    /** What one message's keys cost beside their strings: the map's node and boxed UID, the record, its small parts. */
+    private static final int OVERHEAD = 190;
+    /** What one string costs beside its characters (header and array), and a pooled one its pool's node. */
+    private static final int STRING = 40;
+    private static final int POOLED = STRING + 48;
     /** Missing this many keys, a mailbox's stored keys are read in one query rather than one by one. */
     static final int BULK = 64;
     /** Answers kept per mailbox. */
@@ -52,40 +56,60 @@ public class SortFieldsCache {
     @Inject
     MessageCaches caches;
 
-    /** {@link #MAX_CHARS}, lower in tests. */
-    long maxChars = MAX_CHARS;
+    /** {@link #MAX_BYTES}, lower in tests. */
+    long maxBytes = MAX_BYTES;
 
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicLong chars = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong clock = new AtomicLong();
 
     private static final class Entry {
-        final Map<Long, String> byUid = new HashMap<>();
+        final Map<Long, SortFields> byUid = new HashMap<>();
+        /** One copy of each repeated value; {@link #bytes} counts each once. */
+        final Map<String, String> pool = new HashMap<>();
         final ArrayDeque<Answer> answers = new ArrayDeque<>();
-        long chars;
-        long answersChars;
+        long bytes;
+        long answersBytes;
+
+        /** The kept copy of a value, kept now if new; counts what a new one costs. */
+        String shared(String value) {
+            if (value.isEmpty()) {
+                return "";
+            }
+            String kept = pool.putIfAbsent(value, value);
+            if (kept != null) {
+                return kept;
+            }
+            pooledBytes += POOLED + value.length();
+            return value;
+        }
+
+        long pooledBytes;
         volatile long lastUse;
     }
 
     /** An answer and the index version it holds for (weakly: a version no session holds is gone, and so is this). */
-    private record Answer(WeakReference<MailboxIndex> view, Object request, Object value, long chars) {
+    private record Answer(WeakReference<MailboxIndex> view, Object request, Object value, long bytes) {
     }
 
     /** The keys of some messages of a mailbox (rows of {@code view}), in their order. */
     public SortFields[] fields(long mailboxId, String partition, MailboxIndex view, List<IndexRow> rows) {
         Entry e = entry(mailboxId);
-        String[] stored = new String[rows.size()];
+        SortFields[] out = new SortFields[rows.size()];
         List<Integer> missing = new ArrayList<>();
         synchronized (e) {
-            for (int i = 0; i < stored.length; i++) {
-                stored[i] = e.byUid.get(rows.get(i).uid());
-                if (stored[i] == null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = e.byUid.get(rows.get(i).uid());
+                if (out[i] == null) {
                     missing.add(i);
                 }
             }
         }
+        if (missing.isEmpty()) {
+            return out; // a mailbox read before: nothing to parse
+        }
         boolean bulk = missing.size() >= BULK;
-        Map<Long, String> found = new HashMap<>();
+        Map<Long, String> read = new HashMap<>(missing.size() * 2);
         if (bulk) {
             // the UIDs missing are mostly a run (a mailbox not read yet, or the newest deliveries): one range query
             long low = rows.get(missing.get(0)).uid();
@@ -98,17 +122,16 @@ public class SortFieldsCache {
             for (int i : missing) {
                 String s = all.get(rows.get(i).uid());
                 if (s != null) {
-                    stored[i] = s;
-                    found.put(rows.get(i).uid(), s);
+                    read.put(rows.get(i).uid(), s);
                 }
             }
         }
         Map<Long, String> backfill = new HashMap<>();
         for (int i : missing) {
-            if (stored[i] != null) {
+            IndexRow r = rows.get(i);
+            if (read.containsKey(r.uid())) {
                 continue;
             }
-            IndexRow r = rows.get(i);
             // a delivery of the last moments (its facts not written yet), or one the bulk read could not see
             Optional<MessageCacheData> facts = bulk ? caches.pending(r.id()) : store.cache(r.id());
             String s = facts.map(MessageCacheData::sortFields).filter(f -> !f.isEmpty()).orElse(null);
@@ -117,22 +140,37 @@ public class SortFieldsCache {
                     s = MessageCacheData.sortFields(spool.messagePath(partition, mailboxId, r.uid())).serialize();
                     backfill.put(r.id(), s);
                 } catch (NoSuchFileException gone) {
-                    stored[i] = SortFields.EMPTY.serialize(); // expunged meanwhile: sorts as a message without header
+                    out[i] = SortFields.EMPTY; // expunged meanwhile: sorts as a message without header, not kept
                     continue;
                 } catch (IOException ex) {
                     throw new java.io.UncheckedIOException(ex);
                 }
             }
-            stored[i] = s;
-            found.put(r.uid(), s);
+            read.put(r.uid(), s);
         }
         synchronized (e) {
-            found.forEach((uid, s) -> {
-                if (e.chars < maxChars && e.byUid.put(uid, s) == null) { // a mailbox past the bound alone: read again
-                    e.chars += s.length() + OVERHEAD;
-                    chars.addAndGet(s.length() + OVERHEAD);
+            long pooled = e.pooledBytes;
+            for (int i : missing) {
+                long uid = rows.get(i).uid();
+                String s = read.get(uid);
+                if (s == null) {
+                    continue;
                 }
-            });
+                SortFields known = e.byUid.get(uid); // another session's SORT may have read it meanwhile
+                if (known != null) {
+                    out[i] = known;
+                    continue;
+                }
+                boolean keep = e.bytes < maxBytes; // a mailbox past the bound alone: read again next time
+                out[i] = parse(s, keep ? e::shared : UnaryOperator.identity());
+                if (keep) {
+                    e.byUid.put(uid, out[i]);
+                    e.bytes += cost(out[i]);
+                    bytes.addAndGet(cost(out[i]));
+                }
+            }
+            e.bytes += e.pooledBytes - pooled;
+            bytes.addAndGet(e.pooledBytes - pooled);
             forgetExpunged(e, view);
         }
         if (!backfill.isEmpty()) {
@@ -144,15 +182,20 @@ public class SortFieldsCache {
             }
         }
         evict(mailboxId);
-        SortFields[] out = new SortFields[stored.length];
-        for (int i = 0; i < out.length; i++) {
-            try {
-                out[i] = SortFields.deserialize(stored[i]);
-            } catch (IllegalArgumentException damaged) {
-                out[i] = SortFields.EMPTY;
-            }
-        }
         return out;
+    }
+
+    private static SortFields parse(String stored, UnaryOperator<String> shared) {
+        try {
+            return SortFields.deserialize(stored, shared);
+        } catch (IllegalArgumentException damaged) {
+            return SortFields.EMPTY;
+        }
+    }
+
+    /** What one message's kept keys cost beside the pooled values: the record and its Message-ID, not pooled. */
+    private static long cost(SortFields f) {
+        return OVERHEAD + STRING + f.messageId().length() + 4L * f.references().size();
     }
 
     /** An answer computed on exactly this index version for an equal request, if one is kept. */
@@ -172,7 +215,7 @@ public class SortFieldsCache {
         return Optional.empty();
     }
 
-    /** Keeps an answer for {@link #answer}; {@code size} is about what it holds, in characters. */
+    /** Keeps an answer for {@link #answer}; {@code size} is about what it holds, in bytes. */
     public void remember(long mailboxId, MailboxIndex view, Object request, Object value, long size) {
         Entry e = entry(mailboxId);
         synchronized (e) {
@@ -181,16 +224,16 @@ public class SortFieldsCache {
                 e.answers.removeLast();
             }
             e.answers.addFirst(new Answer(new WeakReference<>(view), request, value, size));
-            long held = e.answers.stream().mapToLong(Answer::chars).sum();
-            chars.addAndGet(held - e.answersChars);
-            e.answersChars = held;
+            long held = e.answers.stream().mapToLong(Answer::bytes).sum();
+            bytes.addAndGet(held - e.answersBytes);
+            e.answersBytes = held;
         }
         evict(mailboxId);
     }
 
-    /** About how many characters are kept, keys and answers (for tests and the bound). */
-    long heldChars() {
-        return chars.get();
+    /** About how many bytes are kept, keys and answers (for tests and the bound). */
+    long heldBytes() {
+        return bytes.get();
     }
 
     private Entry entry(long mailboxId) {
@@ -199,7 +242,10 @@ public class SortFieldsCache {
         return e;
     }
 
-    /** Keys of messages long expunged go once they outnumber the mailbox's own. */
+    /**
+     * Keys of messages long expunged go once they outnumber the mailbox's own, and the pool is built again from the
+     * keys left, so that values only expunged messages had go too.
+     */
     private void forgetExpunged(Entry e, MailboxIndex view) {
         if (e.byUid.size() <= 2 * view.size() + 1024) {
             return;
@@ -208,20 +254,28 @@ public class SortFieldsCache {
         for (int i = 0; i < view.size(); i++) {
             present.add(view.uid(i));
         }
-        for (Iterator<Map.Entry<Long, String>> it = e.byUid.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, String> kv = it.next();
-            if (!present.contains(kv.getKey())) {
-                long cost = kv.getValue().length() + OVERHEAD;
-                e.chars -= cost;
-                chars.addAndGet(-cost);
-                it.remove();
-            }
+        e.byUid.keySet().retainAll(present);
+        e.pool.clear();
+        e.pooledBytes = 0;
+        long kept = 0;
+        for (SortFields f : e.byUid.values()) {
+            kept += cost(f);
+            e.shared(f.subject().base());
+            e.shared(f.from());
+            e.shared(f.to());
+            e.shared(f.cc());
+            e.shared(f.displayFrom());
+            e.shared(f.displayTo());
+            f.references().forEach(e::shared);
         }
+        kept += e.pooledBytes;
+        bytes.addAndGet(kept - e.bytes);
+        e.bytes = kept;
     }
 
     /** Least recently used mailboxes go (never the one in use) until the bound holds. */
     private void evict(long inUse) {
-        while (chars.get() > maxChars) {
+        while (bytes.get() > maxBytes) {
             Map.Entry<Long, Entry> oldest = null;
             for (Map.Entry<Long, Entry> kv : entries.entrySet()) {
                 if (kv.getKey() != inUse && (oldest == null || kv.getValue().lastUse < oldest.getValue().lastUse)) {
@@ -233,7 +287,7 @@ public class SortFieldsCache {
             }
             Entry gone = oldest.getValue();
             synchronized (gone) {
-                chars.addAndGet(-(gone.chars + gone.answersChars));
+                bytes.addAndGet(-(gone.bytes + gone.answersBytes));
             }
         }
     }

@@ -134,15 +134,46 @@ class SortFieldsCacheTest {
         List<IndexRow> rows = rows(100);
         rows.forEach(r -> stored.put(r.uid(), fields("x".repeat(200))));
         MailboxIndex view = MailboxIndex.of(rows, 100);
-        cache.maxChars = 50_000; // two mailboxes' worth
+        cache.maxBytes = 50_000; // two mailboxes' worth
         for (long mailbox = 1; mailbox <= 5; mailbox++) {
             cache.fields(mailbox, "default", view, rows);
-            assertTrue(cache.heldChars() <= 50_000, () -> "" + cache.heldChars());
+            assertTrue(cache.heldBytes() <= 50_000, () -> "" + cache.heldBytes());
         }
         int before = bulkReads;
         cache.fields(5, "default", view, rows);
         assertEquals(before, bulkReads, "the mailbox in use stays");
         cache.fields(1, "default", view, rows);
         assertEquals(before + 1, bulkReads, "the oldest went");
+    }
+
+    @Test
+    void keysAreKeptParsedAndTheirRepeatedValuesOnce() {
+        List<IndexRow> rows = rows(100);
+        rows.forEach(r -> stored.put(r.uid(), SortFields.of(Map.of("subject", "Re: weekly report",
+                "from", "Ann <ann@example.org>", "message-id", "<" + r.uid() + "@example.org>")).serialize()));
+        MailboxIndex view = MailboxIndex.of(rows, 100);
+        SortFields[] first = cache.fields(7, "default", view, rows);
+        SortFields[] again = cache.fields(7, "default", view, rows);
+        assertSame(first[5], again[5], "the second SORT takes the parsed keys");
+        assertSame(first[0].from(), first[99].from(), "one sender, one copy");
+        assertSame(first[0].subject().base(), first[99].subject().base());
+        assertEquals("<100@example.org>", again[99].messageId());
+    }
+
+    @Test
+    void keysOfExpungedMessagesGoWithTheValuesOnlyTheyHad() {
+        List<IndexRow> rows = rows(3000);
+        rows.forEach(r -> stored.put(r.uid(), SortFields.of(Map.of("subject", "subject " + r.uid())).serialize()));
+        cache.fields(7, "default", MailboxIndex.of(rows, 3000), rows);
+        long all = cache.heldBytes();
+        List<IndexRow> left = new ArrayList<>(rows.subList(0, 10));
+        left.add(row(3001));
+        MailboxIndex smaller = MailboxIndex.of(left, 3001);
+        facts.put(4001L, new MessageCacheData("", "", "", "", "", fields("newest")));
+        cache.fields(7, "default", smaller, List.of(row(3001)));
+        assertTrue(cache.heldBytes() < all / 100, () -> all + " then " + cache.heldBytes());
+        int before = bulkReads + singleReads;
+        cache.fields(7, "default", smaller, left);
+        assertEquals(before, bulkReads + singleReads, "the keys of messages still there stay");
     }
 }

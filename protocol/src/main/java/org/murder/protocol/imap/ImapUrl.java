@@ -96,7 +96,7 @@ public record ImapUrl(Optional<String> mailbox, OptionalLong uidValidity, long u
         String name;
         try {
             name = MailboxNames.fromWire(utf8(percentDecode(rawMailbox.substring(0, rawMailbox.length() - 1))), true);
-            if (MailboxNames.isUnusable(name)) {
+            if (MailboxName.of(name) instanceof MailboxName.Unusable) {
                 // a name no mailbox can have (a command would answer NO): a URL naming it names nothing
                 throw new InvalidUrlException("Invalid mailbox name in the URL");
             }

@@ -135,38 +135,19 @@ public final class MailboxNames {
         }
     }
 
-    /*
-     * A name a client sent that is well-formed IMAP but that no mailbox can have: modified UTF-7 that is not the
-     * canonical encoding ("&Jjo", "&AGE-"), 8-bit or control characters without UTF8=ACCEPT, the empty name. RFC 3501
-     * and 9051 keep BAD for syntax errors, and Cyrus 3.6 answers such names NO (its parser takes 8-bit in quoted
-     * strings too): they are names of mailboxes that do not exist and cannot be created. The commands carry them
-     * as text beginning with a lone low surrogate, which no decoded name can hold (the modified UTF-7 decoder and
-     * strict UTF-8 both refuse one), so such a name equals no real one and has no internal form; the rest is the
-     * wire form, which a proxy passes on as it came.
-     */
-    private static final char UNUSABLE = '\uDC00';
-
-    /** The unusable name the client sent as {@code wire}. */
+    /** The unusable name the client sent as {@code wire}, as a command carries it ({@link MailboxName.Unusable}). */
     public static String unusable(String wire) {
-        return UNUSABLE + wire;
+        return new MailboxName.Unusable(wire).carried();
     }
 
     /** Whether {@code name} is {@link #unusable}: no mailbox has it, none can be created with it. */
     public static boolean isUnusable(String name) {
-        return !name.isEmpty() && name.charAt(0) == UNUSABLE;
-    }
-
-    /** The modified UTF-7 form of a name a client sent, the first step to its internal name; empty if unusable. */
-    public static java.util.Optional<String> encodeUsable(String name) {
-        return isUnusable(name) ? java.util.Optional.empty() : java.util.Optional.of(encodeUtf7(name));
+        return MailboxName.of(name) instanceof MailboxName.Unusable;
     }
 
     /** The wire form of a name: modified UTF-7 unless UTF8=ACCEPT is enabled; an unusable one's as it came. */
     public static String toWire(String name, boolean utf8Accept) {
-        if (isUnusable(name)) {
-            return name.substring(1);
-        }
-        return utf8Accept ? name : encodeUtf7(name);
+        return MailboxName.of(name).wire(utf8Accept);
     }
 
     /** C0 controls, DEL and C1 controls: never part of a mailbox name. */

@@ -133,7 +133,7 @@ class MailboxNamesTest {
         assertTrue(MailboxNames.isUnusable(name), wire);
         assertEquals(wire, MailboxNames.toWire(name, false)); // a proxy passes it on as it came
         assertEquals(wire, MailboxNames.toWire(name, true));
-        assertEquals(java.util.Optional.empty(), MailboxNames.encodeUsable(name)); // it has no internal name
+        assertEquals(java.util.Optional.empty(), MailboxName.of(name).utf7()); // it has no internal name
         assertThrows(IllegalArgumentException.class, () -> MailboxNames.encodeUtf7(name));
         assertTrue(MailboxNames.isUnusable(MailboxNames.patternFromWire(wire, false)), wire);
     }
@@ -143,7 +143,7 @@ class MailboxNamesTest {
     void unusualButCanonicalNamesAreNames(String wire) {
         String name = MailboxNames.fromWire(wire, false);
         assertFalse(MailboxNames.isUnusable(name), wire);
-        assertEquals(java.util.Optional.of(wire), MailboxNames.encodeUsable(name));
+        assertEquals(java.util.Optional.of(wire), MailboxName.of(name).utf7());
     }
 
     @Test

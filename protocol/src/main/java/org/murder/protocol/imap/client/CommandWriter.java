@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.murder.protocol.imap.ImapReader;
+import org.murder.protocol.imap.MailboxName;
 import org.murder.protocol.imap.MailboxNames;
 
 /**
@@ -111,13 +112,13 @@ final class CommandWriter {
     /**
      * A name that may be empty: a LIST reference, a quota root, or (with {@code wildcards}) a pattern. Control
      * characters are refused: no server accepts them in a name, and a proxy must not be the one that tries — unless
-     * the name is one a client sent ({@link MailboxNames#isUnusable}).
+     * the name is one a client sent ({@link MailboxName.Unusable}).
      */
     CommandWriter mailboxPattern(String name, boolean wildcards) {
-        if (MailboxNames.isUnusable(name)) {
+        if (MailboxName.of(name) instanceof MailboxName.Unusable unusable) {
             // the client's own name, passed on as it came (quoted or counted, never bare if it cannot be) for the
             // server to refuse as it would refuse it from the client
-            return bareOrString(MailboxNames.toWire(name, encoding.utf8Accept()), wildcards);
+            return bareOrString(unusable.wire(), wildcards);
         }
         if (hasControl(name)) {
             throw new ImapEncodingException("Control character in mailbox name: " + printable(name));

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -140,6 +141,14 @@ public record SortFields(OptionalLong sentDate, BaseSubject subject, String from
 
     /** {@link #serialize}'s output back; {@link IllegalArgumentException} for anything else. */
     public static SortFields deserialize(String text) {
+        return deserialize(text, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #serialize}'s output back, the values that repeat across a mailbox (addresses, display names, base
+     * subjects, referenced IDs) passed through {@code shared} so that a cache of many messages can keep one copy each.
+     */
+    public static SortFields deserialize(String text, UnaryOperator<String> shared) {
         if (!text.startsWith(VERSION)) {
             throw new IllegalArgumentException("not serialised sort fields");
         }
@@ -158,9 +167,18 @@ public record SortFields(OptionalLong sentDate, BaseSubject subject, String from
         if (p != text.length()) {
             throw new IllegalArgumentException("not serialised sort fields");
         }
+        List<String> refs = List.of();
+        if (!v[9].isEmpty()) {
+            String[] ids = v[9].split(" ");
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = shared.apply(ids[i]);
+            }
+            refs = List.of(ids);
+        }
         return new SortFields(v[0].isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(v[0])),
-                v[1].isEmpty() && v[2].equals("0") ? BaseSubject.EMPTY : new BaseSubject(v[1], v[2].equals("1")),
-                v[3], v[4], v[5], v[6], v[7], v[8], v[9].isEmpty() ? List.of() : List.of(v[9].split(" ")));
+                v[1].isEmpty() && v[2].equals("0") ? BaseSubject.EMPTY : new BaseSubject(shared.apply(v[1]), v[2].equals("1")),
+                shared.apply(v[3]), shared.apply(v[4]), shared.apply(v[5]), shared.apply(v[6]), shared.apply(v[7]), v[8],
+                refs);
     }
 
     private static void put(StringBuilder out, String value) {

@@ -17,16 +17,9 @@
 # (flock) while the topology runs.
 set -euo pipefail
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH")
-TARGET="$BENCH/target"
-VERSION=0.1.0-SNAPSHOT
-BENCH_JAR="$TARGET/murder-bench-$VERSION.jar"
-PROTOCOL_JAR="$ROOT/protocol/target/murder-protocol-$VERSION.jar"
-EAR="$ROOT/ear/target/murder.ear"
-LOCK=${BENCH_LOCK:-/tmp/murder-it.lock}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 USER_NAME=benchmove
-ADMIN=admin; ADMIN_PW=admin-pw
+ADMIN=admin; ADMIN_PW=admin-pw   # add_users gives USER the password USER-pw
 
 export MURDER_VAR="$TARGET/move-var"
 export MURDER_PORT_BASE=${BENCH_PORT_BASE:-25000}
@@ -40,37 +33,10 @@ BE2_IMAP=$(port 2 43); BE2_HTTP=$(port 2 80)
 FE1_IMAP=$(port 3 43); FE1_LMTP=$(port 3 24)
 NODES="master be1 be2 fe1"
 
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "bench: [$(date +%T)] $*"; }
-
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  newer=""
-  [[ -f "$EAR" && -f "$BENCH_JAR" ]] && newer=$(find "$ROOT"/{protocol,connector,ejb,web,ear,bench} -path '*/target' -prune \
-      -o -type f -newer "$BENCH_JAR" -print -quit 2>/dev/null || true)
-  if [[ ! -f "$EAR" || ! -f "$BENCH_JAR" || -n "$newer" ]]; then
-    say "building: mvn -B -q -DskipTests package -pl ear,bench -am"
-    (cd "$ROOT" && mvn -B -q -DskipTests package -pl ear,bench -am) || die "build failed"
-  fi
-fi
-CP="$BENCH_JAR:$PROTOCOL_JAR"
-mkdir -p "$TARGET" "$BENCH/results"
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+build_if_needed
+mkdir -p "$TARGET" "$RESULTS"
 
 # ---------------------------------------------------------------- clean-up, whatever happens
-BENCH_PID=""
-TOPO_STARTED=0
-LOCK_FD=""
-lock() { exec {LOCK_FD}>"$LOCK"; say "waiting for $LOCK"; flock "$LOCK_FD"; say "holding $LOCK"; }
-unlock() { if [[ -n "$LOCK_FD" ]]; then flock -u "$LOCK_FD"; exec {LOCK_FD}>&-; LOCK_FD=""; say "released $LOCK"; fi; }
-stop_client() {
-  if [[ -n "$BENCH_PID" ]] && kill -0 "$BENCH_PID" 2>/dev/null; then
-    kill "$BENCH_PID" 2>/dev/null || true
-    sleep 2
-    kill -9 "$BENCH_PID" 2>/dev/null || true
-  fi
-  BENCH_PID=""
-}
-stop_topology() { if (( TOPO_STARTED )); then "$ROOT/murder" stop || true; TOPO_STARTED=0; fi; }
 cleanup() {
   local rc=$?
   trap - EXIT
@@ -83,7 +49,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 jvm_of() { cat "$TOPO/$1/node/murder.pid"; }
-log_errors() { local f="$TOPO/$1/node/log/server.log"; [[ -f "$f" ]] && { grep -c -E ' (ERROR|SEVERE) ' "$f" || true; } || echo 0; }
+node_errors() { log_errors "$TOPO/$1/node/log/server.log" 0; }   # the topology is new each run
 
 lock
 if [[ -d "$MURDER_VAR" ]]; then
@@ -102,20 +68,9 @@ MURDER_TOPOLOGY_HEAP=512m "$ROOT/murder" start --topology discrete
 "$ROOT/murder" stop fe2 >/dev/null
 say "topology up in $((SECONDS - t0)) s (fe2 stopped)"
 NODE_PW=$(sed -n -E 's/^node_password:[[:space:]]*(.*)$/\1/p' "$TOPO/topology.conf")
-for u in "$USER_NAME:$USER_NAME-pw" "$ADMIN:$ADMIN_PW"; do # a backend just started may answer 503 for a while
-  for try in $(seq 1 20); do
-    "$ROOT/murder" adduser "${u%%:*}" "${u#*:}" be1 >/dev/null && break
-    (( try < 20 )) || die "could not add ${u%%:*}"
-    sleep 3
-  done
-done
+add_users be1 "$USER_NAME" "$ADMIN"
 
-PROVENANCE="\`ear/target/murder.ear\` built $(date -u -r "$EAR" '+%Y-%m-%d %H:%M:%S UTC')"
-if head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
-  dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null | wc -l)
-  PROVENANCE+=", git $head"
-  (( dirty == 0 )) || PROVENANCE+=" with $dirty modified tracked files outside bench/"
-fi
+PROVENANCE="$(ours_provenance)"
 PROVENANCE+="; the discrete topology (\`MURDER_VAR=bench/target/move-var MURDER_PORT_BASE=$MURDER_PORT_BASE\`, created for this run, fe2 stopped), every node a WildFly JVM on $(nproc) cores: "
 for n in $NODES; do
   PROVENANCE+="$n $(tr '\0' '\n' <"/proc/$(jvm_of "$n")/cmdline" | grep -E '^-Xm[sx]' | tr '\n' ' ')"
@@ -125,17 +80,14 @@ PROVENANCE+="; each node's database is its embedded H2 file (the topology's defa
 PROVENANCE+="be1 fsyncs each delivered message file and its directory before the commit and the 250, be2 each imported message file before a batch's commit (docs/backend.md, docs/moves.md); "
 PROVENANCE+="the move's settings are the defaults (\`move_batch\` 100, \`move_live_passes\` 5, \`move_quiet_pass\` 100)."
 
-OUT="$BENCH/results/move-$(date +%Y-%m-%d-%H%M%S).md"
+OUT="$RESULTS/move-$(date +%Y-%m-%d-%H%M%S).md"
 say "MoveBench: $USER_NAME on be1 → be2 through fe1"
 rc=0
-java -Xms128m -Xmx1g -cp "$CP" org.murder.bench.MoveBench 127.0.0.1 "$FE1_IMAP" "$FE1_LMTP" "$BE1_IMAP" "$BE1_LMTP" \
-  "$BE2_IMAP" "$BE2_HTTP" "$MASTER_HTTP" "$ADMIN:$ADMIN_PW" "murder-node:$NODE_PW" "$OUT" "user=$USER_NAME" "$@" &
-BENCH_PID=$!
-wait "$BENCH_PID" || rc=$?
-BENCH_PID=""
+run_client 1g MoveBench 127.0.0.1 "$FE1_IMAP" "$FE1_LMTP" "$BE1_IMAP" "$BE1_LMTP" \
+  "$BE2_IMAP" "$BE2_HTTP" "$MASTER_HTTP" "$ADMIN:$ADMIN_PW" "murder-node:$NODE_PW" "$OUT" "user=$USER_NAME" "$@" || rc=$?
 
 ERRORS=""
-for n in $NODES; do ERRORS+=" $n $(log_errors "$n")"; done
+for n in $NODES; do ERRORS+=" $n $(node_errors "$n")"; done
 # be1's spool directory of the moved mailbox: the release removes it (its id is in the log's release line, if any)
 RELEASE=$(grep -h -E 'MURDER-MOVE' "$TOPO/be1/node/log/server.log" 2>/dev/null | tail -n 3 | cut -c1-300 || true)
 # the frozen window as the source saw it: its log's "frozen" line (MURDER-MOVE-010) to its "released" (-012)

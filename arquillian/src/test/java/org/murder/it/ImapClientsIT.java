@@ -550,52 +550,6 @@ class ImapClientsIT {
         }
     }
 
-    /** Angus Mail's IDLE ({@code IMAPFolder.idle}): the idling folder hears another session's APPEND unasked. */
-    @Test
-    void angusIdleHearsAnotherSessionsAppend() throws Exception {
-        String tag = MurderNode.RUN + " idle ";
-        try (IMAPStore writer = alice(); IMAPStore idler = alice()) {
-            IMAPFolder w = freshFolder(writer, "idle");
-            w.open(Folder.READ_WRITE);
-            IMAPFolder r = (IMAPFolder) idler.getFolder(w.getFullName());
-            r.open(Folder.READ_WRITE);
-            assertEquals(0, r.getMessageCount());
-            BlockingQueue<MessageCountEvent> events = new LinkedBlockingQueue<>();
-            r.addMessageCountListener(new MessageCountListener() {
-                @Override
-                public void messagesAdded(MessageCountEvent e) {
-                    events.add(e);
-                }
-
-                @Override
-                public void messagesRemoved(MessageCountEvent e) {
-                    events.add(e);
-                }
-            });
-            java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread idling = new Thread(() -> {
-                try {
-                    r.idle(true); // IDLE until the first news, then DONE
-                } catch (Exception e) {
-                    failed.set(e);
-                }
-            }, "angus-idle");
-            idling.start();
-            Thread.sleep(500); // the IDLE sent; news that came before it would be told at its start all the same
-            AppendUID added = append(w, textMessage(tag + "while idling", "news\r\n"));
-            MessageCountEvent e = events.poll(10, TimeUnit.SECONDS);
-            assertNotNull(e, "the idler hears * 1 EXISTS");
-            assertEquals(MessageCountEvent.ADDED, e.getType());
-            idling.join(10_000);
-            assertFalse(idling.isAlive(), "idle(true) returns after the news");
-            assertEquals(null, failed.get());
-            assertEquals(tag + "while idling", e.getMessages()[0].getSubject());
-            assertEquals(added.uid, r.getUID(e.getMessages()[0]));
-            r.close(false);
-            w.close(false);
-        }
-    }
-
     @Test
     void angusSecondSessionSeesNewAndExpungedMessagesAfterNoop() throws Exception {
         String tag = MurderNode.RUN + " noop ";

@@ -152,7 +152,7 @@ public final class ImapMoveSource implements AutoCloseable {
         Answer a = admin().command("LIST \"\" " + BlockingImapClient.string(internal));
         expectOk(a, "LIST " + internal);
         return a.named("LIST").stream().map(ListResponse::parse).flatMap(Optional::stream)
-                .anyMatch(l -> internal.equals(org.murder.protocol.imap.MailboxNames.encodeUsable(l.mailbox())
+                .anyMatch(l -> internal.equals(org.murder.protocol.imap.MailboxName.of(l.mailbox()).utf7()
                         .orElse(l.mailbox())) && l.attributes().stream().noneMatch(x -> x.equalsIgnoreCase("\\Noselect")
                         || x.equalsIgnoreCase("\\NonExistent")));
     }

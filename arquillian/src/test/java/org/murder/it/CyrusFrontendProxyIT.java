@@ -74,7 +74,7 @@ class CyrusFrontendProxyIT {
 
     @BeforeAll
     void startMurder() throws Exception {
-        Peers.require(isRoot(), "needs root: Cyrus's backend listens on 143 and 24");
+        Peers.require(Peers.isRoot(), "needs root: Cyrus's backend listens on 143 and 24");
         Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
         Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("pop3d")),
@@ -114,7 +114,7 @@ class CyrusFrontendProxyIT {
                     .setting(CYRUS_IP + "_pop3_address", CYRUS_IP + ":110")
                     .listener(HOST, FE.imap())
                     .prepare();
-            startAll(master, frontend);
+            StandaloneNode.startAll(master, frontend);
 
             cyrus = new CyrusBackend("backend-our-fe", root.resolve("our-fe-" + run), CYRUS_IP, HOST, MASTER.mupdate(),
                     ADMIN, ADMIN_PW)
@@ -140,21 +140,6 @@ class CyrusFrontendProxyIT {
         }
     }
 
-    private static void startAll(StandaloneNode... nodes) throws Exception {
-        ExecutorService starters = Executors.newFixedThreadPool(nodes.length);
-        try {
-            List<Future<StandaloneNode>> started = new ArrayList<>();
-            for (StandaloneNode n : nodes) {
-                started.add(starters.submit(n::start));
-            }
-            for (Future<StandaloneNode> f : started) {
-                f.get();
-            }
-        } finally {
-            starters.shutdownNow();
-        }
-    }
-
     @AfterAll
     void stopMurder() throws Exception {
         List<String> problems = new ArrayList<>();
@@ -172,14 +157,6 @@ class CyrusFrontendProxyIT {
         }
         if (!problems.isEmpty()) {
             fail("cleanup: " + problems);
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (Exception e) {
-            return "root".equals(System.getProperty("user.name"));
         }
     }
 

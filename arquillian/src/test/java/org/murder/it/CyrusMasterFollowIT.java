@@ -61,7 +61,7 @@ class CyrusMasterFollowIT {
 
     @BeforeAll
     void startMurder() throws Exception {
-        Peers.require(isRoot(), "needs root: Cyrus's backend listens on 143 and 24");
+        Peers.require(Peers.isRoot(), "needs root: Cyrus's backend listens on 143 and 24");
         Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("mupdate")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
         Path root = Path.of(System.getProperty("cyrus.it.dir", "target/cyrus-it")).toAbsolutePath();
@@ -122,14 +122,6 @@ class CyrusMasterFollowIT {
         }
         if (!problems.isEmpty()) {
             fail("cleanup: " + problems);
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (Exception e) {
-            return "root".equals(System.getProperty("user.name"));
         }
     }
 

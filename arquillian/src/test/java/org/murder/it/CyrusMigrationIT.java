@@ -84,7 +84,7 @@ class CyrusMigrationIT {
 
     @BeforeAll
     void startMurder() throws Exception {
-        Peers.require(isRoot(), "needs root: Cyrus's backend listens on 143 and 24");
+        Peers.require(Peers.isRoot(), "needs root: Cyrus's backend listens on 143 and 24");
         Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
         Path root = Path.of(System.getProperty("cyrus.it.dir", "target/cyrus-it")).toAbsolutePath();
@@ -159,7 +159,7 @@ class CyrusMigrationIT {
                     .setting(OURS + "_lmtp_address", HOST + ":" + BE.lmtp())
                     .listener(HOST, FE.imap())
                     .prepare();
-            startAll(master, backend, frontend);
+            StandaloneNode.startAll(master, backend, frontend);
 
             cyrus = new CyrusBackend("backend-migrate", root.resolve("migrate-" + run), CYRUS_IP, HOST, MASTER.mupdate(),
                     ADMIN, ADMIN_PW)
@@ -187,21 +187,6 @@ class CyrusMigrationIT {
         }
     }
 
-    private static void startAll(StandaloneNode... nodes) throws Exception {
-        ExecutorService starters = Executors.newFixedThreadPool(nodes.length);
-        try {
-            List<Future<StandaloneNode>> started = new ArrayList<>();
-            for (StandaloneNode n : nodes) {
-                started.add(starters.submit(n::start));
-            }
-            for (Future<StandaloneNode> f : started) {
-                f.get();
-            }
-        } finally {
-            starters.shutdownNow();
-        }
-    }
-
     @AfterAll
     void stopMurder() throws Exception {
         List<String> problems = new ArrayList<>();
@@ -219,14 +204,6 @@ class CyrusMigrationIT {
         }
         if (!problems.isEmpty()) {
             fail("cleanup: " + problems);
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (Exception e) {
-            return "root".equals(System.getProperty("user.name"));
         }
     }
 

@@ -86,7 +86,7 @@ class CyrusMurderBackendIT {
 
     @BeforeAll
     void startMurder() throws Exception {
-        Peers.require(isRoot(),
+        Peers.require(Peers.isRoot(),
                 "needs root: the backend listens on 143 and 24, Cyrus's proxies need a private /etc/services");
         Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("master")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
@@ -136,14 +136,6 @@ class CyrusMurderBackendIT {
         } catch (Exception | Error e) {
             stopMurder();
             throw e;
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (Exception e) {
-            return "root".equals(System.getProperty("user.name"));
         }
     }
 

@@ -66,7 +66,7 @@ class CyrusPop3ProxyIT {
 
     @BeforeAll
     void startMurder() throws Exception {
-        Peers.require(isRoot(), "needs root: the backend listens on 110, Cyrus's proxies need a private /etc/services");
+        Peers.require(Peers.isRoot(), "needs root: the backend listens on 110, Cyrus's proxies need a private /etc/services");
         Peers.require(Files.isExecutable(CyrusInstance.CYRUS_BIN.resolve("pop3d")),
                 "Debian's Cyrus (cyrus-imapd, cyrus-pop3d, cyrus-murder) is not installed in " + CyrusInstance.CYRUS_BIN);
         Peers.require(Files.isExecutable(MupdateTest.defaultBinary()), "mupdatetest (cyrus-clients) is not installed");
@@ -123,14 +123,6 @@ class CyrusPop3ProxyIT {
         deliver(message("first " + run, "one", ".a leading dot", "two"));
         deliver(message("second " + run, "body of the second"));
         deliver(message("third " + run, "line 1", "line 2"));
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (Exception e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
     }
 
     @AfterAll

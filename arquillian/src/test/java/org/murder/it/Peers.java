@@ -15,6 +15,15 @@ public final class Peers {
     private Peers() {
     }
 
+    /** Whether this JVM runs as root (Cyrus's services bind ports below 1024 and switch to user cyrus). */
+    public static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"));
+        } catch (Exception e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
     public static void require(boolean present, String what) {
         if (REQUIRED) {
             assertTrue(present, what + " (interop.required; -Dinterop.required=false skips instead)");

@@ -72,6 +72,22 @@ public final class StandaloneNode implements AutoCloseable {
     }
 
     /** Where the failsafe executions put their nodes: a sibling of {@code murder.node.dir} named {@code name}. */
+    /** Starts the nodes at once (each a WildFly process of its own) and returns when all are up. */
+    public static void startAll(StandaloneNode... nodes) throws Exception {
+        java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(nodes.length);
+        try {
+            java.util.List<java.util.concurrent.Future<StandaloneNode>> started = new java.util.ArrayList<>();
+            for (StandaloneNode n : nodes) {
+                started.add(starters.submit(n::start));
+            }
+            for (java.util.concurrent.Future<StandaloneNode> f : started) {
+                f.get();
+            }
+        } finally {
+            starters.shutdownNow();
+        }
+    }
+
     public static Path baseDir(String name) {
         return Path.of(System.getProperty("murder.node.dir", "target/nodes/h2")).toAbsolutePath().getParent().resolve(name);
     }

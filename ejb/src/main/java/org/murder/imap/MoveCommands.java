@@ -128,15 +128,13 @@ public class MoveCommands {
         if (from.isEmpty()) {
             return;
         }
-        String location = r.location().orElseThrow();
-        int bang = location.indexOf('!');
-        String server = location.substring(0, bang);
-        String partition = location.substring(bang + 1);
-        if (server.equalsIgnoreCase(holder)) {
+        org.murder.protocol.mupdate.Location to = org.murder.protocol.mupdate.Location.parse(r.location().orElseThrow());
+        if (to.server().equalsIgnoreCase(holder)) {
             no(c, tag, "Mailbox is already on " + holder);
             return;
         }
-        pull(c, s, tag, from.get(), holder, server, partition.isEmpty() ? settings.defaultPartition() : partition);
+        pull(c, s, tag, from.get(), holder, to.server(),
+                to.partition().isEmpty() ? settings.defaultPartition() : to.partition());
     }
 
     /** Asks {@code server} to pull {@code name} from {@code source} (XPULL) and answers when the move is over. */

@@ -3,7 +3,6 @@ package org.murder.move;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,12 +90,12 @@ final class CyrusMoveSource implements MoveSource {
                     throw new ImapMoveSource.Refused("the master places " + name + " at " + r.server() + "!"
                             + r.partition() + " (" + r.kind() + "), not at " + m.source());
                 }
-                entries.add(new Entry(name, r.partition(), aclText(imap.acl(name))));
+                entries.add(new Entry(name, r.partition(), ImapMoveSource.aclText(imap.acl(name))));
             }
             here.frozenEntries(m.id(), encode(entries));
         }
         for (Entry e : entries) {
-            for (Map.Entry<String, String> right : aclMap(e.acl()).entrySet()) {
+            for (Map.Entry<String, String> right : ImapMoveSource.aclMap(e.acl()).entrySet()) {
                 String narrowed = readOnly(right.getValue());
                 if (!narrowed.equals(right.getValue())) {
                     imap.setAcl(e.name(), right.getKey(), narrowed);
@@ -114,7 +113,7 @@ final class CyrusMoveSource implements MoveSource {
     public void unfreeze(MailboxMove m) throws IOException {
         List<Entry> entries = decode(m.frozenEntries());
         for (Entry e : entries) {
-            for (Map.Entry<String, String> right : aclMap(e.acl()).entrySet()) {
+            for (Map.Entry<String, String> right : ImapMoveSource.aclMap(e.acl()).entrySet()) {
                 imap.setAcl(e.name(), right.getKey(), right.getValue());
             }
             master.giveBack(e.name(), m.source(), e.partition(), e.acl());
@@ -156,7 +155,7 @@ final class CyrusMoveSource implements MoveSource {
     public Map<String, String> acl(MailboxMove m, String internal) throws IOException {
         for (Entry e : decode(m.frozenEntries())) {
             if (e.name().equals(internal)) {
-                return aclMap(e.acl()); // the ACL before the freeze narrowed it
+                return ImapMoveSource.aclMap(e.acl()); // the ACL before the freeze narrowed it
             }
         }
         return imap.acl(internal); // made after the freeze began: never narrowed
@@ -182,24 +181,6 @@ final class CyrusMoveSource implements MoveSource {
     /** The UIDs the source gave after the last pass. */
     static List<Long> late(Set<Long> uids, long syncedUidNext) {
         return uids.stream().filter(u -> u >= syncedUidNext).sorted().toList();
-    }
-
-    /** The master's ACL form: {@code id\trights\t…}. */
-    static String aclText(Map<String, String> acl) {
-        StringBuilder b = new StringBuilder();
-        acl.forEach((who, rights) -> b.append(who).append('\t').append(rights).append('\t'));
-        return b.toString();
-    }
-
-    static Map<String, String> aclMap(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String[] w = text.split("\t");
-        for (int i = 0; i + 1 < w.length; i += 2) {
-            if (!w[i].isEmpty()) {
-                out.put(w[i], w[i + 1]);
-            }
-        }
-        return out;
     }
 
     private static final char FIELD = '\u0001';

@@ -447,4 +447,22 @@ public final class ImapMoveSource implements AutoCloseable {
         admin = null;
         selectedOn = null;
     }
+
+    /** The master's ACL form: {@code id\trights\t…}. */
+    static String aclText(Map<String, String> acl) {
+        StringBuilder b = new StringBuilder();
+        acl.forEach((who, rights) -> b.append(who).append('\t').append(rights).append('\t'));
+        return b.toString();
+    }
+
+    static Map<String, String> aclMap(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String[] w = text.split("\t");
+        for (int i = 0; i + 1 < w.length; i += 2) {
+            if (!w[i].isEmpty()) {
+                out.put(w[i], w[i + 1]);
+            }
+        }
+        return out;
+    }
 }

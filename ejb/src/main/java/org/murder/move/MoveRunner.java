@@ -385,9 +385,8 @@ public class MoveRunner {
     /** ACLs and special use of every copy; for a whole user, the quota root and the subscriptions, kept for the switch. */
     private void metadata(MailboxMove m, ImapMoveSource source, MoveSource flavour) throws IOException {
         for (MailboxMoveItem i : moves.items(m.id())) {
-            StringBuilder acl = new StringBuilder();
-            flavour.acl(m, i.name()).forEach((who, rights) -> acl.append(who).append('\t').append(rights).append('\t'));
-            imports.importAttributes(i.localId(), acl.toString(), source.specialUse(i.name()).orElse(null));
+            imports.importAttributes(i.localId(), ImapMoveSource.aclText(flavour.acl(m, i.name())),
+                    source.specialUse(i.name()).orElse(null));
         }
         if (!m.wholeUser()) {
             return;

@@ -28,10 +28,10 @@ class CyrusMoveSourceTest {
         acl.put("bob", "lrswipkxtecdan");
         acl.put("anyone", "p");
         acl.put("group:staff", "lr");
-        String text = CyrusMoveSource.aclText(acl);
+        String text = ImapMoveSource.aclText(acl);
         assertEquals("bob\tlrswipkxtecdan\tanyone\tp\tgroup:staff\tlr\t", text);
-        assertEquals(acl, CyrusMoveSource.aclMap(text));
-        assertEquals(Map.of(), CyrusMoveSource.aclMap(""));
+        assertEquals(acl, ImapMoveSource.aclMap(text));
+        assertEquals(Map.of(), ImapMoveSource.aclMap(""));
     }
 
     @Test

@@ -21,7 +21,10 @@
 #                                              FETCH phases, fsync calls per delivery counted (strace); results in
 #                                              bench/results/db-<date>.md
 #   bench/run-backend.sh sort [key=value ...] SortBench: SORT/THREAD on a 100,000-message mailbox of threads and
-#                                              QRESYNC SELECT after 1,000 changes; results in bench/results/sort-<date>.md
+#                                              QRESYNC SELECT after 1,000 changes; results in bench/results/sort-<date>.md.
+#                                              "first" means first since the server started only when the run did not
+#                                              populate: populate with `sort qresync-runs=0` (the QRESYNC phase changes
+#                                              1,250 messages, differently on each server), then measure with `sort`
 #   bench/run-backend.sh lmtp-selected [key=value ...]
 #                                              LMTP into a mailbox with and without a session that has it SELECTed
 #                                              and IDLEs: phases warmup,lmtp1,lmtpN,lmtp1-sel,lmtpN-sel into
@@ -133,7 +136,7 @@ cyrus_pids() {
   done
 }
 stop_cyrus() {
-  [[ -n "$CYRUS_PID" ]] || return 0
+  [[ -n "${CYRUS_PID:-}" ]] || return 0
   local others
   others=$(cyrus_pids)
   kill -TERM "$CYRUS_PID" 2>/dev/null || true   # master stops its children

@@ -414,8 +414,7 @@ public class MailboxService {
     public void remove(long mailboxId) {
         StoreMailbox m = em.find(StoreMailbox.class, mailboxId);
         if (m != null) {
-            em.createQuery("DELETE FROM StoreMessageCache c WHERE c.messageId IN "
-                    + "(SELECT m.id FROM StoreMessage m WHERE m.mailboxId = :box)").setParameter("box", mailboxId).executeUpdate();
+            org.murder.store.MessageFacts.removeMailbox(em, mailboxId);
             em.createQuery("DELETE FROM StoreMessage m WHERE m.mailboxId = :box").setParameter("box", mailboxId).executeUpdate();
             recent.forget(mailboxId);
             indexes.forget(mailboxId);

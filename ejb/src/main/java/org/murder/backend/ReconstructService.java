@@ -81,10 +81,7 @@ public class ReconstructService {
             if (!files.containsKey(e.getKey())) {
                 fixes.add(new Fix(box.name(), e.getKey(), "index entry without a file: removed"));
                 if (!dryRun) {
-                    StoreMessageCache c = em.find(StoreMessageCache.class, e.getValue().id());
-                    if (c != null) {
-                        em.remove(c);
-                    }
+                    org.murder.store.MessageFacts.remove(em, e.getValue().id());
                     em.remove(e.getValue());
                 }
             }
@@ -105,10 +102,7 @@ public class ReconstructService {
                 fixes.add(new Fix(box.name(), uid, "size " + row.size() + " in the index, " + fileSize + " on disk: re-indexed"));
                 if (!dryRun) {
                     MessageFlags flags = row.flags();
-                    StoreMessageCache c = em.find(StoreMessageCache.class, row.id());
-                    if (c != null) {
-                        em.remove(c);
-                    }
+                    org.murder.store.MessageFacts.remove(em, row.id());
                     em.remove(row);
                     em.flush();
                     index(box, uid, f.getValue(), fileSize).flags(flags);
@@ -136,9 +130,11 @@ public class ReconstructService {
         }
         StoreMessage m = new StoreMessage(box.id(), uid, box.takeModSeq(), MessageFlags.NONE,
                 Instant.ofEpochMilli(Files.getLastModifiedTime(file).toMillis()), size, sha);
+        MessageCacheData facts = MessageCacheData.of(structure, file);
+        m.sentDate(facts);
         em.persist(m);
         em.flush();
-        em.persist(new StoreMessageCache(m.id(), MessageCacheData.of(structure, file)));
+        org.murder.store.MessageFacts.persist(em, m.id(), facts);
         return m;
     }
 

@@ -1227,7 +1227,7 @@ public class MessageCommands {
                 int i = told.indexOf(u);
                 SelectedMailbox.Message m = sel.of(told.row(i));
                 return evaluator.matches(new SpoolMessage(m, i + 1, sel.isRecent(u),
-                        spool.messagePath(sel.partition, sel.mailboxId, u)));
+                        () -> spool.messagePath(sel.partition, sel.mailboxId, u)));
             }).mapToLong(Long::longValue).toArray();
             long[] members = LiveResults.merge(LiveResults.unchanged(l.uids, gone, touched), matching);
             long[] after = members;

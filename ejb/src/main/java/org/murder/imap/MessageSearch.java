@@ -29,7 +29,7 @@ final class MessageSearch {
         for (int i = 0; i < count; i++) {
             SelectedMailbox.Message m = sel.message(i);
             SpoolMessage view = new SpoolMessage(m, i + 1, sel.isRecent(m.uid()),
-                    spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
+                    () -> spool.messagePath(sel.partition, sel.mailboxId, m.uid()));
             if (evaluator.matches(view)) {
                 hits[n++] = i;
                 highestModSeq = Math.max(highestModSeq, m.modSeq());

@@ -63,9 +63,7 @@ public class SortCommands {
         long highestModSeq = 0;
         if (order == null) {
             MessageSearch.Hits hits = MessageSearch.run(sel, so.key(), spool);
-            boolean headers = so.criteria().stream().anyMatch(k -> k.key() != SortCriterion.Key.ARRIVAL
-                    && k.key() != SortCriterion.Key.SIZE);
-            order = MessageSorter.sort(messages(sel, view, hits.positions(), headers), so.criteria());
+            order = MessageSorter.sort(messages(sel, view, hits.positions(), so.criteria()), so.criteria());
             highestModSeq = hits.highestModSeq();
             if (shareable) {
                 cache.remember(sel.mailboxId, view, request, order, 4L * order.length);
@@ -110,9 +108,7 @@ public class SortCommands {
 
     /** The positions of the view (ascending) in the order the criteria give: a live sorted result sorted again. */
     int[] order(SelectedMailbox sel, MailboxIndex view, int[] positions, List<SortCriterion> criteria) {
-        boolean headers = criteria.stream().anyMatch(k -> k.key() != SortCriterion.Key.ARRIVAL
-                && k.key() != SortCriterion.Key.SIZE);
-        return MessageSorter.sort(messages(sel, view, positions, headers), criteria);
+        return MessageSorter.sort(messages(sel, view, positions, criteria), criteria);
     }
 
     void thread(Connection c, ImapSession s, SelectedMailbox sel, ImapCommand.ThreadCommand th) {
@@ -123,7 +119,7 @@ public class SortCommands {
         long highestModSeq = 0;
         if (text == null) {
             MessageSearch.Hits hits = MessageSearch.run(sel, th.key(), spool);
-            List<SortMessage> messages = messages(sel, view, hits.positions(), true);
+            List<SortMessage> messages = messages(sel, view, hits.positions(), true, true);
             ThreadTree tree = th.algorithm() == ThreadAlgorithm.REFERENCES ? Threader.references(messages)
                     : Threader.orderedSubject(messages);
             StringBuilder out = new StringBuilder(messages.size() * 8);
@@ -141,19 +137,53 @@ public class SortCommands {
         c.write(ImapResponses.thread(text, modSeqs ? OptionalLong.of(highestModSeq) : OptionalLong.empty()));
     }
 
-    /** The messages at some positions of the view, with their header keys when the criteria need them. */
-    private List<SortMessage> messages(SelectedMailbox sel, MailboxIndex view, int[] positions, boolean headers) {
+    /**
+     * The messages at some positions of the view, with their header keys when the criteria need them. DATE takes the
+     * sent date from the index (as Cyrus takes it from cyrus.index); only messages stored before it was kept there
+     * have their keys read for it.
+     */
+    private List<SortMessage> messages(SelectedMailbox sel, MailboxIndex view, int[] positions, boolean headers,
+                                       boolean dates) {
         List<IndexRow> rows = new ArrayList<>(positions.length);
         for (int p : positions) {
             rows.add(view.row(p));
         }
-        SortFields[] fields = headers ? cache.fields(sel.mailboxId, sel.partition, view, rows) : null;
+        SortFields[] fields = null;
+        if (headers) {
+            fields = cache.fields(sel.mailboxId, sel.partition, view, rows);
+        } else if (dates) {
+            List<Integer> undated = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (!rows.get(i).hasSentDate()) {
+                    undated.add(i);
+                }
+            }
+            if (!undated.isEmpty()) {
+                SortFields[] some = cache.fields(sel.mailboxId, sel.partition, view,
+                        undated.stream().map(rows::get).toList());
+                fields = new SortFields[rows.size()];
+                for (int k = 0; k < some.length; k++) {
+                    fields[undated.get(k)] = some[k];
+                }
+            }
+        }
         List<SortMessage> out = new ArrayList<>(positions.length);
         for (int i = 0; i < positions.length; i++) {
             IndexRow r = rows.get(i);
-            out.add(new SortMessage(positions[i], r.internalDate().getEpochSecond(), r.size(),
-                    fields == null ? SortFields.EMPTY : fields[i]));
+            SortFields f = fields == null || fields[i] == null ? SortFields.EMPTY : fields[i];
+            long internal = r.internalDate().getEpochSecond();
+            out.add(new SortMessage(positions[i], internal, r.hasSentDate() ? r.sentDate() : f.sentDateOr(internal),
+                    r.size(), f));
         }
         return out;
+    }
+
+    /** The messages SORT orders by these criteria: header keys only for those that compare header text. */
+    private List<SortMessage> messages(SelectedMailbox sel, MailboxIndex view, int[] positions,
+                                       List<SortCriterion> criteria) {
+        boolean headers = criteria.stream().anyMatch(k -> k.key() != SortCriterion.Key.ARRIVAL
+                && k.key() != SortCriterion.Key.SIZE && k.key() != SortCriterion.Key.DATE);
+        boolean dates = criteria.stream().anyMatch(k -> k.key() == SortCriterion.Key.DATE);
+        return messages(sel, view, positions, headers, dates);
     }
 }

@@ -13,11 +13,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.murder.protocol.imap.message.EncodedWords;
 import org.murder.protocol.imap.search.BodyText;
 import org.murder.protocol.imap.search.SearchableMessage;
@@ -27,17 +25,22 @@ final class SpoolMessage implements SearchableMessage {
 
     private final SelectedMailbox.Message message;
     private final long msn;
-    private final Path file;
+    /** Made only when a key reads the file: most searches (flags, dates, UIDs) never do. */
+    private final java.util.function.Supplier<Path> file;
     private List<String[]> fields;
     private String body;
 
     private final boolean recent;
 
-    SpoolMessage(SelectedMailbox.Message message, long msn, boolean recent, Path file) {
+    SpoolMessage(SelectedMailbox.Message message, long msn, boolean recent, java.util.function.Supplier<Path> file) {
         this.message = message;
         this.recent = recent;
         this.msn = msn;
         this.file = file;
+    }
+
+    SpoolMessage(SelectedMailbox.Message message, long msn, boolean recent, Path file) {
+        this(message, msn, recent, () -> file);
     }
 
     @Override
@@ -51,8 +54,8 @@ final class SpoolMessage implements SearchableMessage {
     }
 
     @Override
-    public Set<String> flags() {
-        return new LinkedHashSet<>(message.flags().atoms());
+    public java.util.Collection<String> flags() {
+        return message.flags().atoms();
     }
 
     @Override
@@ -81,7 +84,7 @@ final class SpoolMessage implements SearchableMessage {
         }
         String raw;
         try {
-            raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            raw = new String(Files.readAllBytes(file.get()), StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             // Expunged by another session that this one has not been told about yet (EXPUNGE may not be sent
             // during SEARCH): the session still numbers it, its file is gone. RFC 2180 4.1.3 lets SEARCH treat
@@ -159,7 +162,7 @@ final class SpoolMessage implements SearchableMessage {
     @Override
     public String bodyText() {
         if (body == null) {
-            try (java.io.InputStream in = Files.newInputStream(file)) {
+            try (java.io.InputStream in = Files.newInputStream(file.get())) {
                 body = BodyText.of(in);
             } catch (NoSuchFileException e) {
                 body = ""; // expunged meanwhile, as in load()

@@ -104,8 +104,7 @@ public class MoveSourceService {
         }
         long until = System.currentTimeMillis() + settings.moveSettings().tombstone().toMillis();
         for (StoreMailbox m : rows) {
-            em.createQuery("DELETE FROM StoreMessageCache c WHERE c.messageId IN "
-                    + "(SELECT s.id FROM StoreMessage s WHERE s.mailboxId = :box)").setParameter("box", m.id()).executeUpdate();
+            org.murder.store.MessageFacts.removeMailbox(em, m.id());
             em.createQuery("DELETE FROM StoreMessage s WHERE s.mailboxId = :box").setParameter("box", m.id()).executeUpdate();
             StoreMoved old = em.find(StoreMoved.class, m.name());
             if (old != null) {

@@ -112,8 +112,9 @@ public class ImportStore {
             onRollback(() -> spool.delete(linked));
             StoreMessage row = new StoreMessage(box.id(), message.uid(), message.modSeq(), message.flags(),
                     message.internalDate(), message.file().size(), message.file().sha256());
+            row.sentDate(message.cache());
             em.persist(row);
-            em.persist(new StoreMessageCache(row.id(), message.cache()));
+            MessageFacts.persist(em, row.id(), message.cache());
             box.counted(1, message.file().size());
             box.importHead(message.uid() + 1, message.modSeq());
             present.put(message.uid(), message.modSeq());
@@ -158,10 +159,7 @@ public class ImportStore {
         List<Long> removed = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (StoreMessage m : messages(mailboxId, uids)) {
-            StoreMessageCache c = em.find(StoreMessageCache.class, m.id());
-            if (c != null) {
-                em.remove(c);
-            }
+            MessageFacts.remove(em, m.id());
             em.remove(m);
             box.counted(-1, -m.size());
             em.persist(new StoreExpunged(mailboxId, m.uid(), modSeq, now));

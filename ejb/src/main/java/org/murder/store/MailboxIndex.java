@@ -20,8 +20,9 @@ import org.murder.store.MessageStore.IndexRow;
  * touches and shares the others, so versions that sessions still hold cost little beside the newest, and two
  * versions are compared chunk by chunk, skipping the chunks they share ({@link #diff}).
  *
- * <p>Compact on purpose (a 100,000-message mailbox is about 3 MB): UIDs are 32-bit (RFC 3501 2.3.1.1), sizes
- * below 2 GiB, internal dates in seconds (IMAP shows no finer).
+ * <p>Compact on purpose (a 100,000-message mailbox is about 4 MB): UIDs are 32-bit (RFC 3501 2.3.1.1), sizes
+ * below 2 GiB, internal dates in seconds (IMAP shows no finer). Sent dates are kept too, as Cyrus's index record
+ * keeps them, so that SORT (DATE) needs no header keys.
  */
 public final class MailboxIndex {
 
@@ -36,6 +37,8 @@ public final class MailboxIndex {
         final long[] modSeqs;
         final int[] sizes;
         final int[] dates;
+        /** What SORT (DATE) orders by, seconds ({@link IndexRow#sentDate()}). */
+        final long[] sentDates;
         final MessageFlags[] flags;
         /** Keywords in use in this chunk, lower case → first spelling; FLAGS lists the union. */
         final Map<String, String> keywords;
@@ -47,6 +50,7 @@ public final class MailboxIndex {
             modSeqs = Arrays.copyOfRange(rows.modSeqs, from, to);
             sizes = Arrays.copyOfRange(rows.sizes, from, to);
             dates = Arrays.copyOfRange(rows.dates, from, to);
+            sentDates = Arrays.copyOfRange(rows.sentDates, from, to);
             flags = Arrays.copyOfRange(rows.flags, from, to);
             Map<String, String> kw = new LinkedHashMap<>();
             for (MessageFlags f : flags) {
@@ -67,7 +71,7 @@ public final class MailboxIndex {
 
         IndexRow row(int i) {
             return new IndexRow(ids[i], uid(i), modSeqs[i], flags[i], Integer.toUnsignedLong(sizes[i]),
-                    Instant.ofEpochSecond(Integer.toUnsignedLong(dates[i])));
+                    Instant.ofEpochSecond(Integer.toUnsignedLong(dates[i])), sentDates[i]);
         }
 
         long lastUid() {
@@ -151,6 +155,12 @@ public final class MailboxIndex {
     public MessageFlags flags(int index) {
         int k = chunkOf(index);
         return chunks[k].flags[offset(k, index)];
+    }
+
+    /** What SORT (DATE) orders this message by, or {@link IndexRow#NO_SENT_DATE}. */
+    public long sentDate(int index) {
+        int k = chunkOf(index);
+        return chunks[k].sentDates[offset(k, index)];
     }
 
     public long modSeq(int index) {
@@ -268,6 +278,7 @@ public final class MailboxIndex {
         long[] modSeqs;
         int[] sizes;
         int[] dates;
+        long[] sentDates;
         MessageFlags[] flags;
 
         Rows(int capacity) {
@@ -277,6 +288,7 @@ public final class MailboxIndex {
             modSeqs = new long[c];
             sizes = new int[c];
             dates = new int[c];
+            sentDates = new long[c];
             flags = new MessageFlags[c];
         }
 
@@ -288,6 +300,7 @@ public final class MailboxIndex {
                 modSeqs = Arrays.copyOf(modSeqs, c);
                 sizes = Arrays.copyOf(sizes, c);
                 dates = Arrays.copyOf(dates, c);
+                sentDates = Arrays.copyOf(sentDates, c);
                 flags = Arrays.copyOf(flags, c);
             }
         }
@@ -299,6 +312,7 @@ public final class MailboxIndex {
             modSeqs[n] = c.modSeqs[i];
             sizes[n] = c.sizes[i];
             dates[n] = c.dates[i];
+            sentDates[n] = c.sentDates[i];
             flags[n] = c.flags[i];
             n++;
         }
@@ -310,6 +324,7 @@ public final class MailboxIndex {
             modSeqs[n] = r.modSeq();
             sizes[n] = (int) Math.min(Integer.MAX_VALUE, r.size());
             dates[n] = (int) r.internalDate().getEpochSecond();
+            sentDates[n] = r.sentDate();
             flags[n] = intern(r.flags());
             n++;
         }

@@ -30,6 +30,22 @@ public record MessageCacheData(String envelope, String bodyStructure, String bod
                 HeaderScan.first(file, "Message-ID").orElse(""), sortFields(file).serialize());
     }
 
+    /**
+     * The date SORT (DATE) orders by, epoch seconds: the sent date, or {@code internalDate} when the message has none
+     * (RFC 5256 §2.2); empty when the sort fields are not known. Kept on the message's index row, as Cyrus keeps it in
+     * cyrus.index, so that DATE never reads the header keys.
+     */
+    public java.util.OptionalLong sentDate(java.time.Instant internalDate) {
+        if (sortFields.isEmpty()) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return java.util.OptionalLong.of(SortFields.deserialize(sortFields).sentDateOr(internalDate.getEpochSecond()));
+        } catch (IllegalArgumentException damaged) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** What SORT and THREAD need of a message, read from its header (the file is read no further). */
     public static SortFields sortFields(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 8192)) {

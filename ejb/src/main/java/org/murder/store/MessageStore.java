@@ -111,6 +111,7 @@ public class MessageStore {
             onRollback(() -> spool.delete(linked.path()));
             StoreMessage row = new StoreMessage(box.id(), uid, modSeq, message.flags(), message.internalDate(),
                     message.file().size(), message.file().sha256());
+            row.sentDate(message.cache());
             em.persist(row);
             onCommit(() -> caches.offer(row.id(), message.cache()));
             added.add(indexRow(row));
@@ -175,7 +176,22 @@ public class MessageStore {
     }
 
     /** A message's index fields, read without building entities (the selected state of a big mailbox). */
-    public record IndexRow(long id, long uid, long modSeq, MessageFlags flags, long size, Instant internalDate) {
+    /**
+     * A message as the index holds it; {@code sentDate} is what SORT (DATE) orders by ({@link StoreMessage#sentDate()}),
+     * {@link #NO_SENT_DATE} when not recorded.
+     */
+    public record IndexRow(long id, long uid, long modSeq, MessageFlags flags, long size, Instant internalDate,
+                           long sentDate) {
+
+        public static final long NO_SENT_DATE = Long.MIN_VALUE;
+
+        public IndexRow(long id, long uid, long modSeq, MessageFlags flags, long size, Instant internalDate) {
+            this(id, uid, modSeq, flags, size, internalDate, NO_SENT_DATE);
+        }
+
+        public boolean hasSentDate() {
+            return sentDate != NO_SENT_DATE;
+        }
     }
 
     /**
@@ -215,18 +231,42 @@ public class MessageStore {
         }
     };
 
+    /**
+     * Rows read per query when a whole mailbox is read: below the embedded database's in-memory result limit (H2's
+     * MAX_MEMORY_ROWS, 40,000 rows per GB of heap), past which it copies the whole result to a temporary file before
+     * returning its first row — a 100,000-message mailbox read in one query took three times as long.
+     */
+    static final int PAGE = 10_000;
+
     private List<IndexRow> indexRows(long mailboxId, long changedSince) {
-        List<Object[]> rows = em.createQuery("SELECT m.id, m.uid, m.modSeq, m.seen, m.answered, m.flagged, m.deleted, "
-                + "m.draft, m.keywords, m.size, m.internalDate FROM StoreMessage m WHERE m.mailboxId = :mailbox"
-                + " AND m.modSeq > :since ORDER BY m.uid", Object[].class)
-                .setParameter("mailbox", mailboxId).setParameter("since", changedSince).getResultList();
-        List<IndexRow> out = new ArrayList<>(rows.size());
-        for (Object[] r : rows) {
-            String keywords = (String) r[8];
-            MessageFlags flags = MessageFlags.of((Boolean) r[3], (Boolean) r[4], (Boolean) r[5], (Boolean) r[6],
-                    (Boolean) r[7], keywords == null || keywords.isBlank() ? List.of() : List.of(keywords.trim().split(" +")));
-            out.add(new IndexRow(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), ((Number) r[2]).longValue(), flags,
-                    ((Number) r[9]).longValue(), Instant.ofEpochMilli(((Number) r[10]).longValue())));
+        List<Object[]> head = em.createQuery("SELECT b.uidNext, b.messages FROM StoreMailbox b WHERE b.id = :id", Object[].class)
+                .setParameter("id", mailboxId).getResultList();
+        if (head.isEmpty()) {
+            return List.of();
+        }
+        // windows of UIDs that hold about PAGE messages each (by range: with LIMIT the database may sort all for each
+        // page); a message delivered after the head was read lies beyond them and comes with the next delta
+        long uidNext = ((Number) head.get(0)[0]).longValue();
+        long messages = ((Number) head.get(0)[1]).longValue();
+        long span = Math.max(PAGE, uidNext * PAGE / Math.max(1, messages));
+        List<IndexRow> out = new ArrayList<>();
+        for (long from = 0; from < uidNext; from += span) {
+            int start = out.size();
+            em.createQuery("SELECT m.id, m.uid, m.modSeq, m.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords,"
+                    + " m.size, m.internalDate, m.sentDate FROM StoreMessage m WHERE m.mailboxId = :mailbox"
+                    + " AND m.modSeq > :since AND m.uid BETWEEN :lo AND :hi", Object[].class)
+                    .setParameter("mailbox", mailboxId).setParameter("since", changedSince).setParameter("lo", from)
+                    .setParameter("hi", Math.min(uidNext - 1, from + span - 1)).getResultStream().forEach(r -> {
+                        String keywords = (String) r[8];
+                        MessageFlags flags = MessageFlags.of((Boolean) r[3], (Boolean) r[4], (Boolean) r[5], (Boolean) r[6],
+                                (Boolean) r[7], keywords == null || keywords.isBlank() ? List.of()
+                                        : List.of(keywords.trim().split(" +")));
+                        out.add(new IndexRow(((Number) r[0]).longValue(), ((Number) r[1]).longValue(),
+                                ((Number) r[2]).longValue(), flags, ((Number) r[9]).longValue(),
+                                Instant.ofEpochMilli(((Number) r[10]).longValue()),
+                                r[11] == null ? IndexRow.NO_SENT_DATE : ((Number) r[11]).longValue()));
+                    });
+            out.subList(start, out.size()).sort(java.util.Comparator.comparingLong(IndexRow::uid));
         }
         return out;
     }
@@ -264,25 +304,53 @@ public class MessageStore {
 
     /**
      * The stored sort fields of a mailbox's messages with UIDs from {@code lowUid} to {@code highUid}, UID →
-     * {@link org.murder.protocol.imap.sort.SortFields}' stored form, in one query (SORT's first look at a big mailbox);
-     * messages without them are left out.
+     * {@link org.murder.protocol.imap.sort.SortFields}' stored form, in a few queries (SORT's first look at a big mailbox);
+     * messages without them are left out. {@code wanted}: about how many messages the range holds.
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public java.util.Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid) {
+    public java.util.Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid, int wanted) {
         java.util.Map<Long, String> out = new java.util.HashMap<>();
-        em.createQuery("SELECT m.uid, c.sortFields FROM StoreMessage m, StoreMessageCache c WHERE m.mailboxId = :mailbox"
-                + " AND m.uid BETWEEN :lo AND :hi AND c.messageId = m.id AND c.sortFields IS NOT NULL", Object[].class)
-                .setParameter("mailbox", mailboxId).setParameter("lo", lowUid).setParameter("hi", highUid).getResultStream()
-                .forEach(r -> out.put(((Number) r[0]).longValue(), (String) r[1]));
+        // windows of UIDs that hold about PAGE messages each, as indexRows' pages and for the same reason; by range,
+        // not by LIMIT: the join would be sorted whole for each page
+        long span = Math.max(PAGE, (highUid - lowUid + 1) * PAGE / Math.max(1, wanted));
+        for (long from = lowUid; from <= highUid; from += span) {
+            long to = Math.min(highUid, from + span - 1);
+            int before = out.size();
+            em.createQuery("SELECT m.uid, k.fields FROM StoreMessage m, StoreSortKey k WHERE m.mailboxId = :mailbox"
+                    + " AND m.uid BETWEEN :lo AND :hi AND k.messageId = m.id", Object[].class)
+                    .setParameter("mailbox", mailboxId).setParameter("lo", from).setParameter("hi", to).getResultStream()
+                    .forEach(r -> out.put(((Number) r[0]).longValue(), (String) r[1]));
+            if (out.size() - before < Math.min(wanted, to - from + 1) / 2) {
+                // messages stored before store_sort_key existed keep their keys in the wide row
+                em.createQuery("SELECT m.uid, c.sortFields FROM StoreMessage m, StoreMessageCache c"
+                        + " WHERE m.mailboxId = :mailbox AND m.uid BETWEEN :lo AND :hi AND c.messageId = m.id"
+                        + " AND c.sortFields IS NOT NULL", Object[].class)
+                        .setParameter("mailbox", mailboxId).setParameter("lo", from).setParameter("hi", to).getResultStream()
+                        .forEach(r -> out.putIfAbsent(((Number) r[0]).longValue(), (String) r[1]));
+            }
+        }
         return out;
     }
 
-    /** Fills in the sort fields of stored facts that lack them (written before SORT existed), by message id. */
+    /** One message's stored sort fields, if any (store_sort_key, else the wide row's of an older message). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<String> sortFields(long messageId) {
+        StoreSortKey k = em.find(StoreSortKey.class, messageId);
+        if (k != null) {
+            return Optional.of(k.fields());
+        }
+        return em.createQuery("SELECT c.sortFields FROM StoreMessageCache c WHERE c.messageId = :id AND c.sortFields IS NOT NULL",
+                String.class).setParameter("id", messageId).getResultStream().findFirst();
+    }
+
+    /** Stores the sort fields of messages whose facts lack them (written before SORT existed), by message id. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void saveSortFields(java.util.Map<Long, String> byMessageId) {
-        byMessageId.forEach((id, fields) -> em.createQuery("UPDATE StoreMessageCache c SET c.sortFields = :fields"
-                + " WHERE c.messageId = :id AND c.sortFields IS NULL").setParameter("fields", fields)
-                .setParameter("id", id).executeUpdate());
+        byMessageId.forEach((id, fields) -> {
+            if (em.find(StoreMessage.class, id) != null && em.find(StoreSortKey.class, id) == null) {
+                em.persist(new StoreSortKey(id, fields));
+            }
+        });
     }
 
     /** Writes parsed facts of messages that still exist and have none stored (MessageCaches' batches). */
@@ -290,7 +358,7 @@ public class MessageStore {
     public void saveCaches(java.util.Map<Long, MessageCacheData> batch) {
         batch.forEach((id, data) -> {
             if (em.find(StoreMessage.class, id) != null && em.find(StoreMessageCache.class, id) == null) {
-                em.persist(new StoreMessageCache(id, data));
+                MessageFacts.persist(em, id, data);
             }
         });
     }
@@ -332,10 +400,7 @@ public class MessageStore {
         List<Long> gone = new ArrayList<>();
         long size = 0;
         for (StoreMessage m : victims) {
-            StoreMessageCache c = em.find(StoreMessageCache.class, m.id());
-            if (c != null) {
-                em.remove(c);
-            }
+            MessageFacts.remove(em, m.id());
             em.remove(m);
             gone.add(m.uid());
             size += m.size();
@@ -379,7 +444,7 @@ public class MessageStore {
     }
 
     static IndexRow indexRow(StoreMessage m) {
-        return new IndexRow(m.id(), m.uid(), m.modSeq(), m.flags(), m.size(), m.internalDate());
+        return new IndexRow(m.id(), m.uid(), m.modSeq(), m.flags(), m.size(), m.internalDate(), m.sentDate());
     }
 
     /** After commit, this change goes into the node's shared index in memory when it is the next one it lacks. */
@@ -418,6 +483,7 @@ public class MessageStore {
             long modSeq = to.takeModSeq();
             onRollback(() -> spool.delete(linked.path()));
             StoreMessage copy = new StoreMessage(to.id(), uid, modSeq, m.flags(), m.internalDate(), m.size(), m.sha256());
+            copy.sentDate(m.sentDate());
             em.persist(copy);
             added.add(indexRow(copy));
             cache(m.id()).ifPresent(data -> onCommit(() -> caches.offer(copy.id(), data)));

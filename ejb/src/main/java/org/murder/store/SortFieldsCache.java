@@ -118,7 +118,7 @@ public class SortFieldsCache {
                 low = Math.min(low, rows.get(i).uid());
                 high = Math.max(high, rows.get(i).uid());
             }
-            Map<Long, String> all = store.sortFields(mailboxId, low, high);
+            Map<Long, String> all = store.sortFields(mailboxId, low, high, missing.size());
             for (int i : missing) {
                 String s = all.get(rows.get(i).uid());
                 if (s != null) {
@@ -133,8 +133,8 @@ public class SortFieldsCache {
                 continue;
             }
             // a delivery of the last moments (its facts not written yet), or one the bulk read could not see
-            Optional<MessageCacheData> facts = bulk ? caches.pending(r.id()) : store.cache(r.id());
-            String s = facts.map(MessageCacheData::sortFields).filter(f -> !f.isEmpty()).orElse(null);
+            String s = caches.pending(r.id()).map(MessageCacheData::sortFields).filter(f -> !f.isEmpty())
+                    .or(() -> bulk ? Optional.empty() : store.sortFields(r.id())).orElse(null);
             if (s == null) {
                 try {
                     s = MessageCacheData.sortFields(spool.messagePath(partition, mailboxId, r.uid())).serialize();

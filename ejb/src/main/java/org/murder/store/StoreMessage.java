@@ -62,6 +62,12 @@ public class StoreMessage {
     @Column(nullable = false, length = 64)
     private String sha256;
 
+    /**
+     * The date SORT (DATE) orders by, epoch seconds ({@link MessageCacheData#sentDate}); null in rows written before
+     * it was kept, whose DATE then comes from the header keys.
+     */
+    private Long sentDate;
+
     protected StoreMessage() {
     }
 
@@ -119,5 +125,19 @@ public class StoreMessage {
 
     public String sha256() {
         return sha256;
+    }
+
+    /** {@link #sentDate}, or {@link MessageStore.IndexRow#NO_SENT_DATE}. */
+    public long sentDate() {
+        return sentDate == null ? MessageStore.IndexRow.NO_SENT_DATE : sentDate;
+    }
+
+    public void sentDate(long seconds) {
+        this.sentDate = seconds == MessageStore.IndexRow.NO_SENT_DATE ? null : seconds;
+    }
+
+    /** The sent date from the message's parsed facts, when they hold its sort fields. */
+    public void sentDate(MessageCacheData facts) {
+        facts.sentDate(internalDate()).ifPresent(this::sentDate);
     }
 }

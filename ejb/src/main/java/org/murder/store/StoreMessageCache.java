@@ -45,7 +45,10 @@ public class StoreMessageCache {
     @Column(length = 998)
     private String messageIdHeader;
 
-    /** {@link org.murder.protocol.imap.sort.SortFields}' stored form; null in rows written before SORT existed. */
+    /**
+     * {@link org.murder.protocol.imap.sort.SortFields}' stored form in rows written before {@link StoreSortKey} kept them
+     * (null in those written before SORT existed, and in every newer row).
+     */
     @Column(length = org.murder.protocol.imap.sort.SortFields.MAX_SERIALIZED)
     private String sortFields;
 
@@ -59,7 +62,6 @@ public class StoreMessageCache {
         this.body = d.body();
         this.structure = d.structure();
         this.messageIdHeader = d.messageIdHeader().isEmpty() ? null : truncate(d.messageIdHeader(), 998);
-        this.sortFields = d.sortFields().isEmpty() ? null : d.sortFields();
     }
 
     private static String truncate(String s, int n) {

@@ -42,6 +42,24 @@ class MailboxIndexTest {
     }
 
     @Test
+    void sentDatesStayWithTheirMessagesThroughChanges() {
+        List<IndexRow> rows = new ArrayList<>();
+        for (int u = 1; u <= 3 * MailboxIndex.CHUNK; u++) {
+            IndexRow r = row(u, u, false);
+            rows.add(new IndexRow(r.id(), r.uid(), r.modSeq(), r.flags(), r.size(), r.internalDate(),
+                    u % 7 == 0 ? IndexRow.NO_SENT_DATE : 1_000_000L - u));
+        }
+        MailboxIndex index = MailboxIndex.of(rows, 5000)
+                .apply(List.of(row(10, 5001, true)), new long[] {3, 4}, 5001); // a flag change and two expunges
+        assertEquals(3 * MailboxIndex.CHUNK - 2, index.size());
+        assertEquals(1_000_000L - 1, index.sentDate(0));
+        assertEquals(1_000_000L - 5, index.sentDate(2), "after the expunged ones");
+        assertEquals(IndexRow.NO_SENT_DATE, index.sentDate(index.indexOf(7)));
+        assertEquals(IndexRow.NO_SENT_DATE, index.sentDate(index.indexOf(10)), "the flag change's row brings its own");
+        assertEquals(1_000_000L - 3 * MailboxIndex.CHUNK, index.row(index.size() - 1).sentDate());
+    }
+
+    @Test
     void aChangeCopiesOnlyTheChunksItTouches() {
         MailboxIndex before = MailboxIndex.of(rows(10 * MailboxIndex.CHUNK), 100);
         MailboxIndex flag = before.apply(List.of(row(2, 101, true)), new long[0], 101);

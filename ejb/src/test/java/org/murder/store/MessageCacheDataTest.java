@@ -33,4 +33,16 @@ class MessageCacheDataTest {
         assertEquals("A", sort.from());
         assertEquals("<a1@example.org>", sort.messageId());
     }
+
+    @Test
+    void theSentDateForSortIsTheDateHeadersElseTheInternalDate() throws IOException {
+        java.time.Instant internal = java.time.Instant.ofEpochSecond(1_700_000_000L);
+        Path dated = dir.resolve("2.");
+        Files.writeString(dated, "Date: Thu, 1 Jan 2015 10:00:00 +0200\r\nSubject: x\r\n\r\nbody\r\n", StandardCharsets.US_ASCII);
+        assertEquals(1_420_099_200L, MessageCacheData.parse(dated).sentDate(internal).getAsLong());
+        Path undated = dir.resolve("3.");
+        Files.writeString(undated, "Date: not a date\r\nSubject: x\r\n\r\nbody\r\n", StandardCharsets.US_ASCII);
+        assertEquals(1_700_000_000L, MessageCacheData.parse(undated).sentDate(internal).getAsLong());
+        assertTrue(new MessageCacheData("", "", "", "", "", "").sentDate(internal).isEmpty(), "facts without sort fields");
+    }
 }

@@ -40,7 +40,7 @@ class SortFieldsCacheTest {
         cache.caches = new MessageCaches();
         cache.store = new MessageStore() {
             @Override
-            public Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid) {
+            public Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid, int wanted) {
                 bulkReads++;
                 Map<Long, String> out = new HashMap<>();
                 stored.forEach((uid, f) -> {
@@ -52,9 +52,9 @@ class SortFieldsCacheTest {
             }
 
             @Override
-            public Optional<MessageCacheData> cache(long messageId) {
+            public Optional<String> sortFields(long messageId) {
                 singleReads++;
-                return Optional.ofNullable(facts.get(messageId));
+                return Optional.ofNullable(facts.get(messageId)).map(MessageCacheData::sortFields).filter(f -> !f.isEmpty());
             }
 
             @Override

@@ -46,7 +46,7 @@ public final class SortFieldsCacheTiming {
             cache.caches = new MessageCaches();
             cache.store = new MessageStore() {
                 @Override
-                public Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid) {
+                public Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid, int wanted) {
                     Map<Long, String> copy = new HashMap<>(stored.size() * 2);
                     stored.forEach((uid, s) -> copy.put(uid, new String(s))); // as the database hands out new strings
                     return copy;

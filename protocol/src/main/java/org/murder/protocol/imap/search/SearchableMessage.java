@@ -3,7 +3,6 @@ package org.murder.protocol.imap.search;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What {@link SearchEvaluator} needs to know of one message. Header and body text are asked for only when a
@@ -17,7 +16,7 @@ public interface SearchableMessage {
     long sequenceNumber();
 
     /** System flags and keywords set on the message ({@code \Recent} aside); compared case-insensitively. */
-    Set<String> flags();
+    java.util.Collection<String> flags();
 
     /** Whether this session sees the message as recent. */
     boolean recent();

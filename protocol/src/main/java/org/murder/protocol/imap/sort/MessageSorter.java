@@ -1,8 +1,11 @@
 package org.murder.protocol.imap.sort;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import org.murder.protocol.imap.command.SortCriterion;
 
@@ -16,49 +19,109 @@ public final class MessageSorter {
     private MessageSorter() {
     }
 
-    /** The messages' positions in sorted order. */
+    /**
+     * The messages' positions in sorted order. Each criterion is turned into one number per message first — dates and
+     * sizes as they are, header text as its rank among the distinct values (each compared once, not once per pair of
+     * messages) — and the criteria into one rank each, so that sorting is of plain numbers (positions must be ≥ 0).
+     */
     public static int[] sort(List<SortMessage> messages, List<SortCriterion> criteria) {
-        SortMessage[] m = messages.toArray(new SortMessage[0]);
-        Comparator<SortMessage> order = null;
+        int n = messages.size();
+        int[] rank = new int[n]; // the order so far: all equal
+        long[] pair = new long[n];
         for (SortCriterion c : criteria) {
-            Comparator<SortMessage> one = comparator(c.key());
-            if (c.reverse()) {
-                one = one.reversed();
+            int[] next = denseRanks(keys(messages, c.key()));
+            int top = 0;
+            for (int r : next) {
+                top = Math.max(top, r);
             }
-            order = order == null ? one : order.thenComparing(one);
+            for (int i = 0; i < n; i++) {
+                pair[i] = (long) rank[i] << 32 | (c.reverse() ? top - next[i] : next[i]);
+            }
+            rank = denseRanks(pair); // earlier criteria first, this one among their ties
         }
-        Comparator<SortMessage> byPosition = Comparator.comparingInt(SortMessage::position);
-        Arrays.sort(m, order == null ? byPosition : order.thenComparing(byPosition));
-        int[] out = new int[m.length];
-        for (int i = 0; i < m.length; i++) {
-            out[i] = m[i].position();
+        long[] packed = new long[n];
+        for (int i = 0; i < n; i++) {
+            packed[i] = (long) rank[i] << 32 | messages.get(i).position(); // equal ones in mailbox order, never reversed
+        }
+        Arrays.sort(packed);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (int) packed[i];
         }
         return out;
     }
 
-    static Comparator<SortMessage> comparator(SortCriterion.Key key) {
+    /** Each value's rank among the distinct values, smallest 0. */
+    private static int[] denseRanks(long[] values) {
+        long[] distinct = values.clone();
+        Arrays.sort(distinct);
+        int d = 0;
+        for (int i = 0; i < distinct.length; i++) {
+            if (i == 0 || distinct[i] != distinct[d - 1]) {
+                distinct[d++] = distinct[i];
+            }
+        }
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Arrays.binarySearch(distinct, 0, d, values[i]);
+        }
+        return out;
+    }
+
+    private static long[] keys(List<SortMessage> m, SortCriterion.Key key) {
         switch (key) {
             case ARRIVAL:
-                return Comparator.comparingLong(SortMessage::internalDate);
+                return m.stream().mapToLong(SortMessage::internalDate).toArray();
             case DATE:
-                return Comparator.comparingLong(SortMessage::sentDate);
+                return m.stream().mapToLong(SortMessage::sentDate).toArray();
             case SIZE:
-                return Comparator.comparingLong(SortMessage::size);
+                return m.stream().mapToLong(SortMessage::size).toArray();
             case SUBJECT:
-                return (a, b) -> compare(a.fields().subject().base(), b.fields().subject().base());
+                return ranks(m, f -> f.subject().base());
             case FROM:
-                return (a, b) -> compare(a.fields().from(), b.fields().from());
+                return ranks(m, SortFields::from);
             case TO:
-                return (a, b) -> compare(a.fields().to(), b.fields().to());
+                return ranks(m, SortFields::to);
             case CC:
-                return (a, b) -> compare(a.fields().cc(), b.fields().cc());
+                return ranks(m, SortFields::cc);
             case DISPLAYFROM:
-                return (a, b) -> compare(a.fields().displayFrom(), b.fields().displayFrom());
+                return ranks(m, SortFields::displayFrom);
             case DISPLAYTO:
-                return (a, b) -> compare(a.fields().displayTo(), b.fields().displayTo());
+                return ranks(m, SortFields::displayTo);
             default:
                 throw new IllegalArgumentException("unknown sort key " + key);
         }
+    }
+
+    /** Each message's value as its rank in {@link #compare} order among the distinct values. */
+    private static long[] ranks(List<SortMessage> m, Function<SortFields, String> value) {
+        Map<String, Integer> ids = new HashMap<>();
+        List<String> distinct = new ArrayList<>();
+        int[] id = new int[m.size()];
+        for (int i = 0; i < id.length; i++) {
+            String v = value.apply(m.get(i).fields());
+            Integer known = ids.putIfAbsent(v, distinct.size());
+            if (known == null) {
+                id[i] = distinct.size();
+                distinct.add(v);
+            } else {
+                id[i] = known;
+            }
+        }
+        Integer[] byValue = new Integer[distinct.size()];
+        for (int d = 0; d < byValue.length; d++) {
+            byValue[d] = d;
+        }
+        Arrays.sort(byValue, (a, b) -> compare(distinct.get(a), distinct.get(b)));
+        long[] rank = new long[byValue.length];
+        for (int r = 0; r < byValue.length; r++) {
+            rank[byValue[r]] = r;
+        }
+        long[] out = new long[id.length];
+        for (int i = 0; i < id.length; i++) {
+            out[i] = rank[id[i]];
+        }
+        return out;
     }
 
     /** Code point order (UTF-16 order would put U+E000..U+FFFF after the supplementary planes). */

@@ -35,6 +35,43 @@ class MessageSorterTest {
         return new SortCriterion(key, true);
     }
 
+    /** Ranking the distinct values first orders as comparing the values pair by pair would. */
+    @Test
+    void ranksOrderAsComparingEachPair() {
+        java.util.Random r = new java.util.Random(42);
+        String[] subjects = {"", "a", "B", "ab", "\uE000", "\uD83D\uDE00", "\uFFFD", "Re: b", "zz", "A B"};
+        for (int round = 0; round < 50; round++) {
+            List<SortMessage> m = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                m.add(message(i, r.nextInt(5), r.nextInt(3), "subject", subjects[r.nextInt(subjects.length)],
+                        "from", "u" + r.nextInt(4) + "@x"));
+            }
+            List<SortCriterion> criteria = List.of(new SortCriterion(Key.SUBJECT, r.nextBoolean()),
+                    new SortCriterion(Key.FROM, r.nextBoolean()), new SortCriterion(Key.ARRIVAL, r.nextBoolean()));
+            java.util.Comparator<SortMessage> pairwise = null;
+            for (SortCriterion c : criteria) {
+                java.util.Comparator<SortMessage> one = switch (c.key()) {
+                    case SUBJECT -> (a, b) -> MessageSorter.compare(a.fields().subject().base(), b.fields().subject().base());
+                    case FROM -> (a, b) -> MessageSorter.compare(a.fields().from(), b.fields().from());
+                    default -> java.util.Comparator.comparingLong(SortMessage::internalDate);
+                };
+                one = c.reverse() ? one.reversed() : one;
+                pairwise = pairwise == null ? one : pairwise.thenComparing(one);
+            }
+            List<SortMessage> expected = new ArrayList<>(m);
+            expected.sort(pairwise.thenComparingInt(SortMessage::position));
+            assertArrayEquals(expected.stream().mapToInt(SortMessage::position).toArray(), MessageSorter.sort(m, criteria));
+        }
+    }
+
+    @Test
+    void aSentDateGivenBesideTheFieldsIsWhatDateOrdersBy() {
+        List<SortMessage> m = List.of(new SortMessage(0, 5, 300, 1, SortFields.EMPTY),
+                new SortMessage(1, 6, 100, 1, SortFields.EMPTY), new SortMessage(2, 7, 200, 1, SortFields.EMPTY));
+        assertArrayEquals(new int[] {1, 2, 0}, sort(m, by(Key.DATE)));
+        assertArrayEquals(new int[] {0, 2, 1}, sort(m, reverse(Key.DATE)));
+    }
+
     @Test
     void arrivalSizeAndTheirReverse() {
         List<SortMessage> m = List.of(message(0, 300, 10), message(1, 100, 30), message(2, 200, 20), message(3, 100, 5));

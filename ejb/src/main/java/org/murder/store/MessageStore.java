@@ -248,7 +248,8 @@ public class MessageStore {
         // page); a message delivered after the head was read lies beyond them and comes with the next delta
         long uidNext = ((Number) head.get(0)[0]).longValue();
         long messages = ((Number) head.get(0)[1]).longValue();
-        long span = Math.max(PAGE, uidNext * PAGE / Math.max(1, messages));
+        // a delta (changedSince > 0) is read whole: it scans the mailbox either way and its rows are few
+        long span = changedSince > 0 ? uidNext + 1 : Math.max(PAGE, uidNext * PAGE / Math.max(1, messages));
         List<IndexRow> out = new ArrayList<>();
         for (long from = 0; from < uidNext; from += span) {
             int start = out.size();

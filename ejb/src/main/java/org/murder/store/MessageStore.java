@@ -175,10 +175,9 @@ public class MessageStore {
         return em.createNamedQuery("StoreMessage.unseenCount", Long.class).setParameter("mailbox", mailboxId).getSingleResult();
     }
 
-    /** A message's index fields, read without building entities (the selected state of a big mailbox). */
     /**
-     * A message as the index holds it; {@code sentDate} is what SORT (DATE) orders by ({@link StoreMessage#sentDate()}),
-     * {@link #NO_SENT_DATE} when not recorded.
+     * A message's index fields, read without building entities (the selected state of a big mailbox); {@code sentDate}
+     * is what SORT (DATE) orders by ({@link StoreMessage#sentDate()}), {@link #NO_SENT_DATE} when not recorded.
      */
     public record IndexRow(long id, long uid, long modSeq, MessageFlags flags, long size, Instant internalDate,
                            long sentDate) {
@@ -238,26 +237,36 @@ public class MessageStore {
      */
     static final int PAGE = 10_000;
 
+    /**
+     * Calls {@code window} with consecutive UID ranges covering {@code low..high}, each about {@link #PAGE} messages
+     * when the range holds about {@code messages} evenly: by range, not LIMIT, which the database may meet by sorting
+     * the whole result for each page.
+     */
+    private static void inUidWindows(long low, long high, long messages, java.util.function.BiConsumer<Long, Long> window) {
+        long span = Math.max(PAGE, (high - low + 1) * PAGE / Math.max(1, messages));
+        for (long from = low; from <= high; from += span) {
+            window.accept(from, Math.min(high, from + span - 1));
+        }
+    }
+
     private List<IndexRow> indexRows(long mailboxId, long changedSince) {
         List<Object[]> head = em.createQuery("SELECT b.uidNext, b.messages FROM StoreMailbox b WHERE b.id = :id", Object[].class)
                 .setParameter("id", mailboxId).getResultList();
         if (head.isEmpty()) {
             return List.of();
         }
-        // windows of UIDs that hold about PAGE messages each (by range: with LIMIT the database may sort all for each
-        // page); a message delivered after the head was read lies beyond them and comes with the next delta
+        // a message delivered after the head was read lies beyond these windows and comes with the next delta
         long uidNext = ((Number) head.get(0)[0]).longValue();
-        long messages = ((Number) head.get(0)[1]).longValue();
-        // a delta (changedSince > 0) is read whole: it scans the mailbox either way and its rows are few
-        long span = changedSince > 0 ? uidNext + 1 : Math.max(PAGE, uidNext * PAGE / Math.max(1, messages));
+        // a delta (changedSince > 0) is read in one window: it scans the mailbox either way and its rows are few
+        long messages = changedSince > 0 ? 1 : ((Number) head.get(0)[1]).longValue();
         List<IndexRow> out = new ArrayList<>();
-        for (long from = 0; from < uidNext; from += span) {
+        inUidWindows(0, uidNext - 1, messages, (lo, hi) -> {
             int start = out.size();
             em.createQuery("SELECT m.id, m.uid, m.modSeq, m.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords,"
                     + " m.size, m.internalDate, m.sentDate FROM StoreMessage m WHERE m.mailboxId = :mailbox"
                     + " AND m.modSeq > :since AND m.uid BETWEEN :lo AND :hi", Object[].class)
-                    .setParameter("mailbox", mailboxId).setParameter("since", changedSince).setParameter("lo", from)
-                    .setParameter("hi", Math.min(uidNext - 1, from + span - 1)).getResultStream().forEach(r -> {
+                    .setParameter("mailbox", mailboxId).setParameter("since", changedSince).setParameter("lo", lo)
+                    .setParameter("hi", hi).getResultStream().forEach(r -> {
                         String keywords = (String) r[8];
                         MessageFlags flags = MessageFlags.of((Boolean) r[3], (Boolean) r[4], (Boolean) r[5], (Boolean) r[6],
                                 (Boolean) r[7], keywords == null || keywords.isBlank() ? List.of()
@@ -268,7 +277,7 @@ public class MessageStore {
                                 r[11] == null ? IndexRow.NO_SENT_DATE : ((Number) r[11]).longValue()));
                     });
             out.subList(start, out.size()).sort(java.util.Comparator.comparingLong(IndexRow::uid));
-        }
+        });
         return out;
     }
 
@@ -311,11 +320,7 @@ public class MessageStore {
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public java.util.Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid, int wanted) {
         java.util.Map<Long, String> out = new java.util.HashMap<>();
-        // windows of UIDs that hold about PAGE messages each, as indexRows' pages and for the same reason; by range,
-        // not by LIMIT: the join would be sorted whole for each page
-        long span = Math.max(PAGE, (highUid - lowUid + 1) * PAGE / Math.max(1, wanted));
-        for (long from = lowUid; from <= highUid; from += span) {
-            long to = Math.min(highUid, from + span - 1);
+        inUidWindows(lowUid, highUid, wanted, (from, to) -> {
             int before = out.size();
             em.createQuery("SELECT m.uid, k.fields FROM StoreMessage m, StoreSortKey k WHERE m.mailboxId = :mailbox"
                     + " AND m.uid BETWEEN :lo AND :hi AND k.messageId = m.id", Object[].class)
@@ -329,7 +334,7 @@ public class MessageStore {
                         .setParameter("mailbox", mailboxId).setParameter("lo", from).setParameter("hi", to).getResultStream()
                         .forEach(r -> out.putIfAbsent(((Number) r[0]).longValue(), (String) r[1]));
             }
-        }
+        });
         return out;
     }
 

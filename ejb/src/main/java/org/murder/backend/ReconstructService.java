@@ -45,6 +45,9 @@ public class ReconstructService {
     @Inject
     Spool spool;
 
+    @Inject
+    org.murder.store.SortFieldsCache sortKeys;
+
     /** One fix, for the report. */
     public record Fix(String mailbox, long uid, String what) {
         @Override
@@ -117,6 +120,9 @@ public class ReconstructService {
             if (!dryRun) {
                 box.recount(count, size, maxUid + 1);
             }
+        }
+        if (!dryRun && !fixes.isEmpty()) {
+            sortKeys.forget(box.id(), box.partition()); // a UID re-indexed from its file may hold another message now
         }
         return fixes;
     }

@@ -1,8 +1,17 @@
 package org.murder.imap;
 
+import java.time.ZonedDateTime;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.murder.protocol.imap.search.SearchEvaluator;
 import org.murder.protocol.imap.search.SearchKey;
+import org.murder.protocol.imap.search.SearchableMessage;
+import org.murder.store.MailboxIndex;
+import org.murder.store.MessageFlags;
 import org.murder.store.Spool;
 
 /** Which messages of the session's view a search key matches: what SEARCH, SORT and THREAD start from. */
@@ -23,6 +32,9 @@ final class MessageSearch {
             return new Hits(all, 0);
         }
         SearchEvaluator evaluator = new SearchEvaluator(key, count, sel.maxUid(), sel.lastResult());
+        if (!sel.sharedSeen && flagsOnly(key)) {
+            return byFlags(sel.view(), evaluator);
+        }
         int[] hits = new int[count];
         int n = 0;
         long highestModSeq = 0;
@@ -36,6 +48,95 @@ final class MessageSearch {
             }
         }
         return new Hits(Arrays.copyOf(hits, n), highestModSeq);
+    }
+
+    /** A key that looks at nothing but the flags in the index (UNSEEN, FLAGGED, NOT DELETED, KEYWORD ...). */
+    static boolean flagsOnly(SearchKey key) {
+        return !key.anyKey(k -> !(k instanceof SearchKey.Flag || k instanceof SearchKey.All || k instanceof SearchKey.Not
+                || k instanceof SearchKey.Or || k instanceof SearchKey.And));
+    }
+
+    /**
+     * A flags-only key straight over the index: decided once per distinct set of flags (the index shares one object
+     * per set), not once per message through a message view.
+     */
+    private static Hits byFlags(MailboxIndex view, SearchEvaluator evaluator) {
+        int count = view.size();
+        Map<MessageFlags, Boolean> decided = new IdentityHashMap<>();
+        int[] hits = new int[count];
+        int n = 0;
+        long highestModSeq = 0;
+        for (int i = 0; i < count; i++) {
+            MessageFlags f = view.flags(i);
+            Boolean match = decided.get(f);
+            if (match == null) {
+                match = evaluator.matches(new FlagsOnly(f));
+                decided.put(f, match);
+            }
+            if (match) {
+                hits[n++] = i;
+                highestModSeq = Math.max(highestModSeq, view.modSeq(i));
+            }
+        }
+        return new Hits(Arrays.copyOf(hits, n), highestModSeq);
+    }
+
+    /** What a flags-only key may ask of a message; anything else is a mistake in {@link #flagsOnly}. */
+    private record FlagsOnly(MessageFlags set) implements SearchableMessage {
+        @Override
+        public Collection<String> flags() {
+            return set.atoms();
+        }
+
+        @Override
+        public long uid() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public long sequenceNumber() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public boolean recent() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public ZonedDateTime internalDate() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public long size() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public long modSeq() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public List<String> header(String name) {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public Optional<ZonedDateTime> sentDate() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public String headerText() {
+            throw new IllegalStateException("not a flags-only key");
+        }
+
+        @Override
+        public String bodyText() {
+            throw new IllegalStateException("not a flags-only key");
+        }
     }
 
     /**

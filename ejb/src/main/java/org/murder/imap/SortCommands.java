@@ -144,24 +144,24 @@ public class SortCommands {
      */
     private List<SortMessage> messages(SelectedMailbox sel, MailboxIndex view, int[] positions, boolean headers,
                                        boolean dates) {
-        List<IndexRow> rows = new ArrayList<>(positions.length);
-        for (int p : positions) {
-            rows.add(view.row(p));
-        }
         SortFields[] fields = null;
         if (headers) {
-            fields = cache.fields(sel.mailboxId, sel.partition, view, rows);
+            List<IndexRow> rows = new ArrayList<>(positions.length);
+            for (int p : positions) {
+                rows.add(view.row(p));
+            }
+            fields = cache.fields(sel.mailboxId, sel.uidValidity, sel.partition, view, rows);
         } else if (dates) {
             List<Integer> undated = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                if (!rows.get(i).hasSentDate()) {
+            for (int i = 0; i < positions.length; i++) {
+                if (view.sentDate(positions[i]) == IndexRow.NO_SENT_DATE) {
                     undated.add(i);
                 }
             }
             if (!undated.isEmpty()) {
-                SortFields[] some = cache.fields(sel.mailboxId, sel.partition, view,
-                        undated.stream().map(rows::get).toList());
-                fields = new SortFields[rows.size()];
+                SortFields[] some = cache.fields(sel.mailboxId, sel.uidValidity, sel.partition, view,
+                        undated.stream().map(i -> view.row(positions[i])).toList());
+                fields = new SortFields[positions.length];
                 for (int k = 0; k < some.length; k++) {
                     fields[undated.get(k)] = some[k];
                 }
@@ -169,11 +169,12 @@ public class SortCommands {
         }
         List<SortMessage> out = new ArrayList<>(positions.length);
         for (int i = 0; i < positions.length; i++) {
-            IndexRow r = rows.get(i);
+            int p = positions[i];
             SortFields f = fields == null || fields[i] == null ? SortFields.EMPTY : fields[i];
-            long internal = r.internalDate().getEpochSecond();
-            out.add(new SortMessage(positions[i], internal, r.hasSentDate() ? r.sentDate() : f.sentDateOr(internal),
-                    r.size(), f));
+            long internal = view.internalDateSeconds(p);
+            long sent = view.sentDate(p);
+            out.add(new SortMessage(p, internal, sent != IndexRow.NO_SENT_DATE ? sent : f.sentDateOr(internal),
+                    view.messageSize(p), f));
         }
         return out;
     }

@@ -163,6 +163,18 @@ public final class MailboxIndex {
         return chunks[k].sentDates[offset(k, index)];
     }
 
+    /** INTERNALDATE in seconds, without making the row. */
+    public long internalDateSeconds(int index) {
+        int k = chunkOf(index);
+        return Integer.toUnsignedLong(chunks[k].dates[offset(k, index)]);
+    }
+
+    /** RFC822.SIZE, without making the row. */
+    public long messageSize(int index) {
+        int k = chunkOf(index);
+        return Integer.toUnsignedLong(chunks[k].sizes[offset(k, index)]);
+    }
+
     public long modSeq(int index) {
         int k = chunkOf(index);
         return chunks[k].modSeqs[offset(k, index)];

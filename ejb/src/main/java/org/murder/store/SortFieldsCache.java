@@ -5,21 +5,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.murder.protocol.imap.sort.SortFields;
+import org.murder.protocol.imap.sort.SortKeyFileFormat;
 import org.murder.store.MessageStore.IndexRow;
 
 /**
@@ -29,6 +30,9 @@ import org.murder.store.MessageStore.IndexRow;
  * the last few answers per mailbox, each valid for the one index version it was computed on, so a repeated SORT on an
  * unchanged mailbox is answered without sorting. The values that repeat in a mailbox (senders, base subjects, thread
  * roots) are kept once per mailbox. Bounded: past {@link #MAX_BYTES} the least recently used mailboxes go.
+ * <p>
+ * Keys read from the database are also added to the mailbox's sort key file ({@link SortKeyFile}), so that the first
+ * SORT after a start reads one file — as Cyrus reads cyrus.cache — not 100,000 database rows.
  */
 @ApplicationScoped // a plain bean, as MessageCaches: SORT asks it for every message
 public class SortFieldsCache {
@@ -46,6 +50,8 @@ public class SortFieldsCache {
     static final int BULK = 64;
     /** Answers kept per mailbox. */
     static final int ANSWERS = 4;
+    /** A sort key file of this many segments is written again as one. */
+    static final int MAX_SEGMENTS = 64;
 
     @EJB
     MessageStore store;
@@ -86,17 +92,27 @@ public class SortFieldsCache {
 
         long pooledBytes;
         volatile long lastUse;
+
+        /** Where the sort key file's next segment goes; −1 until it is read (or after it could not be written). */
+        long fileEnd = -1;
+        int fileSegments;
+        /** Every key the file holds is in {@link #byUid}: no need to read it again. */
+        boolean fileRead;
     }
 
     /** An answer and the index version it holds for (weakly: a version no session holds is gone, and so is this). */
     private record Answer(WeakReference<MailboxIndex> view, Object request, Object value, long bytes) {
     }
 
-    /** The keys of some messages of a mailbox (rows of {@code view}), in their order. */
-    public SortFields[] fields(long mailboxId, String partition, MailboxIndex view, List<IndexRow> rows) {
+    /**
+     * The keys of some messages of a mailbox (rows of {@code view}), in their order: from memory, else from the
+     * mailbox's sort key file, else from the database (and then added to the file).
+     */
+    public SortFields[] fields(long mailboxId, long uidValidity, String partition, MailboxIndex view, List<IndexRow> rows) {
         Entry e = entry(mailboxId);
         SortFields[] out = new SortFields[rows.size()];
         List<Integer> missing = new ArrayList<>();
+        Path file = SortKeyFile.of(spool, partition, mailboxId);
         synchronized (e) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = e.byUid.get(rows.get(i).uid());
@@ -104,9 +120,13 @@ public class SortFieldsCache {
                     missing.add(i);
                 }
             }
+            if (!missing.isEmpty() && !e.fileRead) {
+                readFile(e, file, uidValidity, rows, out, missing);
+            }
         }
         if (missing.isEmpty()) {
-            return out; // a mailbox read before: nothing to parse
+            evict(mailboxId);
+            return out; // a mailbox read before, or whose file held every key: nothing parsed one by one
         }
         boolean bulk = missing.size() >= BULK;
         Map<Long, String> read = new HashMap<>(missing.size() * 2);
@@ -150,6 +170,7 @@ public class SortFieldsCache {
         }
         synchronized (e) {
             long pooled = e.pooledBytes;
+            List<SortKeyFileFormat.Keys> toFile = new ArrayList<>();
             for (int i : missing) {
                 long uid = rows.get(i).uid();
                 String s = read.get(uid);
@@ -163,6 +184,7 @@ public class SortFieldsCache {
                 }
                 boolean keep = e.bytes < maxBytes; // a mailbox past the bound alone: read again next time
                 out[i] = parse(s, keep ? e::shared : UnaryOperator.identity());
+                toFile.add(new SortKeyFileFormat.Keys(uid, out[i]));
                 if (keep) {
                     e.byUid.put(uid, out[i]);
                     e.bytes += cost(out[i]);
@@ -171,7 +193,9 @@ public class SortFieldsCache {
             }
             e.bytes += e.pooledBytes - pooled;
             bytes.addAndGet(e.pooledBytes - pooled);
-            forgetExpunged(e, view);
+            if (!forgetExpunged(e, view, file, uidValidity)) {
+                appendToFile(e, file, uidValidity, view, toFile);
+            }
         }
         if (!backfill.isEmpty()) {
             try {
@@ -246,15 +270,11 @@ public class SortFieldsCache {
      * Keys of messages long expunged go once they outnumber the mailbox's own, and the pool is built again from the
      * keys left, so that values only expunged messages had go too.
      */
-    private void forgetExpunged(Entry e, MailboxIndex view) {
+    private boolean forgetExpunged(Entry e, MailboxIndex view, Path file, long uidValidity) {
         if (e.byUid.size() <= 2 * view.size() + 1024) {
-            return;
+            return false;
         }
-        Set<Long> present = new HashSet<>(view.size() * 2);
-        for (int i = 0; i < view.size(); i++) {
-            present.add(view.uid(i));
-        }
-        e.byUid.keySet().retainAll(present);
+        e.byUid.keySet().removeIf(uid -> uid <= view.maxUid() && view.indexOf(uid) < 0);
         e.pool.clear();
         e.pooledBytes = 0;
         long kept = 0;
@@ -271,6 +291,95 @@ public class SortFieldsCache {
         kept += e.pooledBytes;
         bytes.addAndGet(kept - e.bytes);
         e.bytes = kept;
+        if (e.fileRead) {
+            rewriteFile(e, file, uidValidity);
+        }
+        return e.fileRead;
+    }
+
+    /**
+     * Reads the mailbox's sort key file (under the entry's lock): the keys wanted go to {@code out} and leave
+     * {@code missing}; every key is kept while the bound allows, and then the file need not be read again.
+     */
+    private void readFile(Entry e, Path file, long uidValidity, List<IndexRow> rows, SortFields[] out, List<Integer> missing) {
+        Map<Long, Integer> wanted = new HashMap<>(missing.size() * 2);
+        for (int i : missing) {
+            wanted.put(rows.get(i).uid(), i);
+        }
+        long pooled = e.pooledBytes;
+        boolean[] all = {true};
+        try {
+            SortKeyFileFormat.Read r = SortKeyFile.read(file, uidValidity, v -> e.bytes < maxBytes ? e.shared(v) : v,
+                    (uid, f) -> {
+                        Integer i = wanted.get(uid);
+                        if (i != null) {
+                            out[i] = f;
+                        }
+                        if (e.bytes >= maxBytes) {
+                            all[0] = false; // a mailbox past the bound alone: its file is read again next time
+                        } else if (e.byUid.putIfAbsent(uid, f) == null) {
+                            e.bytes += cost(f);
+                            bytes.addAndGet(cost(f));
+                        }
+                    });
+            e.fileEnd = r.validEnd();
+            e.fileSegments = r.segments();
+            e.fileRead = all[0];
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(Level.FINE, "cannot read the sort key file " + file, ex);
+            e.fileEnd = -1;
+        }
+        e.bytes += e.pooledBytes - pooled;
+        bytes.addAndGet(e.pooledBytes - pooled);
+        missing.removeIf(i -> out[i] != null);
+    }
+
+    /** Adds what was read from the database to the file: a segment, or the whole file again once it has many. */
+    private void appendToFile(Entry e, Path file, long uidValidity, MailboxIndex view, List<SortKeyFileFormat.Keys> keys) {
+        if (keys.isEmpty() || e.fileEnd < 0 || !Files.isDirectory(file.getParent())) {
+            return;
+        }
+        if (e.fileSegments >= MAX_SEGMENTS && e.fileRead) {
+            rewriteFile(e, file, uidValidity);
+            return;
+        }
+        try {
+            e.fileEnd = SortKeyFile.append(file, uidValidity, e.fileEnd, keys);
+            e.fileSegments++;
+        } catch (IOException ex) {
+            LOG.log(Level.FINE, "cannot add to the sort key file " + file, ex);
+            e.fileEnd = -1; // written no more until it is read again
+            e.fileRead = false;
+        }
+    }
+
+    private void rewriteFile(Entry e, Path file, long uidValidity) {
+        List<SortKeyFileFormat.Keys> keys = new ArrayList<>(e.byUid.size());
+        e.byUid.forEach((uid, f) -> keys.add(new SortKeyFileFormat.Keys(uid, f)));
+        keys.sort(java.util.Comparator.comparingLong(SortKeyFileFormat.Keys::uid));
+        try {
+            e.fileEnd = SortKeyFile.rewrite(file, uidValidity, keys);
+            e.fileSegments = 1;
+        } catch (IOException ex) {
+            LOG.log(Level.FINE, "cannot write the sort key file " + file, ex);
+            e.fileEnd = -1;
+            e.fileRead = false;
+        }
+    }
+
+    /** Forgets a mailbox's keys, in memory and on disk (its messages may no longer be what its UIDs were). */
+    public void forget(long mailboxId, String partition) {
+        Entry gone = entries.remove(mailboxId);
+        if (gone != null) {
+            synchronized (gone) {
+                bytes.addAndGet(-(gone.bytes + gone.answersBytes));
+            }
+        }
+        try {
+            Files.deleteIfExists(SortKeyFile.of(spool, partition, mailboxId));
+        } catch (IOException ex) {
+            LOG.log(Level.WARNING, "MURDER-STORE-004 cannot delete the sort key file of mailbox " + mailboxId, ex);
+        }
     }
 
     /** Least recently used mailboxes go (never the one in use) until the bound holds. */

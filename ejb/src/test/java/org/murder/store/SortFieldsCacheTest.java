@@ -35,7 +35,12 @@ class SortFieldsCacheTest {
 
     @BeforeEach
     void setUp() {
-        cache = new SortFieldsCache();
+        cache = newCache();
+    }
+
+    /** A cache as a (re)started node has it: nothing in memory, the same database and spool. */
+    private SortFieldsCache newCache() {
+        SortFieldsCache cache = new SortFieldsCache();
         cache.spool = new Spool(Map.of("default", root));
         cache.caches = new MessageCaches();
         cache.store = new MessageStore() {
@@ -62,6 +67,7 @@ class SortFieldsCacheTest {
                 backfilled.putAll(byMessageId);
             }
         };
+        return cache;
     }
 
     private static IndexRow row(long uid) {
@@ -86,11 +92,11 @@ class SortFieldsCacheTest {
         List<IndexRow> rows = rows(200);
         rows.forEach(r -> stored.put(r.uid(), fields("s" + r.uid())));
         MailboxIndex view = MailboxIndex.of(rows, 200);
-        SortFields[] first = cache.fields(7, "default", view, rows);
+        SortFields[] first = cache.fields(7, 1, "default", view, rows);
         assertEquals("S17", first[16].subject().base());
         assertEquals(1, bulkReads);
         assertEquals(0, singleReads);
-        SortFields[] again = cache.fields(7, "default", view, rows);
+        SortFields[] again = cache.fields(7, 1, "default", view, rows);
         assertEquals("S200", again[199].subject().base());
         assertEquals(1, bulkReads, "the second time nothing is read");
         assertEquals(0, singleReads);
@@ -104,7 +110,7 @@ class SortFieldsCacheTest {
         Path dir = Files.createDirectories(root.resolve("7"));
         Files.writeString(dir.resolve("2."), "Subject: Re: from the file\r\n\r\nbody\r\n", StandardCharsets.US_ASCII);
         // UID 3 has neither facts nor a file: expunged meanwhile
-        SortFields[] f = cache.fields(7, "default", MailboxIndex.of(rows, 3), rows);
+        SortFields[] f = cache.fields(7, 1, "default", MailboxIndex.of(rows, 3), rows);
         assertEquals("FROM THE DATABASE", f[0].subject().base());
         assertEquals("FROM THE FILE", f[1].subject().base());
         assertEquals(SortFields.EMPTY, f[2]);
@@ -136,13 +142,13 @@ class SortFieldsCacheTest {
         MailboxIndex view = MailboxIndex.of(rows, 100);
         cache.maxBytes = 50_000; // two mailboxes' worth
         for (long mailbox = 1; mailbox <= 5; mailbox++) {
-            cache.fields(mailbox, "default", view, rows);
+            cache.fields(mailbox, 1, "default", view, rows);
             assertTrue(cache.heldBytes() <= 50_000, () -> "" + cache.heldBytes());
         }
         int before = bulkReads;
-        cache.fields(5, "default", view, rows);
+        cache.fields(5, 1, "default", view, rows);
         assertEquals(before, bulkReads, "the mailbox in use stays");
-        cache.fields(1, "default", view, rows);
+        cache.fields(1, 1, "default", view, rows);
         assertEquals(before + 1, bulkReads, "the oldest went");
     }
 
@@ -152,8 +158,8 @@ class SortFieldsCacheTest {
         rows.forEach(r -> stored.put(r.uid(), SortFields.of(Map.of("subject", "Re: weekly report",
                 "from", "Ann <ann@example.org>", "message-id", "<" + r.uid() + "@example.org>")).serialize()));
         MailboxIndex view = MailboxIndex.of(rows, 100);
-        SortFields[] first = cache.fields(7, "default", view, rows);
-        SortFields[] again = cache.fields(7, "default", view, rows);
+        SortFields[] first = cache.fields(7, 1, "default", view, rows);
+        SortFields[] again = cache.fields(7, 1, "default", view, rows);
         assertSame(first[5], again[5], "the second SORT takes the parsed keys");
         assertSame(first[0].from(), first[99].from(), "one sender, one copy");
         assertSame(first[0].subject().base(), first[99].subject().base());
@@ -164,16 +170,82 @@ class SortFieldsCacheTest {
     void keysOfExpungedMessagesGoWithTheValuesOnlyTheyHad() {
         List<IndexRow> rows = rows(3000);
         rows.forEach(r -> stored.put(r.uid(), SortFields.of(Map.of("subject", "subject " + r.uid())).serialize()));
-        cache.fields(7, "default", MailboxIndex.of(rows, 3000), rows);
+        cache.fields(7, 1, "default", MailboxIndex.of(rows, 3000), rows);
         long all = cache.heldBytes();
         List<IndexRow> left = new ArrayList<>(rows.subList(0, 10));
         left.add(row(3001));
         MailboxIndex smaller = MailboxIndex.of(left, 3001);
         facts.put(4001L, new MessageCacheData("", "", "", "", "", fields("newest")));
-        cache.fields(7, "default", smaller, List.of(row(3001)));
+        cache.fields(7, 1, "default", smaller, List.of(row(3001)));
         assertTrue(cache.heldBytes() < all / 100, () -> all + " then " + cache.heldBytes());
         int before = bulkReads + singleReads;
-        cache.fields(7, "default", smaller, left);
+        cache.fields(7, 1, "default", smaller, left);
         assertEquals(before, bulkReads + singleReads, "the keys of messages still there stay");
+    }
+
+    @Test
+    void aRestartedNodeReadsTheKeysFromTheMailboxsSortKeyFile() throws IOException {
+        Files.createDirectories(root.resolve("7"));
+        List<IndexRow> rows = rows(200);
+        rows.forEach(r -> stored.put(r.uid(), fields("Re: s" + r.uid())));
+        cache.fields(7, 1, "default", MailboxIndex.of(rows, 200), rows);
+        assertEquals(1, bulkReads);
+        assertTrue(Files.size(root.resolve("7").resolve(SortKeyFile.NAME)) > 200 * 10);
+
+        SortFieldsCache restarted = newCache();
+        SortFields[] f = restarted.fields(7, 1, "default", MailboxIndex.of(rows, 200), rows);
+        assertEquals(1, bulkReads, "all from the file");
+        assertEquals(SortFields.deserialize(fields("Re: s17")), f[16]);
+        assertTrue(f[16].subject().replyOrForward());
+
+        List<IndexRow> more = rows(300); // 100 delivered since: from the database, then into the file
+        more.subList(200, 300).forEach(r -> stored.put(r.uid(), fields("s" + r.uid())));
+        restarted.fields(7, 1, "default", MailboxIndex.of(more, 300), more);
+        assertEquals(2, bulkReads);
+        SortFields[] all = newCache().fields(7, 1, "default", MailboxIndex.of(more, 300), more);
+        assertEquals(2, bulkReads, "the later ones were added to the file");
+        assertEquals("S300", all[299].subject().base());
+        assertEquals(0, singleReads);
+    }
+
+    @Test
+    void aCutOrForeignSortKeyFileIsMadeGoodFromTheDatabase() throws IOException {
+        Files.createDirectories(root.resolve("7"));
+        Path file = root.resolve("7").resolve(SortKeyFile.NAME);
+        List<IndexRow> first = rows(100);
+        List<IndexRow> rows = rows(200);
+        rows.forEach(r -> stored.put(r.uid(), fields("s" + r.uid())));
+        cache.fields(7, 1, "default", MailboxIndex.of(first, 100), first);
+        cache.fields(7, 1, "default", MailboxIndex.of(rows, 200), rows); // a second segment: UIDs 101..200
+        long whole = Files.size(file);
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(whole - 5); // a crash while the second was written
+        }
+        assertEquals(2, bulkReads);
+        SortFields[] f = newCache().fields(7, 1, "default", MailboxIndex.of(rows, 200), rows);
+        assertEquals(3, bulkReads, "the cut segment's keys from the database");
+        assertEquals("S150", f[149].subject().base());
+        assertEquals(whole, Files.size(file), "and written again where the cut one was");
+        newCache().fields(7, 1, "default", MailboxIndex.of(rows, 200), rows);
+        assertEquals(3, bulkReads);
+
+        // a mailbox of the same id with another UIDVALIDITY: none of the file's keys are its
+        stored.put(5L, fields("another message"));
+        SortFields[] other = newCache().fields(7, 2, "default", MailboxIndex.of(rows, 200), rows);
+        assertEquals(4, bulkReads);
+        assertEquals("ANOTHER MESSAGE", other[4].subject().base());
+    }
+
+    @Test
+    void aForgottenMailboxLosesItsKeysAndItsFile() throws IOException {
+        Files.createDirectories(root.resolve("7"));
+        List<IndexRow> rows = rows(100);
+        rows.forEach(r -> stored.put(r.uid(), fields("s" + r.uid())));
+        cache.fields(7, 1, "default", MailboxIndex.of(rows, 100), rows);
+        cache.forget(7, "default");
+        assertTrue(Files.notExists(root.resolve("7").resolve(SortKeyFile.NAME)));
+        assertEquals(0, cache.heldBytes());
+        cache.fields(7, 1, "default", MailboxIndex.of(rows, 100), rows);
+        assertEquals(2, bulkReads);
     }
 }

@@ -54,9 +54,9 @@ public final class SortFieldsCacheTiming {
             };
             long heapBefore = heap();
             long t0 = System.nanoTime();
-            SortFields[] first = cache.fields(1, "default", view, rows);
+            SortFields[] first = cache.fields(1, 1, "default", view, rows);
             long t1 = System.nanoTime();
-            SortFields[] again = cache.fields(1, "default", view, rows);
+            SortFields[] again = cache.fields(1, 1, "default", view, rows);
             long t2 = System.nanoTime();
             List<SortMessage> messages = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {

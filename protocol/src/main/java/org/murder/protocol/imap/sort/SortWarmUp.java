@@ -10,7 +10,7 @@ import org.murder.protocol.imap.command.SortCriterion;
 /**
  * Runs SORT's and THREAD's code over made-up messages once, so that the JVM has compiled it before a client's first
  * SORT of a big mailbox — which otherwise runs it interpreted, for a few hundred milliseconds more than later ones.
- * Touches nothing but its own objects.
+ * Touches nothing but its own objects (the sort key file's form is written to and read from memory).
  */
 public final class SortWarmUp {
 
@@ -39,7 +39,16 @@ public final class SortWarmUp {
             SortFields f = SortFields.deserialize(SortFields.of(h).serialize(), shared);
             list.add(new SortMessage(i, 1_420_000_000L + (i * 31L % messages), i % 4096, f));
         }
-        long ordered = 0;
+        // the sort key file's form, written and read back as the first SORT of a mailbox does
+        List<SortKeyFileFormat.Keys> keys = new ArrayList<>(messages);
+        for (SortMessage m : list) {
+            keys.add(new SortKeyFileFormat.Keys(m.position() + 1L, m.fields()));
+        }
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.writeBytes(SortKeyFileFormat.header(1));
+        file.writeBytes(SortKeyFileFormat.segment(keys));
+        long ordered = SortKeyFileFormat.read(java.nio.ByteBuffer.wrap(file.toByteArray()), 1, shared, (uid, f) -> { })
+                .records() == messages ? 0 : -1;
         for (SortCriterion.Key key : SortCriterion.Key.values()) {
             ordered += MessageSorter.sort(list, List.of(new SortCriterion(key, false))).length;
             ordered += MessageSorter.sort(list, List.of(new SortCriterion(key, true), new SortCriterion(SortCriterion.Key.ARRIVAL, false))).length;

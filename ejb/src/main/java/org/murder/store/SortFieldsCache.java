@@ -70,9 +70,9 @@ public class SortFieldsCache {
     private final AtomicLong clock = new AtomicLong();
 
     private static final class Entry {
-        final Map<Long, SortFields> byUid = new HashMap<>();
+        Map<Long, SortFields> byUid = new HashMap<>();
         /** One copy of each repeated value; {@link #bytes} counts each once. */
-        final Map<String, String> pool = new HashMap<>();
+        Map<String, String> pool = new HashMap<>();
         final ArrayDeque<Answer> answers = new ArrayDeque<>();
         long bytes;
         long answersBytes;
@@ -302,24 +302,34 @@ public class SortFieldsCache {
      * {@code missing}; every key is kept while the bound allows, and then the file need not be read again.
      */
     private void readFile(Entry e, Path file, long uidValidity, List<IndexRow> rows, SortFields[] out, List<Integer> missing) {
-        Map<Long, Integer> wanted = new HashMap<>(missing.size() * 2);
-        for (int i : missing) {
-            wanted.put(rows.get(i).uid(), i);
+        if (e.byUid.isEmpty()) { // sized for what is asked for: a first SORT of a big mailbox grows no table
+            e.byUid = new HashMap<>(missing.size() * 4 / 3 + 16);
+            Map<String, String> pool = new HashMap<>(Math.max(e.pool.size(), missing.size()) * 4 / 3 + 16);
+            pool.putAll(e.pool);
+            e.pool = pool;
         }
+        Map<Long, Integer> overBound = new HashMap<>(); // the wanted keys of a mailbox past the bound alone
         long pooled = e.pooledBytes;
         boolean[] all = {true};
         try {
             SortKeyFileFormat.Read r = SortKeyFile.read(file, uidValidity, v -> e.bytes < maxBytes ? e.shared(v) : v,
                     (uid, f) -> {
-                        Integer i = wanted.get(uid);
+                        if (e.bytes < maxBytes) {
+                            if (e.byUid.putIfAbsent(uid, f) == null) {
+                                e.bytes += cost(f);
+                                bytes.addAndGet(cost(f));
+                            }
+                            return;
+                        }
+                        if (all[0]) { // its file is read again next time, for what is not kept
+                            all[0] = false;
+                            for (int i : missing) {
+                                overBound.put(rows.get(i).uid(), i);
+                            }
+                        }
+                        Integer i = overBound.get(uid);
                         if (i != null) {
                             out[i] = f;
-                        }
-                        if (e.bytes >= maxBytes) {
-                            all[0] = false; // a mailbox past the bound alone: its file is read again next time
-                        } else if (e.byUid.putIfAbsent(uid, f) == null) {
-                            e.bytes += cost(f);
-                            bytes.addAndGet(cost(f));
                         }
                     });
             e.fileEnd = r.validEnd();
@@ -331,6 +341,11 @@ public class SortFieldsCache {
         }
         e.bytes += e.pooledBytes - pooled;
         bytes.addAndGet(e.pooledBytes - pooled);
+        for (int i : missing) {
+            if (out[i] == null) {
+                out[i] = e.byUid.get(rows.get(i).uid());
+            }
+        }
         missing.removeIf(i -> out[i] != null);
     }
 

@@ -248,4 +248,22 @@ class SortFieldsCacheTest {
         cache.fields(7, 1, "default", MailboxIndex.of(rows, 100), rows);
         assertEquals(2, bulkReads);
     }
+
+    @Test
+    void aMailboxPastTheBoundAloneIsReadFromItsFileEveryTimeNotFromTheDatabase() throws IOException {
+        Files.createDirectories(root.resolve("7"));
+        List<IndexRow> rows = rows(300);
+        rows.forEach(r -> stored.put(r.uid(), fields("subject " + r.uid())));
+        cache.fields(7, 1, "default", MailboxIndex.of(rows, 300), rows);
+        assertEquals(1, bulkReads);
+        SortFieldsCache small = newCache();
+        small.maxBytes = 20_000; // about a third of the mailbox
+        for (int round = 0; round < 2; round++) {
+            SortFields[] f = small.fields(7, 1, "default", MailboxIndex.of(rows, 300), rows);
+            assertEquals("SUBJECT 1", f[0].subject().base());
+            assertEquals("SUBJECT 300", f[299].subject().base());
+            assertEquals(1, bulkReads, "round " + round);
+            assertEquals(0, singleReads);
+        }
+    }
 }

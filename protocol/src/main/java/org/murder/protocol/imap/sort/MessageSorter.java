@@ -26,18 +26,30 @@ public final class MessageSorter {
      */
     public static int[] sort(List<SortMessage> messages, List<SortCriterion> criteria) {
         int n = messages.size();
-        int[] rank = new int[n]; // the order so far: all equal
-        long[] pair = new long[n];
+        int[] rank = null; // the order so far; null: all equal
         for (SortCriterion c : criteria) {
-            int[] next = denseRanks(keys(messages, c.key()));
+            int[] next = ranks(messages, c.key());
             int top = 0;
             for (int r : next) {
                 top = Math.max(top, r);
             }
+            if (c.reverse()) {
+                for (int i = 0; i < n; i++) {
+                    next[i] = top - next[i];
+                }
+            }
+            if (rank == null) {
+                rank = next; // the first criterion's ranks are the order so far
+                continue;
+            }
+            long[] pair = new long[n];
             for (int i = 0; i < n; i++) {
-                pair[i] = (long) rank[i] << 32 | (c.reverse() ? top - next[i] : next[i]);
+                pair[i] = (long) rank[i] << 32 | next[i];
             }
             rank = denseRanks(pair); // earlier criteria first, this one among their ties
+        }
+        if (rank == null) {
+            rank = new int[n];
         }
         long[] packed = new long[n];
         for (int i = 0; i < n; i++) {
@@ -68,33 +80,34 @@ public final class MessageSorter {
         return out;
     }
 
-    private static long[] keys(List<SortMessage> m, SortCriterion.Key key) {
+    /** Each message's dense rank by one criterion (0 for the smallest value). */
+    private static int[] ranks(List<SortMessage> m, SortCriterion.Key key) {
         switch (key) {
             case ARRIVAL:
-                return m.stream().mapToLong(SortMessage::internalDate).toArray();
+                return denseRanks(m.stream().mapToLong(SortMessage::internalDate).toArray());
             case DATE:
-                return m.stream().mapToLong(SortMessage::sentDate).toArray();
+                return denseRanks(m.stream().mapToLong(SortMessage::sentDate).toArray());
             case SIZE:
-                return m.stream().mapToLong(SortMessage::size).toArray();
+                return denseRanks(m.stream().mapToLong(SortMessage::size).toArray());
             case SUBJECT:
-                return ranks(m, f -> f.subject().base());
+                return textRanks(m, f -> f.subject().base());
             case FROM:
-                return ranks(m, SortFields::from);
+                return textRanks(m, SortFields::from);
             case TO:
-                return ranks(m, SortFields::to);
+                return textRanks(m, SortFields::to);
             case CC:
-                return ranks(m, SortFields::cc);
+                return textRanks(m, SortFields::cc);
             case DISPLAYFROM:
-                return ranks(m, SortFields::displayFrom);
+                return textRanks(m, SortFields::displayFrom);
             case DISPLAYTO:
-                return ranks(m, SortFields::displayTo);
+                return textRanks(m, SortFields::displayTo);
             default:
                 throw new IllegalArgumentException("unknown sort key " + key);
         }
     }
 
-    /** Each message's value as its rank in {@link #compare} order among the distinct values. */
-    private static long[] ranks(List<SortMessage> m, Function<SortFields, String> value) {
+    /** Each message's value as its rank in {@link #compare} order among the distinct values (dense already). */
+    private static int[] textRanks(List<SortMessage> m, Function<SortFields, String> value) {
         Map<String, Integer> ids = new HashMap<>();
         List<String> distinct = new ArrayList<>();
         int[] id = new int[m.size()];
@@ -113,11 +126,11 @@ public final class MessageSorter {
             byValue[d] = d;
         }
         Arrays.sort(byValue, (a, b) -> compare(distinct.get(a), distinct.get(b)));
-        long[] rank = new long[byValue.length];
+        int[] rank = new int[byValue.length];
         for (int r = 0; r < byValue.length; r++) {
             rank[byValue[r]] = r;
         }
-        long[] out = new long[id.length];
+        int[] out = new int[id.length];
         for (int i = 0; i < id.length; i++) {
             out[i] = rank[id[i]];
         }

@@ -39,6 +39,9 @@ public class MessageStore {
     @jakarta.inject.Inject
     MessageCaches caches;
 
+    @jakarta.inject.Inject
+    SortKeyFiles sortKeyFiles;
+
     @PersistenceContext(unitName = "murder")
     EntityManager em;
 
@@ -97,6 +100,8 @@ public class MessageStore {
             throw new OverQuotaException(box.name());
         }
         long before = box.highestModSeq();
+        long uidValidity = box.uidValidity();
+        String partition = box.partition();
         List<Appended> out = new ArrayList<>(messages.size());
         List<IndexRow> added = new ArrayList<>(messages.size());
         for (NewMessage message : messages) {
@@ -113,7 +118,10 @@ public class MessageStore {
                     message.file().size(), message.file().sha256());
             row.sentDate(message.cache());
             em.persist(row);
-            onCommit(() -> caches.offer(row.id(), message.cache()));
+            onCommit(() -> {
+                caches.offer(row.id(), message.cache());
+                sortKeyFiles.delivered(mailboxId, uidValidity, partition, uid, message.cache().sortFields());
+            });
             added.add(indexRow(row));
             box.counted(1, message.file().size());
             out.add(new Appended(box.id(), box.uidValidity(), uid, modSeq));
@@ -474,6 +482,8 @@ public class MessageStore {
             throw new OverQuotaException(to.name());
         }
         long before = to.highestModSeq();
+        long toUidValidity = to.uidValidity();
+        String toPartition = to.partition();
         List<IndexRow> added = new ArrayList<>();
         List<long[]> pairs = new ArrayList<>();
         for (StoreMessage m : originals) {
@@ -492,7 +502,10 @@ public class MessageStore {
             copy.sentDate(m.sentDate());
             em.persist(copy);
             added.add(indexRow(copy));
-            cache(m.id()).ifPresent(data -> onCommit(() -> caches.offer(copy.id(), data)));
+            cache(m.id()).ifPresent(data -> onCommit(() -> {
+                caches.offer(copy.id(), data);
+                sortKeyFiles.delivered(toMailboxId, toUidValidity, toPartition, uid, data.sortFields());
+            }));
             to.counted(1, m.size());
             pairs.add(new long[] {m.uid(), uid});
         }

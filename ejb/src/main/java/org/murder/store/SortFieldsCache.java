@@ -5,9 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,8 +29,9 @@ import org.murder.store.MessageStore.IndexRow;
  * unchanged mailbox is answered without sorting. The values that repeat in a mailbox (senders, base subjects, thread
  * roots) are kept once per mailbox. Bounded: past {@link #MAX_BYTES} the least recently used mailboxes go.
  * <p>
- * Keys read from the database are also added to the mailbox's sort key file ({@link SortKeyFile}), so that the first
- * SORT after a start reads one file — as Cyrus reads cyrus.cache — not 100,000 database rows.
+ * Keys the node has not kept are read from the mailbox's sort key file ({@link SortKeyFiles}: what was added since the
+ * last read), so that the first SORT after a start reads one file — as Cyrus reads cyrus.cache — not 100,000 database
+ * rows; keys read from the database after all are added to the file.
  */
 @ApplicationScoped // a plain bean, as MessageCaches: SORT asks it for every message
 public class SortFieldsCache {
@@ -61,6 +60,9 @@ public class SortFieldsCache {
 
     @Inject
     MessageCaches caches;
+
+    @Inject
+    SortKeyFiles files;
 
     /** {@link #MAX_BYTES}, lower in tests. */
     long maxBytes = MAX_BYTES;
@@ -93,11 +95,10 @@ public class SortFieldsCache {
         long pooledBytes;
         volatile long lastUse;
 
-        /** Where the sort key file's next segment goes; −1 until it is read (or after it could not be written). */
-        long fileEnd = -1;
-        int fileSegments;
-        /** Every key the file holds is in {@link #byUid}: no need to read it again. */
-        boolean fileRead;
+        /** How far the sort key file has been read: the next read starts there. */
+        long fileReadTo;
+        /** Every key of the file up to {@link #fileReadTo} is in {@link #byUid} (false: read it whole next time). */
+        boolean fileComplete = true;
     }
 
     /** An answer and the index version it holds for (weakly: a version no session holds is gone, and so is this). */
@@ -112,7 +113,6 @@ public class SortFieldsCache {
         Entry e = entry(mailboxId);
         SortFields[] out = new SortFields[rows.size()];
         List<Integer> missing = new ArrayList<>();
-        Path file = SortKeyFile.of(spool, partition, mailboxId);
         synchronized (e) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = e.byUid.get(rows.get(i).uid());
@@ -120,8 +120,11 @@ public class SortFieldsCache {
                     missing.add(i);
                 }
             }
-            if (!missing.isEmpty() && !e.fileRead) {
-                readFile(e, file, uidValidity, rows, out, missing);
+            if (!missing.isEmpty()) {
+                readFile(e, mailboxId, partition, uidValidity, rows, out, missing);
+                if (e.fileComplete && files.segments(mailboxId) >= MAX_SEGMENTS) {
+                    rewriteFile(e, mailboxId, partition, uidValidity); // deliveries' many small segments as one
+                }
             }
         }
         if (missing.isEmpty()) {
@@ -171,6 +174,7 @@ public class SortFieldsCache {
         synchronized (e) {
             long pooled = e.pooledBytes;
             List<SortKeyFileFormat.Keys> toFile = new ArrayList<>();
+            boolean allKept = true;
             for (int i : missing) {
                 long uid = rows.get(i).uid();
                 String s = read.get(uid);
@@ -185,6 +189,7 @@ public class SortFieldsCache {
                 boolean keep = e.bytes < maxBytes; // a mailbox past the bound alone: read again next time
                 out[i] = parse(s, keep ? e::shared : UnaryOperator.identity());
                 toFile.add(new SortKeyFileFormat.Keys(uid, out[i]));
+                allKept &= keep;
                 if (keep) {
                     e.byUid.put(uid, out[i]);
                     e.bytes += cost(out[i]);
@@ -193,8 +198,8 @@ public class SortFieldsCache {
             }
             e.bytes += e.pooledBytes - pooled;
             bytes.addAndGet(e.pooledBytes - pooled);
-            if (!forgetExpunged(e, view, file, uidValidity)) {
-                appendToFile(e, file, uidValidity, view, toFile);
+            if (!forgetExpunged(e, view, mailboxId, partition, uidValidity)) {
+                appendToFile(e, mailboxId, partition, uidValidity, toFile, allKept);
             }
         }
         if (!backfill.isEmpty()) {
@@ -270,7 +275,7 @@ public class SortFieldsCache {
      * Keys of messages long expunged go once they outnumber the mailbox's own, and the pool is built again from the
      * keys left, so that values only expunged messages had go too.
      */
-    private boolean forgetExpunged(Entry e, MailboxIndex view, Path file, long uidValidity) {
+    private boolean forgetExpunged(Entry e, MailboxIndex view, long mailboxId, String partition, long uidValidity) {
         if (e.byUid.size() <= 2 * view.size() + 1024) {
             return false;
         }
@@ -291,17 +296,18 @@ public class SortFieldsCache {
         kept += e.pooledBytes;
         bytes.addAndGet(kept - e.bytes);
         e.bytes = kept;
-        if (e.fileRead) {
-            rewriteFile(e, file, uidValidity);
+        if (e.fileComplete) {
+            rewriteFile(e, mailboxId, partition, uidValidity);
         }
-        return e.fileRead;
+        return e.fileComplete;
     }
 
     /**
-     * Reads the mailbox's sort key file (under the entry's lock): the keys wanted go to {@code out} and leave
-     * {@code missing}; every key is kept while the bound allows, and then the file need not be read again.
+     * Reads what the mailbox's sort key file holds beyond what was read before (under the entry's lock): the keys
+     * wanted go to {@code out} and leave {@code missing}; every key is kept while the bound allows.
      */
-    private void readFile(Entry e, Path file, long uidValidity, List<IndexRow> rows, SortFields[] out, List<Integer> missing) {
+    private void readFile(Entry e, long mailboxId, String partition, long uidValidity, List<IndexRow> rows,
+                          SortFields[] out, List<Integer> missing) {
         if (e.byUid.isEmpty()) { // sized for what is asked for: a first SORT of a big mailbox grows no table
             e.byUid = new HashMap<>(missing.size() * 4 / 3 + 16);
             Map<String, String> pool = new HashMap<>(Math.max(e.pool.size(), missing.size()) * 4 / 3 + 16);
@@ -311,34 +317,29 @@ public class SortFieldsCache {
         Map<Long, Integer> overBound = new HashMap<>(); // the wanted keys of a mailbox past the bound alone
         long pooled = e.pooledBytes;
         boolean[] all = {true};
-        try {
-            SortKeyFileFormat.Read r = SortKeyFile.read(file, uidValidity, v -> e.bytes < maxBytes ? e.shared(v) : v,
-                    (uid, f) -> {
-                        if (e.bytes < maxBytes) {
-                            if (e.byUid.putIfAbsent(uid, f) == null) {
-                                e.bytes += cost(f);
-                                bytes.addAndGet(cost(f));
-                            }
-                            return;
+        long end = files.read(mailboxId, partition, uidValidity, e.fileComplete ? e.fileReadTo : 0,
+                v -> e.bytes < maxBytes ? e.shared(v) : v,
+                (uid, f) -> {
+                    if (e.bytes < maxBytes) {
+                        if (e.byUid.putIfAbsent(uid, f) == null) {
+                            e.bytes += cost(f);
+                            bytes.addAndGet(cost(f));
                         }
-                        if (all[0]) { // its file is read again next time, for what is not kept
-                            all[0] = false;
-                            for (int i : missing) {
-                                overBound.put(rows.get(i).uid(), i);
-                            }
+                        return;
+                    }
+                    if (all[0]) { // the file is read whole again next time, for what is not kept
+                        all[0] = false;
+                        for (int i : missing) {
+                            overBound.put(rows.get(i).uid(), i);
                         }
-                        Integer i = overBound.get(uid);
-                        if (i != null) {
-                            out[i] = f;
-                        }
-                    });
-            e.fileEnd = r.validEnd();
-            e.fileSegments = r.segments();
-            e.fileRead = all[0];
-        } catch (IOException | RuntimeException ex) {
-            LOG.log(Level.FINE, "cannot read the sort key file " + file, ex);
-            e.fileEnd = -1;
-        }
+                    }
+                    Integer i = overBound.get(uid);
+                    if (i != null) {
+                        out[i] = f;
+                    }
+                });
+        e.fileReadTo = Math.max(end, 0);
+        e.fileComplete = end >= 0 && all[0];
         e.bytes += e.pooledBytes - pooled;
         bytes.addAndGet(e.pooledBytes - pooled);
         for (int i : missing) {
@@ -349,37 +350,25 @@ public class SortFieldsCache {
         missing.removeIf(i -> out[i] != null);
     }
 
-    /** Adds what was read from the database to the file: a segment, or the whole file again once it has many. */
-    private void appendToFile(Entry e, Path file, long uidValidity, MailboxIndex view, List<SortKeyFileFormat.Keys> keys) {
-        if (keys.isEmpty() || e.fileEnd < 0 || !Files.isDirectory(file.getParent())) {
+    /** Adds what was read from the database to the file, as a segment. */
+    private void appendToFile(Entry e, long mailboxId, String partition, long uidValidity,
+                              List<SortKeyFileFormat.Keys> keys, boolean allKept) {
+        if (keys.isEmpty()) {
             return;
         }
-        if (e.fileSegments >= MAX_SEGMENTS && e.fileRead) {
-            rewriteFile(e, file, uidValidity);
-            return;
-        }
-        try {
-            e.fileEnd = SortKeyFile.append(file, uidValidity, e.fileEnd, keys);
-            e.fileSegments++;
-        } catch (IOException ex) {
-            LOG.log(Level.FINE, "cannot add to the sort key file " + file, ex);
-            e.fileEnd = -1; // written no more until it is read again
-            e.fileRead = false;
+        long[] at = files.append(mailboxId, partition, uidValidity, keys);
+        if (at != null && at[0] == e.fileReadTo && e.fileComplete && allKept) {
+            e.fileReadTo = at[1]; // these keys are in memory already
         }
     }
 
-    private void rewriteFile(Entry e, Path file, long uidValidity) {
+    private void rewriteFile(Entry e, long mailboxId, String partition, long uidValidity) {
         List<SortKeyFileFormat.Keys> keys = new ArrayList<>(e.byUid.size());
         e.byUid.forEach((uid, f) -> keys.add(new SortKeyFileFormat.Keys(uid, f)));
         keys.sort(java.util.Comparator.comparingLong(SortKeyFileFormat.Keys::uid));
-        try {
-            e.fileEnd = SortKeyFile.rewrite(file, uidValidity, keys);
-            e.fileSegments = 1;
-        } catch (IOException ex) {
-            LOG.log(Level.FINE, "cannot write the sort key file " + file, ex);
-            e.fileEnd = -1;
-            e.fileRead = false;
-        }
+        long end = files.rewrite(mailboxId, partition, uidValidity, keys);
+        e.fileReadTo = Math.max(end, 0);
+        e.fileComplete = end >= 0;
     }
 
     /** Forgets a mailbox's keys, in memory and on disk (its messages may no longer be what its UIDs were). */
@@ -390,11 +379,7 @@ public class SortFieldsCache {
                 bytes.addAndGet(-(gone.bytes + gone.answersBytes));
             }
         }
-        try {
-            Files.deleteIfExists(SortKeyFile.of(spool, partition, mailboxId));
-        } catch (IOException ex) {
-            LOG.log(Level.WARNING, "MURDER-STORE-004 cannot delete the sort key file of mailbox " + mailboxId, ex);
-        }
+        files.delete(mailboxId, partition);
     }
 
     /** Least recently used mailboxes go (never the one in use) until the bound holds. */

@@ -32,6 +32,8 @@ class SortFieldsCacheTest {
     private int bulkReads;
     private int singleReads;
     private SortFieldsCache cache;
+    /** The sort key files of the node {@link #newCache} made last. */
+    private SortKeyFiles files;
 
     @BeforeEach
     void setUp() {
@@ -42,6 +44,8 @@ class SortFieldsCacheTest {
     private SortFieldsCache newCache() {
         SortFieldsCache cache = new SortFieldsCache();
         cache.spool = new Spool(Map.of("default", root));
+        files = new SortKeyFiles(cache.spool); // a node's own: a new cache is a restarted node
+        cache.files = files;
         cache.caches = new MessageCaches();
         cache.store = new MessageStore() {
             @Override
@@ -190,7 +194,7 @@ class SortFieldsCacheTest {
         rows.forEach(r -> stored.put(r.uid(), fields("Re: s" + r.uid())));
         cache.fields(7, 1, "default", MailboxIndex.of(rows, 200), rows);
         assertEquals(1, bulkReads);
-        assertTrue(Files.size(root.resolve("7").resolve(SortKeyFile.NAME)) > 200 * 10);
+        assertTrue(Files.size(root.resolve("7").resolve(SortKeyFiles.NAME)) > 200 * 10);
 
         SortFieldsCache restarted = newCache();
         SortFields[] f = restarted.fields(7, 1, "default", MailboxIndex.of(rows, 200), rows);
@@ -211,7 +215,7 @@ class SortFieldsCacheTest {
     @Test
     void aCutOrForeignSortKeyFileIsMadeGoodFromTheDatabase() throws IOException {
         Files.createDirectories(root.resolve("7"));
-        Path file = root.resolve("7").resolve(SortKeyFile.NAME);
+        Path file = root.resolve("7").resolve(SortKeyFiles.NAME);
         List<IndexRow> first = rows(100);
         List<IndexRow> rows = rows(200);
         rows.forEach(r -> stored.put(r.uid(), fields("s" + r.uid())));
@@ -243,7 +247,7 @@ class SortFieldsCacheTest {
         rows.forEach(r -> stored.put(r.uid(), fields("s" + r.uid())));
         cache.fields(7, 1, "default", MailboxIndex.of(rows, 100), rows);
         cache.forget(7, "default");
-        assertTrue(Files.notExists(root.resolve("7").resolve(SortKeyFile.NAME)));
+        assertTrue(Files.notExists(root.resolve("7").resolve(SortKeyFiles.NAME)));
         assertEquals(0, cache.heldBytes());
         cache.fields(7, 1, "default", MailboxIndex.of(rows, 100), rows);
         assertEquals(2, bulkReads);
@@ -265,5 +269,56 @@ class SortFieldsCacheTest {
             assertEquals(1, bulkReads, "round " + round);
             assertEquals(0, singleReads);
         }
+    }
+
+    @Test
+    void deliveredKeysAreAddedToTheFileAndReadFromItWithoutTheDatabase() throws IOException {
+        Files.createDirectories(root.resolve("7"));
+        List<IndexRow> rows = rows(150);
+        rows.subList(0, 100).forEach(r -> stored.put(r.uid(), fields("old " + r.uid())));
+        cache.fields(7, 1, "default", MailboxIndex.of(rows.subList(0, 100), 100), rows.subList(0, 100));
+        assertEquals(1, bulkReads);
+        // 50 deliveries: their keys go to the file in a batch, not to the database's bulk read
+        for (IndexRow r : rows.subList(100, 150)) {
+            files.delivered(7, 1, "default", r.uid(), fields("new " + r.uid()));
+        }
+        files.writeDelivered();
+        SortFields[] f = cache.fields(7, 1, "default", MailboxIndex.of(rows, 150), rows);
+        assertEquals(1, bulkReads, "the new ones read from the file's new segment");
+        assertEquals(0, singleReads);
+        assertEquals("NEW 150", f[149].subject().base());
+        assertEquals("OLD 1", f[0].subject().base());
+        SortFields[] restarted = newCache().fields(7, 1, "default", MailboxIndex.of(rows, 150), rows);
+        assertEquals(1, bulkReads);
+        assertEquals("NEW 120", restarted[119].subject().base());
+
+        // delivered into a mailbox nobody has sorted since the start: the file's end is found first
+        SortKeyFiles afterStart = new SortKeyFiles(new Spool(Map.of("default", root)));
+        afterStart.delivered(7, 1, "default", 151, fields("newest"));
+        afterStart.writeDelivered();
+        List<IndexRow> more = rows(151);
+        SortFields[] last = newCache().fields(7, 1, "default", MailboxIndex.of(more, 151), more);
+        assertEquals(1, bulkReads);
+        assertEquals("NEWEST", last[150].subject().base());
+    }
+
+    @Test
+    void aSortWritesTheManySmallSegmentsOfDeliveriesAgainAsOne() throws IOException {
+        Files.createDirectories(root.resolve("7"));
+        List<IndexRow> rows = rows(100 + SortFieldsCache.MAX_SEGMENTS);
+        rows.subList(0, 100).forEach(r -> stored.put(r.uid(), fields("old " + r.uid())));
+        cache.fields(7, 1, "default", MailboxIndex.of(rows.subList(0, 100), 100), rows.subList(0, 100));
+        for (IndexRow r : rows.subList(100, rows.size())) { // a batch each
+            files.delivered(7, 1, "default", r.uid(), fields("new " + r.uid()));
+            files.writeDelivered();
+        }
+        assertEquals(1 + SortFieldsCache.MAX_SEGMENTS, files.segments(7));
+        SortFields[] f = cache.fields(7, 1, "default", MailboxIndex.of(rows, rows.size()), rows);
+        assertEquals("NEW " + rows.size(), f[rows.size() - 1].subject().base());
+        assertEquals(1, files.segments(7));
+        assertEquals(1, bulkReads);
+        SortFields[] restarted = newCache().fields(7, 1, "default", MailboxIndex.of(rows, rows.size()), rows);
+        assertEquals("NEW 101", restarted[100].subject().base());
+        assertEquals(1, bulkReads);
     }
 }

@@ -44,6 +44,7 @@ public final class SortFieldsCacheTiming {
             SortFieldsCache cache = new SortFieldsCache();
             cache.spool = new Spool(Map.of("default", root));
             cache.caches = new MessageCaches();
+            cache.files = new SortKeyFiles(cache.spool);
             cache.store = new MessageStore() {
                 @Override
                 public Map<Long, String> sortFields(long mailboxId, long lowUid, long highUid, int wanted) {

@@ -123,49 +123,76 @@ public final class SortKeyFileFormat {
      * passed through {@code shared}. A file without this UIDVALIDITY's header reads as empty ({@code validEnd} 0).
      */
     public static Read read(ByteBuffer file, long uidValidity, UnaryOperator<String> shared, Sink sink) {
-        int start = file.position();
         if (!hasHeader(file, uidValidity)) {
             return new Read(0, 0, 0);
         }
-        int p = start + HEADER;
+        ByteBuffer rest = file.duplicate();
+        rest.position(file.position() + HEADER);
+        Read r = segments(rest, shared, sink);
+        return new Read(HEADER + r.validEnd(), r.segments(), r.records());
+    }
+
+    /**
+     * Reads segments from {@code bytes}' position on (a part of a file after its header) until its end or the first
+     * segment cut short or damaged; {@code validEnd} counts the bytes of the sound segments.
+     */
+    public static Read segments(ByteBuffer bytes, UnaryOperator<String> shared, Sink sink) {
+        int start = bytes.position();
+        int p = start;
         int segments = 0;
         int records = 0;
-        while (file.limit() - p >= FRAME) {
-            List<Keys> keys = segmentAt(file, p, shared);
-            if (keys == null) {
-                break;
+        int length;
+        while ((length = soundBody(bytes, p)) >= 0) {
+            ByteBuffer body = bytes.duplicate();
+            body.limit(p + 8 + length).position(p + 8);
+            List<Keys> keys;
+            try {
+                keys = records(body, shared);
+            } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+                break; // a sound checksum over bytes this format did not write
             }
             for (Keys k : keys) {
                 sink.accept(k.uid(), k.fields());
             }
             records += keys.size();
-            p += FRAME + file.getInt(p + 4);
+            p += FRAME + length;
             segments++;
         }
         return new Read(p - start, segments, records);
     }
 
-    /** The records of the segment at {@code p}, or null when it is cut short or damaged. */
-    private static List<Keys> segmentAt(ByteBuffer file, int p, UnaryOperator<String> shared) {
-        if (file.getInt(p) != SEGMENT) {
-            return null;
+    /**
+     * Where the readable part of a whole file ends (0 without this UIDVALIDITY's header) and how many segments it has,
+     * checking, not decoding ({@code records} 0).
+     */
+    public static Read validEnd(ByteBuffer file, long uidValidity) {
+        if (!hasHeader(file, uidValidity)) {
+            return new Read(0, 0, 0);
         }
-        int length = file.getInt(p + 4);
-        if (length < 8 || length > MAX_SEGMENT || length > file.limit() - p - FRAME) {
-            return null;
+        int p = file.position() + HEADER;
+        int segments = 0;
+        int length;
+        while ((length = soundBody(file, p)) >= 0) {
+            p += FRAME + length;
+            segments++;
         }
-        ByteBuffer body = file.duplicate();
+        return new Read(p - file.position(), segments, 0);
+    }
+
+    /** The body length of the segment at {@code p} if it is whole and its checksum holds, else −1. */
+    private static int soundBody(ByteBuffer bytes, int p) {
+        if (bytes.limit() - p < FRAME || bytes.getInt(p) != SEGMENT) {
+            return -1;
+        }
+        int length = bytes.getInt(p + 4);
+        if (length < 8 || length > MAX_SEGMENT || length > bytes.limit() - p - FRAME) {
+            return -1;
+        }
+        ByteBuffer body = bytes.duplicate();
         body.limit(p + 8 + length).position(p + 8);
         CRC32C crc = new CRC32C();
-        crc.update(body.duplicate());
-        if ((int) crc.getValue() != file.getInt(p + 8 + length)) {
-            return null;
-        }
-        try {
-            return records(body, shared);
-        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            return null; // a sound checksum over bytes this format did not write
-        }
+        crc.update(body);
+        return (int) crc.getValue() == bytes.getInt(p + 8 + length) ? length : -1;
     }
 
     private static List<Keys> records(ByteBuffer body, UnaryOperator<String> shared) {

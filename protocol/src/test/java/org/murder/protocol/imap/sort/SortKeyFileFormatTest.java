@@ -100,6 +100,8 @@ class SortKeyFileFormatTest {
             Map<Long, SortFields> back = read(Arrays.copyOf(whole, cut), UIDVALIDITY, seen);
             assertEquals(40, back.size(), "cut at " + cut);
             assertEquals(firstEnd, seen[0].validEnd());
+            assertEquals(new SortKeyFileFormat.Read(firstEnd, 1, 0),
+                    SortKeyFileFormat.validEnd(ByteBuffer.wrap(Arrays.copyOf(whole, cut)), UIDVALIDITY));
         }
     }
 
@@ -139,5 +141,24 @@ class SortKeyFileFormatTest {
             assertTrue(n == 0 || n == 20);
             assertTrue(seen[0].validEnd() <= cut.length);
         }
+    }
+
+    @Test
+    void segmentsAddedLaterAreReadFromWhereAnEarlierReadStopped() {
+        Random r = new Random(11);
+        List<SortKeyFileFormat.Keys> first = keys(r, 1, 25);
+        byte[] before = file(List.of(first));
+        List<SortKeyFileFormat.Keys> later = keys(r, 26, 5);
+        byte[] after = Arrays.copyOf(before, before.length + SortKeyFileFormat.segment(later).length);
+        System.arraycopy(SortKeyFileFormat.segment(later), 0, after, before.length, after.length - before.length);
+        Map<Long, SortFields> back = new LinkedHashMap<>();
+        ByteBuffer tail = ByteBuffer.wrap(after);
+        tail.position(before.length);
+        SortKeyFileFormat.Read r2 = SortKeyFileFormat.segments(tail, UnaryOperator.identity(), back::put);
+        assertEquals(new SortKeyFileFormat.Read(after.length - before.length, 1, 5), r2);
+        assertEquals(List.of(26L, 27L, 28L, 29L, 30L), List.copyOf(back.keySet()));
+        assertEquals(later.get(2).fields(), back.get(28L));
+        assertEquals(new SortKeyFileFormat.Read(after.length, 2, 0), SortKeyFileFormat.validEnd(ByteBuffer.wrap(after), UIDVALIDITY));
+        assertEquals(0, SortKeyFileFormat.validEnd(ByteBuffer.wrap(after), UIDVALIDITY + 1).validEnd());
     }
 }

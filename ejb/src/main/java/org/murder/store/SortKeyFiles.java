@@ -159,10 +159,8 @@ public class SortKeyFiles {
                     at = 0;
                     segments = 0;
                     if (ch.size() <= Integer.MAX_VALUE - 64) {
-                        ByteBuffer all = ByteBuffer.allocate((int) ch.size());
-                        readFully(ch, all, 0);
-                        all.flip();
-                        SortKeyFileFormat.Read sound = SortKeyFileFormat.validEnd(all, uidValidity);
+                        SortKeyFileFormat.Read sound = SortKeyFileFormat.validEnd(
+                                ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), uidValidity);
                         at = sound.validEnd();
                         segments = sound.segments();
                     }
@@ -289,12 +287,13 @@ public class SortKeyFiles {
         }
     }
 
+    /** Mapped, not read into the heap: a big mailbox's file is megabytes the collector need not see. */
     private static SortKeyFileFormat.Read segments(FileChannel ch, long start, long size, UnaryOperator<String> shared,
                                                    SortKeyFileFormat.Sink sink) throws IOException {
-        ByteBuffer rest = ByteBuffer.allocate((int) (size - start));
-        readFully(ch, rest, start);
-        rest.flip();
-        return SortKeyFileFormat.segments(rest, shared, sink);
+        if (size <= start) {
+            return new SortKeyFileFormat.Read(0, 0, 0);
+        }
+        return SortKeyFileFormat.segments(ch.map(FileChannel.MapMode.READ_ONLY, start, size - start), shared, sink);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer into, long at) throws IOException {

@@ -3,9 +3,7 @@ package org.murder.imap;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.murder.protocol.imap.search.SearchEvaluator;
 import org.murder.protocol.imap.search.SearchKey;
@@ -56,29 +54,10 @@ final class MessageSearch {
                 || k instanceof SearchKey.Or || k instanceof SearchKey.And));
     }
 
-    /**
-     * A flags-only key straight over the index: decided once per distinct set of flags (the index shares one object
-     * per set), not once per message through a message view.
-     */
+    /** A flags-only key straight over the index's flags, decided once per distinct set of flags. */
     private static Hits byFlags(MailboxIndex view, SearchEvaluator evaluator) {
-        int count = view.size();
-        Map<MessageFlags, Boolean> decided = new IdentityHashMap<>();
-        int[] hits = new int[count];
-        int n = 0;
-        long highestModSeq = 0;
-        for (int i = 0; i < count; i++) {
-            MessageFlags f = view.flags(i);
-            Boolean match = decided.get(f);
-            if (match == null) {
-                match = evaluator.matches(new FlagsOnly(f));
-                decided.put(f, match);
-            }
-            if (match) {
-                hits[n++] = i;
-                highestModSeq = Math.max(highestModSeq, view.modSeq(i));
-            }
-        }
-        return new Hits(Arrays.copyOf(hits, n), highestModSeq);
+        MailboxIndex.Matches m = view.matching(f -> evaluator.matches(new FlagsOnly(f)));
+        return new Hits(m.positions(), m.highestModSeq());
     }
 
     /** What a flags-only key may ask of a message; anything else is a mistake in {@link #flagsOnly}. */

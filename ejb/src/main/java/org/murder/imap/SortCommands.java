@@ -144,6 +144,10 @@ public class SortCommands {
      */
     private List<SortMessage> messages(SelectedMailbox sel, MailboxIndex view, int[] positions, boolean headers,
                                        boolean dates) {
+        long[] internal = new long[positions.length];
+        long[] sent = new long[positions.length];
+        long[] sizes = new long[positions.length];
+        view.dates(positions, internal, sent, sizes);
         SortFields[] fields = null;
         if (headers) {
             List<IndexRow> rows = new ArrayList<>(positions.length);
@@ -154,7 +158,7 @@ public class SortCommands {
         } else if (dates) {
             List<Integer> undated = new ArrayList<>();
             for (int i = 0; i < positions.length; i++) {
-                if (view.sentDate(positions[i]) == IndexRow.NO_SENT_DATE) {
+                if (sent[i] == IndexRow.NO_SENT_DATE) {
                     undated.add(i);
                 }
             }
@@ -169,12 +173,9 @@ public class SortCommands {
         }
         List<SortMessage> out = new ArrayList<>(positions.length);
         for (int i = 0; i < positions.length; i++) {
-            int p = positions[i];
             SortFields f = fields == null || fields[i] == null ? SortFields.EMPTY : fields[i];
-            long internal = view.internalDateSeconds(p);
-            long sent = view.sentDate(p);
-            out.add(new SortMessage(p, internal, sent != IndexRow.NO_SENT_DATE ? sent : f.sentDateOr(internal),
-                    view.messageSize(p), f));
+            out.add(new SortMessage(positions[i], internal[i],
+                    sent[i] != IndexRow.NO_SENT_DATE ? sent[i] : f.sentDateOr(internal[i]), sizes[i], f));
         }
         return out;
     }

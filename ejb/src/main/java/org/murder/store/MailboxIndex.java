@@ -163,16 +163,66 @@ public final class MailboxIndex {
         return chunks[k].sentDates[offset(k, index)];
     }
 
-    /** INTERNALDATE in seconds, without making the row. */
-    public long internalDateSeconds(int index) {
-        int k = chunkOf(index);
-        return Integer.toUnsignedLong(chunks[k].dates[offset(k, index)]);
+    /** What {@link #matching} found: positions, ascending, and the highest MODSEQ among them (0 when none). */
+    public record Matches(int[] positions, long highestModSeq) {
     }
 
-    /** RFC822.SIZE, without making the row. */
-    public long messageSize(int index) {
-        int k = chunkOf(index);
-        return Integer.toUnsignedLong(chunks[k].sizes[offset(k, index)]);
+    /**
+     * The messages whose flags pass {@code test}, asked once per distinct set of flags (the index shares one object per
+     * set), walking the chunks' arrays rather than making rows.
+     */
+    public Matches matching(java.util.function.Predicate<MessageFlags> test) {
+        Map<MessageFlags, Boolean> decided = new java.util.IdentityHashMap<>();
+        int[] out = new int[size()];
+        int n = 0;
+        long highest = 0;
+        int base = 0;
+        MessageFlags last = null;
+        boolean lastMatch = false;
+        for (Chunk c : chunks) {
+            MessageFlags[] flags = c.flags;
+            for (int i = 0; i < flags.length; i++) {
+                MessageFlags f = flags[i];
+                if (f != last) { // neighbours mostly share their flags
+                    Boolean known = decided.get(f);
+                    if (known == null) {
+                        known = test.test(f);
+                        decided.put(f, known);
+                    }
+                    last = f;
+                    lastMatch = known;
+                }
+                if (lastMatch) {
+                    out[n++] = base + i;
+                    highest = Math.max(highest, c.modSeqs[i]);
+                }
+            }
+            base += flags.length;
+        }
+        return new Matches(Arrays.copyOf(out, n), highest);
+    }
+
+    /**
+     * INTERNALDATE (seconds), sent date ({@link IndexRow#NO_SENT_DATE} when not recorded) and size of the messages at
+     * {@code positions} (fastest when ascending), into the arrays given — SORT by dates and sizes, without rows.
+     */
+    public void dates(int[] positions, long[] internalDates, long[] sentDates, long[] sizes) {
+        int k = -1;
+        int start = 0;
+        int end = 0;
+        for (int j = 0; j < positions.length; j++) {
+            int p = positions[j];
+            if (p < start || p >= end) {
+                k = chunkOf(p);
+                start = k == 0 ? 0 : ends[k - 1];
+                end = ends[k];
+            }
+            Chunk c = chunks[k];
+            int i = p - start;
+            internalDates[j] = Integer.toUnsignedLong(c.dates[i]);
+            sentDates[j] = c.sentDates[i];
+            sizes[j] = Integer.toUnsignedLong(c.sizes[i]);
+        }
     }
 
     public long modSeq(int index) {

@@ -165,4 +165,25 @@ class MailboxIndexTest {
         assertEquals(20, index.rows().size());
         assertEquals(2, index.uid(0));
     }
+
+    @Test
+    void datesAndSizesAreReadForAnyPositionsAcrossChunks() {
+        List<IndexRow> rows = new ArrayList<>();
+        for (long uid = 1; uid <= 3 * MailboxIndex.CHUNK + 17; uid++) {
+            rows.add(new IndexRow(uid, uid, uid, MessageFlags.NONE, 100 + uid, java.time.Instant.ofEpochSecond(5000 + uid),
+                    uid % 5 == 0 ? IndexRow.NO_SENT_DATE : 9000 + uid));
+        }
+        MailboxIndex index = MailboxIndex.of(rows, 1);
+        int[] positions = {0, 5, MailboxIndex.CHUNK, MailboxIndex.CHUNK + 1, 3 * MailboxIndex.CHUNK + 16, 2, 4};
+        long[] internal = new long[positions.length];
+        long[] sent = new long[positions.length];
+        long[] sizes = new long[positions.length];
+        index.dates(positions, internal, sent, sizes);
+        for (int j = 0; j < positions.length; j++) {
+            IndexRow r = rows.get(positions[j]);
+            assertEquals(r.internalDate().getEpochSecond(), internal[j]);
+            assertEquals(r.sentDate(), sent[j]);
+            assertEquals(r.size(), sizes[j]);
+        }
+    }
 }

@@ -154,6 +154,11 @@ class MasterDownIT {
             await(be.base().getFileName() + " pushed its mailboxes to the returned master", NOTICE,
                     () -> be.logLines("MURDER-BE-032").stream().anyMatch(l -> l.contains("the master is back")), be);
         }
+        // each step's line follows the summary's: wait for the last of alice's, not only for the summary
+        await("be1 logged the mailboxes it pushed", NOTICE, () -> murder.be1.logLines("MURDER-BE-033").stream()
+                .anyMatch(l -> l.contains("added user." + ALICE + ".old be1!default")), murder.be1);
+        await("be2 logged the mailboxes it pushed", NOTICE, () -> murder.be2.logLines("MURDER-BE-033").stream()
+                .anyMatch(l -> l.contains("added user." + BOB + " be2!default")), murder.be2);
         List<String> pushed = murder.be1.logLines("MURDER-BE-033");
         assertTrue(pushed.stream().anyMatch(l -> l.contains("added user." + ALICE + " be1!default"))
                 && pushed.stream().anyMatch(l -> l.contains("added user." + ALICE + ".old be1!default")), pushed::toString);

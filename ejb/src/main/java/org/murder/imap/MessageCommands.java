@@ -910,7 +910,7 @@ public class MessageCommands {
         if (se.key().usesModSeq()) {
             enableCondstore(c, s); // RFC 7162 3.1: a MODSEQ search enables CONDSTORE
         }
-        MessageSearch.Hits found = MessageSearch.run(sel, se.key(), spool);
+        MailboxIndex.Matches found = MessageSearch.run(sel, se.key(), spool);
         MailboxIndex view = sel.view();
         List<Long> hits = new ArrayList<>(found.positions().length);
         long[] hitModSeqs = new long[found.positions().length];

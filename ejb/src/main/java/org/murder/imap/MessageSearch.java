@@ -15,19 +15,15 @@ import org.murder.store.Spool;
 /** Which messages of the session's view a search key matches: what SEARCH, SORT and THREAD start from. */
 final class MessageSearch {
 
-    /** Matching positions in the view, ascending, and the highest MODSEQ among them (0 when none). */
-    record Hits(int[] positions, long highestModSeq) {
-    }
-
     private MessageSearch() {
     }
 
-    static Hits run(SelectedMailbox sel, SearchKey key, Spool spool) {
+    static MailboxIndex.Matches run(SelectedMailbox sel, SearchKey key, Spool spool) {
         int count = sel.count();
         if (key instanceof SearchKey.All) {
             int[] all = new int[count];
             Arrays.setAll(all, i -> i);
-            return new Hits(all, 0);
+            return new MailboxIndex.Matches(all, 0);
         }
         SearchEvaluator evaluator = new SearchEvaluator(key, count, sel.maxUid(), sel.lastResult());
         if (!sel.sharedSeen && flagsOnly(key)) {
@@ -45,7 +41,7 @@ final class MessageSearch {
                 highestModSeq = Math.max(highestModSeq, m.modSeq());
             }
         }
-        return new Hits(Arrays.copyOf(hits, n), highestModSeq);
+        return new MailboxIndex.Matches(Arrays.copyOf(hits, n), highestModSeq);
     }
 
     /** A key that looks at nothing but the flags in the index (UNSEEN, FLAGGED, NOT DELETED, KEYWORD ...). */
@@ -55,9 +51,8 @@ final class MessageSearch {
     }
 
     /** A flags-only key straight over the index's flags, decided once per distinct set of flags. */
-    private static Hits byFlags(MailboxIndex view, SearchEvaluator evaluator) {
-        MailboxIndex.Matches m = view.matching(f -> evaluator.matches(new FlagsOnly(f)));
-        return new Hits(m.positions(), m.highestModSeq());
+    private static MailboxIndex.Matches byFlags(MailboxIndex view, SearchEvaluator evaluator) {
+        return view.matching(f -> evaluator.matches(new FlagsOnly(f)));
     }
 
     /** What a flags-only key may ask of a message; anything else is a mistake in {@link #flagsOnly}. */

@@ -62,7 +62,7 @@ public class SortCommands {
         int[] order = shareable ? (int[]) cache.answer(sel.mailboxId, view, request).orElse(null) : null;
         long highestModSeq = 0;
         if (order == null) {
-            MessageSearch.Hits hits = MessageSearch.run(sel, so.key(), spool);
+            MailboxIndex.Matches hits = MessageSearch.run(sel, so.key(), spool);
             order = MessageSorter.sort(messages(sel, view, hits.positions(), so.criteria()), so.criteria());
             highestModSeq = hits.highestModSeq();
             if (shareable) {
@@ -118,7 +118,7 @@ public class SortCommands {
         String text = shareable ? (String) cache.answer(sel.mailboxId, view, request).orElse(null) : null;
         long highestModSeq = 0;
         if (text == null) {
-            MessageSearch.Hits hits = MessageSearch.run(sel, th.key(), spool);
+            MailboxIndex.Matches hits = MessageSearch.run(sel, th.key(), spool);
             List<SortMessage> messages = messages(sel, view, hits.positions(), true, true);
             ThreadTree tree = th.algorithm() == ThreadAlgorithm.REFERENCES ? Threader.references(messages)
                     : Threader.orderedSubject(messages);

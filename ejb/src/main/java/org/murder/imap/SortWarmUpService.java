@@ -80,7 +80,7 @@ public class SortWarmUpService {
         MailboxIndex view = MailboxIndex.of(rows, messages);
         SelectedMailbox sel = new SelectedMailbox(-1, "warm-up", "warm-up", true, 1, "warm-up", view, false,
                 Rights.parse("lr"), () -> { });
-        MessageSearch.Hits unseen = MessageSearch.run(sel,
+        MailboxIndex.Matches unseen = MessageSearch.run(sel,
                 new SearchKey.Flag("\\Seen", false), null);
         return sorts.order(sel, view, unseen.positions(), List.of(new SortCriterion(SortCriterion.Key.DATE, true))).length;
     }

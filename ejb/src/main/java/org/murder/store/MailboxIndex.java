@@ -163,7 +163,10 @@ public final class MailboxIndex {
         return chunks[k].sentDates[offset(k, index)];
     }
 
-    /** What {@link #matching} found: positions, ascending, and the highest MODSEQ among them (0 when none). */
+    /**
+     * Matching positions, ascending, and the highest MODSEQ among them (0 when none): {@link #matching}'s answer, and
+     * SEARCH's.
+     */
     public record Matches(int[] positions, long highestModSeq) {
     }
 

@@ -66,8 +66,8 @@ class MessageSearchTest {
         for (SearchKey key : FLAG_KEYS) {
             // the same key ANDed with a key that reads the message takes the message-by-message way
             SearchKey slow = new SearchKey.And(List.of(key, new SearchKey.Larger(0)));
-            MessageSearch.Hits fast = MessageSearch.run(sel, key, null);
-            MessageSearch.Hits each = MessageSearch.run(sel, slow, null);
+            MailboxIndex.Matches fast = MessageSearch.run(sel, key, null);
+            MailboxIndex.Matches each = MessageSearch.run(sel, slow, null);
             assertArrayEquals(each.positions(), fast.positions(), key.toString());
             assertEquals(each.highestModSeq(), fast.highestModSeq(), key.toString());
         }
